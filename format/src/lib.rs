@@ -1,0 +1,1 @@
+//! CloudEvents 1.0 model, validation, codecs, limits and on-disk record encoding. No I/O.

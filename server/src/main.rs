@@ -1,0 +1,5 @@
+//! The `gridlog` binary.
+
+fn main() {
+    println!("gridlog: not built yet");
+}

@@ -1,0 +1,1 @@
+//! Segmented write-ahead log of opaque, CRC-framed records. Knows nothing of events.
