@@ -1,0 +1,3 @@
+//! Format benchmarks (placeholder; filled in below).
+
+fn main() {}

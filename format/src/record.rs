@@ -1,0 +1,211 @@
+//! The on-disk record payload the engine stores per event (docs/format.md §6).
+//!
+//! ```text
+//! byte 0   record format version (1)
+//! byte 1   record kind (1 = event)
+//! 2..      postcard encoding of the kind's body
+//! ```
+//!
+//! An event body holds the few attributes the engine filters on without parsing JSON (`type`,
+//! `subject`, `time`), the event's size, and its exact structured-JSON bytes. Decoding is
+//! zero-copy: an [`EventRecord`] borrows its strings and JSON from the input, so bytes read from
+//! a mapped segment can be delivered without copying or re-encoding.
+//!
+//! postcard is used only in this file. It is pinned to an exact version because its encoding is
+//! our on-disk format; `format/tests/golden.rs` checks the bytes against docs/format.md.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{ErrorKind, FormatError};
+use crate::event::Event;
+use crate::limits::EVENT_BYTES_MAX;
+
+/// The record format version written by this build, byte 0 of every record.
+pub const RECORD_VERSION: u8 = 1;
+
+/// Byte 1 of every record: what the body holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+#[repr(u8)]
+pub enum RecordKind {
+    /// A published event ([`EventRecord`]).
+    Event = 1,
+}
+
+impl RecordKind {
+    /// The kind for byte `value`, if this build knows it.
+    pub fn from_byte(value: u8) -> Option<Self> {
+        match value {
+            1 => Some(Self::Event),
+            _ => None,
+        }
+    }
+
+    /// The byte written for this kind.
+    pub fn as_byte(self) -> u8 {
+        self as u8
+    }
+}
+
+/// The stored form of one event. Built from an [`Event`] or decoded (borrowing) from bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventRecord<'a> {
+    event_type: &'a str,
+    subject: Option<&'a str>,
+    time_unix_micros: Option<i64>,
+    json: &'a [u8],
+}
+
+impl<'a> EventRecord<'a> {
+    /// The record for a validated event, borrowing from it.
+    pub fn from_event(event: &'a Event) -> Self {
+        Self {
+            event_type: event.event_type(),
+            subject: event.subject(),
+            time_unix_micros: event.time().map(crate::event::Timestamp::unix_micros),
+            json: event.json(),
+        }
+    }
+
+    /// `type`.
+    pub fn event_type(&self) -> &'a str {
+        self.event_type
+    }
+
+    /// `subject`.
+    pub fn subject(&self) -> Option<&'a str> {
+        self.subject
+    }
+
+    /// `time` in microseconds since the Unix epoch.
+    pub fn time_unix_micros(&self) -> Option<i64> {
+        self.time_unix_micros
+    }
+
+    /// The event's structured-JSON bytes, exactly as validated and stored.
+    pub fn json(&self) -> &'a [u8] {
+        self.json
+    }
+
+    /// Size of [`Self::json`] in bytes, at most [`EVENT_BYTES_MAX`].
+    pub fn size(&self) -> u32 {
+        // An EventRecord is only built from a validated Event or a decoded record, both of
+        // which bound the JSON by EVENT_BYTES_MAX, which fits in u32 (checked in limits.rs).
+        u32::try_from(self.json.len()).unwrap_or(u32::MAX)
+    }
+}
+
+/// The postcard body of an event record, field order as in docs/format.md §6. Frozen: a
+/// change is a new [`RECORD_VERSION`].
+#[derive(Serialize, Deserialize)]
+struct EventBodyV1<'a> {
+    #[serde(borrow)]
+    event_type: &'a str,
+    #[serde(borrow)]
+    subject: Option<&'a str>,
+    time_unix_micros: Option<i64>,
+    size: u32,
+    #[serde(borrow)]
+    json: Bytes<'a>,
+}
+
+/// A borrowed byte string, encoded as postcard bytes (varint length, then the bytes).
+struct Bytes<'a>(&'a [u8]);
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <&'de [u8]>::deserialize(deserializer).map(Bytes)
+    }
+}
+
+/// Encodes `record` as `[RECORD_VERSION, RecordKind::Event, postcard body]`.
+pub fn encode_record(record: &EventRecord<'_>) -> Vec<u8> {
+    let body = EventBodyV1 {
+        event_type: record.event_type,
+        subject: record.subject,
+        time_unix_micros: record.time_unix_micros,
+        size: record.size(),
+        json: Bytes(record.json),
+    };
+    let mut out: Vec<u8> = Vec::with_capacity(record.json.len() + record.event_type.len() + 32);
+    out.push(RECORD_VERSION);
+    out.push(RecordKind::Event.as_byte());
+    #[expect(
+        clippy::expect_used,
+        reason = "postcard serialization of strings, integers and bytes into a Vec cannot fail"
+    )]
+    postcard::to_extend(&body, out).expect("postcard encodes EventBodyV1 into a Vec")
+}
+
+/// Reads the version and kind bytes of a record, rejecting versions and kinds this build does
+/// not know.
+pub fn record_kind(bytes: &[u8]) -> Result<RecordKind, FormatError> {
+    let [version, kind, ..] = *bytes else {
+        return Err(corrupt(format!(
+            "record is {} bytes, shorter than its 2-byte header",
+            bytes.len()
+        )));
+    };
+    if version != RECORD_VERSION {
+        return Err(FormatError::new(
+            ErrorKind::UnsupportedRecordVersion,
+            format!(
+                "record format version {version} is not supported (this build reads {RECORD_VERSION})"
+            ),
+        ));
+    }
+    RecordKind::from_byte(kind).ok_or_else(|| {
+        FormatError::new(
+            ErrorKind::UnknownRecordKind,
+            format!("record kind {kind} is unknown"),
+        )
+    })
+}
+
+/// Decodes an event record, borrowing from `bytes`. Total: any input gives a record or an
+/// error, never a panic; lengths are bounded by the input and by [`EVENT_BYTES_MAX`], and
+/// trailing bytes are an error.
+pub fn decode_record(bytes: &[u8]) -> Result<EventRecord<'_>, FormatError> {
+    match record_kind(bytes)? {
+        RecordKind::Event => {}
+    }
+    let body = bytes.get(2..).unwrap_or_default();
+    let (decoded, rest) = postcard::take_from_bytes::<EventBodyV1<'_>>(body)
+        .map_err(|error| corrupt(format!("event record body does not decode: {error}")))?;
+    if !rest.is_empty() {
+        return Err(corrupt(format!(
+            "event record has {} trailing bytes",
+            rest.len()
+        )));
+    }
+    let json = decoded.json.0;
+    if json.len() > EVENT_BYTES_MAX {
+        return Err(corrupt(format!(
+            "event record holds {} bytes of JSON; the maximum is {EVENT_BYTES_MAX}",
+            json.len()
+        )));
+    }
+    if usize::try_from(decoded.size).ok() != Some(json.len()) {
+        return Err(corrupt(format!(
+            "event record size field is {} but its JSON is {} bytes",
+            decoded.size,
+            json.len()
+        )));
+    }
+    Ok(EventRecord {
+        event_type: decoded.event_type,
+        subject: decoded.subject,
+        time_unix_micros: decoded.time_unix_micros,
+        json,
+    })
+}
+
+fn corrupt(message: String) -> FormatError {
+    FormatError::new(ErrorKind::CorruptRecord, message)
+}
