@@ -1,1 +1,52 @@
 //! Segmented write-ahead log of opaque, CRC-framed records. Knows nothing of events.
+//!
+//! # Guarantees
+//! - [`Durability::Always`]: `append` returns only after an `fdatasync` covers the record;
+//!   concurrent appenders share syncs (group commit).
+//! - Recovery truncates a torn tail in the last segment (bytes past the durable watermark) and
+//!   refuses to open on anything else (`WalError::Corrupt { segment, offset, .. }`), unless
+//!   [`RecoveryMode::Salvage`], which reports the exact sequence ranges lost.
+//! - Any write or sync error poisons the log: appends and syncs return
+//!   [`WalError::Poisoned`] until it is reopened; reads keep working.
+//! - Readers never see a record before it is durable under the log's policy: with `Always`
+//!   reads stop at the durable watermark, with `Interval` and `Never` at the written one.
+//!
+//! # Limits
+//! Records up to `record_bytes_max` (default 4 MiB, at most 64 MiB), segments up to 1 GiB
+//! (`u32` offsets). Memory: 4 bytes of index per live record (0.4% of a log of 1 KiB records).
+//!
+//! The byte format is specified in `docs/format.md` §2–§5.
+//!
+//! Module map: [`options`] (configuration), `vfs`/`vfs_std` (I/O boundary), `segment` and
+//! `frame` (bytes on disk), `writer` (append, roll), `commit` (group commit), `reader`,
+//! `retention`, `recovery` (the decision table), `mmap` (the only `unsafe`).
+
+mod commit;
+mod error;
+pub mod frame;
+mod mmap;
+pub mod options;
+mod reader;
+pub mod recovery;
+mod retention;
+pub mod segment;
+mod state;
+mod types;
+mod vfs;
+mod vfs_std;
+mod wal;
+mod writer;
+
+#[cfg(feature = "test-util")]
+pub mod testing;
+
+pub use error::{Result, WalError};
+pub use options::{Durability, RecoveryMode, WalOptions};
+pub use reader::WalIter;
+pub use types::{PurgeReport, RecordBytes, RecoveryReport, SegmentInfo, Seq, SeqRange};
+pub use vfs::{FileHandle, MappedBytes, Vfs, VfsFile};
+pub use vfs_std::StdVfs;
+pub use wal::Wal;
+
+#[doc(hidden)]
+pub use options::Mutant;

@@ -1,0 +1,23 @@
+//! The crate's only `unsafe`: mapping a segment file read-only.
+
+use std::fs::File;
+use std::io;
+use std::sync::Arc;
+
+use crate::vfs::MappedBytes;
+
+/// Maps `file` read-only. An empty file maps to an empty slice (mmap of length 0 is an error).
+#[allow(unsafe_code)]
+pub(crate) fn map_file(file: &File) -> io::Result<MappedBytes> {
+    if file.metadata()?.len() == 0 {
+        return Ok(Arc::new(Vec::<u8>::new()));
+    }
+    // SAFETY: a mapping is undefined behaviour only if the file is modified or truncated while
+    // mapped. The log maps only (a) sealed segments, which are immutable once sealed, and (b) the
+    // last segment during recovery, before any write to it, dropping the map before it writes.
+    // The log never shrinks a segment file (torn tails are zeroed, not truncated), and a retired
+    // segment is unlinked only after the last `Arc` of its map is gone (retention.rs); unlinking
+    // keeps the inode alive anyway. External truncation of the files is outside the contract.
+    let map = unsafe { memmap2::Mmap::map(file)? };
+    Ok(Arc::new(map))
+}

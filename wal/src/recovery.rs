@@ -1,0 +1,769 @@
+//! Recovery on open: the decision table (docs/format.md §5) as code.
+//!
+//! Every situation recovery can meet is a [`Case`]; [`Case::action`] maps it, under the
+//! configured [`RecoveryMode`], to an [`Action`]. Nothing is skipped silently: each case met is
+//! written to [`RecoveryReport::actions`], and salvage losses to [`RecoveryReport::lost`].
+//!
+//! Torn tail versus corruption (the PAR rule): every frame carries the sync floor, the
+//! in-segment offset known durable when it was written. Recovery takes `W`, the largest floor
+//! of any valid frame of the last segment (before or after the first bad frame, found by trying
+//! every 8th offset). A bad frame at `X >= W` in the last segment may be an unsynced write cut
+//! by a power loss: it and everything after it is zeroed. A bad frame at `X < W`, or anywhere
+//! in a sealed segment, destroyed durable data: corruption.
+//!
+//! Recovery is idempotent and crash-safe: its only writes are removing files that are dead by
+//! the rules (tmp files, segments below the low watermark, an empty successor of an unsealed
+//! segment) and zeroing a torn tail; redoing any prefix of them leads to the same state.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use crate::error::{Result, WalError};
+use crate::frame::{self, Decoded, FRAME_ALIGN, FRAME_HEADER_BYTES, Frame, FrameKind, u64_at};
+use crate::options::{Mutant, RecoveryMode, WalOptions};
+use crate::segment::{
+    DirEntry, META_FILE, Meta, SEGMENT_HEADER_BYTES, SegmentHeader, classify, segment_file_name,
+};
+use crate::state::{LOST, Segment};
+use crate::types::{RecoveryReport, Seq, SeqRange};
+use crate::vfs::Vfs;
+use crate::writer::{create_segment, write_meta};
+
+/// The situations recovery distinguishes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Case {
+    /// No meta file and no segment: a new log.
+    FreshDirectory,
+    /// `*.wal.tmp` or `wal.meta.tmp`: a creation or meta replacement that did not finish.
+    LeftoverTmpFile,
+    /// No meta file, only segment 1 (base 1) with a valid header and no record: the crash hit
+    /// between creating the first segment and writing the meta file.
+    IncompleteCreation,
+    /// No meta file but segments holding records (the meta file was deleted).
+    MetaMissing,
+    /// The meta file is unreadable.
+    BadMeta,
+    /// A meta file but no segment at or above its low watermark (the log was deleted).
+    SegmentsMissing,
+    /// A `*.wal` name that is not `{20 digits}.wal`.
+    StrayWalFile,
+    /// A segment below the low watermark: purged, but the crash hit before the unlink.
+    PurgedSegmentLeft,
+    /// The first segment does not start at the low watermark, or a segment's base is not its
+    /// predecessor's end (a missing segment).
+    SegmentGap,
+    /// A segment header is unreadable, or its log id, segment id or base seq contradicts the
+    /// file name, the meta file or its predecessor (a swapped, stray or foreign segment).
+    BadHeader,
+    /// A bad frame before the seal of a non-last segment.
+    BadFrameInSealed,
+    /// The predecessor has no seal, its successor has no record: crash during a roll.
+    UnsealedWithEmptySuccessor,
+    /// The predecessor has no seal but its successor has records.
+    UnsealedWithNonEmptySuccessor,
+    /// The last segment is sealed: its successor is missing.
+    SealedWithoutSuccessor,
+    /// The last segment ends in zeros after its last valid frame.
+    CleanEnd,
+    /// Bad bytes at or after the durable watermark of the last segment.
+    TornTail,
+    /// A bad frame below the durable watermark of the last segment.
+    BadFrameBelowWatermark,
+}
+
+/// What recovery does about a [`Case`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Nothing to do.
+    Accept,
+    /// Create a new log (segment 1, then the meta file).
+    CreateLog,
+    /// Write the meta file for the existing segment 1.
+    WriteMeta,
+    /// Unlink the file and fsync the directory.
+    RemoveFile,
+    /// Zero the bytes from the bad frame to the last non-zero byte, then fdatasync.
+    ZeroTail,
+    /// Refuse to open: `WalError::Corrupt`.
+    Fail,
+    /// Salvage mode: skip the damaged region and report the sequence numbers lost.
+    SkipAndReport,
+}
+
+impl Case {
+    /// The decision table.
+    pub fn action(self, mode: RecoveryMode) -> Action {
+        let salvage = mode == RecoveryMode::Salvage;
+        match self {
+            Case::FreshDirectory => Action::CreateLog,
+            Case::LeftoverTmpFile | Case::PurgedSegmentLeft | Case::UnsealedWithEmptySuccessor => {
+                Action::RemoveFile
+            }
+            Case::IncompleteCreation => Action::WriteMeta,
+            Case::CleanEnd => Action::Accept,
+            Case::TornTail => Action::ZeroTail,
+            Case::SegmentGap
+            | Case::BadHeader
+            | Case::BadFrameInSealed
+            | Case::BadFrameBelowWatermark
+            | Case::UnsealedWithNonEmptySuccessor
+                if salvage =>
+            {
+                Action::SkipAndReport
+            }
+            Case::MetaMissing
+            | Case::BadMeta
+            | Case::SegmentsMissing
+            | Case::StrayWalFile
+            | Case::SegmentGap
+            | Case::BadHeader
+            | Case::BadFrameInSealed
+            | Case::UnsealedWithNonEmptySuccessor
+            | Case::SealedWithoutSuccessor
+            | Case::BadFrameBelowWatermark => Action::Fail,
+        }
+    }
+}
+
+/// The recovered log, ready to be served.
+pub(crate) struct Recovered {
+    pub log_id: u64,
+    pub segments: Vec<Arc<Segment>>,
+    pub offset: u64,
+    pub synced_offset: u64,
+    pub next_seq: u64,
+    pub first_seq: u64,
+    pub report: RecoveryReport,
+}
+
+struct Ctx<'a> {
+    vfs: &'a dyn Vfs,
+    dir: &'a Path,
+    opts: &'a WalOptions,
+    report: RecoveryReport,
+}
+
+impl Ctx<'_> {
+    /// Records a case; returns its action, or the corruption error when the action is `Fail`.
+    fn decide(&mut self, case: Case, file: &str, offset: u64, detail: &str) -> Result<Action> {
+        let action = case.action(self.opts.recovery);
+        self.report.actions.push(format!(
+            "{case:?} in {file} at {offset} ({detail}) -> {action:?}"
+        ));
+        if action == Action::Fail {
+            return Err(WalError::corrupt(
+                file,
+                offset,
+                format!("{case:?}: {detail}"),
+            ));
+        }
+        Ok(action)
+    }
+
+    fn remove(&self, name: &str) -> Result<()> {
+        let p = self.dir.join(name);
+        self.vfs
+            .remove(&p)
+            .map_err(|e| WalError::io("remove", &p, e))
+    }
+
+    fn sync_dir(&self) -> Result<()> {
+        self.vfs
+            .sync_dir(self.dir)
+            .map_err(|e| WalError::io("sync_dir", self.dir, e))
+    }
+
+    fn read_whole(&self, name: &str) -> Result<crate::vfs::MappedBytes> {
+        let p = self.dir.join(name);
+        let f = self.vfs.open(&p).map_err(|e| WalError::io("open", &p, e))?;
+        f.map().map_err(|e| WalError::io("mmap", &p, e))
+    }
+}
+
+/// Runs recovery on `dir`, creating a new log if the directory is empty.
+pub(crate) fn recover(vfs: &dyn Vfs, dir: &Path, opts: &WalOptions) -> Result<Recovered> {
+    let t0 = Instant::now();
+    vfs.create_dir_all(dir)
+        .map_err(|e| WalError::io("create_dir_all", dir, e))?;
+    let mut cx = Ctx {
+        vfs,
+        dir,
+        opts,
+        report: RecoveryReport::default(),
+    };
+    let mut names = vfs.list(dir).map_err(|e| WalError::io("list", dir, e))?;
+    names.sort();
+    let mut bases = Vec::new();
+    let mut meta_present = false;
+    let mut removed = false;
+    for name in &names {
+        match classify(name) {
+            DirEntry::StrayWal => {
+                cx.decide(Case::StrayWalFile, name, 0, "not a segment name")?;
+            }
+            DirEntry::SegmentTmp | DirEntry::MetaTmp => {
+                cx.decide(Case::LeftoverTmpFile, name, 0, "unfinished creation")?;
+                cx.remove(name)?;
+                removed = true;
+            }
+            DirEntry::Segment(b) => bases.push(b),
+            DirEntry::Meta => meta_present = true,
+            DirEntry::Other => {}
+        }
+    }
+    if removed {
+        cx.sync_dir()?;
+    }
+    let meta = if meta_present {
+        let bytes = cx.read_whole(META_FILE)?;
+        match Meta::decode((*bytes).as_ref()) {
+            Ok(m) => Some(m),
+            Err(r) => {
+                cx.decide(Case::BadMeta, META_FILE, 0, r)?;
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let meta = match (meta, bases.is_empty()) {
+        (None, true) => {
+            cx.decide(Case::FreshDirectory, &dir.display().to_string(), 0, "empty")?;
+            return create_log(cx, t0);
+        }
+        (Some(_), true) => {
+            cx.decide(Case::SegmentsMissing, META_FILE, 0, "no segment file")?;
+            unreachable!("SegmentsMissing always fails")
+        }
+        (None, false) => adopt_first_segment(&mut cx, &bases)?,
+        (Some(m), false) => m,
+    };
+
+    // Segments below the low watermark were purged; the crash hit before their unlink.
+    let mut removed = false;
+    bases.retain(|&b| {
+        if b < meta.first_seq {
+            removed = true;
+            false
+        } else {
+            true
+        }
+    });
+    if removed {
+        for name in &names {
+            if let DirEntry::Segment(b) = classify(name)
+                && b < meta.first_seq
+            {
+                cx.decide(Case::PurgedSegmentLeft, name, 0, "below the low watermark")?;
+                cx.remove(name)?;
+            }
+        }
+        cx.sync_dir()?;
+    }
+    if bases.is_empty() {
+        cx.decide(
+            Case::SegmentsMissing,
+            META_FILE,
+            0,
+            "no segment at or above the low watermark",
+        )?;
+    }
+    let out = scan_segments(&mut cx, &meta, &bases)?;
+    let mut report = cx.report;
+    report.segments = out.segments.len();
+    report.next_seq = Seq(out.next_seq);
+    report.duration = t0.elapsed();
+    Ok(Recovered {
+        report,
+        log_id: meta.log_id,
+        ..out
+    })
+}
+
+fn new_log_id() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    h.write_u32(std::process::id());
+    h.finish()
+}
+
+fn create_log(mut cx: Ctx<'_>, t0: Instant) -> Result<Recovered> {
+    let header = SegmentHeader {
+        log_id: new_log_id(),
+        segment_id: 1,
+        base_seq: 1,
+    };
+    let file = create_segment(cx.vfs, cx.dir, cx.opts, header)?;
+    write_meta(
+        cx.vfs,
+        cx.dir,
+        &Meta {
+            log_id: header.log_id,
+            first_segment_id: 1,
+            first_seq: 1,
+        },
+    )?;
+    let seg = Segment::new(
+        1,
+        1,
+        cx.dir.join(segment_file_name(1)),
+        file,
+        Vec::new(),
+        SEGMENT_HEADER_BYTES as u64,
+    );
+    cx.report.created = true;
+    cx.report.segments = 1;
+    cx.report.next_seq = Seq(1);
+    cx.report.duration = t0.elapsed();
+    Ok(Recovered {
+        log_id: header.log_id,
+        segments: vec![Arc::new(seg)],
+        offset: SEGMENT_HEADER_BYTES as u64,
+        synced_offset: SEGMENT_HEADER_BYTES as u64,
+        next_seq: 1,
+        first_seq: 1,
+        report: cx.report,
+    })
+}
+
+/// No meta file: acceptable only for a log whose creation was cut short.
+fn adopt_first_segment(cx: &mut Ctx<'_>, bases: &[u64]) -> Result<Meta> {
+    let name = segment_file_name(bases[0]);
+    if bases == [1] {
+        let bytes = cx.read_whole(&name)?;
+        let buf: &[u8] = (*bytes).as_ref();
+        if let Ok(h) = SegmentHeader::decode(buf)
+            && h.segment_id == 1
+            && h.base_seq == 1
+            && !has_any_valid_frame(buf, h.segment_id, cx.opts.record_bytes_max)
+        {
+            {
+                cx.decide(
+                    Case::IncompleteCreation,
+                    &name,
+                    0,
+                    "segment 1 without records, no meta",
+                )?;
+                let meta = Meta {
+                    log_id: h.log_id,
+                    first_segment_id: 1,
+                    first_seq: 1,
+                };
+                write_meta(cx.vfs, cx.dir, &meta)?;
+                return Ok(meta);
+            }
+        }
+    }
+    cx.decide(
+        Case::MetaMissing,
+        META_FILE,
+        0,
+        "segments exist but wal.meta does not",
+    )?;
+    unreachable!("MetaMissing always fails")
+}
+
+/// Frames of one segment, as far as they are valid.
+#[derive(Debug, Default)]
+struct Scan {
+    index: Vec<u32>,
+    /// Next expected sequence number.
+    next: u64,
+    /// Offset just past the last valid frame.
+    end: usize,
+    max_floor: u64,
+    /// (successor base seq, successor id) if a seal was reached.
+    seal: Option<(u64, u64)>,
+    last_is_marker: bool,
+    bad: Option<&'static str>,
+}
+
+/// Scans valid frames from `scan.end` (expecting `scan.next`) until a zero header, a bad frame,
+/// a seal or the end of `buf`.
+fn scan_frames(scan: &mut Scan, buf: &[u8], id: u64, max: u32) {
+    scan.bad = None;
+    while scan.end < buf.len() {
+        let off = scan.end;
+        match frame::decode(&buf[off..], id, max) {
+            Decoded::Valid(f) if f.seq == scan.next => {
+                scan.max_floor = scan.max_floor.max(u64::from(f.floor));
+                scan.end += f.total;
+                match f.kind {
+                    FrameKind::Record => {
+                        scan.index.push(u32::try_from(off).unwrap_or(LOST));
+                        scan.next += 1;
+                        scan.last_is_marker = false;
+                    }
+                    FrameKind::Marker => scan.last_is_marker = true,
+                    FrameKind::Seal => {
+                        scan.seal = Some((f.seq, u64_at(&buf[off..], FRAME_HEADER_BYTES)));
+                        return;
+                    }
+                }
+            }
+            Decoded::Valid(_) => {
+                scan.bad = Some("valid frame with an unexpected sequence number");
+                return;
+            }
+            Decoded::Zero => return,
+            Decoded::Bad(r) => {
+                scan.bad = Some(r);
+                return;
+            }
+        }
+    }
+}
+
+/// The next valid frame at an 8-aligned offset `>= from`.
+fn resync(buf: &[u8], from: usize, id: u64, max: u32) -> Option<(usize, Frame)> {
+    let mut pos = from.next_multiple_of(FRAME_ALIGN);
+    while pos + FRAME_HEADER_BYTES <= buf.len() {
+        let h = &buf[pos..pos + FRAME_HEADER_BYTES];
+        if h.iter().all(|&b| b == 0) {
+            // Jump to the first candidate whose header could include the next non-zero byte.
+            let q = match buf[pos + FRAME_HEADER_BYTES..].iter().position(|&b| b != 0) {
+                Some(q) => pos + FRAME_HEADER_BYTES + q,
+                None => return None,
+            };
+            pos = (pos + FRAME_ALIGN).max(
+                (q + 1)
+                    .saturating_sub(FRAME_HEADER_BYTES)
+                    .next_multiple_of(FRAME_ALIGN),
+            );
+            continue;
+        }
+        if let Decoded::Valid(f) = frame::decode(&buf[pos..], id, max) {
+            return Some((pos, f));
+        }
+        pos += FRAME_ALIGN;
+    }
+    None
+}
+
+fn has_any_valid_frame(buf: &[u8], id: u64, max: u32) -> bool {
+    resync(buf, SEGMENT_HEADER_BYTES, id, max).is_some()
+}
+
+/// Largest sync floor among valid frames at or after `from`.
+fn max_floor_after(buf: &[u8], from: usize, id: u64, max: u32) -> u64 {
+    let mut w = 0;
+    let mut pos = from;
+    while let Some((at, f)) = resync(buf, pos, id, max) {
+        w = w.max(u64::from(f.floor));
+        if f.kind == FrameKind::Marker {
+            // A marker claims everything before its own end.
+            w = w.max((at + f.total) as u64);
+        }
+        pos = at + FRAME_ALIGN;
+    }
+    w
+}
+
+/// One past the last non-zero byte at or after `from` (or `from`).
+fn nonzero_end(buf: &[u8], from: usize) -> usize {
+    buf[from.min(buf.len())..]
+        .iter()
+        .rposition(|&b| b != 0)
+        .map_or(from, |p| from + p + 1)
+}
+
+#[expect(
+    clippy::too_many_lines,
+    reason = "the decision table reads best as one walk over the segments"
+)]
+fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recovered> {
+    let max = cx.opts.record_bytes_max;
+    let mut segments: Vec<Arc<Segment>> = Vec::new();
+    let mut expected_seq = meta.first_seq;
+    let mut expected_id = meta.first_segment_id;
+    let mut bases: Vec<u64> = bases.to_vec();
+    if bases[0] != meta.first_seq {
+        cx.decide(
+            Case::SegmentGap,
+            &segment_file_name(bases[0]),
+            0,
+            "first segment is not at the low watermark",
+        )?;
+        cx.report.lost.push(SeqRange {
+            start: Seq(meta.first_seq),
+            end: Seq(bases[0]),
+        });
+        expected_seq = bases[0];
+    }
+    let mut i = 0;
+    let mut tail: Option<(usize, u64)> = None; // (offset, synced offset) of the active segment
+    while i < bases.len() {
+        let base = bases[i];
+        let name = segment_file_name(base);
+        let path = cx.dir.join(&name);
+        let is_last = i + 1 == bases.len();
+        let file = cx
+            .vfs
+            .open(&path)
+            .map_err(|e| WalError::io("open", &path, e))?;
+        let map = file.map().map_err(|e| WalError::io("mmap", &path, e))?;
+        let buf: &[u8] = (*map).as_ref();
+        let header = SegmentHeader::decode(buf);
+        let header_problem = match &header {
+            Err(r) => Some((*r).to_string()),
+            Ok(h) if h.log_id != meta.log_id => Some("segment belongs to another log".into()),
+            Ok(h) if h.base_seq != base => Some(format!(
+                "header base seq {} does not match the file name",
+                h.base_seq
+            )),
+            Ok(h) if h.segment_id != expected_id && cx.opts.recovery != RecoveryMode::Salvage => {
+                Some(format!(
+                    "segment id {} where {expected_id} was expected",
+                    h.segment_id
+                ))
+            }
+            Ok(_) => None,
+        };
+        if let Some(reason) = header_problem {
+            cx.decide(Case::BadHeader, &name, 0, &reason)?;
+            // Salvage: the whole segment is lost, up to the next file's base.
+            let end = bases
+                .get(i + 1)
+                .copied()
+                .ok_or_else(|| WalError::corrupt(&name, 0, "last segment header unreadable"))?;
+            cx.report.lost.push(SeqRange {
+                start: Seq(expected_seq),
+                end: Seq(end),
+            });
+            expected_seq = end;
+            expected_id += 1;
+            i += 1;
+            continue;
+        }
+        let h = header.unwrap_or_else(|_| unreachable!("checked above"));
+        if base != expected_seq {
+            cx.decide(
+                Case::SegmentGap,
+                &name,
+                0,
+                &format!("starts at {base}, predecessor ends at {expected_seq}"),
+            )?;
+            if base < expected_seq {
+                return Err(WalError::corrupt(&name, 0, "segments overlap"));
+            }
+            cx.report.lost.push(SeqRange {
+                start: Seq(expected_seq),
+                end: Seq(base),
+            });
+        }
+        let mut scan = Scan {
+            next: base,
+            end: SEGMENT_HEADER_BYTES,
+            ..Scan::default()
+        };
+        scan_frames(&mut scan, buf, h.segment_id, max);
+        if !is_last {
+            let next_base = bases[i + 1];
+            while scan.seal.is_none() {
+                // No seal: either a crash during the roll, or corruption.
+                if i + 2 == bases.len()
+                    && successor_is_empty(cx, next_base, meta.log_id, h.segment_id + 1)?
+                {
+                    cx.decide(
+                        Case::UnsealedWithEmptySuccessor,
+                        &segment_file_name(next_base),
+                        0,
+                        "crash during roll",
+                    )?;
+                    cx.remove(&segment_file_name(next_base))?;
+                    cx.sync_dir()?;
+                    bases.pop();
+                    break;
+                }
+                let case = if i + 2 == bases.len() {
+                    Case::UnsealedWithNonEmptySuccessor
+                } else {
+                    Case::BadFrameInSealed
+                };
+                cx.decide(
+                    case,
+                    &name,
+                    scan.end as u64,
+                    scan.bad.unwrap_or("zero bytes before the seal"),
+                )?;
+                salvage_skip(cx, &mut scan, buf, h.segment_id, Some(next_base));
+            }
+        }
+        let is_last = i + 1 == bases.len();
+        if is_last {
+            if scan.seal.is_some() {
+                cx.decide(
+                    Case::SealedWithoutSuccessor,
+                    &name,
+                    scan.end as u64,
+                    "sealed, but no successor file",
+                )?;
+            }
+            loop {
+                let x = scan.end;
+                let nz = nonzero_end(buf, x);
+                if nz <= x {
+                    cx.decide(
+                        Case::CleanEnd,
+                        &name,
+                        x as u64,
+                        "zeros after the last frame",
+                    )?;
+                    break;
+                }
+                let w =
+                    scan.max_floor
+                        .max(max_floor_after(buf, x + FRAME_ALIGN, h.segment_id, max));
+                if (x as u64) < w {
+                    cx.decide(
+                        Case::BadFrameBelowWatermark,
+                        &name,
+                        x as u64,
+                        &format!(
+                            "{}; durable watermark {w}",
+                            scan.bad.unwrap_or("zero bytes")
+                        ),
+                    )?;
+                    salvage_skip(cx, &mut scan, buf, h.segment_id, None);
+                    continue;
+                }
+                cx.decide(
+                    Case::TornTail,
+                    &name,
+                    x as u64,
+                    &format!("{} bytes after the durable watermark {w}", nz - x),
+                )?;
+                cx.report.bytes_truncated += (nz - x) as u64;
+                if cx.opts.mutant != Mutant::SkipTailTruncation {
+                    drop(map);
+                    zero_range(cx, &*file, &path, x, nz)?;
+                }
+                break;
+            }
+            cx.report.clean_shutdown = scan.last_is_marker;
+            tail = Some((scan.end, scan.end as u64));
+        } else if let Some((succ_base, succ_id)) = scan.seal
+            && (succ_base != bases[i + 1] || succ_id != h.segment_id + 1)
+        {
+            {
+                cx.decide(
+                    Case::SegmentGap,
+                    &name,
+                    scan.end as u64,
+                    &format!(
+                        "seal names successor {succ_base}/{succ_id}, next file is {}",
+                        bases[i + 1]
+                    ),
+                )?;
+            }
+        }
+        cx.report.records += scan.index.iter().filter(|&&o| o != LOST).count() as u64;
+        cx.report.bytes += scan.end as u64;
+        let seg = Segment::new(h.segment_id, base, path, file, scan.index, scan.end as u64);
+        if !is_last {
+            seg.sealed.store(true, Ordering::Release);
+        }
+        segments.push(Arc::new(seg));
+        expected_seq = scan.next;
+        expected_id = h.segment_id + 1;
+        i += 1;
+    }
+    let Some((offset, synced)) = tail else {
+        return Err(WalError::corrupt(
+            cx.dir.display().to_string(),
+            0,
+            "no usable last segment",
+        ));
+    };
+    // Make everything recovered durable, so the sync floor of new frames may cover it.
+    let active = segments
+        .last()
+        .ok_or_else(|| WalError::corrupt(cx.dir.display().to_string(), 0, "no segment"))?;
+    active
+        .file
+        .sync_data()
+        .map_err(|e| WalError::io("sync_data", &active.path, e))?;
+    let first_seq = segments.first().map_or(expected_seq, |s| s.base);
+    Ok(Recovered {
+        log_id: meta.log_id,
+        segments,
+        offset: offset as u64,
+        synced_offset: synced,
+        next_seq: expected_seq,
+        first_seq,
+        report: RecoveryReport::default(),
+    })
+}
+
+/// Salvage: continue after a bad region at `scan.end`, recording the lost sequence numbers.
+/// Without a later valid frame, everything up to `end_seq` (if known) is lost.
+fn salvage_skip(cx: &mut Ctx<'_>, scan: &mut Scan, buf: &[u8], id: u64, end_seq: Option<u64>) {
+    let max = cx.opts.record_bytes_max;
+    let mut from = scan.end + FRAME_ALIGN;
+    let found = loop {
+        match resync(buf, from, id, max) {
+            Some((at, f)) if f.seq >= scan.next => break Some((at, f)),
+            Some((at, _)) => from = at + FRAME_ALIGN,
+            None => break None,
+        }
+    };
+    let resume_seq = found.map_or(end_seq.unwrap_or(scan.next), |(_, f)| f.seq);
+    if resume_seq > scan.next {
+        cx.report.lost.push(SeqRange {
+            start: Seq(scan.next),
+            end: Seq(resume_seq),
+        });
+        let n = usize::try_from(resume_seq - scan.next).unwrap_or(0);
+        scan.index.extend(std::iter::repeat_n(LOST, n));
+        scan.next = resume_seq;
+    }
+    if let Some((at, _)) = found {
+        scan.end = at;
+        scan_frames(scan, buf, id, max);
+    } else {
+        // Nothing valid after the damage: behave as if the segment ended here.
+        if end_seq.is_some() {
+            scan.seal = Some((scan.next, id + 1));
+        }
+        scan.bad = None;
+        scan.end = nonzero_end(buf, scan.end).max(scan.end);
+    }
+}
+
+fn successor_is_empty(cx: &Ctx<'_>, base: u64, log_id: u64, id: u64) -> Result<bool> {
+    let bytes = cx.read_whole(&segment_file_name(base))?;
+    let buf: &[u8] = (*bytes).as_ref();
+    Ok(match SegmentHeader::decode(buf) {
+        Ok(h) if h.log_id == log_id && h.segment_id == id && h.base_seq == base => {
+            !has_any_valid_frame(buf, id, cx.opts.record_bytes_max)
+        }
+        _ => false,
+    })
+}
+
+fn zero_range(
+    cx: &Ctx<'_>,
+    file: &dyn crate::vfs::VfsFile,
+    path: &Path,
+    from: usize,
+    to: usize,
+) -> Result<()> {
+    let zeros = vec![0u8; (to - from).min(1 << 20)];
+    let mut off = from;
+    while off < to {
+        let n = (to - off).min(zeros.len());
+        file.write_all_at(&zeros[..n], off as u64)
+            .map_err(|e| WalError::io("write", path, e))?;
+        off += n;
+    }
+    let _ = cx;
+    file.sync_data()
+        .map_err(|e| WalError::io("sync_data", path, e))
+}

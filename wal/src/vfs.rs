@@ -1,0 +1,57 @@
+//! The I/O boundary. Production code touches files only through [`Vfs`] and [`VfsFile`], so the
+//! crash simulator and the fault injector (feature `test-util`) run the very same code path.
+//!
+//! The set is minimal: exactly the operations the log uses.
+
+use std::fmt::Debug;
+use std::io;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A read-only view of a whole file (an mmap for real files, a snapshot in simulations).
+pub type MappedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+
+/// A shared handle to an open file.
+pub type FileHandle = Arc<dyn VfsFile>;
+
+/// File-system operations used by the log.
+pub trait Vfs: Send + Sync + Debug {
+    /// Creates `dir` and its parents if missing.
+    fn create_dir_all(&self, dir: &Path) -> io::Result<()>;
+    /// Names (not paths) of the entries of `dir`.
+    fn list(&self, dir: &Path) -> io::Result<Vec<String>>;
+    /// Opens an existing file for reading and writing.
+    fn open(&self, path: &Path) -> io::Result<FileHandle>;
+    /// Creates a new, empty file for reading and writing, truncating any existing one.
+    fn create(&self, path: &Path) -> io::Result<FileHandle>;
+    /// Unlinks a file.
+    fn remove(&self, path: &Path) -> io::Result<()>;
+    /// Atomically renames `from` to `to`, replacing `to`.
+    fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
+    /// Makes the directory's entries (creates, renames, unlinks) durable.
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+}
+
+/// Operations on one open file.
+pub trait VfsFile: Send + Sync + Debug {
+    /// Reads exactly `buf.len()` bytes at `offset` (error `UnexpectedEof` if the file is shorter).
+    fn read_exact_at(&self, buf: &mut [u8], offset: u64) -> io::Result<()>;
+    /// Writes all of `buf` at `offset`, extending the file if needed.
+    fn write_all_at(&self, buf: &[u8], offset: u64) -> io::Result<()>;
+    /// Current length in bytes.
+    fn len(&self) -> io::Result<u64>;
+    /// True if the file is empty.
+    fn is_empty(&self) -> io::Result<bool> {
+        Ok(self.len()? == 0)
+    }
+    /// Reserves space for `len` bytes (fallocate); the length becomes at least `len`.
+    fn allocate(&self, len: u64) -> io::Result<()>;
+    /// `fdatasync`: the data and the metadata needed to read it back become durable.
+    fn sync_data(&self) -> io::Result<()>;
+    /// `fsync`: data and all metadata become durable.
+    fn sync_all(&self) -> io::Result<()>;
+    /// A read-only view of the whole file as it is now. Only used on files that will not be
+    /// written or shrunk any more while the view is alive (sealed segments, the tail during
+    /// recovery before any write).
+    fn map(&self) -> io::Result<MappedBytes>;
+}

@@ -1,0 +1,246 @@
+//! [`Wal`]: the public handle. Thin: each method delegates to the module that owns the concern.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::thread::JoinHandle;
+
+use parking_lot::{Condvar, Mutex, RwLock};
+
+use crate::commit::interval_syncer;
+use crate::error::{Result, WalError};
+use crate::frame::{self, FrameKind};
+use crate::options::{Durability, WalOptions};
+use crate::reader::WalIter;
+use crate::recovery::recover;
+use crate::state::{Shared, SyncState, Writer};
+use crate::types::{PurgeReport, RecordBytes, RecoveryReport, SegmentInfo, Seq, SeqRange};
+use crate::vfs::Vfs;
+use crate::vfs_std::StdVfs;
+
+/// A segmented, CRC-framed, group-committed write-ahead log of opaque records.
+///
+/// `Wal` is `Send + Sync`; every method takes `&self`. Share it with an `Arc`.
+#[derive(Debug)]
+pub struct Wal {
+    shared: Arc<Shared>,
+    syncer: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Wal {
+    /// Opens (recovering) or creates the log in `dir` on the real file system.
+    pub fn open(dir: impl AsRef<Path>, opts: WalOptions) -> Result<(Wal, RecoveryReport)> {
+        Wal::open_with_vfs(Arc::new(StdVfs), dir, opts)
+    }
+
+    /// Opens (recovering) or creates the log in `dir` through `vfs`.
+    pub fn open_with_vfs(
+        vfs: Arc<dyn Vfs>,
+        dir: impl AsRef<Path>,
+        opts: WalOptions,
+    ) -> Result<(Wal, RecoveryReport)> {
+        opts.validate()?;
+        let dir = dir.as_ref().to_path_buf();
+        let rec = recover(&*vfs, &dir, &opts)?;
+        let active = rec
+            .segments
+            .last()
+            .cloned()
+            .ok_or_else(|| WalError::corrupt(dir.display().to_string(), 0, "no segment"))?;
+        let durability = opts.durability;
+        let shared = Arc::new(Shared {
+            vfs,
+            dir,
+            log_id: rec.log_id,
+            writer: Mutex::new(Writer {
+                active,
+                offset: rec.offset,
+                synced_offset: rec.synced_offset,
+                next_seq: rec.next_seq,
+                buf: Vec::new(),
+            }),
+            segs: RwLock::new(rec.segments),
+            pending: Mutex::new(Vec::new()),
+            pending_nonempty: AtomicBool::new(false),
+            written_end: AtomicU64::new(rec.next_seq),
+            durable_end: AtomicU64::new(rec.next_seq),
+            first_seq: AtomicU64::new(rec.first_seq),
+            poisoned: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+            sync: Mutex::new(SyncState::default()),
+            sync_cv: Condvar::new(),
+            stop: Mutex::new(false),
+            stop_cv: Condvar::new(),
+            opts,
+        });
+        let syncer = match durability {
+            Durability::Interval(every) => {
+                let s = shared.clone();
+                Some(
+                    std::thread::Builder::new()
+                        .name("wal-syncer".into())
+                        .spawn(move || interval_syncer(&s, every))
+                        .map_err(|e| WalError::io("spawn", "wal-syncer", e))?,
+                )
+            }
+            _ => None,
+        };
+        Ok((
+            Wal {
+                shared,
+                syncer: Mutex::new(syncer),
+            },
+            rec.report,
+        ))
+    }
+
+    /// Appends one record under the log's durability policy.
+    pub fn append(&self, record: &[u8]) -> Result<Seq> {
+        Ok(self
+            .append_with(&[record], self.shared.opts.durability)?
+            .start)
+    }
+
+    /// Appends records as one write (and, under `Always`, one shared sync).
+    pub fn append_batch(&self, records: &[&[u8]]) -> Result<SeqRange> {
+        self.append_with(records, self.shared.opts.durability)
+    }
+
+    /// Appends records with a per-call durability. `Interval` behaves as `Never` for this call
+    /// (the background syncer, if the log has one, covers it).
+    pub fn append_with(&self, records: &[&[u8]], durability: Durability) -> Result<SeqRange> {
+        let s = &self.shared;
+        s.reap_pending()?;
+        let range = s.write_records(records)?;
+        if durability == Durability::Always {
+            s.sync_until(range.end.0)?;
+        }
+        Ok(range)
+    }
+
+    /// Makes everything appended so far durable.
+    pub fn sync(&self) -> Result<()> {
+        self.shared.sync_written()
+    }
+
+    /// The sequence number the next append will get.
+    pub fn next_seq(&self) -> Seq {
+        Seq(self.shared.written_end.load(Ordering::Acquire))
+    }
+
+    /// The highest sequence number known durable (`Seq::NONE` if none).
+    pub fn durable_seq(&self) -> Seq {
+        Seq(self
+            .shared
+            .durable_end
+            .load(Ordering::Acquire)
+            .saturating_sub(1))
+    }
+
+    /// The oldest sequence number in the log (equals `next_seq` when the log is empty).
+    pub fn first_seq(&self) -> Seq {
+        Seq(self.shared.first_seq.load(Ordering::Acquire))
+    }
+
+    /// Reads one record. Records not yet visible (see [`crate`] docs) are `NotFound`.
+    pub fn read(&self, seq: Seq) -> Result<RecordBytes> {
+        self.shared.read(seq.0)
+    }
+
+    /// Iterates from `seq` (clamped to `first_seq`) to the visible end.
+    pub fn iter_from(&self, seq: Seq) -> WalIter {
+        let first = self.shared.first_seq.load(Ordering::Acquire);
+        WalIter {
+            shared: self.shared.clone(),
+            next: seq.0.max(first).max(1),
+            seg: None,
+            done: false,
+        }
+    }
+
+    /// Drops every segment whose records are all below `seq` (never the active segment).
+    pub fn purge_before(&self, seq: Seq) -> Result<PurgeReport> {
+        self.shared.purge_before(seq.0)
+    }
+
+    /// The live segments, oldest first.
+    pub fn segments(&self) -> Vec<SegmentInfo> {
+        self.shared
+            .segs
+            .read()
+            .iter()
+            .map(|s| SegmentInfo {
+                id: s.id,
+                seqs: SeqRange {
+                    start: Seq(s.base),
+                    end: Seq(s.end()),
+                },
+                bytes: s.used.load(Ordering::Acquire),
+                sealed: s.sealed.load(Ordering::Acquire),
+                path: s.path.clone(),
+            })
+            .collect()
+    }
+
+    /// Syncs, writes a close marker whose sync floor covers the whole log (so that after a clean
+    /// shutdown any damaged byte is detected as corruption), syncs again, and stops the
+    /// background syncer. Later calls return `Closed`. Dropping a `Wal` without `close` is
+    /// like a process crash: nothing acknowledged is lost, but no marker is written.
+    pub fn close(&self) -> Result<()> {
+        let s = &self.shared;
+        self.stop_syncer();
+        if s.closed.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        s.check_writable()?;
+        s.sync_written()?;
+        {
+            let mut w = s.writer.lock();
+            let w = &mut *w;
+            let mut buf = Vec::new();
+            let floor = w.offset + frame::frame_bytes(0) as u64;
+            let floor = frame::off32(floor);
+            frame::encode(
+                &mut buf,
+                FrameKind::Marker,
+                w.active.id,
+                w.next_seq,
+                floor,
+                &[],
+            );
+            let r = w
+                .active
+                .file
+                .write_all_at(&buf, w.offset)
+                .and_then(|()| w.active.file.sync_data())
+                .map_err(|e| WalError::io("close marker", &w.active.path, e));
+            if let Err(e) = r {
+                return Err(s.poison(e));
+            }
+            w.offset += buf.len() as u64;
+            w.synced_offset = w.offset;
+            w.active.used.store(w.offset, Ordering::Release);
+            s.closed.store(true, Ordering::Release);
+        }
+        s.reap_pending()
+    }
+
+    fn stop_syncer(&self) {
+        *self.shared.stop.lock() = true;
+        self.shared.stop_cv.notify_all();
+        if let Some(h) = self.syncer.lock().take() {
+            let _ = h.join();
+        }
+    }
+
+    /// Is the log poisoned by an earlier write or sync error?
+    pub fn is_poisoned(&self) -> bool {
+        self.shared.poisoned.load(Ordering::Acquire)
+    }
+}
+
+impl Drop for Wal {
+    fn drop(&mut self) {
+        self.stop_syncer();
+    }
+}

@@ -1,0 +1,164 @@
+//! Basic behaviour on real files and on the in-memory file system: append, read, iterate,
+//! roll, reopen, limits, purge, poisoning surface.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::cast_precision_loss,
+    clippy::too_many_lines,
+    missing_docs,
+    reason = "tests"
+)]
+
+use std::sync::Arc;
+
+use gridlog_wal::testing::CrashFs;
+use gridlog_wal::{Durability, Seq, Wal, WalError, WalOptions};
+
+fn small() -> WalOptions {
+    WalOptions {
+        segment_bytes_target: 4096,
+        ..WalOptions::default()
+    }
+}
+
+fn rec(i: u64, len: usize) -> Vec<u8> {
+    (0..len).map(|j| (i as usize * 31 + j) as u8).collect()
+}
+
+#[test]
+fn append_read_reopen_real_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wal, report) = Wal::open(dir.path(), small()).unwrap();
+    assert!(report.created);
+    let mut n = 0;
+    for i in 1..=200u64 {
+        let s = wal.append(&rec(i, (i as usize * 7) % 300)).unwrap();
+        assert_eq!(s, Seq(i));
+        n += 1;
+    }
+    let r = wal.append_batch(&[&rec(201, 10), &rec(202, 20)]).unwrap();
+    assert_eq!((r.start, r.end), (Seq(201), Seq(203)));
+    assert!(wal.segments().len() >= 3, "tiny segments roll");
+    for i in 1..=200u64 {
+        assert_eq!(
+            &*wal.read(Seq(i)).unwrap(),
+            &rec(i, (i as usize * 7) % 300)[..]
+        );
+    }
+    let sealed_read = wal.read(Seq(1)).unwrap();
+    assert!(
+        sealed_read.is_mapped(),
+        "sealed segments are read through the mapping"
+    );
+    let all: Vec<_> = wal.iter_from(Seq(1)).map(|r| r.unwrap().0).collect();
+    assert_eq!(all.len(), 202);
+    wal.close().unwrap();
+    assert!(matches!(wal.append(b"x"), Err(WalError::Closed)));
+    drop(wal);
+    let (wal, report) = Wal::open(dir.path(), small()).unwrap();
+    assert!(report.clean_shutdown);
+    assert_eq!(report.records, 202);
+    assert_eq!(report.bytes_truncated, 0);
+    assert_eq!(wal.next_seq(), Seq(203));
+    assert_eq!(
+        &*wal.read(Seq(150)).unwrap(),
+        &rec(150, (150 * 7) % 300)[..]
+    );
+    assert_eq!(wal.append(b"after").unwrap(), Seq(203));
+    println!(
+        "basic: {n} appends, {} segments, report {report:?}",
+        wal.segments().len()
+    );
+}
+
+#[test]
+fn limits_and_errors() {
+    let fs = Arc::new(CrashFs::new());
+    let opts = WalOptions {
+        record_bytes_max: 100,
+        ..small()
+    };
+    let (wal, _) = Wal::open_with_vfs(fs, "/log", opts).unwrap();
+    assert!(matches!(
+        wal.append(&[0; 101]),
+        Err(WalError::RecordTooLarge { len: 101, max: 100 })
+    ));
+    assert!(matches!(
+        wal.append_batch(&[]),
+        Err(WalError::InvalidArgument(_))
+    ));
+    assert!(matches!(wal.read(Seq(1)), Err(WalError::NotFound { .. })));
+    assert!(matches!(wal.read(Seq(0)), Err(WalError::NotFound { .. })));
+    wal.append(&[1; 100]).unwrap();
+    assert_eq!(wal.durable_seq(), Seq(1));
+    let bad = WalOptions {
+        segment_bytes_target: 10,
+        ..WalOptions::default()
+    };
+    assert!(matches!(
+        Wal::open_with_vfs(Arc::new(CrashFs::new()), "/x", bad),
+        Err(WalError::InvalidArgument(_))
+    ));
+}
+
+#[test]
+fn never_and_interval_visibility() {
+    let fs = Arc::new(CrashFs::new());
+    let opts = WalOptions {
+        durability: Durability::Never,
+        ..small()
+    };
+    let (wal, _) = Wal::open_with_vfs(fs.clone(), "/log", opts).unwrap();
+    wal.append(b"a").unwrap();
+    assert_eq!(
+        &*wal.read(Seq(1)).unwrap(),
+        b"a",
+        "Never: visible at the written watermark"
+    );
+    assert_eq!(wal.durable_seq(), Seq(0));
+    wal.sync().unwrap();
+    assert_eq!(wal.durable_seq(), Seq(1));
+
+    let opts = WalOptions {
+        durability: Durability::Interval(std::time::Duration::from_millis(5)),
+        ..small()
+    };
+    let (wal, _) = Wal::open_with_vfs(Arc::new(CrashFs::new()), "/log2", opts).unwrap();
+    wal.append(b"b").unwrap();
+    let t = std::time::Instant::now();
+    while wal.durable_seq() < Seq(1) {
+        assert!(t.elapsed().as_secs() < 10, "interval syncer never ran");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    wal.close().unwrap();
+
+    // Always log, per-append Never: not visible until a sync covers it.
+    let (wal, _) = Wal::open_with_vfs(Arc::new(CrashFs::new()), "/log3", small()).unwrap();
+    wal.append_with(&[b"c"], Durability::Never).unwrap();
+    assert!(wal.read(Seq(1)).is_err());
+    wal.sync().unwrap();
+    assert_eq!(&*wal.read(Seq(1)).unwrap(), b"c");
+}
+
+#[test]
+fn purge_and_reopen() {
+    let dir = tempfile::tempdir().unwrap();
+    let (wal, _) = Wal::open(dir.path(), small()).unwrap();
+    for i in 1..=300u64 {
+        wal.append(&rec(i, 100)).unwrap();
+    }
+    let segs = wal.segments();
+    let cut = segs[3].seqs.start;
+    let rep = wal.purge_before(cut).unwrap();
+    assert_eq!(rep.segments_purged, 3);
+    assert_eq!(rep.files_unlinked, 3);
+    assert_eq!(wal.first_seq(), cut);
+    assert!(matches!(wal.read(Seq(1)), Err(WalError::NotFound { .. })));
+    drop(wal);
+    let (wal, report) = Wal::open(dir.path(), small()).unwrap();
+    assert_eq!(wal.first_seq(), cut);
+    assert_eq!(wal.next_seq(), Seq(301));
+    assert_eq!(&*wal.read(Seq(300)).unwrap(), &rec(300, 100)[..]);
+    println!("purge: {rep:?}; reopen actions {:?}", report.actions);
+}
