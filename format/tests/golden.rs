@@ -1,0 +1,101 @@
+//! The record encoding is pinned by docs/format.md §6: every ```` ```golden:NAME ```` hex block
+//! in the record sections must be exactly what `encode_record` produces for the event in the
+//! ```` ```json event:NAME ```` block next to it, and must decode back to that event's fields.
+//! Changing the encoding, or the document, without the other breaks this test.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly by design"
+)]
+
+use gridlog_format::{EventRecord, decode_record, encode_record, parse_structured};
+
+const BEGIN: &str = "<!-- BEGIN record sections";
+const END: &str = "<!-- END record sections -->";
+
+fn record_sections() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/format.md");
+    let doc = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let start = doc.find(BEGIN).expect("record sections start marker");
+    let end = doc.find(END).expect("record sections end marker");
+    doc[start..end].to_owned()
+}
+
+/// The bodies of the fenced blocks whose info string starts with `prefix`, by the rest of the
+/// info string.
+fn fenced_blocks(text: &str, prefix: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(name) = line.trim().strip_prefix("```").and_then(|info| info.strip_prefix(prefix))
+        else {
+            continue;
+        };
+        let body: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+        blocks.push((name.trim().to_owned(), body.join("\n")));
+    }
+    blocks
+}
+
+fn parse_hex(text: &str) -> Vec<u8> {
+    text.split_whitespace()
+        .map(|byte| {
+            assert_eq!(byte.len(), 2, "hex bytes are two lower-case digits: {byte:?}");
+            assert_eq!(byte, byte.to_lowercase(), "hex is lower-case: {byte:?}");
+            u8::from_str_radix(byte, 16).unwrap()
+        })
+        .collect()
+}
+
+/// The documented layout: 16 bytes per line, lower-case, space-separated.
+fn to_hex(bytes: &[u8]) -> String {
+    bytes
+        .chunks(16)
+        .map(|line| {
+            line.iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn docs_golden_blocks_match_the_encoder() {
+    let sections = record_sections();
+    let goldens = fenced_blocks(&sections, "golden:");
+    let events = fenced_blocks(&sections, "json event:");
+    assert!(
+        goldens.len() >= 2,
+        "docs/format.md §6 must hold at least two golden blocks"
+    );
+    for (name, hex) in &goldens {
+        let (_, json) = events
+            .iter()
+            .find(|(event_name, _)| event_name == name)
+            .unwrap_or_else(|| panic!("no ```json event:{name} block for golden:{name}"));
+        let event = parse_structured(json.as_bytes())
+            .unwrap_or_else(|e| panic!("event:{name} is not a valid event: {e}"));
+        assert_eq!(event.json_str(), json.trim(), "event:{name} must be compact, one line");
+        let encoded = encode_record(&EventRecord::from_event(&event));
+        assert_eq!(
+            to_hex(&encoded),
+            hex.trim(),
+            "golden:{name} differs from the encoder; the encoder gives:\n{}",
+            to_hex(&encoded)
+        );
+        let expected = parse_hex(hex);
+        assert_eq!(encoded, expected);
+        let decoded = decode_record(&expected).unwrap();
+        assert_eq!(decoded, EventRecord::from_event(&event));
+        assert_eq!(decoded.event_type(), event.event_type());
+        assert_eq!(decoded.subject(), event.subject());
+        assert_eq!(
+            decoded.time_unix_micros(),
+            event.time().map(gridlog_format::Timestamp::unix_micros)
+        );
+        assert_eq!(decoded.json(), json.trim().as_bytes());
+    }
+}

@@ -1,0 +1,144 @@
+//! The on-disk record codec: round trips, zero-copy decoding, and rejection of every kind of
+//! damaged input (truncation at each length, trailing bytes, unknown version or kind,
+//! inconsistent size).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly by design"
+)]
+
+mod common;
+
+use common::{assert_error, event_with, structured};
+use gridlog_format::{
+    EVENT_BYTES_MAX, EventRecord, RECORD_VERSION, RecordKind, decode_record, encode_record,
+    record_kind,
+};
+
+fn full_event() -> gridlog_format::Event {
+    structured(&event_with(
+        r#","subject":"sub/1","time":"1969-12-31T23:59:59.999999Z","data":{"a":[1,2]}"#,
+    ))
+    .unwrap()
+}
+
+#[test]
+fn round_trip_keeps_every_field_and_borrows_from_the_input() {
+    for event in [structured(&event_with("")).unwrap(), full_event()] {
+        let record = EventRecord::from_event(&event);
+        let bytes = encode_record(&record);
+        assert_eq!(bytes[0], RECORD_VERSION);
+        assert_eq!(bytes[1], RecordKind::Event.as_byte());
+        assert_eq!(record_kind(&bytes), Ok(RecordKind::Event));
+        let decoded = decode_record(&bytes).unwrap();
+        assert_eq!(decoded, record);
+        assert_eq!(decoded.event_type(), event.event_type());
+        assert_eq!(decoded.subject(), event.subject());
+        assert_eq!(
+            decoded.time_unix_micros(),
+            event.time().map(gridlog_format::Timestamp::unix_micros)
+        );
+        assert_eq!(decoded.json(), event.json());
+        assert_eq!(decoded.size() as usize, event.size());
+        // Zero-copy: the JSON is a slice of the record bytes.
+        let range = bytes.as_ptr_range();
+        assert!(range.contains(&decoded.json().as_ptr()));
+        assert!(range.contains(&decoded.event_type().as_ptr()));
+    }
+}
+
+#[test]
+fn negative_time_round_trips() {
+    let event = full_event();
+    let decoded_time = decode_record(&encode_record(&EventRecord::from_event(&event)))
+        .unwrap()
+        .time_unix_micros();
+    assert_eq!(decoded_time, Some(-1));
+}
+
+#[test]
+fn every_truncation_is_an_error() {
+    let bytes = encode_record(&EventRecord::from_event(&full_event()));
+    for len in 0..bytes.len() {
+        let error = decode_record(&bytes[..len]).expect_err("truncated record decoded");
+        assert_eq!(error.code(), "CorruptRecord", "at length {len}: {error}");
+    }
+}
+
+#[test]
+fn trailing_bytes_are_an_error() {
+    let mut bytes = encode_record(&EventRecord::from_event(&full_event()));
+    bytes.push(0);
+    let error = assert_error(decode_record(&bytes), "CorruptRecord", None, None);
+    assert_eq!(error.message(), "event record has 1 trailing bytes");
+}
+
+#[test]
+fn unknown_versions_and_kinds_are_typed_errors() {
+    let good = encode_record(&EventRecord::from_event(&full_event()));
+    for version in [0, 2, 255] {
+        let mut bytes = good.clone();
+        bytes[0] = version;
+        assert_error(decode_record(&bytes), "UnsupportedRecordVersion", None, None);
+        assert_error(record_kind(&bytes), "UnsupportedRecordVersion", None, None);
+    }
+    for kind in [0, 2, 255] {
+        let mut bytes = good.clone();
+        bytes[1] = kind;
+        assert_error(decode_record(&bytes), "UnknownRecordKind", None, None);
+    }
+    assert_eq!(RecordKind::from_byte(1), Some(RecordKind::Event));
+    assert_eq!(RecordKind::from_byte(2), None);
+}
+
+/// `[1, 1]` followed by a hand-written body.
+fn record(body: &[u8]) -> Vec<u8> {
+    let mut bytes = vec![1, 1];
+    bytes.extend_from_slice(body);
+    bytes
+}
+
+#[test]
+fn inconsistent_or_malformed_bodies_are_errors() {
+    // type "t", no subject, no time, size 2, json "{}".
+    assert!(decode_record(&record(b"\x01t\x00\x00\x02\x02{}")).is_ok());
+    // Size field disagrees with the JSON length.
+    let error = assert_error(
+        decode_record(&record(b"\x01t\x00\x00\x03\x02{}")),
+        "CorruptRecord",
+        None,
+        None,
+    );
+    assert_eq!(
+        error.message(),
+        "event record size field is 3 but its JSON is 2 bytes"
+    );
+    for body in [
+        &b"\x01t\x02\x00\x02\x02{}"[..],         // option tag 2
+        b"\x01\xff\x00\x00\x02\x02{}",          // type is not UTF-8
+        b"\x05t\x00\x00\x02\x02{}",             // type length runs past the end
+        b"\x01t\x00\x00\x02\xff\xff\xff\xff\x0f{}", // JSON length 2^32 - 1
+        b"\x01t\x00\x00\xff\xff\xff\xff\xff\x02{}", // size varint overflows u32
+    ] {
+        assert_error(decode_record(&record(body)), "CorruptRecord", None, None);
+    }
+}
+
+#[test]
+fn json_larger_than_an_event_can_be_is_rejected() {
+    let too_big = EVENT_BYTES_MAX + 1;
+    let mut body = b"\x01t\x00\x00".to_vec();
+    for value in [too_big, too_big] {
+        // LEB128 varint, as postcard writes it.
+        let mut v = value;
+        while v >= 0x80 {
+            body.push(u8::try_from(v & 0x7f).unwrap() | 0x80);
+            v >>= 7;
+        }
+        body.push(u8::try_from(v).unwrap());
+    }
+    body.resize(body.len() + too_big, b' ');
+    let error = assert_error(decode_record(&record(&body)), "CorruptRecord", None, None);
+    assert!(error.message().contains("1048576"), "{error}");
+}
