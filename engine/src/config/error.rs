@@ -1,0 +1,145 @@
+//! Why a namespace configuration is invalid: [`ConfigError`] (the field path in the ARM JSON plus
+//! a typed [`ConfigErrorKind`]).
+
+use crate::filter::FilterErrorKind;
+
+/// An invalid namespace configuration: the path of the offending field in the ARM-shaped JSON
+/// (e.g. `topics[0].eventSubscriptions[1].properties.deliveryConfiguration.queue.maxDeliveryCount`,
+/// empty for the document itself) and what is wrong. Displays as `path: message`.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{}{kind}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
+pub struct ConfigError {
+    /// Where, in the ARM JSON.
+    pub path: String,
+    /// What is wrong.
+    pub kind: ConfigErrorKind,
+}
+
+impl ConfigError {
+    pub(crate) fn new(path: impl Into<String>, kind: ConfigErrorKind) -> Self {
+        Self {
+            path: path.into(),
+            kind,
+        }
+    }
+
+    /// Stable machine code of the kind.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
+    }
+}
+
+/// What is wrong with a namespace configuration.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigErrorKind {
+    /// Not JSON, or a JSON value of the wrong type, or an unknown or missing field (serde's
+    /// message).
+    #[error("{message}")]
+    Syntax {
+        /// serde's description.
+        message: String,
+    },
+    /// A number outside its allowed range.
+    #[error("must be {min}..={max}, got {got}")]
+    OutOfRange {
+        /// Smallest allowed.
+        min: i64,
+        /// Largest allowed.
+        max: i64,
+        /// Given.
+        got: i64,
+    },
+    /// A topic or subscription name that is not 3–50 characters of `[A-Za-z0-9-]`, or another
+    /// malformed name.
+    #[error("invalid name '{name}': {rule}")]
+    InvalidName {
+        /// The name given (truncated to 64 characters).
+        name: String,
+        /// The rule it breaks.
+        rule: &'static str,
+    },
+    /// A name used twice where names are unique (compared case-insensitively).
+    #[error("duplicate name '{name}' (names are case-insensitive)")]
+    DuplicateName {
+        /// The second occurrence.
+        name: String,
+    },
+    /// More entries than allowed.
+    #[error("at most {max} entries are allowed, got {got}")]
+    TooMany {
+        /// Most allowed.
+        max: usize,
+        /// Given.
+        got: usize,
+    },
+    /// An access key that is empty, too long or holds characters other than printable ASCII.
+    #[error("invalid key: {rule}")]
+    InvalidKey {
+        /// The rule it breaks (the key itself is never echoed).
+        rule: &'static str,
+    },
+    /// An `eventTimeToLive` that is not a supported ISO 8601 duration.
+    #[error("invalid ISO 8601 duration '{text}': {reason}")]
+    InvalidDuration {
+        /// The text given (truncated to 64 characters).
+        text: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// An `eventTimeToLive` outside its bounds.
+    #[error("must be {rule}, got {got}")]
+    DurationOutOfRange {
+        /// The bound it breaks, e.g. "at least PT1M" or "at most the topic's retention (P3D)".
+        rule: String,
+        /// The duration given, in canonical ISO 8601.
+        got: String,
+    },
+    /// A reference to a topic that is not in the namespace.
+    #[error("topic '{name}' does not exist in the namespace")]
+    UnknownTopic {
+        /// The name given.
+        name: String,
+    },
+    /// A subscription whose dead-letter topic is its own topic.
+    #[error("a topic cannot be its own dead-letter topic")]
+    DeadLetterToSelf,
+    /// An enum-valued field with a value gridlog does not know or support.
+    #[error("unsupported value '{got}', expected {expected}")]
+    UnsupportedValue {
+        /// The value given (truncated to 64 characters).
+        got: String,
+        /// What is accepted.
+        expected: &'static str,
+    },
+    /// A member that contradicts another, e.g. a `push` block under `"deliveryMode": "Queue"`.
+    #[error("not allowed: {reason}")]
+    NotAllowed {
+        /// Why.
+        reason: &'static str,
+    },
+    /// An invalid `filtersConfiguration` (the path points into it).
+    #[error("{0}")]
+    Filter(FilterErrorKind),
+}
+
+impl ConfigErrorKind {
+    /// Stable machine code.
+    pub const fn code(&self) -> &'static str {
+        match self {
+            Self::Syntax { .. } => "ConfigSyntax",
+            Self::OutOfRange { .. } => "ConfigOutOfRange",
+            Self::InvalidName { .. } => "ConfigInvalidName",
+            Self::DuplicateName { .. } => "ConfigDuplicateName",
+            Self::TooMany { .. } => "ConfigTooMany",
+            Self::InvalidKey { .. } => "ConfigInvalidKey",
+            Self::InvalidDuration { .. } => "ConfigInvalidDuration",
+            Self::DurationOutOfRange { .. } => "ConfigDurationOutOfRange",
+            Self::UnknownTopic { .. } => "ConfigUnknownTopic",
+            Self::DeadLetterToSelf => "ConfigDeadLetterToSelf",
+            Self::UnsupportedValue { .. } => "ConfigUnsupportedValue",
+            Self::NotAllowed { .. } => "ConfigNotAllowed",
+            Self::Filter(kind) => kind.code(),
+        }
+    }
+}

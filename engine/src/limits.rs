@@ -1,0 +1,122 @@
+//! Every limit the engine's configuration and filters enforce, as named constants with units.
+//!
+//! Values are Azure Event Grid's (reference `eventgrid-api.md` §3 and §4) unless the doc comment
+//! says "gridlog's bound": those bound inputs Azure documents no limit for, so that nothing a
+//! caller sends is unbounded. Relationships between limits are checked at compile time at the end
+//! of this file.
+
+// ---- Names ----------------------------------------------------------------------------------
+
+/// Shortest topic or event-subscription name, in characters (`[A-Za-z0-9-]`).
+pub const RESOURCE_NAME_CHARS_MIN: usize = 3;
+/// Longest topic or event-subscription name, in characters (`[A-Za-z0-9-]`).
+pub const RESOURCE_NAME_CHARS_MAX: usize = 50;
+/// Shortest topic name, in characters.
+pub const TOPIC_NAME_CHARS_MIN: usize = RESOURCE_NAME_CHARS_MIN;
+/// Longest topic name, in characters.
+pub const TOPIC_NAME_CHARS_MAX: usize = RESOURCE_NAME_CHARS_MAX;
+/// Shortest event-subscription name, in characters.
+pub const SUBSCRIPTION_NAME_CHARS_MIN: usize = RESOURCE_NAME_CHARS_MIN;
+/// Longest event-subscription name, in characters.
+pub const SUBSCRIPTION_NAME_CHARS_MAX: usize = RESOURCE_NAME_CHARS_MAX;
+
+// ---- Namespace ------------------------------------------------------------------------------
+
+/// Fewest throughput units a namespace may be configured with.
+pub const THROUGHPUT_UNITS_MIN: u32 = 1;
+/// Most throughput units a namespace may be configured with.
+pub const THROUGHPUT_UNITS_MAX: u32 = 40;
+/// Namespace topics allowed per throughput unit.
+pub const TOPICS_PER_TU_MAX: usize = 100;
+/// Topics in a namespace whose `throughputUnits` is absent (unlimited throughput): as many as
+/// the largest Azure namespace allows.
+pub const TOPICS_PER_NAMESPACE_MAX: usize = TOPICS_PER_TU_MAX * THROUGHPUT_UNITS_MAX as usize;
+/// Event subscriptions per topic.
+pub const SUBSCRIPTIONS_PER_TOPIC_MAX: usize = 500;
+/// Access keys per namespace. gridlog's bound: Azure has exactly two (key1, key2); a few more
+/// allow rotation.
+pub const ACCESS_KEYS_MAX: usize = 8;
+/// Longest access key or shared-access-policy key, in characters. gridlog's bound (Azure keys are
+/// 44-character base64 strings).
+pub const ACCESS_KEY_CHARS_MAX: usize = 256;
+/// Shared access (SAS) policies per namespace, as Event Hubs allows per namespace.
+pub const SHARED_ACCESS_POLICIES_MAX: usize = 12;
+/// Longest shared-access-policy key name, in characters (Service Bus / Event Hubs rule names).
+pub const SHARED_ACCESS_POLICY_NAME_CHARS_MAX: usize = 256;
+/// Event Hubs name mappings per namespace. gridlog's bound.
+pub const EVENT_HUBS_MAX: usize = TOPICS_PER_NAMESPACE_MAX;
+/// Longest Event Hub name, in characters (`[A-Za-z0-9._-]`, as Event Hubs allows).
+pub const EVENT_HUB_NAME_CHARS_MAX: usize = 256;
+
+// ---- Topic and delivery ---------------------------------------------------------------------
+
+/// Shortest topic retention (`eventRetentionInDays`), in days.
+pub const RETENTION_DAYS_MIN: u32 = 1;
+/// Longest topic retention, in days; also the default.
+pub const RETENTION_DAYS_MAX: u32 = 7;
+/// Default topic retention, in days.
+pub const RETENTION_DAYS_DEFAULT: u32 = 7;
+/// Seconds in a day.
+pub const SECS_PER_DAY: u64 = 86_400;
+/// Shortest receive lock (`receiveLockDurationInSeconds`), in seconds; also the default.
+pub const LOCK_DURATION_SECS_MIN: u32 = 60;
+/// Longest receive lock, in seconds.
+pub const LOCK_DURATION_SECS_MAX: u32 = 300;
+/// Default receive lock, in seconds.
+pub const LOCK_DURATION_SECS_DEFAULT: u32 = 60;
+/// Fewest delivery attempts (`maxDeliveryCount`).
+pub const MAX_DELIVERY_COUNT_MIN: u32 = 1;
+/// Most delivery attempts; also the default.
+pub const MAX_DELIVERY_COUNT_MAX: u32 = 10;
+/// Default delivery attempts.
+pub const MAX_DELIVERY_COUNT_DEFAULT: u32 = 10;
+/// Shortest event time-to-live (`eventTimeToLive`, `PT1M`), in seconds. The longest is the
+/// topic's retention; the default is `min(7 days, retention)`, i.e. the retention.
+pub const EVENT_TTL_SECS_MIN: u64 = 60;
+/// Longest ISO 8601 duration text accepted, in bytes. gridlog's bound.
+pub const DURATION_TEXT_BYTES_MAX: usize = 64;
+
+// ---- Filters --------------------------------------------------------------------------------
+
+/// Advanced filters per event subscription.
+pub const FILTERS_MAX: usize = 25;
+/// Filter values across all advanced filters of one subscription (see `filter` for how values
+/// are counted).
+pub const FILTER_VALUES_TOTAL_MAX: usize = 25;
+/// Longest string filter value, in characters (Unicode scalar values).
+pub const FILTER_STRING_VALUE_CHARS_MAX: usize = 512;
+/// Longest filter key, in characters. gridlog's bound.
+pub const FILTER_KEY_CHARS_MAX: usize = 256;
+/// Most segments in a dotted `data.` filter key, `data` included. gridlog's bound.
+pub const FILTER_KEY_SEGMENTS_MAX: usize = 16;
+/// Longest attribute-name filter key, in characters, as event attribute names are.
+pub const FILTER_ATTRIBUTE_NAME_CHARS_MAX: usize = 20;
+/// Entries in `includedEventTypes`. gridlog's bound.
+pub const INCLUDED_EVENT_TYPES_MAX: usize = 100;
+/// Longest entry of `includedEventTypes`, in characters. gridlog's bound, equal to the string
+/// filter value limit.
+pub const INCLUDED_EVENT_TYPE_CHARS_MAX: usize = FILTER_STRING_VALUE_CHARS_MAX;
+
+// ---- Lock tokens ----------------------------------------------------------------------------
+
+/// Length of the per-namespace lock-token secret, in bytes.
+pub const TOKEN_SECRET_BYTES: usize = 32;
+
+// ---- Relationships --------------------------------------------------------------------------
+
+const _: () = assert!(RESOURCE_NAME_CHARS_MIN <= RESOURCE_NAME_CHARS_MAX);
+const _: () = assert!(THROUGHPUT_UNITS_MIN <= THROUGHPUT_UNITS_MAX);
+const _: () = assert!(RETENTION_DAYS_MIN <= RETENTION_DAYS_DEFAULT);
+const _: () = assert!(RETENTION_DAYS_DEFAULT <= RETENTION_DAYS_MAX);
+const _: () = assert!(LOCK_DURATION_SECS_MIN <= LOCK_DURATION_SECS_DEFAULT);
+const _: () = assert!(LOCK_DURATION_SECS_DEFAULT <= LOCK_DURATION_SECS_MAX);
+const _: () = assert!(MAX_DELIVERY_COUNT_MIN <= MAX_DELIVERY_COUNT_DEFAULT);
+const _: () = assert!(MAX_DELIVERY_COUNT_DEFAULT <= MAX_DELIVERY_COUNT_MAX);
+// The shortest TTL fits in the shortest retention, so every retention admits a valid TTL, and the
+// default lock fits in the shortest TTL.
+const _: () = assert!(EVENT_TTL_SECS_MIN <= RETENTION_DAYS_MIN as u64 * SECS_PER_DAY);
+const _: () = assert!(LOCK_DURATION_SECS_DEFAULT as u64 <= EVENT_TTL_SECS_MIN);
+// The longest lock fits in the shortest retention, so the default TTL (= retention) is never
+// shorter than any valid lock.
+const _: () = assert!(LOCK_DURATION_SECS_MAX as u64 <= RETENTION_DAYS_MIN as u64 * SECS_PER_DAY);
+const _: () = assert!(FILTER_ATTRIBUTE_NAME_CHARS_MAX <= FILTER_KEY_CHARS_MAX);
