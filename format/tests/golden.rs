@@ -28,7 +28,10 @@ fn fenced_blocks(text: &str, prefix: &str) -> Vec<(String, String)> {
     let mut blocks = Vec::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
-        let Some(name) = line.trim().strip_prefix("```").and_then(|info| info.strip_prefix(prefix))
+        let Some(name) = line
+            .trim()
+            .strip_prefix("```")
+            .and_then(|info| info.strip_prefix(prefix))
         else {
             continue;
         };
@@ -41,7 +44,11 @@ fn fenced_blocks(text: &str, prefix: &str) -> Vec<(String, String)> {
 fn parse_hex(text: &str) -> Vec<u8> {
     text.split_whitespace()
         .map(|byte| {
-            assert_eq!(byte.len(), 2, "hex bytes are two lower-case digits: {byte:?}");
+            assert_eq!(
+                byte.len(),
+                2,
+                "hex bytes are two lower-case digits: {byte:?}"
+            );
             assert_eq!(byte, byte.to_lowercase(), "hex is lower-case: {byte:?}");
             u8::from_str_radix(byte, 16).unwrap()
         })
@@ -78,7 +85,11 @@ fn docs_golden_blocks_match_the_encoder() {
             .unwrap_or_else(|| panic!("no ```json event:{name} block for golden:{name}"));
         let event = parse_structured(json.as_bytes())
             .unwrap_or_else(|e| panic!("event:{name} is not a valid event: {e}"));
-        assert_eq!(event.json_str(), json.trim(), "event:{name} must be compact, one line");
+        assert_eq!(
+            event.json_str(),
+            json.trim(),
+            "event:{name} must be compact, one line"
+        );
         let encoded = encode_record(&EventRecord::from_event(&event));
         assert_eq!(
             to_hex(&encoded),

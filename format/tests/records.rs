@@ -80,7 +80,12 @@ fn unknown_versions_and_kinds_are_typed_errors() {
     for version in [0, 2, 255] {
         let mut bytes = good.clone();
         bytes[0] = version;
-        assert_error(decode_record(&bytes), "UnsupportedRecordVersion", None, None);
+        assert_error(
+            decode_record(&bytes),
+            "UnsupportedRecordVersion",
+            None,
+            None,
+        );
         assert_error(record_kind(&bytes), "UnsupportedRecordVersion", None, None);
     }
     for kind in [0, 2, 255] {
@@ -115,9 +120,9 @@ fn inconsistent_or_malformed_bodies_are_errors() {
         "event record size field is 3 but its JSON is 2 bytes"
     );
     for body in [
-        &b"\x01t\x02\x00\x02\x02{}"[..],         // option tag 2
-        b"\x01\xff\x00\x00\x02\x02{}",          // type is not UTF-8
-        b"\x05t\x00\x00\x02\x02{}",             // type length runs past the end
+        &b"\x01t\x02\x00\x02\x02{}"[..],            // option tag 2
+        b"\x01\xff\x00\x00\x02\x02{}",              // type is not UTF-8
+        b"\x05t\x00\x00\x02\x02{}",                 // type length runs past the end
         b"\x01t\x00\x00\x02\xff\xff\xff\xff\x0f{}", // JSON length 2^32 - 1
         b"\x01t\x00\x00\xff\xff\xff\xff\xff\x02{}", // size varint overflows u32
     ] {
