@@ -5,8 +5,9 @@ use crate::config::ConfigError;
 use crate::filter::FilterError;
 use crate::token::TokenError;
 
-/// Everything the engine's public API can fail with.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+/// Everything the engine's public API can fail with. Neither `Clone` nor `PartialEq`: the storage
+/// core's I/O variants will carry `std::io::Error`.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum EngineError {
     /// An invalid namespace configuration (field path and reason inside).

@@ -17,6 +17,15 @@
 //! namespace's 32-byte [`TokenSecret`] over the domain-separation label `b"gridlog lock token\0"`
 //! followed by bytes 0..21 (version and fields). It is compared in constant time.
 //!
+//! ```
+//! use gridlog::{LockToken, TokenFields, TokenSecret};
+//!
+//! let secret = TokenSecret::from_bytes([9; 32]);
+//! let fields = TokenFields { subscription_id: 7, seq: 1_000, generation: 1 };
+//! let token = LockToken::mint(&secret, fields);
+//! assert_eq!(LockToken::verify(&secret, &token), Ok(fields));
+//! ```
+//!
 //! # What verification proves, and what it does not
 //!
 //! [`LockToken::verify`] proves that this namespace minted the token for exactly these fields.

@@ -8,7 +8,7 @@
 //! longer than [`DURATION_TEXT_BYTES_MAX`] bytes. Numbers may exceed their unit's carry-over
 //! point (`PT90S`, `PT36H`), as ISO 8601 allows.
 //!
-//! [`format`] writes the canonical form: the largest units first, zero units omitted (`PT0S` for
+//! [`format()`] writes the canonical form: the largest units first, zero units omitted (`PT0S` for
 //! zero), so `PT90S` is written back as `PT1M30S`.
 
 use std::fmt::Write as _;

@@ -5,6 +5,22 @@
 //! Semantics follow reference `eventgrid-api.md` §4.2; every choice where Azure's behaviour is
 //! undocumented (UNVERIFIED there) is marked **(choice)**.
 //!
+//! ```
+//! use gridlog::{Filter, FiltersConfig};
+//! use serde_json::json;
+//!
+//! let config = FiltersConfig::from_json(&json!({
+//!     "includedEventTypes": ["Contoso.Order.Created"],
+//!     "filters": [{"operatorType": "NumberGreaterThan", "key": "data.total", "value": 100}]
+//! }))?;
+//! let filter = Filter::new(&config);
+//! let event = json!({"specversion": "1.0", "id": "1", "source": "/shop",
+//!                    "type": "contoso.order.created", "data": {"total": 120}});
+//! assert!(filter.is_match(&event));
+//! assert!(filter.needs_data());
+//! # Ok::<(), gridlog::FilterError>(())
+//! ```
+//!
 //! # Combining
 //!
 //! - The event passes if its `type` is in `includedEventTypes` (when given) **and** every advanced
