@@ -3,11 +3,9 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::cast_possible_truncation,
-    clippy::cast_precision_loss,
-    clippy::too_many_lines,
+    clippy::pedantic,
     missing_docs,
-    reason = "tests"
+    reason = "test code"
 )]
 
 use std::sync::Arc;

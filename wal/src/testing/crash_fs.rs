@@ -7,6 +7,9 @@
 //! each pending operation is applied, dropped, torn or garbled according to an [`Outcome`]:
 //! writes at 512-byte sector granularity, directory operations whole (each kept or dropped, in
 //! order). Reads always see the live state.
+//!
+//! Assumption (as `SQLite`'s default "powersafe overwrite"): a torn or garbled write damages
+//! only the bytes it was writing, never durable bytes elsewhere in the same sector.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
@@ -175,8 +178,14 @@ impl Model {
                 }
             }
         }
+        let live: BTreeSet<usize> = dir.values().copied().collect();
         let mut nodes = Vec::with_capacity(self.nodes.len());
-        for n in &self.nodes {
+        for (id, n) in self.nodes.iter().enumerate() {
+            if !live.contains(&id) {
+                // Unreachable after the crash (unlinked or never linked): keep the slot only.
+                nodes.push(Node::default());
+                continue;
+            }
             let mut data = n.durable.clone();
             for p in &n.pending {
                 let fate = match outcome {
@@ -245,12 +254,13 @@ fn apply_write(data: &mut Vec<u8>, off: u64, w: &[u8], fate: Outcome, rng: &mut 
                         data[a..b].copy_from_slice(&w[a - start..b - start]);
                     }
                     _ => {
-                        // Garbage over the whole sector, as test6.c does.
-                        let (ga, gb) = (s, s + sector);
-                        if data.len() < gb {
-                            data.resize(gb, 0);
+                        // Garbage over the written part of the sector. Bytes outside the write
+                        // keep their old value: we assume powersafe overwrite (SQLite's PSOW
+                        // default), i.e. writing a sector never damages bytes nobody wrote.
+                        if data.len() < b {
+                            data.resize(b, 0);
                         }
-                        rng.fill(&mut data[ga..gb]);
+                        rng.fill(&mut data[a..b]);
                     }
                 }
                 s += sector;
