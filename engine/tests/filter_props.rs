@@ -1,5 +1,8 @@
 //! Properties of filter evaluation: positive and negative operators are complements on every
 //! present, non-null value; the ordering operators split the number line; case never matters.
+//!
+//! Case count: `PROPTEST_CASES` (proptest's default, 256). A failure is persisted under
+//! `engine/proptest-regressions/`, replayed first on the next run; commit it with the fix.
 
 use gridlog::{Filter, FiltersConfig};
 use proptest::prelude::*;
