@@ -1,8 +1,9 @@
 //! Property: every valid configuration survives `to_json` → `from_json` unchanged, and
 //! `to_json` is a fixed point after one round.
 //!
-//! Case count: `PROPTEST_CASES` (proptest's default, 256). A failure is persisted under
-//! `engine/proptest-regressions/`, replayed first on the next run; commit it with the fix.
+//! Case count: `PROPTEST_CASES` (proptest's default, 256). A failure is persisted to
+//! `engine/tests/config_props.proptest-regressions`, replayed first on the next run; commit it with the
+//! fix.
 
 use gridlog::NamespaceConfig;
 use proptest::prelude::*;

@@ -1,8 +1,9 @@
 //! Properties of filter evaluation: positive and negative operators are complements on every
 //! present, non-null value; the ordering operators split the number line; case never matters.
 //!
-//! Case count: `PROPTEST_CASES` (proptest's default, 256). A failure is persisted under
-//! `engine/proptest-regressions/`, replayed first on the next run; commit it with the fix.
+//! Case count: `PROPTEST_CASES` (proptest's default, 256). A failure is persisted to
+//! `engine/tests/filter_props.proptest-regressions`, replayed first on the next run; commit it with the
+//! fix.
 
 use gridlog::{Filter, FiltersConfig};
 use proptest::prelude::*;
