@@ -81,6 +81,11 @@ impl FaultFs {
         self.counter.injected.load(Ordering::SeqCst)
     }
 
+    /// Fails operation `at` (counted from the start) from now on.
+    pub fn arm_at(&self, at: u64) {
+        self.counter.fail_at.store(at, Ordering::SeqCst);
+    }
+
     /// Stops injecting.
     pub fn disarm(&self) {
         self.counter.fail_at.store(u64::MAX, Ordering::SeqCst);
