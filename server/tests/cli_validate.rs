@@ -1,4 +1,5 @@
 //! `gridlog validate` end to end: the binary, real files, exit codes and output lines.
+#![allow(clippy::expect_used, reason = "test helpers panic on setup failure")]
 
 use std::path::PathBuf;
 use std::process::Command;
