@@ -25,6 +25,7 @@ struct Counter {
     persistent: AtomicBool,
     kind: FaultKind,
     injected: AtomicU64,
+    syncs: AtomicU64,
 }
 
 impl Counter {
@@ -67,6 +68,7 @@ impl FaultFs {
                 persistent: AtomicBool::new(persistent),
                 kind,
                 injected: AtomicU64::new(0),
+                syncs: AtomicU64::new(0),
             }),
         }
     }
@@ -74,6 +76,11 @@ impl FaultFs {
     /// Operations counted so far.
     pub fn ops(&self) -> u64 {
         self.counter.ops.load(Ordering::SeqCst)
+    }
+
+    /// `sync_data` calls so far.
+    pub fn syncs(&self) -> u64 {
+        self.counter.syncs.load(Ordering::SeqCst)
     }
 
     /// Errors injected so far.
@@ -157,6 +164,7 @@ impl VfsFile for FaultFile {
     }
     fn sync_data(&self) -> io::Result<()> {
         self.counter.tick("sync_data")?;
+        self.counter.syncs.fetch_add(1, Ordering::SeqCst);
         self.inner.sync_data()
     }
     fn sync_all(&self) -> io::Result<()> {
