@@ -17,6 +17,9 @@ use crate::error::{Result, WalError};
 use crate::options::Mutant;
 use crate::state::Shared;
 
+/// Upper bound on the yields a group-commit leader spends waiting for in-flight writes.
+const STRAGGLER_YIELDS_MAX: u32 = 16;
+
 impl Shared {
     /// Returns once everything before `end` (exclusive seq) is durable, or the log is poisoned.
     pub(crate) fn sync_until(&self, end: u64) -> Result<()> {
@@ -34,6 +37,7 @@ impl Shared {
             }
             s.syncing = true;
             drop(s);
+            self.let_stragglers_write();
             let r = self.sync_now();
             s = self.sync.lock();
             s.syncing = false;
@@ -42,6 +46,19 @@ impl Shared {
                 drop(s);
                 return Err(self.poison(e));
             }
+        }
+    }
+
+    /// Before a leader captures how far the log is written, give appenders that are between
+    /// "entered append" and "written" a moment to finish their write, so the one `fdatasync`
+    /// covers them too (otherwise a thread that just returned from the previous sync and
+    /// re-appends always misses the next one, halving the batching). Bounded: a few yields.
+    fn let_stragglers_write(&self) {
+        for _ in 0..STRAGGLER_YIELDS_MAX {
+            if self.appending.load(Ordering::Acquire) == 0 {
+                break;
+            }
+            std::thread::yield_now();
         }
     }
 

@@ -39,6 +39,8 @@ pub const META_BYTES: usize = 48;
 pub const META_FILE: &str = "wal.meta";
 /// Name of the temporary meta file during replacement.
 pub const META_TMP_FILE: &str = "wal.meta.tmp";
+/// Name of the spare (pre-zeroed, not yet named) next segment file.
+pub const SPARE_FILE: &str = "wal.spare.tmp";
 /// Suffix of segment files.
 pub const SEGMENT_SUFFIX: &str = ".wal";
 /// Suffix of segments being created (renamed to `.wal` once complete and synced).
@@ -170,7 +172,7 @@ pub enum DirEntry {
     SegmentTmp,
     /// `wal.meta`.
     Meta,
-    /// `wal.meta.tmp`.
+    /// `wal.meta.tmp` or `wal.spare.tmp`.
     MetaTmp,
     /// A name ending in `.wal` that is not a valid segment name: an error.
     StrayWal,
@@ -183,7 +185,7 @@ pub fn classify(name: &str) -> DirEntry {
     if name == META_FILE {
         return DirEntry::Meta;
     }
-    if name == META_TMP_FILE {
+    if name == META_TMP_FILE || name == SPARE_FILE {
         return DirEntry::MetaTmp;
     }
     if let Some(stem) = name.strip_suffix(SEGMENT_TMP_SUFFIX) {

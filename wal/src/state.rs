@@ -132,9 +132,14 @@ pub(crate) struct Shared {
     /// Oldest live sequence number.
     pub first_seq: AtomicU64,
     pub poisoned: AtomicBool,
+    /// `Always` appenders that entered `append` and have not yet written (group-commit hint).
+    pub appending: std::sync::atomic::AtomicUsize,
     pub closed: AtomicBool,
     pub sync: Mutex<SyncState>,
     pub sync_cv: Condvar,
+    /// A prepared (allocated, zero-filled, synced) file for the next segment.
+    pub spare: Arc<Mutex<Option<FileHandle>>>,
+    pub spare_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
     /// Interval-syncer shutdown flag.
     pub stop: Mutex<bool>,
     pub stop_cv: Condvar,

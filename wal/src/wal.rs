@@ -66,9 +66,12 @@ impl Wal {
             durable_end: AtomicU64::new(rec.next_seq),
             first_seq: AtomicU64::new(rec.first_seq),
             poisoned: AtomicBool::new(false),
+            appending: std::sync::atomic::AtomicUsize::new(0),
             closed: AtomicBool::new(false),
             sync: Mutex::new(SyncState::default()),
             sync_cv: Condvar::new(),
+            spare: Arc::new(Mutex::new(None)),
+            spare_thread: Mutex::new(None),
             stop: Mutex::new(false),
             stop_cv: Condvar::new(),
             opts,
@@ -85,6 +88,7 @@ impl Wal {
             }
             _ => None,
         };
+        shared.prepare_spare();
         Ok((
             Wal {
                 shared,
@@ -111,8 +115,16 @@ impl Wal {
     pub fn append_with(&self, records: &[&[u8]], durability: Durability) -> Result<SeqRange> {
         let s = &self.shared;
         s.reap_pending()?;
-        let range = s.write_records(records)?;
-        if durability == Durability::Always {
+        let always = durability == Durability::Always;
+        if always {
+            s.appending.fetch_add(1, Ordering::AcqRel);
+        }
+        let range = s.write_records(records);
+        if always {
+            s.appending.fetch_sub(1, Ordering::AcqRel);
+        }
+        let range = range?;
+        if always {
             s.sync_until(range.end.0)?;
         }
         Ok(range)
@@ -231,6 +243,7 @@ impl Wal {
         if let Some(h) = self.syncer.lock().take() {
             let _ = h.join();
         }
+        self.shared.join_spare();
     }
 
     /// Is the log poisoned by an earlier write or sync error?

@@ -27,12 +27,12 @@ use crate::error::{Result, WalError};
 use crate::frame::{self, FrameKind};
 use crate::options::{BATCH_RECORDS_MAX, Mutant, WalOptions};
 use crate::segment::{
-    META_FILE, META_TMP_FILE, Meta, SEGMENT_HEADER_BYTES, SEGMENT_TMP_SUFFIX, SegmentHeader,
-    segment_file_name,
+    META_FILE, META_TMP_FILE, Meta, SEGMENT_HEADER_BYTES, SEGMENT_TMP_SUFFIX, SPARE_FILE,
+    SegmentHeader, segment_file_name,
 };
 use crate::state::{Segment, Shared, Writer};
 use crate::types::{Seq, SeqRange};
-use crate::vfs::{FileHandle, Vfs};
+use crate::vfs::{FileHandle, Vfs, VfsFile};
 
 /// Zero-fill chunk size for preallocation.
 const ZERO_CHUNK_BYTES: usize = 1 << 20;
@@ -113,7 +113,11 @@ impl Shared {
             segment_id: old.id + 1,
             base_seq: w.next_seq,
         };
-        let new = create_segment(&*self.vfs, &self.dir, &self.opts, header)?;
+        let spare = self.spare.lock().take();
+        let new = match spare {
+            Some(file) => name_spare(&*self.vfs, &self.dir, &self.opts, header, file)?,
+            None => create_segment(&*self.vfs, &self.dir, &self.opts, header)?,
+        };
         let mut seal = Vec::with_capacity(frame::frame_bytes(8));
         let floor = frame::off32(w.synced_offset);
         frame::encode(
@@ -145,8 +149,99 @@ impl Shared {
         w.active = new;
         w.offset = SEGMENT_HEADER_BYTES as u64;
         w.synced_offset = SEGMENT_HEADER_BYTES as u64;
+        self.prepare_spare();
         Ok(())
     }
+
+    /// Starts preparing the next segment file in the background, if configured and needed.
+    pub(crate) fn prepare_spare(&self) {
+        if !(self.opts.preallocate && self.opts.prepare_spare) || self.spare.lock().is_some() {
+            return;
+        }
+        let mut slot = self.spare_thread.lock();
+        if slot.as_ref().is_some_and(|h| !h.is_finished()) {
+            return;
+        }
+        if let Some(h) = slot.take() {
+            let _ = h.join();
+        }
+        let (vfs, dir, opts, spare) = (
+            self.vfs.clone(),
+            self.dir.clone(),
+            self.opts.clone(),
+            self.spare.clone(),
+        );
+        let spawned = std::thread::Builder::new()
+            .name("wal-spare".into())
+            .spawn(move || {
+                let path = dir.join(SPARE_FILE);
+                // Errors are not reported here: without a spare, the roll creates the segment
+                // itself and reports any error on the append path.
+                if let Ok(file) = preallocate_file(&*vfs, &path, &opts) {
+                    *spare.lock() = Some(file);
+                }
+            });
+        *slot = spawned.ok();
+    }
+
+    /// Waits for a running spare preparation (close and drop).
+    pub(crate) fn join_spare(&self) {
+        if let Some(h) = self.spare_thread.lock().take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// Creates `path` allocated and zero-filled to the segment target, synced.
+fn preallocate_file(vfs: &dyn Vfs, path: &Path, opts: &WalOptions) -> Result<FileHandle> {
+    let file = vfs
+        .create(path)
+        .map_err(|e| WalError::io("create", path, e))?;
+    zero_fill(&*file, path, 0, opts.segment_bytes_target)?;
+    file.sync_all()
+        .map_err(|e| WalError::io("fsync", path, e))?;
+    Ok(file)
+}
+
+/// Allocates `len` bytes and writes zeros over `from..len`, so later fdatasyncs do not have to
+/// convert unwritten extents (a metadata commit each).
+fn zero_fill(file: &dyn VfsFile, path: &Path, from: u64, len: u64) -> Result<()> {
+    file.allocate(len)
+        .map_err(|e| WalError::io("fallocate", path, e))?;
+    let zeros = vec![0u8; ZERO_CHUNK_BYTES];
+    let mut off = from;
+    while off < len {
+        let n =
+            usize::try_from((len - off).min(ZERO_CHUNK_BYTES as u64)).unwrap_or(ZERO_CHUNK_BYTES);
+        file.write_all_at(&zeros[..n], off)
+            .map_err(|e| WalError::io("write", path, e))?;
+        off += n as u64;
+    }
+    Ok(())
+}
+
+/// Turns the prepared spare into the segment `header` names: header, fdatasync, rename, dir fsync.
+fn name_spare(
+    vfs: &dyn Vfs,
+    dir: &Path,
+    opts: &WalOptions,
+    header: SegmentHeader,
+    file: FileHandle,
+) -> Result<FileHandle> {
+    let spare = dir.join(SPARE_FILE);
+    let path = dir.join(segment_file_name(header.base_seq));
+    file.write_all_at(&header.encode(), 0)
+        .map_err(|e| WalError::io("write", &spare, e))?;
+    file.sync_data()
+        .map_err(|e| WalError::io("sync_data", &spare, e))?;
+    vfs.rename(&spare, &path)
+        .map_err(|e| WalError::io("rename", &path, e))?;
+    // IMPORTANT: the new name must be durable before any append in it is acknowledged.
+    if opts.mutant != Mutant::SkipDirSync {
+        vfs.sync_dir(dir)
+            .map_err(|e| WalError::io("sync_dir", dir, e))?;
+    }
+    Ok(file)
 }
 
 /// Creates a complete segment file: tmp name, header, preallocation, fsync, rename, dir fsync.
@@ -168,19 +263,12 @@ pub(crate) fn create_segment(
     file.write_all_at(&header.encode(), 0)
         .map_err(|e| WalError::io("write", &tmp, e))?;
     if opts.preallocate {
-        let len = opts.segment_bytes_target;
-        file.allocate(len)
-            .map_err(|e| WalError::io("fallocate", &tmp, e))?;
-        // Zero-fill so later fdatasyncs do not convert unwritten extents (metadata commits).
-        let zeros = vec![0u8; ZERO_CHUNK_BYTES];
-        let mut off = SEGMENT_HEADER_BYTES as u64;
-        while off < len {
-            let n = usize::try_from((len - off).min(ZERO_CHUNK_BYTES as u64))
-                .unwrap_or(ZERO_CHUNK_BYTES);
-            file.write_all_at(&zeros[..n], off)
-                .map_err(|e| WalError::io("write", &tmp, e))?;
-            off += n as u64;
-        }
+        zero_fill(
+            &*file,
+            &tmp,
+            SEGMENT_HEADER_BYTES as u64,
+            opts.segment_bytes_target,
+        )?;
     }
     file.sync_all()
         .map_err(|e| WalError::io("fsync", &tmp, e))?;

@@ -53,6 +53,8 @@ fn sampled_crash_states_of_larger_workload() {
     let opts = WalOptions {
         segment_bytes_target: 8192,
         durability: Durability::Always,
+        // Covers rolls into a prepared spare (its background I/O is part of the trace).
+        prepare_spare: true,
         ..WalOptions::default()
     };
     let run = run_workload(&opts, &steps);

@@ -25,6 +25,8 @@ use gridlog_wal::{Seq, Vfs, Wal, WalError, WalOptions};
 fn opts() -> WalOptions {
     WalOptions {
         segment_bytes_target: 4096,
+        // Deterministic operation numbering: no background spare preparation.
+        prepare_spare: false,
         ..WalOptions::default()
     }
 }
