@@ -45,9 +45,10 @@ pub enum ErrorKind {
     TooManyEvents,
     /// A stored record has a format version this build does not know.
     UnsupportedRecordVersion,
-    /// A stored record has a kind this build does not know, or not the kind asked for.
+    /// A stored record has a kind byte this build does not know.
     UnknownRecordKind,
-    /// A stored record is truncated, has trailing bytes or inconsistent fields.
+    /// A stored record is truncated, has trailing bytes or inconsistent fields, or is of another
+    /// kind than the decoder reads.
     CorruptRecord,
 }
 

@@ -75,7 +75,7 @@
 //! | `TooManyEvents` | a batch holds more than [`EVENTS_PER_REQUEST_MAX`] events (413) |
 //! | `UnsupportedRecordVersion` | a stored record's version byte is not [`RECORD_VERSION`] |
 //! | `UnknownRecordKind` | a stored record's kind byte is unknown |
-//! | `CorruptRecord` | a stored record is truncated, has trailing bytes, or inconsistent fields |
+//! | `CorruptRecord` | a stored record is truncated, has trailing bytes or inconsistent fields, or is of another kind than the decoder reads |
 //!
 //! # On-disk records
 //!

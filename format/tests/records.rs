@@ -88,13 +88,20 @@ fn unknown_versions_and_kinds_are_typed_errors() {
         );
         assert_error(record_kind(&bytes), "UnsupportedRecordVersion", None, None);
     }
-    for kind in [0, 2, 255] {
+    for kind in [0, 3, 255] {
         let mut bytes = good.clone();
         bytes[1] = kind;
         assert_error(decode_record(&bytes), "UnknownRecordKind", None, None);
+        assert_error(record_kind(&bytes), "UnknownRecordKind", None, None);
     }
     assert_eq!(RecordKind::from_byte(1), Some(RecordKind::Event));
-    assert_eq!(RecordKind::from_byte(2), None);
+    assert_eq!(RecordKind::from_byte(2), Some(RecordKind::State));
+    assert_eq!(RecordKind::from_byte(3), None);
+    // A known kind that is not an event is not decoded as one.
+    let mut state = good.clone();
+    state[1] = RecordKind::State.as_byte();
+    let error = assert_error(decode_record(&state), "CorruptRecord", None, None);
+    assert_eq!(error.message(), "a state record is not an event record");
 }
 
 /// `[1, 1]` followed by a hand-written body.
