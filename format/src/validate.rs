@@ -115,6 +115,10 @@ fn required_string(name: &str, value: &str) -> Result<(), FormatError> {
 /// The CloudEvents String type: no control characters (U+0000–U+001F, U+007F–U+009F) and no
 /// Unicode noncharacters. (Rust strings cannot hold unpaired surrogates.)
 pub(crate) fn ce_string(name: &str, value: &str) -> Result<(), FormatError> {
+    // Fast path: printable ASCII, the common case, holds none of the forbidden characters.
+    if value.bytes().all(|b| matches!(b, 0x20..=0x7e)) {
+        return Ok(());
+    }
     match value.chars().find(|&c| is_control(c) || is_noncharacter(c)) {
         None => Ok(()),
         Some(c) => Err(FormatError::attr(
@@ -180,6 +184,12 @@ fn data(event: &CloudEvent) -> Result<(), FormatError> {
 }
 
 fn check_data_depth(text: &str) -> Result<(), FormatError> {
+    // Depth never exceeds the number of openers, and counting bytes vectorizes: most data has
+    // far fewer brackets than the limit and skips the (slower) string-aware scan.
+    let openers = text.bytes().filter(|&b| b == b'[' || b == b'{').count();
+    if openers <= DATA_DEPTH_MAX {
+        return Ok(());
+    }
     let depth = json_depth(text.as_bytes());
     if depth > DATA_DEPTH_MAX {
         return Err(FormatError::attr(
