@@ -192,12 +192,52 @@ mod tests {
         );
     }
 
+    const ALL: [ErrorKind; 19] = [
+        ErrorKind::MissingAttribute,
+        ErrorKind::EmptyAttribute,
+        ErrorKind::InvalidSpecVersion,
+        ErrorKind::InvalidAttributeName,
+        ErrorKind::InvalidAttributeValue,
+        ErrorKind::InvalidTime,
+        ErrorKind::InvalidUri,
+        ErrorKind::DataConflict,
+        ErrorKind::InvalidBase64,
+        ErrorKind::InvalidJson,
+        ErrorKind::DuplicateAttribute,
+        ErrorKind::InvalidContentType,
+        ErrorKind::InvalidHeader,
+        ErrorKind::EventTooLarge,
+        ErrorKind::RequestTooLarge,
+        ErrorKind::TooManyEvents,
+        ErrorKind::UnsupportedRecordVersion,
+        ErrorKind::UnknownRecordKind,
+        ErrorKind::CorruptRecord,
+    ];
+
+    #[test]
+    fn codes_are_the_variant_names_and_are_documented_in_the_crate_docs() {
+        let crate_docs = include_str!("lib.rs");
+        for kind in ALL {
+            assert_eq!(kind.code(), format!("{kind:?}"));
+            assert_eq!(kind.to_string(), kind.code());
+            assert!(
+                crate_docs.contains(&format!("//! | `{}` |", kind.code())),
+                "the error-code table in lib.rs lacks {}",
+                kind.code()
+            );
+        }
+    }
+
     #[test]
     fn only_size_and_count_errors_are_limits() {
-        assert!(ErrorKind::EventTooLarge.is_limit());
-        assert!(ErrorKind::RequestTooLarge.is_limit());
-        assert!(ErrorKind::TooManyEvents.is_limit());
-        assert!(!ErrorKind::InvalidJson.is_limit());
-        assert!(!ErrorKind::MissingAttribute.is_limit());
+        let limits: Vec<ErrorKind> = ALL.into_iter().filter(|kind| kind.is_limit()).collect();
+        assert_eq!(
+            limits,
+            [
+                ErrorKind::EventTooLarge,
+                ErrorKind::RequestTooLarge,
+                ErrorKind::TooManyEvents
+            ]
+        );
     }
 }

@@ -35,6 +35,11 @@
 //!
 //! Events built in code go through [`Event::new`], which applies the same validation.
 //!
+//! `data` is optional, as in CloudEvents and Event Grid's API definition. (Event Grid's live
+//! service rejected an event with empty required attributes *and* no data with "'data'
+//! attribute is required"; whether it rejects an otherwise valid event without data is
+//! unverified, so this crate does not.)
+//!
 //! # Limits
 //!
 //! | constant | value | exceeded → |
