@@ -428,7 +428,7 @@ fn resync(buf: &[u8], from: usize, id: u64, max: u32) -> Option<(usize, Frame)> 
         let h = &buf[pos..pos + FRAME_HEADER_BYTES];
         if h.iter().all(|&b| b == 0) {
             // Jump to the first candidate whose header could include the next non-zero byte.
-            let q = match buf[pos + FRAME_HEADER_BYTES..].iter().position(|&b| b != 0) {
+            let q = match first_nonzero(&buf[pos + FRAME_HEADER_BYTES..]) {
                 Some(q) => pos + FRAME_HEADER_BYTES + q,
                 None => return None,
             };
@@ -468,10 +468,38 @@ fn max_floor_after(buf: &[u8], from: usize, id: u64, max: u32) -> u64 {
 
 /// One past the last non-zero byte at or after `from` (or `from`).
 fn nonzero_end(buf: &[u8], from: usize) -> usize {
-    buf[from.min(buf.len())..]
+    let tail = &buf[from.min(buf.len())..];
+    // Skip whole zero words from the end (the zero-filled rest of a segment is most of it).
+    let mut end = tail.len();
+    while end >= ZERO_SCAN_BYTES && is_zero(&tail[end - ZERO_SCAN_BYTES..end]) {
+        end -= ZERO_SCAN_BYTES;
+    }
+    tail[..end]
         .iter()
         .rposition(|&b| b != 0)
         .map_or(from, |p| from + p + 1)
+}
+
+/// Granule of the fast zero scans.
+const ZERO_SCAN_BYTES: usize = 64;
+
+/// All bytes zero? (Word-wise OR, which the compiler vectorizes.)
+fn is_zero(b: &[u8]) -> bool {
+    let mut acc = 0u64;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        acc |= u64_at(w, 0);
+    }
+    acc == 0 && words.remainder().iter().all(|&x| x == 0)
+}
+
+/// Index of the first non-zero byte.
+fn first_nonzero(buf: &[u8]) -> Option<usize> {
+    let mut start = 0;
+    while start + ZERO_SCAN_BYTES <= buf.len() && is_zero(&buf[start..start + ZERO_SCAN_BYTES]) {
+        start += ZERO_SCAN_BYTES;
+    }
+    buf[start..].iter().position(|&b| b != 0).map(|p| start + p)
 }
 
 #[expect(

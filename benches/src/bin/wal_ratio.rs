@@ -1,0 +1,249 @@
+//! WAL performance as ratios to raw probes measured in the same run (issue 3).
+//!
+//! `cargo run --release -p gridlog-benches --bin wal_ratio`
+//!
+//! Each probe writes the same bytes the WAL writes (1 KiB records in 1,048-byte frames) into a
+//! preallocated, zero-filled, synced 64 MiB file (wrapping around), with `fdatasync` at the same
+//! points: once per batch of 100, or once per record. Then the WAL runs the same workloads.
+//! Environment: `WAL_RATIO_SECS` (seconds per figure, default 2), `WAL_RATIO_DIR` (default: the
+//! system temp dir), `WAL_RATIO_SCAN_MIB` (log size for the recovery scan, default 1024).
+
+#![allow(
+    clippy::expect_used,
+    clippy::cast_precision_loss,
+    reason = "a benchmark binary: aborting on an I/O error is the right behaviour; rates are f64"
+)]
+
+use std::fs::{File, OpenOptions};
+use std::io::Write as _;
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use gridlog_wal::{Seq, Wal, WalOptions};
+
+const RECORD_BYTES: usize = 1024;
+const FRAME_BYTES: usize = 24 + RECORD_BYTES; // the WAL's frame header + payload (8-aligned)
+const BATCH: usize = 100;
+const PROBE_FILE_BYTES: u64 = 64 << 20;
+const THREADS: usize = 16;
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let base = std::env::var_os("WAL_RATIO_DIR").map_or_else(std::env::temp_dir, PathBuf::from);
+    let p = base.join(format!("gridlog-wal-ratio-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&p);
+    std::fs::create_dir_all(&p).expect("create scratch dir");
+    p
+}
+
+/// A preallocated, zero-filled, synced file, as the WAL prepares its segments.
+fn probe_file(dir: &Path) -> File {
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(dir.join("probe"))
+        .expect("probe file");
+    let zeros = vec![0u8; 1 << 20];
+    let mut off = 0;
+    while off < PROBE_FILE_BYTES {
+        f.write_all_at(&zeros, off).expect("zero-fill");
+        off += zeros.len() as u64;
+    }
+    f.sync_all().expect("sync");
+    f
+}
+
+/// Raw loop: `per_sync` frames per write + fdatasync, for `secs`. Returns records/s.
+fn raw_probe(dir: &Path, per_sync: usize, secs: Duration) -> f64 {
+    let f = probe_file(dir);
+    let buf = vec![0x5au8; FRAME_BYTES * per_sync];
+    let (mut off, mut records) = (0u64, 0u64);
+    let t = Instant::now();
+    while t.elapsed() < secs {
+        if off + buf.len() as u64 > PROBE_FILE_BYTES {
+            off = 0;
+        }
+        f.write_all_at(&buf, off).expect("write");
+        f.sync_data().expect("fdatasync");
+        off += buf.len() as u64;
+        records += per_sync as u64;
+    }
+    records as f64 / t.elapsed().as_secs_f64()
+}
+
+fn wal_batches(dir: &Path, secs: Duration) -> f64 {
+    let (wal, _) = Wal::open(dir, WalOptions::default()).expect("open");
+    let rec = vec![0x5au8; RECORD_BYTES];
+    let batch: Vec<&[u8]> = (0..BATCH).map(|_| rec.as_slice()).collect();
+    let mut records = 0u64;
+    let t = Instant::now();
+    while t.elapsed() < secs {
+        wal.append_batch(&batch).expect("append");
+        records += BATCH as u64;
+    }
+    let r = records as f64 / t.elapsed().as_secs_f64();
+    wal.close().expect("close");
+    r
+}
+
+fn wal_single(dir: &Path, secs: Duration) -> f64 {
+    let (wal, _) = Wal::open(dir, WalOptions::default()).expect("open");
+    let rec = vec![0x5au8; RECORD_BYTES];
+    let mut records = 0u64;
+    let t = Instant::now();
+    while t.elapsed() < secs {
+        wal.append(&rec).expect("append");
+        records += 1;
+    }
+    let r = records as f64 / t.elapsed().as_secs_f64();
+    wal.close().expect("close");
+    r
+}
+
+fn wal_threads(dir: &Path, secs: Duration) -> (f64, u64) {
+    let (wal, _) = Wal::open(dir, WalOptions::default()).expect("open");
+    let wal = Arc::new(wal);
+    let stop = Arc::new(AtomicBool::new(false));
+    let count = Arc::new(AtomicU64::new(0));
+    let t = Instant::now();
+    let hs: Vec<_> = (0..THREADS)
+        .map(|_| {
+            let (wal, stop, count) = (wal.clone(), stop.clone(), count.clone());
+            std::thread::spawn(move || {
+                let rec = vec![0x5au8; RECORD_BYTES];
+                while !stop.load(Ordering::Relaxed) {
+                    wal.append(&rec).expect("append");
+                    count.fetch_add(1, Ordering::Relaxed);
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(secs);
+    stop.store(true, Ordering::Relaxed);
+    for h in hs {
+        h.join().expect("join");
+    }
+    let n = count.load(Ordering::Relaxed);
+    let r = n as f64 / t.elapsed().as_secs_f64();
+    let wal = Arc::into_inner(wal).expect("sole owner");
+    wal.close().expect("close");
+    (r, n)
+}
+
+/// Builds a log of about `mib` MiB (Never durability, then close), then times two opens.
+fn recovery_scan(dir: &Path, mib: u64) -> (f64, f64, u64) {
+    // No background spare preparation: it would compete with the measured scan.
+    let opts = WalOptions {
+        durability: gridlog_wal::Durability::Never,
+        prepare_spare: false,
+        ..WalOptions::default()
+    };
+    let (wal, _) = Wal::open(dir, opts.clone()).expect("open");
+    let rec = vec![0x5au8; RECORD_BYTES];
+    let batch: Vec<&[u8]> = (0..BATCH).map(|_| rec.as_slice()).collect();
+    let target = mib << 20;
+    while (wal.next_seq().get() - 1) * FRAME_BYTES as u64 <= target {
+        wal.append_batch(&batch).expect("append");
+    }
+    wal.close().expect("close");
+    drop(wal);
+    reset_peak_rss();
+    let mut rates = Vec::new();
+    let mut bytes = 0;
+    for _ in 0..2 {
+        let t = Instant::now();
+        let (wal, report) = Wal::open(dir, opts.clone()).expect("reopen");
+        let secs = t.elapsed().as_secs_f64();
+        bytes = report.bytes;
+        rates.push(report.bytes as f64 / secs / 1e9);
+        assert!(wal.read(Seq(1)).is_ok());
+        drop(wal);
+    }
+    (rates[0], rates[1], bytes)
+}
+
+fn peak_rss_mib() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// Resets `VmHWM` (Linux: writing 5 to `clear_refs`), so each phase reports its own peak.
+fn reset_peak_rss() {
+    if let Ok(mut f) = OpenOptions::new().write(true).open("/proc/self/clear_refs") {
+        let _ = f.write_all(b"5");
+    }
+}
+
+fn main() {
+    let secs = Duration::from_secs(env_u64("WAL_RATIO_SECS", 2));
+    let scan_mib = env_u64("WAL_RATIO_SCAN_MIB", 1024);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    println!(
+        "wal_ratio: {}s per figure; loadavg {}",
+        secs.as_secs(),
+        load.trim()
+    );
+    if std::env::var("WAL_RATIO_ONLY").map_or(true, |v| v != "scan") {
+        throughput(secs);
+    }
+    let d = scratch("scan");
+    let (cold_ish, warm, bytes) = recovery_scan(&d, scan_mib);
+    let rss_scan = peak_rss_mib();
+    let _ = std::fs::remove_dir_all(&d);
+    println!(
+        "recovery scan of {:.0} MiB with CRC verification: first open {cold_ish:.2} GB/s (page cache mostly warm: just written), second open {warm:.2} GB/s (target >= 10 warm); peak RSS during recovery {rss_scan:.1} MiB",
+        bytes as f64 / f64::from(1u32 << 20)
+    );
+    println!("peak RSS of the whole run: {:.1} MiB", peak_rss_mib());
+}
+
+fn throughput(secs: Duration) {
+    let d = scratch("raw-batch");
+    let raw_batch = raw_probe(&d, BATCH, secs);
+    let _ = std::fs::remove_dir_all(&d);
+    let d = scratch("wal-batch");
+    reset_peak_rss();
+    let wal_batch = wal_batches(&d, secs);
+    let rss_append = peak_rss_mib();
+    let _ = std::fs::remove_dir_all(&d);
+    println!(
+        "batch of 100 x 1 KiB, Always: raw probe {raw_batch:.0} rec/s ({:.0} MB/s); wal {wal_batch:.0} rec/s ({:.0} MB/s); ratio {:.2} (target >= 0.85); peak RSS {rss_append:.1} MiB",
+        raw_batch * RECORD_BYTES as f64 / 1e6,
+        wal_batch * RECORD_BYTES as f64 / 1e6,
+        wal_batch / raw_batch
+    );
+
+    let d = scratch("raw-single");
+    let raw_single = raw_probe(&d, 1, secs);
+    let _ = std::fs::remove_dir_all(&d);
+    let d = scratch("wal-single");
+    let wal_one = wal_single(&d, secs);
+    let _ = std::fs::remove_dir_all(&d);
+    println!(
+        "single 1 KiB record, Always: raw probe {raw_single:.0} fdatasyncs/s; wal {wal_one:.0} rec/s; ratio {:.2}",
+        wal_one / raw_single
+    );
+
+    let d = scratch("wal-threads");
+    let (wal_16, n) = wal_threads(&d, secs);
+    let _ = std::fs::remove_dir_all(&d);
+    println!(
+        "{THREADS} threads x single 1 KiB records, Always: wal {wal_16:.0} rec/s ({n} records); ratio to the raw single-record rate {:.1}x (target >= 10x)",
+        wal_16 / raw_single
+    );
+}
