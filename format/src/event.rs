@@ -197,10 +197,13 @@ impl Event {
         crate::validate::validate(&attributes)?;
         let json = crate::serialize::to_structured_json(&attributes);
         crate::validate::check_event_size(json.len())?;
-        Ok(Self {
+        let event = Self {
             json: json.into_boxed_str(),
             attributes,
-        })
+        };
+        // Paired with the parser: the canonical encoding reads back as the same event.
+        debug_assert_eq!(crate::parse_structured(event.json()).as_ref(), Ok(&event));
+        Ok(event)
     }
 
     /// Pairs already-validated attributes with the bytes they were parsed from.

@@ -95,6 +95,7 @@ impl<'a> EventRecord<'a> {
     pub fn size(&self) -> u32 {
         // An EventRecord is only built from a validated Event or a decoded record, both of
         // which bound the JSON by EVENT_BYTES_MAX, which fits in u32 (checked in limits.rs).
+        debug_assert!(self.json.len() <= EVENT_BYTES_MAX);
         u32::try_from(self.json.len()).unwrap_or(u32::MAX)
     }
 }
@@ -144,7 +145,10 @@ pub fn encode_record(record: &EventRecord<'_>) -> Vec<u8> {
         clippy::expect_used,
         reason = "postcard serialization of strings, integers and bytes into a Vec cannot fail"
     )]
-    postcard::to_extend(&body, out).expect("postcard encodes EventBodyV1 into a Vec")
+    let out = postcard::to_extend(&body, out).expect("postcard encodes EventBodyV1 into a Vec");
+    // Paired with decode: what is written must read back as the same record.
+    debug_assert_eq!(decode_record(&out).ok().as_ref(), Some(record));
+    out
 }
 
 /// Reads the version and kind bytes of a record, rejecting versions and kinds this build does
