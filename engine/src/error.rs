@@ -19,17 +19,70 @@ pub enum EngineError {
     /// A lock token that is not one this namespace minted.
     #[error(transparent)]
     Token(#[from] TokenError),
+    /// A topic or subscription that does not exist.
+    #[error("{kind} '{name}' not found")]
+    NotFound {
+        /// `"topic"` or `"subscription"`.
+        kind: &'static str,
+        /// The name asked for (`topic/subscription` for subscriptions).
+        name: String,
+    },
+    /// An argument outside its documented range.
+    #[error("invalid argument {argument}: {reason}")]
+    InvalidArgument {
+        /// The argument's name.
+        argument: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The write-ahead log failed (I/O, full disk, corruption, poisoned).
+    #[error("wal: {0}")]
+    Wal(#[from] gridlog_wal::WalError),
+    /// A WAL record that the engine cannot decode or that contradicts the state before it.
+    #[error("corrupt state record at seq {seq}: {reason}")]
+    Corrupt {
+        /// The record's seq.
+        seq: u64,
+        /// What was wrong.
+        reason: String,
+    },
+    /// The state index (derived state) failed in a way that cannot be repaired by a rebuild.
+    #[error("state index: {reason}")]
+    Index {
+        /// What was wrong.
+        reason: String,
+    },
+    /// An earlier write or sync failed; reopen the namespace.
+    #[error("namespace is poisoned by an earlier write or sync failure; reopen it")]
+    Poisoned,
+    /// The namespace was closed.
+    #[error("namespace is closed")]
+    Closed,
 }
 
 impl EngineError {
-    /// Stable machine code of the variant: `InvalidConfiguration`, `InvalidFilter` or
-    /// `InvalidLockToken`. [`detail_code`](Self::detail_code) says which rule was broken.
-    pub const fn code(&self) -> &'static str {
+    /// Stable machine code of the variant: `InvalidConfiguration`, `InvalidFilter`,
+    /// `InvalidLockToken`, `NotFound`, `InvalidArgument`, `NoSpace` (a full disk),
+    /// `StorageError`, `Corrupt`, `IndexError`, `Poisoned` or `Closed`. [`detail_code`](Self::detail_code) says which rule was broken.
+    pub fn code(&self) -> &'static str {
         match self {
             Self::Config(_) => "InvalidConfiguration",
             Self::Filter(_) => "InvalidFilter",
             Self::Token(_) => "InvalidLockToken",
+            Self::NotFound { .. } => "NotFound",
+            Self::InvalidArgument { .. } => "InvalidArgument",
+            Self::Wal(error) if error.is_no_space() => "NoSpace",
+            Self::Wal(_) => "StorageError",
+            Self::Corrupt { .. } => "Corrupt",
+            Self::Index { .. } => "IndexError",
+            Self::Poisoned => "Poisoned",
+            Self::Closed => "Closed",
         }
+    }
+
+    /// Is this a full-disk error (the server answers 507)?
+    pub fn is_no_space(&self) -> bool {
+        matches!(self, Self::Wal(error) if error.is_no_space())
     }
 
     /// Stable machine code of the specific cause, e.g. `ConfigOutOfRange`,
@@ -39,6 +92,7 @@ impl EngineError {
             Self::Config(error) => error.code(),
             Self::Filter(error) => error.code(),
             Self::Token(error) => error.code(),
+            other => other.code(),
         }
     }
 }

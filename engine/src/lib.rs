@@ -14,14 +14,21 @@
 //! - [`limits`]: every limit, as a named constant with its unit.
 //! - [`error`]: [`EngineError`], the crate's error enum with stable codes.
 //!
-//! Not written yet: the namespace itself (publish, receive, acknowledge, release, reject, renew,
-//! lock expiry, dead-lettering, retention) and its durable state; see issue 4.
+//! - [`Namespace`]: the storage core: topics, subscriptions, publish, receive (blocking and
+//!   async long-poll), acknowledge / release / reject / renew, lock expiry, maxDeliveryCount,
+//!   TTL and dead-lettering, retention, maintenance. State changes are WAL records
+//!   ([`record`]), applied by one function ([`state`]); a derived checkpoint lives in the
+//!   [`index`]. Semantics: docs/delivery.md; record layout: docs/format.md §6b.
 
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod filter;
+pub mod index;
 pub mod limits;
+pub mod namespace;
+pub mod record;
+pub mod state;
 pub mod token;
 
 pub use gridlog_format as format;
@@ -36,4 +43,12 @@ pub use filter::{
     AdvancedFilter, Condition, Filter, FilterError, FilterErrorKind, FilterKey, FiltersConfig,
     Operator,
 };
+pub use namespace::{
+    ApplyReport, FailedToken, IndexKind, IndexRecovery, MaintenanceReport, Namespace,
+    NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt, Received, ReleaseDelay,
+    SettleOutcome, SubscriptionInfo, SubscriptionStats, TopicInfo, TopicStats,
+};
 pub use token::{LockToken, TokenError, TokenFields, TokenSecret};
+
+pub use gridlog_wal as wal;
+pub use gridlog_wal::{Durability, WalOptions};

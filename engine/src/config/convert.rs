@@ -401,3 +401,54 @@ fn subscription_to_arm(subscription: &SubscriptionConfig) -> SubscriptionArm {
         },
     }
 }
+
+/// One topic's ARM JSON without its subscriptions (what the engine persists per topic).
+pub(crate) fn topic_to_json_string(topic: &TopicConfig) -> String {
+    let mut arm = topic_to_arm(topic);
+    arm.event_subscriptions.clear();
+    #[expect(
+        clippy::expect_used,
+        reason = "these types have only string map keys and derived impls, which cannot fail"
+    )]
+    serde_json::to_string(&arm).expect("ARM types serialise to JSON")
+}
+
+/// Parses what [`topic_to_json_string`] wrote (subscriptions, if any, are ignored).
+pub(crate) fn topic_from_json_str(json: &str) -> Result<TopicConfig, ConfigError> {
+    let mut arm: TopicArm = serde_json::from_str(json).map_err(|error| {
+        ConfigError::new(
+            "",
+            ConfigErrorKind::Syntax {
+                message: error.to_string(),
+            },
+        )
+    })?;
+    arm.event_subscriptions.clear();
+    topic_from_arm(arm, "topic")
+}
+
+/// One subscription's ARM JSON (what the engine persists per subscription).
+pub(crate) fn subscription_to_json_string(subscription: &SubscriptionConfig) -> String {
+    #[expect(
+        clippy::expect_used,
+        reason = "these types have only string map keys and derived impls, which cannot fail"
+    )]
+    serde_json::to_string(&subscription_to_arm(subscription)).expect("ARM types serialise to JSON")
+}
+
+/// Parses what [`subscription_to_json_string`] wrote. `retention` only supplies the TTL default,
+/// which stored JSON always spells out.
+pub(crate) fn subscription_from_json_str(
+    json: &str,
+    retention: Duration,
+) -> Result<SubscriptionConfig, ConfigError> {
+    let arm: SubscriptionArm = serde_json::from_str(json).map_err(|error| {
+        ConfigError::new(
+            "",
+            ConfigErrorKind::Syntax {
+                message: error.to_string(),
+            },
+        )
+    })?;
+    subscription_from_arm(arm, retention, "subscription")
+}

@@ -37,6 +37,11 @@ use std::time::Duration;
 
 pub use error::{ConfigError, ConfigErrorKind};
 
+pub(crate) use convert::{
+    subscription_from_json_str, subscription_to_json_string, topic_from_json_str,
+    topic_to_json_string,
+};
+
 use crate::filter::FiltersConfig;
 
 /// A namespace: its topics and credentials.

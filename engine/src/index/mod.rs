@@ -1,0 +1,151 @@
+//! The state index: a persisted checkpoint of derived state (subscriptions' cursors, in-flight
+//! events and locks, metadata) plus the WAL position it covers, so an open replays only the WAL
+//! tail. It is derived state: whatever is wrong with it, the WAL rebuilds it (docs/delivery.md §5).
+//!
+//! The engine stores one opaque blob ([`IndexCheckpoint`] encoded); backends only keep bytes.
+//! sled is used only in this module.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+use serde::{Deserialize, Serialize};
+
+/// Where the derived-state checkpoint is kept.
+pub trait StateIndex: Send + Sync + std::fmt::Debug {
+    /// The stored blob, if any. An error means the index is unreadable (corrupt).
+    fn load(&self) -> Result<Option<Vec<u8>>, String>;
+    /// Replaces the stored blob, durably.
+    fn store(&self, blob: &[u8]) -> Result<(), String>;
+    /// Forgets the stored blob, durably.
+    fn clear(&self) -> Result<(), String>;
+}
+
+/// What the engine stores in the index.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexCheckpoint {
+    /// Layout version of this blob (1).
+    pub version: u32,
+    /// The WAL seq the snapshot covers (every record ≤ it is applied).
+    pub covered_seq: u64,
+    /// CRC-32 of the WAL record at `covered_seq` (detects a different or rewritten log).
+    pub fingerprint: u32,
+    /// The namespace secret's CRC-32 (identity of the namespace the WAL belongs to).
+    pub identity: u32,
+    /// `gridlog_format::encode_state_record(&Snapshot)`.
+    pub snapshot: Vec<u8>,
+}
+
+/// An index kept in memory only (every open rebuilds from the WAL). Cloning shares the storage,
+/// so tests can reopen a namespace with the same memory index.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryIndex {
+    blob: Arc<Mutex<Option<Vec<u8>>>>,
+}
+
+impl StateIndex for MemoryIndex {
+    fn load(&self) -> Result<Option<Vec<u8>>, String> {
+        Ok(self.blob.lock().clone())
+    }
+
+    fn store(&self, blob: &[u8]) -> Result<(), String> {
+        *self.blob.lock() = Some(blob.to_vec());
+        Ok(())
+    }
+
+    fn clear(&self) -> Result<(), String> {
+        *self.blob.lock() = None;
+        Ok(())
+    }
+}
+
+const CHECKPOINT_KEY: &[u8] = b"checkpoint";
+/// sled's page cache: the index holds one blob, read once per open.
+const SLED_CACHE_BYTES: u64 = 1 << 20;
+
+/// The sled-backed index (sled 0.34.7) in its own directory.
+#[derive(Debug)]
+pub struct SledIndex {
+    dir: PathBuf,
+    db: Mutex<Option<sled::Db>>,
+}
+
+impl SledIndex {
+    /// Opens (or creates) the index in `dir`. A directory sled cannot open is reported as an
+    /// error: the caller discards it ([`SledIndex::recreate`]) and rebuilds from the WAL.
+    pub fn open(dir: &Path) -> Result<Self, String> {
+        let db = open_sled(dir)?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            db: Mutex::new(Some(db)),
+        })
+    }
+
+    /// Deletes whatever is in `dir` and opens a fresh, empty index there.
+    pub fn recreate(dir: &Path) -> Result<Self, String> {
+        match std::fs::remove_dir_all(dir) {
+            Ok(()) => {}
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+            Err(error) => return Err(format!("removing {}: {error}", dir.display())),
+        }
+        Self::open(dir)
+    }
+
+    /// Flushes and releases the sled database (its files stay).
+    pub fn close(&self) -> Result<(), String> {
+        if let Some(db) = self.db.lock().take() {
+            db.flush().map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    /// The directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+fn open_sled(dir: &Path) -> Result<sled::Db, String> {
+    let config = sled::Config::new()
+        .path(dir)
+        .cache_capacity(SLED_CACHE_BYTES)
+        .mode(sled::Mode::LowSpace);
+    // sled 0.34 may panic on some damaged files rather than return an error: a damaged index
+    // must not take the process down, it is rebuilt from the WAL.
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+        config.open().map_err(|error| error.to_string())
+    })) {
+        Ok(Ok(db)) => Ok(db),
+        Ok(Err(error)) => Err(format!("sled open: {error}")),
+        Err(_) => Err("sled open panicked".to_owned()),
+    }
+}
+
+impl StateIndex for SledIndex {
+    fn load(&self) -> Result<Option<Vec<u8>>, String> {
+        let guard = self.db.lock();
+        let db = guard.as_ref().ok_or("index closed")?;
+        let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| db.get(CHECKPOINT_KEY)))
+            .map_err(|_| "sled get panicked".to_owned())?
+            .map_err(|e| format!("sled get: {e}"))?;
+        Ok(got.map(|value| value.to_vec()))
+    }
+
+    fn store(&self, blob: &[u8]) -> Result<(), String> {
+        let guard = self.db.lock();
+        let db = guard.as_ref().ok_or("index closed")?;
+        db.insert(CHECKPOINT_KEY, blob)
+            .map_err(|e| format!("sled insert: {e}"))?;
+        db.flush().map_err(|e| format!("sled flush: {e}"))?;
+        Ok(())
+    }
+
+    fn clear(&self) -> Result<(), String> {
+        let guard = self.db.lock();
+        let db = guard.as_ref().ok_or("index closed")?;
+        db.remove(CHECKPOINT_KEY)
+            .map_err(|e| format!("sled remove: {e}"))?;
+        db.flush().map_err(|e| format!("sled flush: {e}"))?;
+        Ok(())
+    }
+}

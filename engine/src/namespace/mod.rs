@@ -1,0 +1,1537 @@
+//! [`Namespace`]: what a process links. Topics, subscriptions, publish, receive (long-poll,
+//! blocking and async), acknowledge / release / reject / renew, maintenance, stats.
+//!
+//! Every operation decides under the namespace mutex, appends its record(s) with
+//! `Durability::Never` while still holding it (so WAL order is apply order), applies them through
+//! [`NamespaceState::apply`], releases the mutex, and then (`Durability::Always`) waits for a
+//! group-committed `fdatasync` covering them before returning. Receives only see durable records
+//! (the WAL's reads stop at the durable watermark).
+
+mod deadletter;
+mod types;
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use event_listener::Listener as _;
+use gridlog_format::{Event, EventRecord, billing_units, decode_record, encode_record};
+use gridlog_wal::{Durability, RecordBytes, Seq, SeqRange, Wal};
+use parking_lot::{Condvar, Mutex, MutexGuard};
+
+pub use deadletter::{DEAD_LETTER_ATTRIBUTES, dead_letter_record, rfc3339_ms};
+pub use types::{
+    ApplyReport, FailedToken, IndexKind, IndexRecovery, MaintenanceReport, NamespaceOptions,
+    NamespaceStats, OpenReport, PublishReceipt, Received, ReleaseDelay, SettleOutcome,
+    SubscriptionInfo, SubscriptionStats, TopicInfo, TopicStats,
+};
+
+use crate::clock::{Clock, MonotonicTime};
+use crate::config::{
+    NamespaceConfig, SubscriptionConfig, TopicConfig, subscription_to_json_string,
+    topic_to_json_string,
+};
+use crate::error::EngineError;
+use crate::index::{IndexCheckpoint, MemoryIndex, SledIndex, StateIndex};
+use crate::record::{self, DeadLetterReason, Entry, LockEntry, StateRecord};
+use crate::state::{NamespaceState, Now, Pending, PendingState, Snapshot, SubState, add_ms};
+use crate::token::{LockToken, TokenFields, TokenSecret};
+
+/// Most events one receive returns.
+pub const RECEIVE_EVENTS_MAX: u32 = 100;
+/// Longest long-poll the engine accepts (the API's 10–120 s is the caller's to enforce).
+pub const RECEIVE_WAIT_MAX: Duration = Duration::from_mins(2);
+/// Renewals are refused this long after the lock was taken.
+pub const RENEW_WINDOW: Duration = Duration::from_hours(1);
+/// Records scanned per mutex hold by one receive before it lets others in.
+const SCAN_BUDGET_RECORDS: usize = 4096;
+/// Longest real-time sleep of a waiting receive before it re-reads the (possibly manual) clock.
+const WAIT_SLICE: Duration = Duration::from_millis(100);
+/// The `code` of every failed token.
+pub const TOKEN_LOST_CODE: &str = "TokenLost";
+/// The `message` of every failed token.
+pub const TOKEN_LOST_MESSAGE: &str = "Token has expired.";
+
+/// A namespace: one data directory (`wal/`, `index/`). Cheap to clone (shared handle);
+/// `Send + Sync`.
+#[derive(Clone)]
+pub struct Namespace {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    dir: PathBuf,
+    wal: Wal,
+    state: Mutex<NamespaceState>,
+    clock: Arc<dyn Clock>,
+    durability: Durability,
+    index: Arc<dyn StateIndex>,
+    sled: Option<Arc<SledIndex>>,
+    notify: event_listener::Event,
+    poisoned: AtomicBool,
+    closed: AtomicBool,
+    async_waiters: AtomicUsize,
+    ticker: OnceLock<()>,
+    stop: Mutex<bool>,
+    stop_cv: Condvar,
+    maintenance: Mutex<Option<JoinHandle<()>>>,
+    report: OpenReport,
+}
+
+impl std::fmt::Debug for Namespace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Namespace")
+            .field("dir", &self.inner.dir)
+            .finish_non_exhaustive()
+    }
+}
+
+enum SettleOp {
+    Ack,
+    Release(ReleaseDelay),
+    Reject,
+    Renew,
+}
+
+/// A dead-letter decision taken under the mutex.
+struct DeadLetterPlan {
+    seq: u64,
+    delivery_count: u32,
+    reason: DeadLetterReason,
+    source_published_at_ms: i64,
+    attempt_at_ms: i64,
+    source: Option<RecordBytes>,
+}
+
+fn not_found_topic(topic: &str) -> EngineError {
+    EngineError::NotFound {
+        kind: "topic",
+        name: topic.to_owned(),
+    }
+}
+
+fn not_found_sub(topic: &str, sub: &str) -> EngineError {
+    EngineError::NotFound {
+        kind: "subscription",
+        name: format!("{topic}/{sub}"),
+    }
+}
+
+fn ms(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn crc(bytes: &[u8]) -> u32 {
+    crc32fast::hash(bytes)
+}
+
+/// The structured JSON of the event a publishing record carries, as a range of `bytes`.
+fn event_json_range(seq: u64, bytes: &RecordBytes) -> Result<std::ops::Range<usize>, EngineError> {
+    let rec = record::decode(seq, bytes)?;
+    let (_, _, event) = rec.published().ok_or_else(|| EngineError::Corrupt {
+        seq,
+        reason: "expected a record that publishes an event".to_owned(),
+    })?;
+    let json = decode_record(event)
+        .map_err(|error| EngineError::Corrupt {
+            seq,
+            reason: error.to_string(),
+        })?
+        .json();
+    let start = (json.as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize);
+    Ok(start..start + json.len())
+}
+
+impl Namespace {
+    /// Opens (recovering) or creates the namespace in `dir`.
+    #[expect(
+        clippy::needless_pass_by_value,
+        reason = "the options are the caller's to give away; taking them by value is the API"
+    )]
+    pub fn open(dir: impl AsRef<Path>, options: NamespaceOptions) -> Result<Self, EngineError> {
+        let dir = dir.as_ref().to_path_buf();
+        let mut wal_options = options.wal.clone();
+        wal_options.durability = options.durability;
+        let wal_dir = dir.join("wal");
+        let (wal, wal_report) = match &options.vfs {
+            Some(vfs) => Wal::open_with_vfs(vfs.clone(), &wal_dir, wal_options)?,
+            None => Wal::open(&wal_dir, wal_options)?,
+        };
+        let clock = options.clock.clone();
+        let now = read_now(&*clock);
+        let created = wal.next_seq() == Seq::FIRST;
+        if created {
+            let secret = TokenSecret::generate().map_err(|error| EngineError::Index {
+                reason: format!("no randomness for the namespace secret: {error}"),
+            })?;
+            let rec = StateRecord::Created {
+                secret: *secret.as_bytes(),
+                created_at_ms: now.wall_ms,
+            };
+            wal.append_with(&[&rec.encode()], Durability::Never)?;
+            wal.sync()?;
+        }
+        let (index, sled): (Arc<dyn StateIndex>, Option<Arc<SledIndex>>) = match &options.index {
+            IndexKind::Memory => (Arc::new(MemoryIndex::default()), None),
+            IndexKind::Custom(index) => (index.clone(), None),
+            IndexKind::Sled => {
+                let index_dir = dir.join("index");
+                let sled = match SledIndex::open(&index_dir) {
+                    Ok(sled) => sled,
+                    Err(_) => SledIndex::recreate(&index_dir)
+                        .map_err(|reason| EngineError::Index { reason })?,
+                };
+                let sled = Arc::new(sled);
+                (sled.clone() as Arc<dyn StateIndex>, Some(sled))
+            }
+        };
+        let (state, recovery) = recover_state(&wal, &*index, &*clock, created)?;
+        let inner = Arc::new(Inner {
+            dir,
+            wal,
+            state: Mutex::new(state),
+            clock,
+            durability: options.durability,
+            index,
+            sled,
+            notify: event_listener::Event::new(),
+            poisoned: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
+            async_waiters: AtomicUsize::new(0),
+            ticker: OnceLock::new(),
+            stop: Mutex::new(false),
+            stop_cv: Condvar::new(),
+            maintenance: Mutex::new(None),
+            report: OpenReport {
+                wal: wal_report,
+                index: recovery,
+            },
+        });
+        if let Some(every) = options.maintenance_interval {
+            let weak = Arc::downgrade(&inner);
+            let handle = std::thread::Builder::new()
+                .name("gridlog-maintenance".into())
+                .spawn(move || maintenance_loop(&weak, every))
+                .map_err(|error| EngineError::Index {
+                    reason: format!("spawning the maintenance thread: {error}"),
+                })?;
+            *inner.maintenance.lock() = Some(handle);
+        }
+        Ok(Self { inner })
+    }
+
+    /// What open found and did.
+    pub fn open_report(&self) -> &OpenReport {
+        &self.inner.report
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    // ---- configuration ----------------------------------------------------------------------
+
+    /// Creates or updates every topic and subscription named in `config`. Idempotent. Topics
+    /// and subscriptions that exist but are not named are left alone (never deleted). Access
+    /// keys and policies are the server's business and ignored here.
+    pub fn apply_config(&self, config: &NamespaceConfig) -> Result<ApplyReport, EngineError> {
+        config.validate()?;
+        let mut report = ApplyReport::default();
+        let inner = &self.inner;
+        let mut st = inner.lock_state()?;
+        // Validate the merged result first, so a failure changes nothing.
+        let mut merged = current_config(&st);
+        for topic in &config.topics {
+            merge_topic(&mut merged, topic);
+        }
+        merged.validate()?;
+        let now = inner.now();
+        let mut records: Vec<Vec<u8>> = Vec::new();
+        let mut next_topic = st.next_topic_id;
+        let mut next_sub = st.next_sub_id;
+        let mut seq = inner.wal.next_seq().0;
+        for topic in &config.topics {
+            let json = topic_to_json_string(&topic_without_subs(topic));
+            let existing = st.topic_id(&topic.name);
+            let id = existing.unwrap_or_else(|| {
+                next_topic += 1;
+                next_topic - 1
+            });
+            if existing.is_some_and(|id| st.topics[&id].config_json == json) {
+                report.unchanged += 1;
+            } else {
+                records.push(
+                    StateRecord::TopicPut {
+                        id,
+                        config_json: &json,
+                    }
+                    .encode(),
+                );
+                seq += 1;
+                if existing.is_some() {
+                    report.topics_updated.push(topic.name.clone());
+                } else {
+                    report.topics_created.push(topic.name.clone());
+                }
+            }
+            for sub in &topic.subscriptions {
+                let json = subscription_to_json_string(sub);
+                let existing = st.sub_id(id, &sub.name);
+                match existing {
+                    Some(sub_id) if st.subs[&sub_id].config_json == json => report.unchanged += 1,
+                    Some(sub_id) => {
+                        records.push(
+                            StateRecord::SubscriptionPut {
+                                id: sub_id,
+                                topic: id,
+                                config_json: &json,
+                                start_seq: 0,
+                            }
+                            .encode(),
+                        );
+                        seq += 1;
+                        report
+                            .subscriptions_updated
+                            .push(format!("{}/{}", topic.name, sub.name));
+                    }
+                    None => {
+                        let sub_id = next_sub;
+                        next_sub += 1;
+                        records.push(
+                            StateRecord::SubscriptionPut {
+                                id: sub_id,
+                                topic: id,
+                                config_json: &json,
+                                start_seq: seq + 1,
+                            }
+                            .encode(),
+                        );
+                        seq += 1;
+                        report
+                            .subscriptions_created
+                            .push(format!("{}/{}", topic.name, sub.name));
+                    }
+                }
+            }
+        }
+        let encoded = records;
+        if !encoded.is_empty() {
+            inner.append_apply_encoded(&mut st, &encoded, now)?;
+        }
+        drop(st);
+        if !encoded.is_empty() {
+            inner.sync()?;
+        }
+        Ok(report)
+    }
+
+    /// Creates or updates a topic (its `subscriptions` are put too; unnamed ones are kept).
+    pub fn put_topic(&self, topic: TopicConfig) -> Result<ApplyReport, EngineError> {
+        self.apply_config(&NamespaceConfig {
+            access_keys: Vec::new(),
+            throughput_units: None,
+            shared_access_policies: Vec::new(),
+            event_hubs: Vec::new(),
+            topics: vec![topic],
+        })
+    }
+
+    /// Deletes a topic and its subscriptions. Refused (configuration error) while another
+    /// topic's subscription dead-letters into it.
+    pub fn delete_topic(&self, name: &str) -> Result<(), EngineError> {
+        let inner = &self.inner;
+        let mut st = inner.lock_state()?;
+        let id = st.topic_id(name).ok_or_else(|| not_found_topic(name))?;
+        let mut merged = current_config(&st);
+        merged
+            .topics
+            .retain(|topic| !topic.name.eq_ignore_ascii_case(name));
+        merged.validate()?;
+        let now = inner.now();
+        inner.append_apply(&mut st, &[StateRecord::TopicDeleted { id }], now)?;
+        drop(st);
+        inner.sync()
+    }
+
+    /// The topic named `name`, with its subscriptions.
+    pub fn topic(&self, name: &str) -> Option<TopicInfo> {
+        let st = self.inner.state.lock();
+        let id = st.topic_id(name)?;
+        Some(topic_info(&st, id))
+    }
+
+    /// Every topic.
+    pub fn topics(&self) -> Vec<TopicInfo> {
+        let st = self.inner.state.lock();
+        st.topics.keys().map(|id| topic_info(&st, *id)).collect()
+    }
+
+    /// Creates or updates a subscription of `topic`. A new subscription sees only events
+    /// published after this call.
+    pub fn put_subscription(
+        &self,
+        topic: &str,
+        subscription: SubscriptionConfig,
+    ) -> Result<ApplyReport, EngineError> {
+        let mut topic_config = {
+            let st = self.inner.state.lock();
+            let id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
+            st.topics[&id].config.clone()
+        };
+        topic_config.subscriptions = vec![subscription];
+        self.put_topic(topic_config)
+    }
+
+    /// Deletes a subscription (its in-flight state is gone; its tokens fail).
+    pub fn delete_subscription(&self, topic: &str, name: &str) -> Result<(), EngineError> {
+        let inner = &self.inner;
+        let mut st = inner.lock_state()?;
+        let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
+        let id = st
+            .sub_id(topic_id, name)
+            .ok_or_else(|| not_found_sub(topic, name))?;
+        let now = inner.now();
+        inner.append_apply(&mut st, &[StateRecord::SubscriptionDeleted { id }], now)?;
+        drop(st);
+        inner.sync()
+    }
+
+    /// One subscription.
+    pub fn subscription(&self, topic: &str, name: &str) -> Option<SubscriptionInfo> {
+        let st = self.inner.state.lock();
+        let topic_id = st.topic_id(topic)?;
+        let id = st.sub_id(topic_id, name)?;
+        Some(sub_info(&st, id))
+    }
+
+    /// The subscriptions of `topic`.
+    pub fn subscriptions(&self, topic: &str) -> Result<Vec<SubscriptionInfo>, EngineError> {
+        let st = self.inner.state.lock();
+        let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
+        Ok(st
+            .subs
+            .values()
+            .filter(|sub| sub.topic == topic_id)
+            .map(|sub| sub_info(&st, sub.id))
+            .collect())
+    }
+
+    // ---- publish ----------------------------------------------------------------------------
+
+    /// Stores `events` in `topic` (one WAL batch); returns once durable (default durability).
+    pub fn publish(&self, topic: &str, events: &[Event]) -> Result<PublishReceipt, EngineError> {
+        let inner = &self.inner;
+        let bodies: Vec<Vec<u8>> = events
+            .iter()
+            .map(|event| encode_record(&EventRecord::from_event(event)))
+            .collect();
+        let billing = events
+            .iter()
+            .map(|event| billing_units(event.size() as u64))
+            .sum();
+        let mut st = inner.lock_state()?;
+        let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
+        if events.is_empty() {
+            let next = inner.wal.next_seq();
+            return Ok(PublishReceipt {
+                events: 0,
+                billing_units: 0,
+                seqs: SeqRange {
+                    start: next,
+                    end: next,
+                },
+            });
+        }
+        let now = inner.now();
+        let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
+        let records: Vec<StateRecord<'_>> = bodies
+            .iter()
+            .map(|body| StateRecord::Publish {
+                topic: topic_id,
+                published_at_ms,
+                event: record::Bytes(body),
+            })
+            .collect();
+        let seqs = inner.append_apply(&mut st, &records, now)?;
+        drop(st);
+        inner.sync()?;
+        inner.notify.notify(usize::MAX);
+        Ok(PublishReceipt {
+            events: events.len(),
+            billing_units: billing,
+            seqs,
+        })
+    }
+
+    // ---- receive ----------------------------------------------------------------------------
+
+    /// Receives up to `max_events` (1–100) events, locking each for the subscription's lock
+    /// duration. Returns at once if any is available; otherwise waits up to `max_wait` (≤ 120 s)
+    /// for a publish, a delayed release or an expiring lock. An empty vector means none came.
+    pub fn receive(
+        &self,
+        topic: &str,
+        sub: &str,
+        max_events: u32,
+        max_wait: Duration,
+    ) -> Result<Vec<Received>, EngineError> {
+        check_receive_args(max_events, max_wait)?;
+        let inner = &self.inner;
+        let deadline = inner.clock.monotonic().saturating_add(max_wait);
+        loop {
+            let listener = inner.notify.listen();
+            let (got, wake) = inner.try_receive(topic, sub, max_events)?;
+            if !got.is_empty() {
+                return Ok(got);
+            }
+            let now = inner.clock.monotonic();
+            if now >= deadline {
+                return Ok(got);
+            }
+            let until = wake.map_or(deadline, |wake| wake.min(deadline));
+            let sleep = until.saturating_duration_since(now).min(WAIT_SLICE);
+            if !sleep.is_zero() {
+                let _woken = listener.wait_timeout(sleep);
+            }
+        }
+    }
+
+    /// [`receive`](Self::receive) as a future (no runtime needed: wake-ups come from
+    /// `event-listener` and a namespace ticker thread). The receive itself runs on the polling
+    /// thread (a WAL scan and, under `Always`, an fsync), like any blocking-tolerant call.
+    pub fn receive_async(
+        &self,
+        topic: &str,
+        sub: &str,
+        max_events: u32,
+        max_wait: Duration,
+    ) -> impl Future<Output = Result<Vec<Received>, EngineError>> + Send + 'static {
+        let inner = self.inner.clone();
+        let topic = topic.to_owned();
+        let sub = sub.to_owned();
+        async move {
+            check_receive_args(max_events, max_wait)?;
+            inner.start_ticker();
+            let deadline = inner.clock.monotonic().saturating_add(max_wait);
+            loop {
+                let listener = inner.notify.listen();
+                let (got, _wake) = inner.try_receive(&topic, &sub, max_events)?;
+                if !got.is_empty() || inner.clock.monotonic() >= deadline {
+                    return Ok(got);
+                }
+                let _guard = AsyncWaiter::new(&inner);
+                listener.await;
+            }
+        }
+    }
+
+    // ---- settlement -------------------------------------------------------------------------
+
+    /// Acknowledges deliveries: each succeeds if its token is this subscription's current,
+    /// unexpired lock; otherwise it fails with `TokenLost`.
+    pub fn acknowledge(
+        &self,
+        topic: &str,
+        sub: &str,
+        tokens: &[&str],
+    ) -> Result<SettleOutcome, EngineError> {
+        self.inner.settle(topic, sub, tokens, &SettleOp::Ack)
+    }
+
+    /// Releases deliveries: available again after `delay`.
+    pub fn release(
+        &self,
+        topic: &str,
+        sub: &str,
+        tokens: &[&str],
+        delay: ReleaseDelay,
+    ) -> Result<SettleOutcome, EngineError> {
+        self.inner
+            .settle(topic, sub, tokens, &SettleOp::Release(delay))
+    }
+
+    /// Rejects deliveries: dead-lettered ("Rejected by the receiver.").
+    pub fn reject(
+        &self,
+        topic: &str,
+        sub: &str,
+        tokens: &[&str],
+    ) -> Result<SettleOutcome, EngineError> {
+        self.inner.settle(topic, sub, tokens, &SettleOp::Reject)
+    }
+
+    /// Renews locks: deadline = now + lock duration, while within 1 h of the lock.
+    pub fn renew_locks(
+        &self,
+        topic: &str,
+        sub: &str,
+        tokens: &[&str],
+    ) -> Result<SettleOutcome, EngineError> {
+        self.inner.settle(topic, sub, tokens, &SettleOp::Renew)
+    }
+
+    // ---- maintenance, stats, close ----------------------------------------------------------
+
+    /// One maintenance sweep: retention of in-flight events, dead-lettering of available events
+    /// at maxDeliveryCount or past their TTL (in flight or never delivered), a checkpoint plus
+    /// segment reclamation when segments can go, and an index write.
+    pub fn run_maintenance(&self) -> Result<MaintenanceReport, EngineError> {
+        self.inner.run_maintenance()
+    }
+
+    /// Meters.
+    pub fn stats(&self) -> NamespaceStats {
+        let inner = &self.inner;
+        let st = inner.state.lock();
+        let now = inner.now();
+        let next = inner.wal.next_seq().0;
+        let topics = st
+            .topics
+            .values()
+            .map(|topic| TopicStats {
+                name: topic.config.name.clone(),
+                events: topic.meters.events,
+                bytes: topic.meters.bytes,
+                subscriptions: st
+                    .subs
+                    .values()
+                    .filter(|sub| sub.topic == topic.id)
+                    .map(|sub| {
+                        let locked = sub.pending.values().filter(|p| p.is_locked(now)).count();
+                        SubscriptionStats {
+                            name: sub.config.name.clone(),
+                            backlog: (sub.pending.len() - locked) as u64,
+                            unscanned_records: next.saturating_sub(sub.cursor),
+                            locked: locked as u64,
+                            meters: sub.meters,
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        let segments = inner.wal.segments();
+        NamespaceStats {
+            topics,
+            wal_segments: segments.len(),
+            wal_bytes: segments.iter().map(|s| s.bytes).sum(),
+            wal_first_seq: inner.wal.first_seq().0,
+            wal_next_seq: next,
+        }
+    }
+
+    /// Writes the index, closes the WAL (sync + close marker) and stops background threads.
+    /// Later calls fail with `Closed`.
+    pub fn close(&self) -> Result<(), EngineError> {
+        let inner = &self.inner;
+        inner.stop_background();
+        if inner.closed.swap(true, Ordering::AcqRel) {
+            return Ok(());
+        }
+        let index_result = if inner.poisoned.load(Ordering::Acquire) {
+            Ok(())
+        } else {
+            inner.write_index().map(|_| ())
+        };
+        inner.notify.notify(usize::MAX);
+        let wal_result = inner.wal.close();
+        if let Some(sled) = &inner.sled {
+            sled.close()
+                .map_err(|reason| EngineError::Index { reason })?;
+        }
+        index_result?;
+        wal_result?;
+        Ok(())
+    }
+}
+
+fn check_receive_args(max_events: u32, max_wait: Duration) -> Result<(), EngineError> {
+    if !(1..=RECEIVE_EVENTS_MAX).contains(&max_events) {
+        return Err(EngineError::InvalidArgument {
+            argument: "max_events",
+            reason: format!("{max_events} is outside 1..={RECEIVE_EVENTS_MAX}"),
+        });
+    }
+    if max_wait > RECEIVE_WAIT_MAX {
+        return Err(EngineError::InvalidArgument {
+            argument: "max_wait",
+            reason: format!("{max_wait:?} exceeds {RECEIVE_WAIT_MAX:?}"),
+        });
+    }
+    Ok(())
+}
+
+struct AsyncWaiter<'a>(&'a Inner);
+
+impl<'a> AsyncWaiter<'a> {
+    fn new(inner: &'a Inner) -> Self {
+        inner.async_waiters.fetch_add(1, Ordering::AcqRel);
+        Self(inner)
+    }
+}
+
+impl Drop for AsyncWaiter<'_> {
+    fn drop(&mut self) {
+        self.0.async_waiters.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+fn read_now(clock: &dyn Clock) -> Now {
+    Now {
+        wall_ms: clock.now().unix_millis(),
+        mono: clock.monotonic(),
+    }
+}
+
+fn maintenance_loop(weak: &Weak<Inner>, every: Duration) {
+    loop {
+        let Some(inner) = weak.upgrade() else { return };
+        {
+            let mut stop = inner.stop.lock();
+            if *stop {
+                return;
+            }
+            let _timeout = inner.stop_cv.wait_for(&mut stop, every);
+            if *stop {
+                return;
+            }
+        }
+        // A failed sweep is retried at the next interval; a poisoned namespace fails every call.
+        let _report = inner.run_maintenance();
+    }
+}
+
+fn ticker_loop(weak: &Weak<Inner>) {
+    loop {
+        let Some(inner) = weak.upgrade() else { return };
+        {
+            let mut stop = inner.stop.lock();
+            if *stop {
+                return;
+            }
+            let _timeout = inner.stop_cv.wait_for(&mut stop, WAIT_SLICE);
+            if *stop {
+                return;
+            }
+        }
+        if inner.async_waiters.load(Ordering::Acquire) > 0 {
+            inner.notify.notify(usize::MAX);
+        }
+    }
+}
+
+fn topic_without_subs(topic: &TopicConfig) -> TopicConfig {
+    TopicConfig {
+        name: topic.name.clone(),
+        retention_days: topic.retention_days,
+        subscriptions: Vec::new(),
+    }
+}
+
+/// The namespace's topics and subscriptions as a configuration (for validation).
+fn current_config(st: &NamespaceState) -> NamespaceConfig {
+    NamespaceConfig {
+        access_keys: Vec::new(),
+        throughput_units: None,
+        shared_access_policies: Vec::new(),
+        event_hubs: Vec::new(),
+        topics: st
+            .topics
+            .keys()
+            .map(|id| topic_info(st, *id).config)
+            .collect(),
+    }
+}
+
+fn merge_topic(merged: &mut NamespaceConfig, topic: &TopicConfig) {
+    let existing = merged
+        .topics
+        .iter_mut()
+        .find(|t| t.name.eq_ignore_ascii_case(&topic.name));
+    match existing {
+        Some(existing) => {
+            existing.retention_days = topic.retention_days;
+            existing.name.clone_from(&topic.name);
+            for sub in &topic.subscriptions {
+                match existing
+                    .subscriptions
+                    .iter_mut()
+                    .find(|s| s.name.eq_ignore_ascii_case(&sub.name))
+                {
+                    Some(slot) => *slot = sub.clone(),
+                    None => existing.subscriptions.push(sub.clone()),
+                }
+            }
+        }
+        None => merged.topics.push(topic.clone()),
+    }
+}
+
+fn topic_info(st: &NamespaceState, id: u32) -> TopicInfo {
+    let topic = &st.topics[&id];
+    let mut config = topic.config.clone();
+    config.subscriptions = st
+        .subs
+        .values()
+        .filter(|sub| sub.topic == id)
+        .map(|sub| sub.config.clone())
+        .collect();
+    TopicInfo {
+        config,
+        meters: topic.meters,
+    }
+}
+
+fn sub_info(st: &NamespaceState, id: u64) -> SubscriptionInfo {
+    let sub = &st.subs[&id];
+    SubscriptionInfo {
+        topic: st.topics[&sub.topic].config.name.clone(),
+        config: sub.config.clone(),
+        start_seq: sub.start_seq,
+    }
+}
+
+/// Rebuilds the state: from the index if it is valid, else from the WAL.
+fn recover_state(
+    wal: &Wal,
+    index: &dyn StateIndex,
+    clock: &dyn Clock,
+    created: bool,
+) -> Result<(NamespaceState, IndexRecovery), EngineError> {
+    let now = read_now(clock);
+    let loaded = if created {
+        Err("new namespace".to_owned())
+    } else {
+        load_index(wal, index, now)
+    };
+    let (mut state, from, mut base, covered, reason) = match loaded {
+        Ok(state) => {
+            let covered = state.applied_seq;
+            (state, covered + 1, true, Some(covered), String::new())
+        }
+        Err(reason) => {
+            if !created {
+                // Whatever is there is useless: forget it before rebuilding.
+                index
+                    .clear()
+                    .map_err(|reason| EngineError::Index { reason })?;
+            }
+            (
+                NamespaceState::new(),
+                wal.first_seq().0,
+                false,
+                None,
+                reason,
+            )
+        }
+    };
+    let mut replayed = 0_u64;
+    for item in wal.iter_from(Seq(from)) {
+        let (seq, bytes) = item?;
+        let rec = record::decode(seq.0, &bytes)?;
+        replayed += 1;
+        if !base {
+            // Before the first complete base (the `Created` record or a whole checkpoint),
+            // records are covered by that base and skipped.
+            match &rec {
+                StateRecord::Created { .. } => base = true,
+                StateRecord::Checkpoint { .. } => {
+                    state.apply(seq.0, &rec, now)?;
+                    base = state.secret.is_some();
+                    continue;
+                }
+                _ => continue,
+            }
+        }
+        state.apply(seq.0, &rec, now)?;
+    }
+    if state.secret.is_none() {
+        return Err(EngineError::Corrupt {
+            seq: wal.first_seq().0,
+            reason: "the WAL holds neither a Created record nor a complete checkpoint".to_owned(),
+        });
+    }
+    let recovery = match covered {
+        _ if created => IndexRecovery::Created,
+        Some(covered) => IndexRecovery::Loaded { covered, replayed },
+        None => IndexRecovery::Rebuilt { reason, replayed },
+    };
+    Ok((state, recovery))
+}
+
+/// The state from the index, if the index is present, decodable, not ahead of the WAL, and
+/// its fingerprint matches the WAL record it claims to cover. `Err` says why not.
+fn load_index(wal: &Wal, index: &dyn StateIndex, now: Now) -> Result<NamespaceState, String> {
+    let blob = index
+        .load()
+        .map_err(|e| format!("index unreadable: {e}"))?
+        .ok_or_else(|| "index missing".to_owned())?;
+    let checkpoint: IndexCheckpoint =
+        gridlog_format::decode_state_record(&blob).map_err(|e| format!("index corrupt: {e}"))?;
+    if checkpoint.version != 1 {
+        return Err(format!("index version {} unknown", checkpoint.version));
+    }
+    let next = wal.next_seq().0;
+    if checkpoint.covered_seq >= next {
+        return Err(format!(
+            "index ahead of the WAL (covers {}, WAL ends at {})",
+            checkpoint.covered_seq,
+            next.saturating_sub(1)
+        ));
+    }
+    if checkpoint.covered_seq < wal.first_seq().0 {
+        return Err(format!(
+            "index older than the retained WAL (covers {}, WAL starts at {})",
+            checkpoint.covered_seq,
+            wal.first_seq().0
+        ));
+    }
+    let bytes = wal
+        .read(Seq(checkpoint.covered_seq))
+        .map_err(|e| format!("index position unreadable: {e}"))?;
+    if crc(&bytes) != checkpoint.fingerprint {
+        return Err("index fingerprint does not match the WAL".to_owned());
+    }
+    let snapshot: Snapshot = gridlog_format::decode_state_record(&checkpoint.snapshot)
+        .map_err(|e| format!("index snapshot corrupt: {e}"))?;
+    let secret = snapshot.secret.ok_or("index snapshot has no secret")?;
+    if crc(&secret) != checkpoint.identity {
+        return Err("index identity does not match its snapshot".to_owned());
+    }
+    // The namespace identity: the first retained record names the secret when it is `Created`.
+    if let Ok(first) = wal.read(wal.first_seq())
+        && let Ok(StateRecord::Created {
+            secret: wal_secret, ..
+        }) = record::decode(wal.first_seq().0, &first)
+        && wal_secret != secret
+    {
+        return Err("index belongs to another namespace".to_owned());
+    }
+    let mut state = NamespaceState::new();
+    state.restore(&snapshot, now)?;
+    state.applied_seq = checkpoint.covered_seq;
+    Ok(state)
+}
+
+/// One dead-letter record's owned parts.
+struct DeadLetterOut {
+    plan: DeadLetterPlan,
+    target: Option<u32>,
+    event: Vec<u8>,
+}
+
+impl Inner {
+    fn now(&self) -> Now {
+        read_now(&*self.clock)
+    }
+
+    fn check_usable(&self) -> Result<(), EngineError> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(EngineError::Closed);
+        }
+        if self.poisoned.load(Ordering::Acquire) {
+            return Err(EngineError::Poisoned);
+        }
+        Ok(())
+    }
+
+    fn lock_state(&self) -> Result<MutexGuard<'_, NamespaceState>, EngineError> {
+        self.check_usable()?;
+        let guard = self.state.lock();
+        self.check_usable()?;
+        Ok(guard)
+    }
+
+    fn poison(&self) {
+        self.poisoned.store(true, Ordering::Release);
+        self.notify.notify(usize::MAX);
+    }
+
+    /// Appends `records` as one batch (not yet synced) and applies them, under the mutex.
+    fn append_apply(
+        &self,
+        st: &mut NamespaceState,
+        records: &[StateRecord<'_>],
+        now: Now,
+    ) -> Result<SeqRange, EngineError> {
+        let encoded: Vec<Vec<u8>> = records.iter().map(StateRecord::encode).collect();
+        let slices: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
+        let range = self
+            .wal
+            .append_with(&slices, Durability::Never)
+            .inspect_err(|_| self.poison())?;
+        for (offset, rec) in records.iter().enumerate() {
+            st.apply(range.start.0 + offset as u64, rec, now)
+                .inspect_err(|_| self.poison())?;
+        }
+        Ok(range)
+    }
+
+    fn append_apply_encoded(
+        &self,
+        st: &mut NamespaceState,
+        encoded: &[Vec<u8>],
+        now: Now,
+    ) -> Result<SeqRange, EngineError> {
+        let slices: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
+        let range = self
+            .wal
+            .append_with(&slices, Durability::Never)
+            .inspect_err(|_| self.poison())?;
+        for (offset, bytes) in encoded.iter().enumerate() {
+            let seq = range.start.0 + offset as u64;
+            let rec = record::decode(seq, bytes)?;
+            st.apply(seq, &rec, now).inspect_err(|_| self.poison())?;
+        }
+        Ok(range)
+    }
+
+    /// Makes what was appended durable (group commit), per the namespace's durability.
+    fn sync(&self) -> Result<(), EngineError> {
+        if self.durability == Durability::Always {
+            self.wal.sync().inspect_err(|_| self.poison())?;
+        }
+        Ok(())
+    }
+
+    /// Starts (once) the thread that wakes async waiters every [`WAIT_SLICE`] so they re-read
+    /// the clock (futures have no timer without a runtime).
+    fn start_ticker(self: &Arc<Self>) {
+        self.ticker.get_or_init(|| {
+            let weak = Arc::downgrade(self);
+            // Without the thread, async waits still end at the next publish or settle.
+            let _spawned = std::thread::Builder::new()
+                .name("gridlog-ticker".into())
+                .spawn(move || ticker_loop(&weak));
+        });
+    }
+
+    fn stop_background(&self) {
+        *self.stop.lock() = true;
+        self.stop_cv.notify_all();
+        let handle = self.maintenance.lock().take();
+        if let Some(handle) = handle
+            && handle.thread().id() != std::thread::current().id()
+        {
+            let _joined = handle.join();
+        }
+    }
+
+    /// Drops in-flight events of `sub_id` past their topic's retention (gone regardless of
+    /// state, counted as expired). In memory only: the rule is a function of time.
+    fn expire_retention(st: &mut NamespaceState, sub_id: u64, now: Now) -> u64 {
+        let Some(sub) = st.subs.get(&sub_id) else {
+            return 0;
+        };
+        let retention_ms = ms(st.topics[&sub.topic].config.retention());
+        let Some(sub) = st.subs.get_mut(&sub_id) else {
+            return 0;
+        };
+        let before = sub.pending.len();
+        sub.pending
+            .retain(|_, p| now.wall_ms < p.published_at_ms.saturating_add(retention_ms));
+        let expired = (before - sub.pending.len()) as u64;
+        sub.meters.expired += expired;
+        expired
+    }
+
+    /// Builds the dead-letter events for `plans` of `sub_id`.
+    fn dead_letters(
+        &self,
+        st: &NamespaceState,
+        sub_id: u64,
+        plans: Vec<DeadLetterPlan>,
+    ) -> Result<Vec<DeadLetterOut>, EngineError> {
+        let sub = &st.subs[&sub_id];
+        let target = sub
+            .config
+            .delivery
+            .dead_letter_topic
+            .as_deref()
+            .and_then(|name| st.topic_id(name));
+        let mut out = Vec::with_capacity(plans.len());
+        for mut plan in plans {
+            let (target, event) = match target {
+                None => (None, Vec::new()),
+                Some(topic) => {
+                    let bytes = match plan.source.take() {
+                        Some(bytes) => bytes,
+                        None => self.wal.read(Seq(plan.seq))?,
+                    };
+                    let range = event_json_range(plan.seq, &bytes)?;
+                    match dead_letter_record(
+                        &bytes[range],
+                        plan.reason,
+                        plan.delivery_count,
+                        plan.source_published_at_ms,
+                        plan.attempt_at_ms,
+                    ) {
+                        Some(event) => (Some(topic), event),
+                        None => (None, Vec::new()),
+                    }
+                }
+            };
+            out.push(DeadLetterOut {
+                plan,
+                target,
+                event,
+            });
+        }
+        Ok(out)
+    }
+
+    fn dead_letter_records(
+        sub_id: u64,
+        outs: &[DeadLetterOut],
+        published_at_ms: i64,
+    ) -> impl Iterator<Item = StateRecord<'_>> {
+        outs.iter().map(move |out| StateRecord::DeadLetter {
+            sub: sub_id,
+            seq: out.plan.seq,
+            delivery_count: out.plan.delivery_count,
+            reason: out.plan.reason as u8,
+            target_topic: out.target,
+            published_at_ms,
+            event: record::Bytes(&out.event),
+        })
+    }
+
+    /// One non-blocking receive: the events locked, or (none) when to look again.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one decision under one lock, kept in one place"
+    )]
+    fn try_receive(
+        &self,
+        topic: &str,
+        sub: &str,
+        max_events: u32,
+    ) -> Result<(Vec<Received>, Option<MonotonicTime>), EngineError> {
+        let max = max_events as usize;
+        let mut st = self.lock_state()?;
+        let now = self.now();
+        let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
+        let sub_id = st
+            .sub_id(topic_id, sub)
+            .ok_or_else(|| not_found_sub(topic, sub))?;
+        let retention_ms = ms(st.topics[&topic_id].config.retention());
+        Self::expire_retention(&mut st, sub_id, now);
+        let s = &st.subs[&sub_id];
+        let delivery = &s.config.delivery;
+        let lock_ms = ms(delivery.lock_duration);
+        let max_dc = delivery.max_delivery_count;
+        let ttl_ms = ms(delivery.event_ttl);
+        let mut locks: Vec<(LockEntry, Option<RecordBytes>)> = Vec::new();
+        let mut plans: Vec<DeadLetterPlan> = Vec::new();
+        for (seq, p) in &s.pending {
+            if locks.len() >= max {
+                break;
+            }
+            if !p.is_available(now) {
+                continue;
+            }
+            if let Some(reason) = dead_letter_reason(p, max_dc, ttl_ms, now) {
+                plans.push(DeadLetterPlan {
+                    seq: *seq,
+                    delivery_count: p.delivery_count,
+                    reason,
+                    source_published_at_ms: p.published_at_ms,
+                    attempt_at_ms: p.last_delivered_at_ms,
+                    source: None,
+                });
+                continue;
+            }
+            locks.push((
+                LockEntry {
+                    seq: *seq,
+                    delivery_count: p.delivery_count + 1,
+                    published_at_ms: p.published_at_ms,
+                },
+                None,
+            ));
+        }
+        let mut cursor = s.cursor;
+        let mut expired = 0_u64;
+        let mut more = false;
+        if locks.len() < max {
+            for (scanned, item) in self.wal.iter_from(Seq(s.cursor)).enumerate() {
+                if locks.len() >= max {
+                    break;
+                }
+                if scanned >= SCAN_BUDGET_RECORDS {
+                    more = true;
+                    break;
+                }
+                let (seq, bytes) = item?;
+                cursor = seq.0 + 1;
+                match scan_one(s, topic_id, seq.0, &bytes, now, retention_ms, ttl_ms)? {
+                    Scan::Skip => {}
+                    Scan::Expired => expired += 1,
+                    Scan::DeadLetter(published_at_ms) => plans.push(DeadLetterPlan {
+                        seq: seq.0,
+                        delivery_count: 0,
+                        reason: DeadLetterReason::TtlExpired,
+                        source_published_at_ms: published_at_ms,
+                        attempt_at_ms: published_at_ms,
+                        source: Some(bytes),
+                    }),
+                    Scan::Deliver(published_at_ms) => locks.push((
+                        LockEntry {
+                            seq: seq.0,
+                            delivery_count: 1,
+                            published_at_ms,
+                        },
+                        Some(bytes),
+                    )),
+                }
+            }
+        }
+        let outs = self.dead_letters(&st, sub_id, plans)?;
+        let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
+        let mut records: Vec<StateRecord<'_>> =
+            Self::dead_letter_records(sub_id, &outs, published_at_ms).collect();
+        if !locks.is_empty() {
+            records.push(StateRecord::Lock {
+                sub: sub_id,
+                locked_at_ms: now.wall_ms,
+                deadline_ms: now.wall_ms.saturating_add(lock_ms),
+                cursor,
+                entries: locks.iter().map(|(entry, _)| *entry).collect(),
+            });
+        }
+        let appended = !records.is_empty();
+        if appended {
+            self.append_apply(&mut st, &records, now)?;
+        }
+        drop(records);
+        let notify = outs.iter().any(|out| out.target.is_some());
+        let wake = match st.subs.get_mut(&sub_id) {
+            Some(s) => {
+                s.skip_to(cursor);
+                s.meters.expired += expired;
+                if !locks.is_empty() {
+                    None
+                } else if more {
+                    Some(now.mono)
+                } else {
+                    s.pending.values().filter_map(|p| p.next_change(now)).min()
+                }
+            }
+            None => None,
+        };
+        let secret = st.secret.clone();
+        drop(st);
+        if appended {
+            self.sync()?;
+        }
+        if notify {
+            self.notify.notify(usize::MAX);
+        }
+        let secret = secret.ok_or(EngineError::Poisoned)?;
+        let mut received = Vec::with_capacity(locks.len());
+        for (entry, bytes) in locks {
+            let bytes = match bytes {
+                Some(bytes) => bytes,
+                None => self.wal.read(Seq(entry.seq))?,
+            };
+            let json = event_json_range(entry.seq, &bytes)?;
+            received.push(Received {
+                lock_token: LockToken::mint(
+                    &secret,
+                    TokenFields {
+                        subscription_id: sub_id,
+                        seq: entry.seq,
+                        generation: entry.delivery_count,
+                    },
+                ),
+                delivery_count: entry.delivery_count,
+                seq: entry.seq,
+                bytes,
+                json,
+            });
+        }
+        Ok((received, wake))
+    }
+
+    #[expect(clippy::too_many_lines, reason = "one decision under one lock")]
+    fn settle(
+        &self,
+        topic: &str,
+        sub: &str,
+        tokens: &[&str],
+        op: &SettleOp,
+    ) -> Result<SettleOutcome, EngineError> {
+        let mut st = self.lock_state()?;
+        let now = self.now();
+        let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
+        let sub_id = st
+            .sub_id(topic_id, sub)
+            .ok_or_else(|| not_found_sub(topic, sub))?;
+        let retention_ms = ms(st.topics[&topic_id].config.retention());
+        let secret = st.secret.clone().ok_or(EngineError::Poisoned)?;
+        let s = &st.subs[&sub_id];
+        let renew_window_ms = ms(RENEW_WINDOW);
+        let mut seen = HashSet::new();
+        let mut outcome = SettleOutcome::default();
+        let mut accepted: Vec<(Entry, Pending)> = Vec::new();
+        for token in tokens {
+            let valid = LockToken::verify(&secret, token)
+                .ok()
+                .filter(|fields| fields.subscription_id == sub_id)
+                .filter(|fields| seen.insert(fields.seq))
+                .and_then(|fields| {
+                    let p = s.pending.get(&fields.seq)?;
+                    let ok = p.delivery_count == fields.generation
+                        && p.is_locked(now)
+                        && now.wall_ms < p.published_at_ms.saturating_add(retention_ms)
+                        && match (op, p.state) {
+                            (SettleOp::Renew, PendingState::Locked { locked_at_ms, .. }) => {
+                                now.wall_ms < locked_at_ms.saturating_add(renew_window_ms)
+                            }
+                            _ => true,
+                        };
+                    ok.then_some((
+                        Entry {
+                            seq: fields.seq,
+                            delivery_count: fields.generation,
+                        },
+                        *p,
+                    ))
+                });
+            match valid {
+                Some(pair) => {
+                    accepted.push(pair);
+                    outcome.succeeded.push((*token).to_owned());
+                }
+                None => outcome.failed.push(FailedToken {
+                    lock_token: (*token).to_owned(),
+                    code: TOKEN_LOST_CODE,
+                    message: TOKEN_LOST_MESSAGE,
+                }),
+            }
+        }
+        if accepted.is_empty() {
+            return Ok(outcome);
+        }
+        let entries: Vec<Entry> = accepted.iter().map(|(entry, _)| *entry).collect();
+        let lock_ms = ms(s.config.delivery.lock_duration);
+        let mut notify = false;
+        match op {
+            SettleOp::Ack => {
+                self.append_apply(
+                    &mut st,
+                    &[StateRecord::Ack {
+                        sub: sub_id,
+                        entries,
+                    }],
+                    now,
+                )?;
+            }
+            SettleOp::Release(delay) => {
+                let rec = StateRecord::Release {
+                    sub: sub_id,
+                    visible_at_ms: add_ms(now.wall_ms, delay.duration()),
+                    entries,
+                };
+                self.append_apply(&mut st, &[rec], now)?;
+                notify = true;
+            }
+            SettleOp::Renew => {
+                let rec = StateRecord::Renew {
+                    sub: sub_id,
+                    deadline_ms: now.wall_ms.saturating_add(lock_ms),
+                    entries,
+                };
+                self.append_apply(&mut st, &[rec], now)?;
+            }
+            SettleOp::Reject => {
+                let plans = accepted
+                    .iter()
+                    .map(|(entry, p)| DeadLetterPlan {
+                        seq: entry.seq,
+                        delivery_count: p.delivery_count,
+                        reason: DeadLetterReason::Rejected,
+                        source_published_at_ms: p.published_at_ms,
+                        attempt_at_ms: p.last_delivered_at_ms,
+                        source: None,
+                    })
+                    .collect();
+                let outs = self.dead_letters(&st, sub_id, plans)?;
+                let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
+                let records: Vec<StateRecord<'_>> =
+                    Self::dead_letter_records(sub_id, &outs, published_at_ms).collect();
+                self.append_apply(&mut st, &records, now)?;
+                notify = outs.iter().any(|out| out.target.is_some());
+            }
+        }
+        drop(st);
+        self.sync()?;
+        if notify {
+            self.notify.notify(usize::MAX);
+        }
+        Ok(outcome)
+    }
+
+    fn run_maintenance(&self) -> Result<MaintenanceReport, EngineError> {
+        let mut report = MaintenanceReport::default();
+        {
+            let mut st = self.lock_state()?;
+            let now = self.now();
+            let sub_ids: Vec<u64> = st.subs.keys().copied().collect();
+            let mut notify = false;
+            for sub_id in sub_ids {
+                report.expired += Self::expire_retention(&mut st, sub_id, now);
+                let s = &st.subs[&sub_id];
+                let retention_ms = ms(st.topics[&s.topic].config.retention());
+                let delivery = &s.config.delivery;
+                let max_dc = delivery.max_delivery_count;
+                let ttl_ms = ms(delivery.event_ttl);
+                let mut plans: Vec<DeadLetterPlan> = s
+                    .pending
+                    .iter()
+                    .filter(|(_, p)| p.is_available(now))
+                    .filter_map(|(seq, p)| {
+                        dead_letter_reason(p, max_dc, ttl_ms, now).map(|reason| DeadLetterPlan {
+                            seq: *seq,
+                            delivery_count: p.delivery_count,
+                            reason,
+                            source_published_at_ms: p.published_at_ms,
+                            attempt_at_ms: p.last_delivered_at_ms,
+                            source: None,
+                        })
+                    })
+                    .collect();
+                // Never-delivered events past their TTL: publish times are non-decreasing, so
+                // the scan stops at the first matching event still within its TTL.
+                let mut cursor = s.cursor;
+                let mut expired = 0_u64;
+                for item in self.wal.iter_from(Seq(s.cursor)) {
+                    let (seq, bytes) = item?;
+                    match scan_one(s, s.topic, seq.0, &bytes, now, retention_ms, ttl_ms)? {
+                        Scan::Skip => {}
+                        Scan::Expired => expired += 1,
+                        Scan::DeadLetter(published_at_ms) => plans.push(DeadLetterPlan {
+                            seq: seq.0,
+                            delivery_count: 0,
+                            reason: DeadLetterReason::TtlExpired,
+                            source_published_at_ms: published_at_ms,
+                            attempt_at_ms: published_at_ms,
+                            source: Some(bytes),
+                        }),
+                        Scan::Deliver(_) => break,
+                    }
+                    cursor = seq.0 + 1;
+                }
+                let outs = self.dead_letters(&st, sub_id, plans)?;
+                let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
+                let records: Vec<StateRecord<'_>> =
+                    Self::dead_letter_records(sub_id, &outs, published_at_ms).collect();
+                if !records.is_empty() {
+                    self.append_apply(&mut st, &records, now)?;
+                }
+                report.dead_lettered += outs.len() as u64;
+                report.expired += expired;
+                notify |= outs.iter().any(|out| out.target.is_some());
+                if let Some(s) = st.subs.get_mut(&sub_id) {
+                    s.skip_to(cursor);
+                    s.meters.expired += expired;
+                }
+            }
+            drop(st);
+            self.sync()?;
+            if notify {
+                self.notify.notify(usize::MAX);
+            }
+        }
+        report.index_written = self.write_index()?;
+        Ok(report)
+    }
+
+    /// Writes the index: a snapshot covering everything applied, after syncing the WAL.
+    fn write_index(&self) -> Result<bool, EngineError> {
+        let blob = {
+            let st = self.state.lock();
+            self.wal.sync().inspect_err(|_| self.poison())?;
+            let covered = st.applied_seq;
+            let bytes = self.wal.read(Seq(covered))?;
+            let snapshot = st.snapshot();
+            let secret = snapshot.secret.ok_or(EngineError::Poisoned)?;
+            gridlog_format::encode_state_record(&IndexCheckpoint {
+                version: 1,
+                covered_seq: covered,
+                fingerprint: crc(&bytes),
+                identity: crc(&secret),
+                snapshot: gridlog_format::encode_state_record(&snapshot),
+            })
+        };
+        self.index
+            .store(&blob)
+            .map_err(|reason| EngineError::Index { reason })?;
+        Ok(true)
+    }
+}
+
+/// What a scan decides for one WAL record.
+enum Scan {
+    /// Not this subscription's, filtered out, or already handled.
+    Skip,
+    /// Past the topic's retention.
+    Expired,
+    /// Past the subscription's TTL (publish time inside).
+    DeadLetter(i64),
+    /// Deliverable (publish time inside).
+    Deliver(i64),
+}
+
+fn scan_one(
+    s: &SubState,
+    topic_id: u32,
+    seq: u64,
+    bytes: &[u8],
+    now: Now,
+    retention_ms: i64,
+    ttl_ms: i64,
+) -> Result<Scan, EngineError> {
+    let rec = record::decode(seq, bytes)?;
+    let Some((topic, published_at_ms, event)) = rec.published() else {
+        return Ok(Scan::Skip);
+    };
+    if topic != topic_id
+        || seq < s.start_seq
+        || s.pending.contains_key(&seq)
+        || s.settled_ahead.contains(&seq)
+    {
+        return Ok(Scan::Skip);
+    }
+    if now.wall_ms >= published_at_ms.saturating_add(retention_ms) {
+        return Ok(Scan::Expired);
+    }
+    if !s.filter.is_match_all() {
+        let corrupt = |reason: String| EngineError::Corrupt { seq, reason };
+        let event = decode_record(event).map_err(|e| corrupt(e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_slice(event.json()).map_err(|e| corrupt(e.to_string()))?;
+        if !s.filter.is_match(&value) {
+            return Ok(Scan::Skip);
+        }
+    }
+    if now.wall_ms >= published_at_ms.saturating_add(ttl_ms) {
+        return Ok(Scan::DeadLetter(published_at_ms));
+    }
+    Ok(Scan::Deliver(published_at_ms))
+}
+
+/// Why an available in-flight event must be dead-lettered instead of delivered, if it must.
+fn dead_letter_reason(p: &Pending, max_dc: u32, ttl_ms: i64, now: Now) -> Option<DeadLetterReason> {
+    if p.delivery_count >= max_dc {
+        Some(DeadLetterReason::MaxDeliveryCount)
+    } else if now.wall_ms >= p.published_at_ms.saturating_add(ttl_ms) {
+        Some(DeadLetterReason::TtlExpired)
+    } else {
+        None
+    }
+}

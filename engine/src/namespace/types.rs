@@ -1,0 +1,297 @@
+//! Plain data types at the [`Namespace`](super::Namespace) boundary.
+
+use std::ops::Range;
+use std::sync::Arc;
+use std::time::Duration;
+
+use gridlog_wal::{RecordBytes, SeqRange, Vfs, WalOptions};
+
+pub use gridlog_wal::Durability;
+
+use crate::clock::{Clock, SystemClock};
+use crate::config::{SubscriptionConfig, TopicConfig};
+use crate::index::StateIndex;
+use crate::state::{SubMeters, TopicMeters};
+
+/// Which state index a namespace keeps.
+#[derive(Clone, Debug, Default)]
+pub enum IndexKind {
+    /// sled (0.34.7) in `<dir>/index`. The default.
+    #[default]
+    Sled,
+    /// In memory only: every open replays the whole retained WAL.
+    Memory,
+    /// A caller-provided index (tests share one across reopens).
+    Custom(Arc<dyn StateIndex>),
+}
+
+/// Options for [`Namespace::open`](super::Namespace::open).
+#[derive(Clone)]
+pub struct NamespaceOptions {
+    /// Durability of every acknowledged operation. Default `Always`: a call returns only after
+    /// an `fdatasync` covers its record (group commit).
+    pub durability: Durability,
+    /// WAL options (segment size, record size, preallocation, recovery mode); its
+    /// `durability` is replaced by [`Self::durability`].
+    pub wal: WalOptions,
+    /// The clock. Default: the system clock.
+    pub clock: Arc<dyn Clock>,
+    /// The state index. Default: sled.
+    pub index: IndexKind,
+    /// A file system for the WAL (tests: crash simulation, fault injection). Default: the real one.
+    pub vfs: Option<Arc<dyn Vfs>>,
+    /// Run [`Namespace::run_maintenance`](super::Namespace::run_maintenance) in a background
+    /// thread this often. Default `None` (the caller runs it).
+    pub maintenance_interval: Option<Duration>,
+}
+
+impl Default for NamespaceOptions {
+    fn default() -> Self {
+        Self {
+            durability: Durability::Always,
+            wal: WalOptions::default(),
+            clock: Arc::new(SystemClock::new()),
+            index: IndexKind::Sled,
+            vfs: None,
+            maintenance_interval: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for NamespaceOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NamespaceOptions")
+            .field("durability", &self.durability)
+            .field("wal", &self.wal)
+            .field("index", &self.index)
+            .field("maintenance_interval", &self.maintenance_interval)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What [`Namespace::publish`](super::Namespace::publish) stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishReceipt {
+    /// Events stored.
+    pub events: usize,
+    /// 64 KB billing units.
+    pub billing_units: u64,
+    /// Their WAL sequence numbers.
+    pub seqs: SeqRange,
+}
+
+/// One received event.
+#[derive(Clone)]
+pub struct Received {
+    /// The token that settles this delivery.
+    pub lock_token: String,
+    /// Deliveries of this event to the subscription so far, this one included (1 at first).
+    pub delivery_count: u32,
+    /// The event's WAL seq.
+    pub seq: u64,
+    pub(crate) bytes: RecordBytes,
+    pub(crate) json: Range<usize>,
+}
+
+impl Received {
+    /// The stored structured JSON of the event, exactly as published (a zero-copy slice of the
+    /// WAL record; never re-encoded).
+    pub fn json(&self) -> &[u8] {
+        &self.bytes[self.json.clone()]
+    }
+}
+
+impl std::fmt::Debug for Received {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Received")
+            .field("seq", &self.seq)
+            .field("delivery_count", &self.delivery_count)
+            .field("json", &String::from_utf8_lossy(self.json()))
+            .finish_non_exhaustive()
+    }
+}
+
+/// `releaseDelayInSeconds`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum ReleaseDelay {
+    /// 0 s.
+    #[default]
+    Zero,
+    /// 10 s.
+    TenSeconds,
+    /// 60 s.
+    OneMinute,
+    /// 600 s.
+    TenMinutes,
+    /// 3600 s.
+    OneHour,
+}
+
+impl ReleaseDelay {
+    /// The delay.
+    pub const fn duration(self) -> Duration {
+        Duration::from_secs(match self {
+            Self::Zero => 0,
+            Self::TenSeconds => 10,
+            Self::OneMinute => 60,
+            Self::TenMinutes => 600,
+            Self::OneHour => 3600,
+        })
+    }
+
+    /// The delay for `secs`, if it is one of 0, 10, 60, 600, 3600.
+    pub const fn from_secs(secs: u64) -> Option<Self> {
+        match secs {
+            0 => Some(Self::Zero),
+            10 => Some(Self::TenSeconds),
+            60 => Some(Self::OneMinute),
+            600 => Some(Self::TenMinutes),
+            3600 => Some(Self::OneHour),
+            _ => None,
+        }
+    }
+}
+
+/// A token a settlement call could not apply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedToken {
+    /// The token as given.
+    pub lock_token: String,
+    /// `TokenLost`.
+    pub code: &'static str,
+    /// `Token has expired.`
+    pub message: &'static str,
+}
+
+/// Per-token results of a settlement call, in input order within each list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SettleOutcome {
+    /// Tokens applied.
+    pub succeeded: Vec<String>,
+    /// Tokens refused.
+    pub failed: Vec<FailedToken>,
+}
+
+/// What [`Namespace::apply_config`](super::Namespace::apply_config) changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ApplyReport {
+    /// Topics created.
+    pub topics_created: Vec<String>,
+    /// Topics whose configuration changed.
+    pub topics_updated: Vec<String>,
+    /// Subscriptions created (`topic/subscription`).
+    pub subscriptions_created: Vec<String>,
+    /// Subscriptions whose configuration changed.
+    pub subscriptions_updated: Vec<String>,
+    /// Topics and subscriptions named and already as configured.
+    pub unchanged: usize,
+}
+
+/// A topic as the namespace has it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopicInfo {
+    /// Configuration, with its subscriptions.
+    pub config: TopicConfig,
+    /// Meters.
+    pub meters: TopicMeters,
+}
+
+/// A subscription as the namespace has it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SubscriptionInfo {
+    /// Topic name.
+    pub topic: String,
+    /// Configuration.
+    pub config: SubscriptionConfig,
+    /// First seq it sees.
+    pub start_seq: u64,
+}
+
+/// Meters of one subscription.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SubscriptionStats {
+    /// Name.
+    pub name: String,
+    /// In-flight events not locked (available or delayed), plus never-delivered events not
+    /// yet scanned are NOT included (they are counted in `unscanned_records`).
+    pub backlog: u64,
+    /// Records after the scan position (upper bound of never-delivered events).
+    pub unscanned_records: u64,
+    /// Events locked now.
+    pub locked: u64,
+    /// Counters.
+    pub meters: SubMeters,
+}
+
+/// Meters of one topic.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TopicStats {
+    /// Name.
+    pub name: String,
+    /// Events published into it.
+    pub events: u64,
+    /// Bytes of their records.
+    pub bytes: u64,
+    /// Its subscriptions.
+    pub subscriptions: Vec<SubscriptionStats>,
+}
+
+/// [`Namespace::stats`](super::Namespace::stats).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NamespaceStats {
+    /// Per topic.
+    pub topics: Vec<TopicStats>,
+    /// Live WAL segments.
+    pub wal_segments: usize,
+    /// Bytes used by them.
+    pub wal_bytes: u64,
+    /// Oldest retained seq.
+    pub wal_first_seq: u64,
+    /// Next seq.
+    pub wal_next_seq: u64,
+}
+
+/// What one maintenance sweep did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct MaintenanceReport {
+    /// Events dead-lettered (or dropped) for maxDeliveryCount or TTL.
+    pub dead_lettered: u64,
+    /// In-flight events removed by retention.
+    pub expired: u64,
+    /// Checkpoint records written.
+    pub checkpoints: u64,
+    /// Segments purged.
+    pub segments_purged: usize,
+    /// The index was written.
+    pub index_written: bool,
+}
+
+/// How the state was recovered on open.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexRecovery {
+    /// A new namespace.
+    Created,
+    /// The index was valid: loaded, then the WAL replayed forward from `covered + 1`.
+    Loaded {
+        /// The seq it covered.
+        covered: u64,
+        /// Records replayed after it.
+        replayed: u64,
+    },
+    /// No usable index: state rebuilt from the WAL.
+    Rebuilt {
+        /// Why (missing, ahead of the WAL, fingerprint mismatch, corrupt, …).
+        reason: String,
+        /// Records replayed.
+        replayed: u64,
+    },
+}
+
+/// What [`Namespace::open`](super::Namespace::open) found and did.
+#[derive(Clone, Debug)]
+pub struct OpenReport {
+    /// The WAL's recovery.
+    pub wal: gridlog_wal::RecoveryReport,
+    /// The state's recovery.
+    pub index: IndexRecovery,
+}

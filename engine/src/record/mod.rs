@@ -1,0 +1,251 @@
+//! The engine's WAL records: every state change of a namespace is one [`StateRecord`], encoded
+//! with [`gridlog_format::encode_state_record`] (postcard behind the format crate's one door).
+//! The byte layout of every variant is specified in docs/format.md §6b and pinned by
+//! `engine/tests/golden.rs`.
+//!
+//! Variant order is the on-disk variant index: never reorder, only append.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::EngineError;
+use crate::limits::TOKEN_SECRET_BYTES;
+
+/// One (event, delivery) pair: the event's seq and the delivery count the record refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// The event's WAL sequence number.
+    pub seq: u64,
+    /// The delivery count (the lock generation the token carried).
+    pub delivery_count: u32,
+}
+
+/// One event locked by a receive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockEntry {
+    /// The event's WAL sequence number.
+    pub seq: u64,
+    /// The delivery count after this receive (1 on the first delivery).
+    pub delivery_count: u32,
+    /// The event's (clamped) publish time, Unix milliseconds: TTL and retention are measured
+    /// from it, and the receive is where a never-delivered event enters the in-flight state.
+    pub published_at_ms: i64,
+}
+
+/// Why an event was dead-lettered (byte values are on disk).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum DeadLetterReason {
+    /// `maxDeliveryCount` deliveries were made and none settled the event.
+    MaxDeliveryCount = 1,
+    /// The receiver rejected it.
+    Rejected = 2,
+    /// Its time-to-live passed while it was available.
+    TtlExpired = 3,
+}
+
+impl DeadLetterReason {
+    /// The reason for byte `value`.
+    pub fn from_byte(value: u8) -> Option<Self> {
+        match value {
+            1 => Some(Self::MaxDeliveryCount),
+            2 => Some(Self::Rejected),
+            3 => Some(Self::TtlExpired),
+            _ => None,
+        }
+    }
+
+    /// The `deadletterreason` attribute (docs/delivery.md §6).
+    pub const fn reason_text(self) -> &'static str {
+        match self {
+            Self::MaxDeliveryCount => "Maximum delivery attempts was exceeded.",
+            Self::Rejected => "Rejected by the receiver.",
+            Self::TtlExpired => "TTL expired.",
+        }
+    }
+
+    /// The `deliveryresult` attribute (docs/delivery.md §6).
+    pub const fn result_text(self) -> &'static str {
+        match self {
+            Self::MaxDeliveryCount => "Event was not acknowledged nor rejected.",
+            Self::Rejected => "Rejected.",
+            Self::TtlExpired => "Expired.",
+        }
+    }
+}
+
+/// A borrowed byte string, encoded as postcard bytes (varint length, then the bytes).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Bytes<'a>(pub &'a [u8]);
+
+impl std::fmt::Debug for Bytes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for Bytes<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_bytes(self.0)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        <&'de [u8]>::deserialize(deserializer).map(Bytes)
+    }
+}
+
+/// A state-change record. Variant indexes (postcard varint) are the on-disk tags 0..=11.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum StateRecord<'a> {
+    /// Tag 0: The first record of a namespace: the lock-token secret lives in the WAL.
+    Created {
+        /// HMAC-SHA256 key for lock tokens.
+        secret: [u8; TOKEN_SECRET_BYTES],
+        /// Creation time, Unix ms.
+        created_at_ms: i64,
+    },
+    /// Tag 1: A topic was created or its configuration replaced.
+    TopicPut {
+        /// Topic id (never reused).
+        id: u32,
+        /// ARM JSON of the topic without subscriptions.
+        #[serde(borrow)]
+        config_json: &'a str,
+    },
+    /// Tag 2: A topic and its subscriptions were deleted.
+    TopicDeleted {
+        /// Topic id.
+        id: u32,
+    },
+    /// Tag 3: A subscription was created or its configuration replaced.
+    SubscriptionPut {
+        /// Subscription id (never reused).
+        id: u64,
+        /// Its topic's id.
+        topic: u32,
+        /// ARM JSON of the subscription.
+        #[serde(borrow)]
+        config_json: &'a str,
+        /// It sees events with seq ≥ this (ignored on update).
+        start_seq: u64,
+    },
+    /// Tag 4: A subscription was deleted.
+    SubscriptionDeleted {
+        /// Subscription id.
+        id: u64,
+    },
+    /// Tag 5: One published event.
+    Publish {
+        /// Topic id.
+        topic: u32,
+        /// Publish time, Unix ms, clamped non-decreasing.
+        published_at_ms: i64,
+        /// A format event record (`gridlog_format::encode_record`).
+        #[serde(borrow)]
+        event: Bytes<'a>,
+    },
+    /// Tag 6: One receive: the events it locked.
+    Lock {
+        /// Subscription id.
+        sub: u64,
+        /// Time of the receive, Unix ms.
+        locked_at_ms: i64,
+        /// Lock deadline, Unix ms.
+        deadline_ms: i64,
+        /// Scan position after this receive: every matching event below it is in flight,
+        /// settled, or dead-lettered by a preceding record.
+        cursor: u64,
+        /// The events locked, with their new delivery counts.
+        entries: Vec<LockEntry>,
+    },
+    /// Tag 7: Acknowledged deliveries.
+    Ack {
+        /// Subscription id.
+        sub: u64,
+        /// Acknowledged (seq, delivery count).
+        entries: Vec<Entry>,
+    },
+    /// Tag 8: Released deliveries.
+    Release {
+        /// Subscription id.
+        sub: u64,
+        /// When they become visible again, Unix ms.
+        visible_at_ms: i64,
+        /// Released (seq, delivery count).
+        entries: Vec<Entry>,
+    },
+    /// Tag 9: Renewed locks.
+    Renew {
+        /// Subscription id.
+        sub: u64,
+        /// The new deadline, Unix ms.
+        deadline_ms: i64,
+        /// Renewed (seq, delivery count).
+        entries: Vec<Entry>,
+    },
+    /// Tag 10: An event settled in `sub` by dead-lettering and, with a target topic, published into
+    /// the dead-letter topic: one record.
+    DeadLetter {
+        /// Source subscription id.
+        sub: u64,
+        /// Source event seq.
+        seq: u64,
+        /// Deliveries made.
+        delivery_count: u32,
+        /// [`DeadLetterReason`] byte.
+        reason: u8,
+        /// Dead-letter topic id; `None` = dropped.
+        target_topic: Option<u32>,
+        /// Publish time of the dead-letter event, Unix ms (clamped non-decreasing).
+        published_at_ms: i64,
+        /// The dead-letter event record (empty when dropped).
+        #[serde(borrow)]
+        event: Bytes<'a>,
+    },
+    /// Tag 11: One chunk of a full snapshot of the derived state ([`crate::state::Snapshot`]).
+    /// Chunks `0..count` are appended in one batch; the last one completes the snapshot.
+    Checkpoint {
+        /// Chunk index.
+        chunk: u32,
+        /// Number of chunks.
+        count: u32,
+        /// Bytes of the postcard-encoded snapshot, split into chunks.
+        #[serde(borrow)]
+        body: Bytes<'a>,
+    },
+}
+
+impl StateRecord<'_> {
+    /// Encodes the record as stored in the WAL.
+    pub fn encode(&self) -> Vec<u8> {
+        gridlog_format::encode_state_record(self)
+    }
+
+    /// Is this a record that publishes an event into a topic (`Publish`, or `DeadLetter` with a
+    /// target)? Returns (topic, `published_at_ms`, event record bytes).
+    pub fn published(&self) -> Option<(u32, i64, &[u8])> {
+        match self {
+            StateRecord::Publish {
+                topic,
+                published_at_ms,
+                event,
+            }
+            | StateRecord::DeadLetter {
+                target_topic: Some(topic),
+                published_at_ms,
+                event,
+                ..
+            } => Some((*topic, *published_at_ms, event.0)),
+            _ => None,
+        }
+    }
+}
+
+/// Decodes a WAL record, borrowing from `bytes`.
+pub fn decode(seq: u64, bytes: &[u8]) -> Result<StateRecord<'_>, EngineError> {
+    gridlog_format::decode_state_record(bytes).map_err(|error| EngineError::Corrupt {
+        seq,
+        reason: error.to_string(),
+    })
+}

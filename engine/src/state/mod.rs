@@ -1,0 +1,745 @@
+//! The derived, in-memory state of a namespace and its ONE mutation path, [`NamespaceState::apply`],
+//! used both by live operations (after their record is appended) and by replay on open, so live
+//! and recovered state cannot differ.
+//!
+//! Memory is O(in-flight), not O(backlog): a subscription keeps only events that were delivered
+//! at least once and are not settled (`pending`), plus the few settled ones above its scan
+//! position (`settled_ahead`). Never-delivered events are found by scanning the WAL from `cursor`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::clock::MonotonicTime;
+use crate::config::{
+    SubscriptionConfig, TopicConfig, subscription_from_json_str, topic_from_json_str,
+};
+use crate::error::EngineError;
+use crate::filter::Filter;
+use crate::limits::TOKEN_SECRET_BYTES;
+use crate::record::{DeadLetterReason, StateRecord};
+use crate::token::TokenSecret;
+
+/// Longest release delay (1 h): a persisted visibility time further in the future than this is
+/// clamped on apply (a wall clock that jumped backwards cannot hide an event for longer).
+pub const RELEASE_DELAY_MAX: Duration = Duration::from_hours(1);
+
+/// One reading of the clock: wall time (persisted values) and monotonic time (in-process expiry).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Now {
+    /// Wall clock, Unix ms.
+    pub wall_ms: i64,
+    /// Monotonic clock.
+    pub mono: MonotonicTime,
+}
+
+impl Now {
+    /// The monotonic instant for the persisted wall instant `target_ms`: the remaining time
+    /// `target_ms - now`, clamped to `[0, max]` (docs/delivery.md §5).
+    pub fn mono_for(self, target_ms: i64, max: Duration) -> MonotonicTime {
+        let remaining = u64::try_from(target_ms.saturating_sub(self.wall_ms)).unwrap_or(0);
+        self.mono
+            .saturating_add(Duration::from_millis(remaining).min(max))
+    }
+}
+
+/// `ms + duration`, saturating.
+pub fn add_ms(ms: i64, duration: Duration) -> i64 {
+    ms.saturating_add(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Where an in-flight event stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PendingState {
+    /// Visible to receives from `visible_at` on.
+    Available {
+        /// Persisted visibility time, Unix ms.
+        visible_at_ms: i64,
+        /// The same, on the monotonic clock.
+        visible_at: MonotonicTime,
+    },
+    /// Locked to one delivery until `deadline`.
+    Locked {
+        /// When this delivery's lock was taken, Unix ms (renewals stop 1 h after it).
+        locked_at_ms: i64,
+        /// Persisted deadline, Unix ms.
+        deadline_ms: i64,
+        /// The same, on the monotonic clock.
+        deadline: MonotonicTime,
+    },
+}
+
+/// An event delivered at least once and not settled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pending {
+    /// Deliveries so far (the last token's generation).
+    pub delivery_count: u32,
+    /// The event's publish time, Unix ms.
+    pub published_at_ms: i64,
+    /// Time of the last delivery, Unix ms.
+    pub last_delivered_at_ms: i64,
+    /// Available or locked.
+    pub state: PendingState,
+}
+
+impl Pending {
+    /// Is it locked at `now` (lock not expired)?
+    pub fn is_locked(&self, now: Now) -> bool {
+        matches!(self.state, PendingState::Locked { deadline, .. } if deadline > now.mono)
+    }
+
+    /// Is it available to a receive at `now` (visible, or its lock expired)?
+    pub fn is_available(&self, now: Now) -> bool {
+        match self.state {
+            PendingState::Available { visible_at, .. } => visible_at <= now.mono,
+            PendingState::Locked { deadline, .. } => deadline <= now.mono,
+        }
+    }
+
+    /// When it next changes by itself (becomes visible or its lock expires), if in the future.
+    pub fn next_change(&self, now: Now) -> Option<MonotonicTime> {
+        let at = match self.state {
+            PendingState::Available { visible_at, .. } => visible_at,
+            PendingState::Locked { deadline, .. } => deadline,
+        };
+        (at > now.mono).then_some(at)
+    }
+}
+
+/// Per-topic meters.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicMeters {
+    /// Events published (including dead-letter events published into it).
+    pub events: u64,
+    /// Bytes of their structured JSON.
+    pub bytes: u64,
+}
+
+/// Per-subscription meters (counted by apply; persisted in checkpoints).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubMeters {
+    /// Deliveries made (events locked by receives).
+    pub delivered: u64,
+    /// Acknowledged.
+    pub acked: u64,
+    /// Released.
+    pub released: u64,
+    /// Rejected by receivers.
+    pub rejected: u64,
+    /// Published into the dead-letter topic (any reason).
+    pub dead_lettered: u64,
+    /// Dead-lettered without a dead-letter topic.
+    pub dropped: u64,
+    /// Removed by topic retention (in-memory count since open: not persisted).
+    pub expired: u64,
+    /// Locks renewed.
+    pub renewed: u64,
+}
+
+/// A topic.
+#[derive(Clone, Debug)]
+pub struct TopicState {
+    /// Id.
+    pub id: u32,
+    /// Configuration (its `subscriptions` is always empty here).
+    pub config: TopicConfig,
+    /// The persisted JSON of `config`.
+    pub config_json: String,
+    /// Meters.
+    pub meters: TopicMeters,
+}
+
+/// A subscription and its delivery state.
+#[derive(Clone, Debug)]
+pub struct SubState {
+    /// Id.
+    pub id: u64,
+    /// Its topic's id.
+    pub topic: u32,
+    /// Configuration.
+    pub config: SubscriptionConfig,
+    /// The persisted JSON of `config`.
+    pub config_json: String,
+    /// Compiled filter.
+    pub filter: Filter,
+    /// It sees events with seq ≥ this.
+    pub start_seq: u64,
+    /// Every event below it has been scanned.
+    pub cursor: u64,
+    /// Events at or above `cursor` already settled (dead-lettered by TTL during a scan).
+    pub settled_ahead: BTreeSet<u64>,
+    /// In-flight events.
+    pub pending: BTreeMap<u64, Pending>,
+    /// Meters.
+    pub meters: SubMeters,
+}
+
+impl SubState {
+    /// Every event below this is settled or not this subscription's.
+    pub fn floor(&self) -> u64 {
+        self.pending
+            .keys()
+            .next()
+            .copied()
+            .unwrap_or(self.cursor)
+            .min(self.cursor)
+    }
+
+    fn advance_cursor(&mut self, cursor: u64) {
+        if cursor > self.cursor {
+            self.cursor = cursor;
+            self.settled_ahead = self.settled_ahead.split_off(&cursor);
+        }
+    }
+
+    /// Moves the scan position forward (in memory: events skipped by the filter or retention
+    /// need no record, a rescan after a restart decides the same).
+    pub fn skip_to(&mut self, cursor: u64) {
+        self.advance_cursor(cursor);
+    }
+}
+
+/// The whole derived state of a namespace.
+#[derive(Debug, Default)]
+pub struct NamespaceState {
+    /// Lock-token secret (from the `Created` record or a checkpoint).
+    pub secret: Option<TokenSecret>,
+    /// Creation time, Unix ms.
+    pub created_at_ms: i64,
+    /// Latest publish time (publish times are clamped to be non-decreasing).
+    pub last_published_at_ms: i64,
+    /// Topics by id.
+    pub topics: BTreeMap<u32, TopicState>,
+    /// Lower-cased topic name → id.
+    pub topic_names: HashMap<String, u32>,
+    /// Subscriptions by id.
+    pub subs: BTreeMap<u64, SubState>,
+    /// (topic id, lower-cased subscription name) → id.
+    pub sub_names: HashMap<(u32, String), u64>,
+    /// Next topic id.
+    pub next_topic_id: u32,
+    /// Next subscription id.
+    pub next_sub_id: u64,
+    /// Highest seq applied.
+    pub applied_seq: u64,
+    /// Chunks of a checkpoint being assembled (replay).
+    checkpoint_buf: Vec<u8>,
+    /// The chunk index expected next (0: none in progress).
+    checkpoint_next: u32,
+}
+
+fn corrupt(seq: u64, reason: impl Into<String>) -> EngineError {
+    EngineError::Corrupt {
+        seq,
+        reason: reason.into(),
+    }
+}
+
+impl NamespaceState {
+    /// An empty state (before the `Created` record).
+    pub fn new() -> Self {
+        Self {
+            next_topic_id: 1,
+            next_sub_id: 1,
+            ..Self::default()
+        }
+    }
+
+    /// The topic id for `name` (case-insensitive).
+    pub fn topic_id(&self, name: &str) -> Option<u32> {
+        self.topic_names.get(&name.to_ascii_lowercase()).copied()
+    }
+
+    /// The subscription id for `topic`/`name` (case-insensitive).
+    pub fn sub_id(&self, topic: u32, name: &str) -> Option<u64> {
+        self.sub_names
+            .get(&(topic, name.to_ascii_lowercase()))
+            .copied()
+    }
+
+    /// The one mutation path: applies the record at `seq`, read at `now`.
+    #[expect(clippy::too_many_lines, reason = "one match over every record kind")]
+    pub fn apply(
+        &mut self,
+        seq: u64,
+        record: &StateRecord<'_>,
+        now: Now,
+    ) -> Result<(), EngineError> {
+        self.applied_seq = self.applied_seq.max(seq);
+        match record {
+            StateRecord::Created {
+                secret,
+                created_at_ms,
+            } => {
+                self.secret = Some(TokenSecret::from_bytes(*secret));
+                self.created_at_ms = *created_at_ms;
+            }
+            StateRecord::TopicPut { id, config_json } => {
+                let config = topic_from_json_str(config_json)
+                    .map_err(|error| corrupt(seq, format!("topic config: {error}")))?;
+                self.next_topic_id = self.next_topic_id.max(id.saturating_add(1));
+                let lower = config.name.to_ascii_lowercase();
+                if let Some(topic) = self.topics.get_mut(id) {
+                    topic.config = config;
+                    (*config_json).clone_into(&mut topic.config_json);
+                } else {
+                    {
+                        if self.topic_names.contains_key(&lower) {
+                            return Err(corrupt(seq, "topic name already taken"));
+                        }
+                        self.topic_names.insert(lower, *id);
+                        self.topics.insert(
+                            *id,
+                            TopicState {
+                                id: *id,
+                                config,
+                                config_json: (*config_json).to_owned(),
+                                meters: TopicMeters::default(),
+                            },
+                        );
+                    }
+                }
+            }
+            StateRecord::TopicDeleted { id } => {
+                let topic = self
+                    .topics
+                    .remove(id)
+                    .ok_or_else(|| corrupt(seq, "deleting an unknown topic"))?;
+                self.topic_names
+                    .remove(&topic.config.name.to_ascii_lowercase());
+                let subs: Vec<u64> = self
+                    .subs
+                    .values()
+                    .filter(|sub| sub.topic == *id)
+                    .map(|sub| sub.id)
+                    .collect();
+                for sub in subs {
+                    self.remove_sub(sub);
+                }
+            }
+            StateRecord::SubscriptionPut {
+                id,
+                topic,
+                config_json,
+                start_seq,
+            } => {
+                let retention = self
+                    .topics
+                    .get(topic)
+                    .ok_or_else(|| corrupt(seq, "subscription of an unknown topic"))?
+                    .config
+                    .retention();
+                let config = subscription_from_json_str(config_json, retention)
+                    .map_err(|error| corrupt(seq, format!("subscription config: {error}")))?;
+                self.next_sub_id = self.next_sub_id.max(id.saturating_add(1));
+                let filter = Filter::new(&config.filters);
+                if let Some(sub) = self.subs.get_mut(id) {
+                    sub.config = config;
+                    sub.filter = filter;
+                    (*config_json).clone_into(&mut sub.config_json);
+                } else {
+                    {
+                        let key = (*topic, config.name.to_ascii_lowercase());
+                        if self.sub_names.contains_key(&key) {
+                            return Err(corrupt(seq, "subscription name already taken"));
+                        }
+                        self.sub_names.insert(key, *id);
+                        self.subs.insert(
+                            *id,
+                            SubState {
+                                id: *id,
+                                topic: *topic,
+                                config,
+                                config_json: (*config_json).to_owned(),
+                                filter,
+                                start_seq: *start_seq,
+                                cursor: *start_seq,
+                                settled_ahead: BTreeSet::new(),
+                                pending: BTreeMap::new(),
+                                meters: SubMeters::default(),
+                            },
+                        );
+                    }
+                }
+            }
+            StateRecord::SubscriptionDeleted { id } => {
+                if !self.subs.contains_key(id) {
+                    return Err(corrupt(seq, "deleting an unknown subscription"));
+                }
+                self.remove_sub(*id);
+            }
+            StateRecord::Publish {
+                topic,
+                published_at_ms,
+                event,
+            } => {
+                self.count_publish(*topic, *published_at_ms, event.0.len());
+            }
+            StateRecord::Lock {
+                sub,
+                locked_at_ms,
+                deadline_ms,
+                cursor,
+                entries,
+            } => {
+                let Some(state) = self.subs.get_mut(sub) else {
+                    return Ok(());
+                };
+                let deadline = now.mono_for(*deadline_ms, state.config.delivery.lock_duration);
+                for entry in entries {
+                    state.pending.insert(
+                        entry.seq,
+                        Pending {
+                            delivery_count: entry.delivery_count,
+                            published_at_ms: entry.published_at_ms,
+                            last_delivered_at_ms: *locked_at_ms,
+                            state: PendingState::Locked {
+                                locked_at_ms: *locked_at_ms,
+                                deadline_ms: *deadline_ms,
+                                deadline,
+                            },
+                        },
+                    );
+                    state.settled_ahead.remove(&entry.seq);
+                }
+                state.meters.delivered += entries.len() as u64;
+                state.advance_cursor(*cursor);
+            }
+            StateRecord::Ack { sub, entries } => {
+                let Some(state) = self.subs.get_mut(sub) else {
+                    return Ok(());
+                };
+                for entry in entries {
+                    if state
+                        .pending
+                        .get(&entry.seq)
+                        .is_some_and(|p| p.delivery_count == entry.delivery_count)
+                    {
+                        state.pending.remove(&entry.seq);
+                        state.meters.acked += 1;
+                    }
+                }
+            }
+            StateRecord::Release {
+                sub,
+                visible_at_ms,
+                entries,
+            } => {
+                let Some(state) = self.subs.get_mut(sub) else {
+                    return Ok(());
+                };
+                let visible_at = now.mono_for(*visible_at_ms, RELEASE_DELAY_MAX);
+                for entry in entries {
+                    if let Some(pending) = state.pending.get_mut(&entry.seq)
+                        && pending.delivery_count == entry.delivery_count
+                    {
+                        pending.state = PendingState::Available {
+                            visible_at_ms: *visible_at_ms,
+                            visible_at,
+                        };
+                        state.meters.released += 1;
+                    }
+                }
+            }
+            StateRecord::Renew {
+                sub,
+                deadline_ms,
+                entries,
+            } => {
+                let Some(state) = self.subs.get_mut(sub) else {
+                    return Ok(());
+                };
+                let new_deadline = now.mono_for(*deadline_ms, state.config.delivery.lock_duration);
+                for entry in entries {
+                    if let Some(pending) = state.pending.get_mut(&entry.seq)
+                        && pending.delivery_count == entry.delivery_count
+                        && let PendingState::Locked {
+                            deadline_ms: old_ms,
+                            deadline,
+                            ..
+                        } = &mut pending.state
+                    {
+                        *old_ms = *deadline_ms;
+                        *deadline = new_deadline;
+                        state.meters.renewed += 1;
+                    }
+                }
+            }
+            StateRecord::DeadLetter {
+                sub,
+                seq: event_seq,
+                reason,
+                target_topic,
+                published_at_ms,
+                event,
+                ..
+            } => {
+                if let Some(state) = self.subs.get_mut(sub) {
+                    if state.pending.remove(event_seq).is_none() && *event_seq >= state.cursor {
+                        state.settled_ahead.insert(*event_seq);
+                    }
+                    if DeadLetterReason::from_byte(*reason) == Some(DeadLetterReason::Rejected) {
+                        state.meters.rejected += 1;
+                    }
+                    if target_topic.is_some() {
+                        state.meters.dead_lettered += 1;
+                    } else {
+                        state.meters.dropped += 1;
+                    }
+                }
+                if let Some(topic) = target_topic {
+                    self.count_publish(*topic, *published_at_ms, event.0.len());
+                }
+            }
+            StateRecord::Checkpoint { chunk, count, body } => {
+                if *chunk == 0 {
+                    self.checkpoint_buf.clear();
+                } else if *chunk != self.checkpoint_next {
+                    // A chunk without its predecessors (the log starts mid-checkpoint): skip.
+                    self.checkpoint_buf.clear();
+                    self.checkpoint_next = 0;
+                    return Ok(());
+                }
+                self.checkpoint_buf.extend_from_slice(body.0);
+                self.checkpoint_next = chunk.saturating_add(1);
+                if chunk.saturating_add(1) == *count {
+                    self.checkpoint_next = 0;
+                    let bytes = std::mem::take(&mut self.checkpoint_buf);
+                    let snapshot: Snapshot = gridlog_format::decode_state_record(&bytes)
+                        .map_err(|error| corrupt(seq, format!("checkpoint: {error}")))?;
+                    self.restore(&snapshot, now)
+                        .map_err(|error| corrupt(seq, format!("checkpoint: {error}")))?;
+                    self.applied_seq = seq;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn count_publish(&mut self, topic: u32, published_at_ms: i64, record_len: usize) {
+        self.last_published_at_ms = self.last_published_at_ms.max(published_at_ms);
+        if let Some(topic) = self.topics.get_mut(&topic) {
+            topic.meters.events += 1;
+            topic.meters.bytes += record_len as u64;
+        }
+    }
+
+    fn remove_sub(&mut self, id: u64) {
+        if let Some(sub) = self.subs.remove(&id) {
+            self.sub_names
+                .remove(&(sub.topic, sub.config.name.to_ascii_lowercase()));
+        }
+    }
+
+    /// The snapshot of everything derived (for checkpoints and the index).
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            secret: self.secret.as_ref().map(|s| *s.as_bytes()),
+            created_at_ms: self.created_at_ms,
+            last_published_at_ms: self.last_published_at_ms,
+            next_topic_id: self.next_topic_id,
+            next_sub_id: self.next_sub_id,
+            topics: self
+                .topics
+                .values()
+                .map(|topic| TopicSnap {
+                    id: topic.id,
+                    config_json: topic.config_json.clone(),
+                    meters: topic.meters,
+                })
+                .collect(),
+            subs: self
+                .subs
+                .values()
+                .map(|sub| SubSnap {
+                    id: sub.id,
+                    topic: sub.topic,
+                    config_json: sub.config_json.clone(),
+                    start_seq: sub.start_seq,
+                    cursor: sub.cursor,
+                    settled_ahead: sub.settled_ahead.iter().copied().collect(),
+                    pending: sub
+                        .pending
+                        .iter()
+                        .map(|(seq, p)| {
+                            let (locked, at_ms, locked_at_ms) = match p.state {
+                                PendingState::Available { visible_at_ms, .. } => {
+                                    (false, visible_at_ms, 0)
+                                }
+                                PendingState::Locked {
+                                    locked_at_ms,
+                                    deadline_ms,
+                                    ..
+                                } => (true, deadline_ms, locked_at_ms),
+                            };
+                            PendingSnap {
+                                seq: *seq,
+                                delivery_count: p.delivery_count,
+                                published_at_ms: p.published_at_ms,
+                                last_delivered_at_ms: p.last_delivered_at_ms,
+                                locked,
+                                at_ms,
+                                locked_at_ms,
+                            }
+                        })
+                        .collect(),
+                    meters: sub.meters,
+                })
+                .collect(),
+        }
+    }
+
+    /// Replaces everything with `snapshot`, read at `now` (deadlines re-derived and clamped).
+    pub fn restore(&mut self, snapshot: &Snapshot, now: Now) -> Result<(), String> {
+        let applied = self.applied_seq;
+        *self = Self::new();
+        self.applied_seq = applied;
+        self.secret = snapshot.secret.map(TokenSecret::from_bytes);
+        self.created_at_ms = snapshot.created_at_ms;
+        self.last_published_at_ms = snapshot.last_published_at_ms;
+        self.next_topic_id = snapshot.next_topic_id;
+        self.next_sub_id = snapshot.next_sub_id;
+        for topic in &snapshot.topics {
+            let config = topic_from_json_str(&topic.config_json).map_err(|e| e.to_string())?;
+            self.topic_names
+                .insert(config.name.to_ascii_lowercase(), topic.id);
+            self.topics.insert(
+                topic.id,
+                TopicState {
+                    id: topic.id,
+                    config,
+                    config_json: topic.config_json.clone(),
+                    meters: topic.meters,
+                },
+            );
+        }
+        for sub in &snapshot.subs {
+            let retention = self
+                .topics
+                .get(&sub.topic)
+                .ok_or("subscription of an unknown topic")?
+                .config
+                .retention();
+            let config = subscription_from_json_str(&sub.config_json, retention)
+                .map_err(|e| e.to_string())?;
+            let lock = config.delivery.lock_duration;
+            let pending = sub
+                .pending
+                .iter()
+                .map(|p| {
+                    let state = if p.locked {
+                        PendingState::Locked {
+                            locked_at_ms: p.locked_at_ms,
+                            deadline_ms: p.at_ms,
+                            deadline: now.mono_for(p.at_ms, lock),
+                        }
+                    } else {
+                        PendingState::Available {
+                            visible_at_ms: p.at_ms,
+                            visible_at: now.mono_for(p.at_ms, RELEASE_DELAY_MAX),
+                        }
+                    };
+                    (
+                        p.seq,
+                        Pending {
+                            delivery_count: p.delivery_count,
+                            published_at_ms: p.published_at_ms,
+                            last_delivered_at_ms: p.last_delivered_at_ms,
+                            state,
+                        },
+                    )
+                })
+                .collect();
+            self.sub_names
+                .insert((sub.topic, config.name.to_ascii_lowercase()), sub.id);
+            self.subs.insert(
+                sub.id,
+                SubState {
+                    id: sub.id,
+                    topic: sub.topic,
+                    filter: Filter::new(&config.filters),
+                    config,
+                    config_json: sub.config_json.clone(),
+                    start_seq: sub.start_seq,
+                    cursor: sub.cursor,
+                    settled_ahead: sub.settled_ahead.iter().copied().collect(),
+                    pending,
+                    meters: sub.meters,
+                },
+            );
+        }
+        Ok(())
+    }
+}
+
+/// A full snapshot of [`NamespaceState`], in persisted (wall-clock) terms. Encoded with
+/// `gridlog_format::encode_state_record`; layout in docs/format.md §6b.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    /// Lock-token secret.
+    pub secret: Option<[u8; TOKEN_SECRET_BYTES]>,
+    /// Creation time.
+    pub created_at_ms: i64,
+    /// Latest publish time.
+    pub last_published_at_ms: i64,
+    /// Next topic id.
+    pub next_topic_id: u32,
+    /// Next subscription id.
+    pub next_sub_id: u64,
+    /// Topics.
+    pub topics: Vec<TopicSnap>,
+    /// Subscriptions.
+    pub subs: Vec<SubSnap>,
+}
+
+/// A topic in a [`Snapshot`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopicSnap {
+    /// Id.
+    pub id: u32,
+    /// ARM JSON without subscriptions.
+    pub config_json: String,
+    /// Meters.
+    pub meters: TopicMeters,
+}
+
+/// A subscription in a [`Snapshot`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubSnap {
+    /// Id.
+    pub id: u64,
+    /// Topic id.
+    pub topic: u32,
+    /// ARM JSON.
+    pub config_json: String,
+    /// First seq it sees.
+    pub start_seq: u64,
+    /// Scan position.
+    pub cursor: u64,
+    /// Settled events at or above the cursor.
+    pub settled_ahead: Vec<u64>,
+    /// In-flight events.
+    pub pending: Vec<PendingSnap>,
+    /// Meters.
+    pub meters: SubMeters,
+}
+
+/// An in-flight event in a [`Snapshot`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingSnap {
+    /// Seq.
+    pub seq: u64,
+    /// Deliveries so far.
+    pub delivery_count: u32,
+    /// Publish time.
+    pub published_at_ms: i64,
+    /// Last delivery time.
+    pub last_delivered_at_ms: i64,
+    /// Locked (else available).
+    pub locked: bool,
+    /// Deadline (locked) or visibility time (available), Unix ms.
+    pub at_ms: i64,
+    /// Lock time (locked), else 0.
+    pub locked_at_ms: i64,
+}
