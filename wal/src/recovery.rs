@@ -525,6 +525,7 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
         });
         expected_seq = bases[0];
     }
+    let mut prescans = prescan_all(cx.vfs, cx.dir, &bases, max);
     let mut i = 0;
     let mut tail: Option<(usize, u64)> = None; // (offset, synced offset) of the active segment
     while i < bases.len() {
@@ -586,12 +587,18 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
                 end: Seq(base),
             });
         }
-        let mut scan = Scan {
-            next: base,
-            end: SEGMENT_HEADER_BYTES,
-            ..Scan::default()
+        let mut scan = match prescans.get_mut(i).and_then(Option::take) {
+            Some((id, scan)) if id == h.segment_id => scan,
+            _ => {
+                let mut scan = Scan {
+                    next: base,
+                    end: SEGMENT_HEADER_BYTES,
+                    ..Scan::default()
+                };
+                scan_frames(&mut scan, buf, h.segment_id, max);
+                scan
+            }
         };
-        scan_frames(&mut scan, buf, h.segment_id, max);
         if !is_last {
             let next_base = bases[i + 1];
             while scan.seal.is_none() {
@@ -729,6 +736,58 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
         report: RecoveryReport::default(),
     })
 }
+
+/// Most of recovery's time is checking frame CRCs; segments are independent, so their first
+/// scans (header decode and frames up to the first stop) run on up to `RECOVERY_THREADS_MAX`
+/// threads. Each mapping is dropped after its scan, so memory stays bounded by the segment size
+/// times the thread count. The decisions are then taken in order, in `scan_segments`.
+/// Returns `(segment id, scan)` per base, `None` where the header or the I/O failed (the
+/// sequential walk then meets and reports the problem itself).
+fn prescan_all(vfs: &dyn Vfs, dir: &Path, bases: &[u64], max: u32) -> Vec<Option<(u64, Scan)>> {
+    let one = |base: u64| -> Option<(u64, Scan)> {
+        let file = vfs.open(&dir.join(segment_file_name(base))).ok()?;
+        let map = file.map().ok()?;
+        let buf: &[u8] = (*map).as_ref();
+        let h = SegmentHeader::decode(buf).ok()?;
+        let mut scan = Scan {
+            next: base,
+            end: SEGMENT_HEADER_BYTES,
+            ..Scan::default()
+        };
+        scan_frames(&mut scan, buf, h.segment_id, max);
+        Some((h.segment_id, scan))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, std::num::NonZero::get)
+        .min(RECOVERY_THREADS_MAX)
+        .min(bases.len());
+    if threads <= 1 {
+        return bases.iter().map(|&b| one(b)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let slots: Vec<parking_lot::Mutex<Option<(u64, Scan)>>> = bases
+        .iter()
+        .map(|_| parking_lot::Mutex::new(None))
+        .collect();
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&base) = bases.get(i) else { break };
+                    *slots[i].lock() = one(base);
+                }
+            });
+        }
+    });
+    slots
+        .into_iter()
+        .map(parking_lot::Mutex::into_inner)
+        .collect()
+}
+
+/// Threads used for the first scan of the segments.
+const RECOVERY_THREADS_MAX: usize = 4;
 
 /// Salvage: continue after a bad region at `scan.end`, recording the lost sequence numbers.
 /// Without a later valid frame, everything up to `end_seq` (if known) is lost.
