@@ -16,11 +16,15 @@ pub const RECORD_BYTES_MAX_LIMIT: u32 = 64 << 20;
 pub const RECORD_BYTES_MAX_DEFAULT: u32 = 4 << 20;
 /// Largest number of records in one `append_batch` call.
 pub const BATCH_RECORDS_MAX: usize = 1 << 20;
+/// Largest encoded size of one `append_batch` call (frames included): 1 GiB.
+pub const BATCH_BYTES_MAX: u64 = 1 << 30;
 
 // A full segment plus one maximal batch of maximal records must still be addressable by u32.
 const _: () =
     assert!(SEGMENT_BYTES_TARGET_MAX + 2 * (RECORD_BYTES_MAX_LIMIT as u64) < u32::MAX as u64);
 const _: () = assert!(FRAME_HEADER_BYTES as u64 * 4 < SEGMENT_BYTES_TARGET_MIN);
+// A full segment plus one maximal batch plus a seal must be addressable by u32.
+const _: () = assert!(SEGMENT_BYTES_TARGET_MAX + BATCH_BYTES_MAX + 64 < u32::MAX as u64);
 
 /// When an append is made durable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

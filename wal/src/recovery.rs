@@ -761,8 +761,9 @@ fn prescan_all(vfs: &dyn Vfs, dir: &Path, bases: &[u64], max: u32) -> Vec<Option
         .map_or(1, std::num::NonZero::get)
         .min(RECOVERY_THREADS_MAX)
         .min(bases.len());
-    if threads <= 1 {
-        return bases.iter().map(|&b| one(b)).collect();
+    if threads <= 1 || bases.len() < PARALLEL_SEGMENTS_MIN {
+        // Not worth the threads: `scan_segments` scans each segment as it walks.
+        return Vec::new();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let slots: Vec<parking_lot::Mutex<Option<(u64, Scan)>>> = bases
@@ -788,6 +789,8 @@ fn prescan_all(vfs: &dyn Vfs, dir: &Path, bases: &[u64], max: u32) -> Vec<Option
 
 /// Threads used for the first scan of the segments.
 const RECOVERY_THREADS_MAX: usize = 4;
+/// Below this many segments recovery scans on the calling thread only.
+const PARALLEL_SEGMENTS_MIN: usize = 4;
 
 /// Salvage: continue after a bad region at `scan.end`, recording the lost sequence numbers.
 /// Without a later valid frame, everything up to `end_seq` (if known) is lost.

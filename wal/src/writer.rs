@@ -25,7 +25,7 @@ use std::sync::atomic::Ordering;
 
 use crate::error::{Result, WalError};
 use crate::frame::{self, FrameKind};
-use crate::options::{BATCH_RECORDS_MAX, Mutant, WalOptions};
+use crate::options::{BATCH_BYTES_MAX, BATCH_RECORDS_MAX, Mutant, WalOptions};
 use crate::segment::{
     META_FILE, META_TMP_FILE, Meta, SEGMENT_HEADER_BYTES, SEGMENT_TMP_SUFFIX, SPARE_FILE,
     SegmentHeader, segment_file_name,
@@ -59,6 +59,11 @@ impl Shared {
                 });
             }
             bytes += frame::frame_bytes(r.len()) as u64;
+        }
+        if bytes > BATCH_BYTES_MAX {
+            return Err(WalError::InvalidArgument(format!(
+                "batch of {bytes} encoded bytes exceeds {BATCH_BYTES_MAX}"
+            )));
         }
         let mut w = self.writer.lock();
         self.check_writable()?;

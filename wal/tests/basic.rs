@@ -160,3 +160,63 @@ fn purge_and_reopen() {
     assert_eq!(&*wal.read(Seq(300)).unwrap(), &rec(300, 100)[..]);
     println!("purge: {rep:?}; reopen actions {:?}", report.actions);
 }
+
+/// `Interval` and `Never` lose nothing on a process crash (the page cache survives): the
+/// `CrashFs` state with every unsynced write applied, without `close`.
+#[test]
+fn interval_and_never_survive_a_process_crash() {
+    use gridlog_wal::testing::Outcome;
+    for durability in [
+        Durability::Never,
+        Durability::Interval(std::time::Duration::from_secs(3600)),
+    ] {
+        let fs = CrashFs::new();
+        let opts = WalOptions {
+            durability,
+            prepare_spare: false,
+            ..small()
+        };
+        let (wal, _) = Wal::open_with_vfs(Arc::new(fs.clone()), "/log", opts.clone()).unwrap();
+        for i in 1..=50u64 {
+            wal.append(&rec(i, 200)).unwrap();
+        }
+        drop(wal); // no close: a process crash
+        let (wal, _) =
+            Wal::open_with_vfs(Arc::new(fs.crash(Outcome::KeepAll, 1)), "/log", opts).unwrap();
+        assert_eq!(wal.next_seq(), Seq(51), "{durability:?}");
+        for i in 1..=50u64 {
+            assert_eq!(&*wal.read(Seq(i)).unwrap(), &rec(i, 200)[..]);
+        }
+    }
+    println!("process crash: Never and Interval kept all 50 records each");
+}
+
+#[test]
+fn spare_segment_is_prepared_and_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = WalOptions {
+        segment_bytes_target: 64 << 10,
+        ..WalOptions::default()
+    };
+    let (wal, _) = Wal::open(dir.path(), opts.clone()).unwrap();
+    let spare = dir.path().join("wal.spare.tmp");
+    let t = std::time::Instant::now();
+    while !spare.exists() || std::fs::metadata(&spare).unwrap().len() < 64 << 10 {
+        assert!(t.elapsed().as_secs() < 20, "spare never prepared");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    for i in 1..=200u64 {
+        wal.append(&rec(i, 1000)).unwrap();
+    }
+    assert!(wal.segments().len() >= 3);
+    wal.close().unwrap();
+    drop(wal);
+    let (wal, report) = Wal::open(dir.path(), opts).unwrap();
+    assert_eq!(wal.next_seq(), Seq(201));
+    assert!(report.clean_shutdown);
+    println!(
+        "spare: {} segments rolled through prepared spares; reopen actions {:?}",
+        wal.segments().len(),
+        report.actions
+    );
+}
