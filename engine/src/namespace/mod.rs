@@ -1381,6 +1381,10 @@ impl Inner {
         {
             let mut st = self.lock_state()?;
             let now = self.now();
+            // Scans stop at the log's end as of the start of the sweep: dead-letter events the
+            // sweep itself publishes are left to the next one (whether a segment roll happened
+            // to make them durable already must not matter).
+            let sweep_end = self.wal.next_seq().0;
             let sub_ids: Vec<u64> = st.subs.keys().copied().collect();
             let mut notify = false;
             for sub_id in sub_ids {
@@ -1411,6 +1415,9 @@ impl Inner {
                 let mut expired = 0_u64;
                 for item in self.wal.iter_from(Seq(s.cursor)) {
                     let (seq, bytes) = item?;
+                    if seq.0 >= sweep_end {
+                        break;
+                    }
                     match scan_one(s, s.topic, seq.0, &bytes, now, retention_ms, ttl_ms)? {
                         Scan::Skip => {}
                         Scan::Expired => expired += 1,
