@@ -1,0 +1,162 @@
+//! The engine's WAL state records are pinned by docs/format.md §6b: every ```` ```golden:NAME ````
+//! hex block in that section must be exactly what `StateRecord::encode` produces for the record
+//! this test defines under NAME, and must decode back to it. Changing the encoding, or the
+//! document, without the other breaks this test (same extraction as format/tests/golden.rs).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly by design"
+)]
+
+use gridlog::format::{encode_record, parse_structured};
+use gridlog::record::{self, Bytes, Entry, LockEntry, StateRecord};
+
+const BEGIN: &str = "<!-- BEGIN engine state records";
+const END: &str = "<!-- END engine state records -->";
+
+fn section() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/format.md");
+    let doc = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let start = doc.find(BEGIN).expect("engine state records start marker");
+    let end = doc.find(END).expect("engine state records end marker");
+    doc[start..end].to_owned()
+}
+
+/// The bodies of the fenced blocks whose info string starts with `prefix`, by the rest of the
+/// info string.
+fn fenced_blocks(text: &str, prefix: &str) -> Vec<(String, String)> {
+    let mut blocks = Vec::new();
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let Some(name) = line
+            .trim()
+            .strip_prefix("```")
+            .and_then(|info| info.strip_prefix(prefix))
+        else {
+            continue;
+        };
+        let body: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
+        blocks.push((name.trim().to_owned(), body.join("\n")));
+    }
+    blocks
+}
+
+fn parse_hex(text: &str) -> Vec<u8> {
+    text.split_whitespace()
+        .map(|byte| {
+            assert_eq!(
+                byte.len(),
+                2,
+                "hex bytes are two lower-case digits: {byte:?}"
+            );
+            assert_eq!(byte, byte.to_lowercase(), "hex is lower-case: {byte:?}");
+            u8::from_str_radix(byte, 16).unwrap()
+        })
+        .collect()
+}
+
+/// The documented layout: 16 bytes per line, lower-case, space-separated.
+fn to_hex(bytes: &[u8]) -> String {
+    bytes
+        .chunks(16)
+        .map(|line| {
+            line.iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The minimal event of docs/format.md §6.1 example 1, as an event record.
+fn minimal_event_record() -> Vec<u8> {
+    let event =
+        parse_structured(br#"{"specversion":"1.0","id":"1","source":"/s","type":"t"}"#).unwrap();
+    encode_record(&gridlog::format::EventRecord::from_event(&event))
+}
+
+/// The record each golden block must encode.
+fn expected(name: &str, event: &[u8]) -> StateRecord<'static> {
+    let event: &'static [u8] = Box::leak(event.to_vec().into_boxed_slice());
+    match name {
+        "state-lock-v1" => StateRecord::Lock {
+            sub: 3,
+            locked_at_ms: 1_700_000_000_000,
+            deadline_ms: 1_700_000_060_000,
+            cursor: 42,
+            entries: vec![
+                LockEntry {
+                    seq: 40,
+                    delivery_count: 1,
+                    published_at_ms: 1_699_999_990_000,
+                },
+                LockEntry {
+                    seq: 41,
+                    delivery_count: 2,
+                    published_at_ms: 1_699_999_990_000,
+                },
+            ],
+        },
+        "state-ack-v1" => StateRecord::Ack {
+            sub: 3,
+            entries: vec![Entry {
+                seq: 300,
+                delivery_count: 1,
+            }],
+        },
+        "state-publish-v1" => StateRecord::Publish {
+            topic: 1,
+            published_at_ms: 1_700_000_000_000,
+            event: Bytes(event),
+        },
+        "state-dead-letter-drop-v1" => StateRecord::DeadLetter {
+            sub: 2,
+            seq: 7,
+            delivery_count: 10,
+            reason: 1,
+            target_topic: None,
+            published_at_ms: 1_700_000_000_000,
+            event: Bytes(&[]),
+        },
+        other => panic!("golden:{other} has no record defined in engine/tests/golden.rs"),
+    }
+}
+
+#[test]
+fn docs_golden_blocks_match_the_encoder() {
+    let section = section();
+    let goldens = fenced_blocks(&section, "golden:");
+    assert!(
+        goldens.len() >= 2,
+        "docs/format.md §6b must hold at least two golden blocks"
+    );
+    let event = minimal_event_record();
+    for (name, hex) in &goldens {
+        let record = expected(name, &event);
+        let encoded = record.encode();
+        assert_eq!(
+            to_hex(&encoded),
+            hex.trim(),
+            "golden:{name} differs from the encoder; the encoder gives:\n{}",
+            to_hex(&encoded)
+        );
+        let bytes = parse_hex(hex);
+        assert_eq!(record::decode(1, &bytes).unwrap(), record);
+    }
+}
+
+#[test]
+fn damaged_state_records_are_corrupt_not_panics() {
+    let bytes = expected("state-lock-v1", &[]).encode();
+    for cut in 0..bytes.len() {
+        assert!(record::decode(1, &bytes[..cut]).is_err(), "prefix {cut}");
+    }
+    let mut trailing = bytes.clone();
+    trailing.push(0);
+    assert!(record::decode(1, &trailing).is_err());
+    let mut unknown = bytes;
+    unknown[2] = 12; // no variant 12
+    assert_eq!(record::decode(1, &unknown).unwrap_err().code(), "Corrupt");
+}
