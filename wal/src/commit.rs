@@ -11,14 +11,14 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use crate::error::{Result, WalError};
 use crate::options::Mutant;
 use crate::state::Shared;
 
-/// Upper bound on the yields a group-commit leader spends waiting for in-flight writes.
-const STRAGGLER_YIELDS_MAX: u32 = 16;
+/// Upper bound on the time a group-commit leader waits for its group to gather.
+const GATHER_WAIT_MAX: Duration = Duration::from_millis(2);
 
 impl Shared {
     /// Returns once everything before `end` (exclusive seq) is durable, or the log is poisoned.
@@ -37,7 +37,7 @@ impl Shared {
             }
             s.syncing = true;
             drop(s);
-            self.let_stragglers_write();
+            self.gather_group();
             let r = self.sync_now();
             s = self.sync.lock();
             s.syncing = false;
@@ -49,15 +49,21 @@ impl Shared {
         }
     }
 
-    /// Before a leader captures how far the log is written, give appenders that are between
-    /// "entered append" and "written" a moment to finish their write, so the one `fdatasync`
-    /// covers them too (otherwise a thread that just returned from the previous sync and
-    /// re-appends always misses the next one, halving the batching). Bounded: a few yields.
-    fn let_stragglers_write(&self) {
-        for _ in 0..STRAGGLER_YIELDS_MAX {
-            if self.appending.load(Ordering::Acquire) == 0 {
-                break;
-            }
+    /// Before a leader captures how far the log is written, it waits (bounded) until about as
+    /// many appends are pending as its predecessor's sync covered. Without this, threads
+    /// released by one sync re-append just after the next leader has captured, and every sync
+    /// covers only half the appenders. The wait is at most half the last sync's duration (and
+    /// at most `GATHER_WAIT_MAX`), and is skipped when the last group was a single caller, so
+    /// a lone appender never waits.
+    fn gather_group(&self) {
+        let target = self.last_group.load(Ordering::Relaxed);
+        if target <= 1 {
+            return;
+        }
+        let budget = Duration::from_nanos(self.last_sync_nanos.load(Ordering::Relaxed) / 2)
+            .min(GATHER_WAIT_MAX);
+        let t0 = Instant::now();
+        while self.unsynced_calls.load(Ordering::Acquire) < target && t0.elapsed() < budget {
             std::thread::yield_now();
         }
     }
@@ -75,10 +81,17 @@ impl Shared {
                 w.next_seq,
             )
         };
+        let group = self.unsynced_calls.swap(0, Ordering::AcqRel);
+        let t0 = Instant::now();
         if self.opts.mutant != Mutant::SkipSync {
             file.sync_data()
                 .map_err(|e| WalError::io("sync_data", path, e))?;
         }
+        self.last_sync_nanos.store(
+            u64::try_from(t0.elapsed().as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+        self.last_group.store(group, Ordering::Relaxed);
         {
             let mut w = self.writer.lock();
             if w.active.id == seg_id && w.synced_offset < offset {

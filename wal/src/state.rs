@@ -132,8 +132,12 @@ pub(crate) struct Shared {
     /// Oldest live sequence number.
     pub first_seq: AtomicU64,
     pub poisoned: AtomicBool,
-    /// `Always` appenders that entered `append` and have not yet written (group-commit hint).
-    pub appending: std::sync::atomic::AtomicUsize,
+    /// `Always` appends written but not yet covered by a sync leader's capture.
+    pub unsynced_calls: AtomicU64,
+    /// Appends the last sync covered (group-commit sizing).
+    pub last_group: AtomicU64,
+    /// Duration of the last `fdatasync`, in nanoseconds.
+    pub last_sync_nanos: AtomicU64,
     pub closed: AtomicBool,
     pub sync: Mutex<SyncState>,
     pub sync_cv: Condvar,

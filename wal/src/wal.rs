@@ -66,7 +66,9 @@ impl Wal {
             durable_end: AtomicU64::new(rec.next_seq),
             first_seq: AtomicU64::new(rec.first_seq),
             poisoned: AtomicBool::new(false),
-            appending: std::sync::atomic::AtomicUsize::new(0),
+            unsynced_calls: AtomicU64::new(0),
+            last_group: AtomicU64::new(0),
+            last_sync_nanos: AtomicU64::new(0),
             closed: AtomicBool::new(false),
             sync: Mutex::new(SyncState::default()),
             sync_cv: Condvar::new(),
@@ -115,16 +117,9 @@ impl Wal {
     pub fn append_with(&self, records: &[&[u8]], durability: Durability) -> Result<SeqRange> {
         let s = &self.shared;
         s.reap_pending()?;
-        let always = durability == Durability::Always;
-        if always {
-            s.appending.fetch_add(1, Ordering::AcqRel);
-        }
-        let range = s.write_records(records);
-        if always {
-            s.appending.fetch_sub(1, Ordering::AcqRel);
-        }
-        let range = range?;
-        if always {
+        let range = s.write_records(records)?;
+        if durability == Durability::Always {
+            s.unsynced_calls.fetch_add(1, Ordering::AcqRel);
             s.sync_until(range.end.0)?;
         }
         Ok(range)
