@@ -1,4 +1,5 @@
-//! The `gridlog` binary: the command-line interface (and, with the server issue, `gridlog serve`).
+//! The `gridlog` binary: `gridlog serve` (the Event Grid namespace REST API) and the
+//! command-line interface.
 //!
 //! Every command prints errors as one clear line on standard error and exits non-zero.
 
@@ -10,6 +11,15 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("GRIDLOG_LOG").unwrap_or_else(|_| {
+                tracing_subscriber::EnvFilter::new(cli::default_log_filter(&args))
+            }),
+        )
+        .init();
     match cli::run(args) {
         Ok(code) => code,
         Err(message) => {

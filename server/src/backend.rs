@@ -1,0 +1,279 @@
+//! The storage behind the HTTP API, as a small trait ([`DataPlane`]) so the HTTP layer can be
+//! tested against injected failures. The server's one real implementation is
+//! [`gridlog::Namespace`]; test doubles live in the tests only.
+//!
+//! Everything but [`DataPlane::receive`] may block (an `fdatasync` under the default
+//! durability): the HTTP layer calls those on tokio's blocking pool.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use gridlog::format::Event;
+use gridlog::{
+    EngineError, Namespace, NamespaceConfig, ReleaseDelay, SubscriptionConfig, TopicConfig,
+};
+
+/// A boxed, sendable future (what [`DataPlane::receive`] returns).
+pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
+
+/// One received event, ready to be written to the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Delivery {
+    /// The lock token.
+    pub lock_token: String,
+    /// Deliveries so far, this one included.
+    pub delivery_count: u32,
+    /// The stored structured JSON of the event, spliced into the response verbatim.
+    pub json: Vec<u8>,
+}
+
+/// A settlement operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settle {
+    /// `:acknowledge`.
+    Acknowledge,
+    /// `:release` with its delay.
+    Release(ReleaseDelay),
+    /// `:reject`.
+    Reject,
+    /// `:renewLock`.
+    RenewLock,
+}
+
+/// A token that could not be settled.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailedLockToken {
+    /// The token as given.
+    pub lock_token: String,
+    /// Error code (`TokenLost`).
+    pub code: String,
+    /// Error message (`Token has expired.`).
+    pub message: String,
+}
+
+/// Per-token results of a settlement.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SettleResult {
+    /// Tokens settled.
+    pub succeeded: Vec<String>,
+    /// Tokens refused.
+    pub failed: Vec<FailedLockToken>,
+}
+
+/// Why a backend call failed; [`crate::http::error`] maps each kind to one HTTP status.
+#[derive(Debug)]
+pub enum BackendError {
+    /// Unknown topic or subscription.
+    NotFound(String),
+    /// A bad argument or configuration (code, message).
+    Invalid {
+        /// Stable code.
+        code: &'static str,
+        /// Human-readable reason.
+        message: String,
+    },
+    /// The disk is full.
+    NoSpace(String),
+    /// Too many requests; retry after this many seconds.
+    Throttled {
+        /// Seconds.
+        retry_after_secs: u64,
+    },
+    /// The store is closed (shutting down).
+    Unavailable(String),
+    /// Anything else (I/O, corruption): stable code and message.
+    Internal {
+        /// Stable code.
+        code: &'static str,
+        /// Human-readable reason.
+        message: String,
+    },
+}
+
+impl std::fmt::Display for BackendError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NotFound(message)
+            | Self::NoSpace(message)
+            | Self::Unavailable(message)
+            | Self::Invalid { message, .. }
+            | Self::Internal { message, .. } => f.write_str(message),
+            Self::Throttled { retry_after_secs } => {
+                write!(f, "too many requests; retry after {retry_after_secs} s")
+            }
+        }
+    }
+}
+
+impl From<EngineError> for BackendError {
+    fn from(error: EngineError) -> Self {
+        let message = error.to_string();
+        match error {
+            EngineError::NotFound { .. } => Self::NotFound(message),
+            EngineError::Config(_)
+            | EngineError::Filter(_)
+            | EngineError::InvalidArgument { .. }
+            | EngineError::Token(_) => Self::Invalid {
+                code: error.code(),
+                message,
+            },
+            EngineError::Closed => Self::Unavailable(message),
+            ref other if other.is_no_space() => Self::NoSpace(message),
+            other => Self::Internal {
+                code: other.code(),
+                message,
+            },
+        }
+    }
+}
+
+/// The operations the HTTP API needs from the store.
+pub trait DataPlane: Send + Sync + 'static {
+    /// Stores `events` in `topic`; returns once durable.
+    fn publish(&self, topic: &str, events: &[Event]) -> Result<(), BackendError>;
+    /// Long-poll receive: returns as soon as at least one event is available, or empty after
+    /// `max_wait`. Dropping the future abandons the wait without locking anything.
+    fn receive(
+        &self,
+        topic: &str,
+        subscription: &str,
+        max_events: u32,
+        max_wait: Duration,
+    ) -> BoxFuture<Result<Vec<Delivery>, BackendError>>;
+    /// Acknowledge, release, reject or renew.
+    fn settle(
+        &self,
+        topic: &str,
+        subscription: &str,
+        op: Settle,
+        tokens: &[&str],
+    ) -> Result<SettleResult, BackendError>;
+
+    /// Creates or updates every topic and subscription of `config` (idempotent).
+    fn apply_config(&self, config: &NamespaceConfig) -> Result<(), BackendError>;
+    /// Creates or updates a topic.
+    fn put_topic(&self, topic: TopicConfig) -> Result<(), BackendError>;
+    /// A topic with its subscriptions.
+    fn topic(&self, name: &str) -> Option<TopicConfig>;
+    /// Every topic.
+    fn topics(&self) -> Vec<TopicConfig>;
+    /// Deletes a topic and its subscriptions.
+    fn delete_topic(&self, name: &str) -> Result<(), BackendError>;
+    /// Creates or updates a subscription.
+    fn put_subscription(
+        &self,
+        topic: &str,
+        subscription: SubscriptionConfig,
+    ) -> Result<(), BackendError>;
+    /// Deletes a subscription.
+    fn delete_subscription(&self, topic: &str, name: &str) -> Result<(), BackendError>;
+    /// Flushes and closes the store (graceful shutdown).
+    fn close(&self) -> Result<(), BackendError>;
+}
+
+impl DataPlane for Namespace {
+    fn publish(&self, topic: &str, events: &[Event]) -> Result<(), BackendError> {
+        Namespace::publish(self, topic, events)?;
+        Ok(())
+    }
+
+    fn receive(
+        &self,
+        topic: &str,
+        subscription: &str,
+        max_events: u32,
+        max_wait: Duration,
+    ) -> BoxFuture<Result<Vec<Delivery>, BackendError>> {
+        let ns = self.clone();
+        let topic = topic.to_owned();
+        let subscription = subscription.to_owned();
+        Box::pin(async move {
+            // Locking and returning happen in one poll of the engine's future, so dropping this
+            // future (client gone, shutdown) never loses a locked event.
+            let got = ns
+                .receive_async(&topic, &subscription, max_events, max_wait)
+                .await?;
+            Ok(got
+                .into_iter()
+                .map(|received| Delivery {
+                    json: received.json().to_vec(),
+                    lock_token: received.lock_token,
+                    delivery_count: received.delivery_count,
+                })
+                .collect())
+        })
+    }
+
+    fn settle(
+        &self,
+        topic: &str,
+        subscription: &str,
+        op: Settle,
+        tokens: &[&str],
+    ) -> Result<SettleResult, BackendError> {
+        let outcome = match op {
+            Settle::Acknowledge => self.acknowledge(topic, subscription, tokens)?,
+            Settle::Release(delay) => self.release(topic, subscription, tokens, delay)?,
+            Settle::Reject => self.reject(topic, subscription, tokens)?,
+            Settle::RenewLock => self.renew_locks(topic, subscription, tokens)?,
+        };
+        Ok(SettleResult {
+            succeeded: outcome.succeeded,
+            failed: outcome
+                .failed
+                .into_iter()
+                .map(|failed| FailedLockToken {
+                    lock_token: failed.lock_token,
+                    code: failed.code.to_owned(),
+                    message: failed.message.to_owned(),
+                })
+                .collect(),
+        })
+    }
+
+    fn apply_config(&self, config: &NamespaceConfig) -> Result<(), BackendError> {
+        Namespace::apply_config(self, config)?;
+        Ok(())
+    }
+
+    fn put_topic(&self, topic: TopicConfig) -> Result<(), BackendError> {
+        Namespace::put_topic(self, topic)?;
+        Ok(())
+    }
+
+    fn topic(&self, name: &str) -> Option<TopicConfig> {
+        Namespace::topic(self, name).map(|info| info.config)
+    }
+
+    fn topics(&self) -> Vec<TopicConfig> {
+        Namespace::topics(self)
+            .into_iter()
+            .map(|info| info.config)
+            .collect()
+    }
+
+    fn delete_topic(&self, name: &str) -> Result<(), BackendError> {
+        Namespace::delete_topic(self, name)?;
+        Ok(())
+    }
+
+    fn put_subscription(
+        &self,
+        topic: &str,
+        subscription: SubscriptionConfig,
+    ) -> Result<(), BackendError> {
+        Namespace::put_subscription(self, topic, subscription)?;
+        Ok(())
+    }
+
+    fn delete_subscription(&self, topic: &str, name: &str) -> Result<(), BackendError> {
+        Namespace::delete_subscription(self, topic, name)?;
+        Ok(())
+    }
+
+    fn close(&self) -> Result<(), BackendError> {
+        Namespace::close(self)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,309 @@
+//! gridlog's management API under `/_gridlog/` (a path the data plane cannot produce: topic
+//! names have no `_`). Topics and event subscriptions in the ARM shape of
+//! [`gridlog::NamespaceConfig`]: PUT (create or update) takes the resource's ARM body
+//! (`{"properties":{…}}`, plus `eventSubscriptions` for a topic; a `name` member must match the
+//! path), GET returns it with every default spelled out, DELETE removes it. Same credentials as
+//! the data plane (a SAS must be scoped to the whole namespace). `GET /_gridlog/health` needs no
+//! credentials.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use hyper::{Method, Request};
+use percent_encoding::percent_decode_str;
+use serde_json::{Map, Value};
+
+use gridlog::{NamespaceConfig, TopicConfig};
+
+use super::error::ApiError;
+use super::{Answer, App, authenticate, blocking, ok_json, read_body};
+use crate::backend::BackendError;
+
+enum Target {
+    Health,
+    Topics,
+    Topic(String),
+    Subscriptions(String),
+    Subscription(String, String),
+}
+
+fn parse(path: &str) -> Option<Target> {
+    let rest = path.strip_prefix("/_gridlog")?.trim_end_matches('/');
+    let segments: Vec<String> = rest
+        .split('/')
+        .skip(1)
+        .map(|s| {
+            percent_decode_str(s)
+                .decode_utf8()
+                .ok()
+                .map(std::borrow::Cow::into_owned)
+        })
+        .collect::<Option<_>>()?;
+    let seg: Vec<&str> = segments.iter().map(String::as_str).collect();
+    let subs = |s: &str| s.eq_ignore_ascii_case("eventsubscriptions");
+    match seg.as_slice() {
+        ["health"] => Some(Target::Health),
+        ["topics"] => Some(Target::Topics),
+        ["topics", t] if !t.is_empty() => Some(Target::Topic((*t).to_owned())),
+        ["topics", t, s] if !t.is_empty() && subs(s) => {
+            Some(Target::Subscriptions((*t).to_owned()))
+        }
+        ["topics", t, s, n] if !t.is_empty() && subs(s) && !n.is_empty() => {
+            Some(Target::Subscription((*t).to_owned(), (*n).to_owned()))
+        }
+        _ => None,
+    }
+}
+
+fn namespace_of(topics: Vec<TopicConfig>) -> NamespaceConfig {
+    NamespaceConfig {
+        access_keys: Vec::new(),
+        throughput_units: None,
+        shared_access_policies: Vec::new(),
+        event_hubs: Vec::new(),
+        topics,
+    }
+}
+
+fn topics_json(config: &NamespaceConfig) -> Vec<Value> {
+    match config.to_json().get_mut("topics").map(Value::take) {
+        Some(Value::Array(topics)) => topics,
+        _ => Vec::new(),
+    }
+}
+
+fn topic_json(topic: TopicConfig) -> Value {
+    topics_json(&namespace_of(vec![topic]))
+        .into_iter()
+        .next()
+        .unwrap_or(Value::Null)
+}
+
+fn to_bytes(value: &Value) -> Vec<u8> {
+    value.to_string().into_bytes()
+}
+
+fn not_found(what: &str) -> ApiError {
+    ApiError::Backend(BackendError::NotFound(format!("{what} not found")))
+}
+
+fn bad_body(message: impl Into<String>) -> ApiError {
+    ApiError::BadRequest {
+        code: "InvalidRequestBody",
+        message: message.into(),
+    }
+}
+
+/// The body as a JSON object whose `name` (if any) matches `name`; `id`/`type` (ARM read-only
+/// members) are dropped.
+fn resource_body(body: &[u8], name: &str) -> Result<Map<String, Value>, ApiError> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        body
+    };
+    let Value::Object(mut object) =
+        serde_json::from_slice(body).map_err(|e| bad_body(format!("the body is not JSON: {e}")))?
+    else {
+        return Err(bad_body("the body must be a JSON object"));
+    };
+    if let Some(given) = object.remove("name")
+        && !given.as_str().is_some_and(|g| g.eq_ignore_ascii_case(name))
+    {
+        return Err(bad_body(format!(
+            "the body's name {given} does not match the path's '{name}'"
+        )));
+    }
+    object.remove("id");
+    object.remove("type");
+    object.insert("name".to_owned(), Value::from(name));
+    Ok(object)
+}
+
+fn parse_namespace(json: &Value) -> Result<NamespaceConfig, ApiError> {
+    NamespaceConfig::from_json_slice(json.to_string().as_bytes()).map_err(|error| {
+        ApiError::BadRequest {
+            code: error.code(),
+            message: error.to_string(),
+        }
+    })
+}
+
+fn find_topic<'a>(topics: &'a mut [Value], name: &str) -> Option<&'a mut Map<String, Value>> {
+    topics
+        .iter_mut()
+        .filter_map(Value::as_object_mut)
+        .find(|topic| {
+            topic
+                .get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
+}
+
+#[expect(
+    clippy::too_many_lines,
+    reason = "one match over the management routes"
+)]
+pub(super) async fn handle<B>(app: &Arc<App>, request: Request<B>) -> Answer
+where
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let target = parse(request.uri().path()).ok_or(ApiError::UnknownPath)?;
+    let method = request.method().clone();
+    if let Target::Health = target {
+        return if method == Method::GET {
+            ok_json(br#"{"status":"ok"}"#.to_vec())
+        } else {
+            Err(ApiError::MethodNotAllowed { allow: "GET" })
+        };
+    }
+    let allow = match target {
+        Target::Topics | Target::Subscriptions(_) => "GET",
+        _ => "GET, PUT, DELETE",
+    };
+    if !(method == Method::GET
+        || (allow != "GET" && (method == Method::PUT || method == Method::DELETE)))
+    {
+        return Err(ApiError::MethodNotAllowed { allow });
+    }
+    if app.shutting_down() {
+        return Err(ApiError::ShuttingDown);
+    }
+    let sas_key_query = request.uri().query().and_then(|q| {
+        super::route::pairs(q)
+            .into_iter()
+            .find(|(name, _)| name == "aeg-sas-key")
+            .map(|(_, value)| value)
+    });
+    authenticate(
+        app,
+        request.headers(),
+        sas_key_query.as_deref(),
+        "",
+        "/_gridlog",
+    )?;
+    let (parts, body) = request.into_parts();
+    let body = if method == Method::PUT {
+        read_body(&parts.headers, body).await?
+    } else {
+        Bytes::new()
+    };
+    let backend = app.backend.clone();
+    let current = move || namespace_of(backend.topics());
+    let backend = app.backend.clone();
+    match (target, method) {
+        (Target::Topics, _) => {
+            let topics = topics_json(&current());
+            ok_json(to_bytes(&serde_json::json!({ "value": topics })))
+        }
+        (Target::Topic(name), Method::GET) => {
+            let topic = backend
+                .topic(&name)
+                .ok_or_else(|| not_found(&format!("topic '{name}'")))?;
+            ok_json(to_bytes(&topic_json(topic)))
+        }
+        (Target::Topic(name), Method::PUT) => {
+            let mut body = resource_body(&body, &name)?;
+            let mut topics = topics_json(&current());
+            if let Some(existing) = find_topic(&mut topics, &name) {
+                if !body.contains_key("eventSubscriptions")
+                    && let Some(subs) = existing.get("eventSubscriptions")
+                {
+                    body.insert("eventSubscriptions".to_owned(), subs.clone());
+                }
+                *existing = body;
+            } else {
+                topics.push(Value::Object(body));
+            }
+            let config = parse_namespace(&serde_json::json!({ "topics": topics }))?;
+            let topic = config
+                .topic(&name)
+                .cloned()
+                .ok_or_else(|| not_found(&format!("topic '{name}'")))?;
+            let b = backend.clone();
+            blocking(move || b.put_topic(topic)).await?;
+            let topic = backend
+                .topic(&name)
+                .ok_or_else(|| not_found(&format!("topic '{name}'")))?;
+            ok_json(to_bytes(&topic_json(topic)))
+        }
+        (Target::Topic(name), _) => {
+            blocking(move || backend.delete_topic(&name)).await?;
+            ok_json(b"{}".to_vec())
+        }
+        (Target::Subscriptions(topic), _) => {
+            let config = backend
+                .topic(&topic)
+                .ok_or_else(|| not_found(&format!("topic '{topic}'")))?;
+            let subs = topic_json(config)
+                .get("eventSubscriptions")
+                .cloned()
+                .unwrap_or_else(|| Value::Array(Vec::new()));
+            ok_json(to_bytes(&serde_json::json!({ "value": subs })))
+        }
+        (Target::Subscription(topic, name), Method::GET) => {
+            let sub = subscription_json(&*backend, &topic, &name)
+                .ok_or_else(|| not_found(&format!("subscription '{topic}/{name}'")))?;
+            ok_json(to_bytes(&sub))
+        }
+        (Target::Subscription(topic, name), Method::PUT) => {
+            let body = resource_body(&body, &name)?;
+            let mut topics = topics_json(&current());
+            let existing = find_topic(&mut topics, &topic)
+                .ok_or_else(|| not_found(&format!("topic '{topic}'")))?;
+            let subs = existing
+                .entry("eventSubscriptions")
+                .or_insert_with(|| Value::Array(Vec::new()));
+            if let Value::Array(subs) = subs {
+                subs.retain(|s| {
+                    !s.get("name")
+                        .and_then(Value::as_str)
+                        .is_some_and(|n| n.eq_ignore_ascii_case(&name))
+                });
+                subs.push(Value::Object(body));
+            }
+            let config = parse_namespace(&serde_json::json!({ "topics": topics }))?;
+            let sub = config
+                .topic(&topic)
+                .and_then(|t| {
+                    t.subscriptions
+                        .iter()
+                        .find(|s| s.name.eq_ignore_ascii_case(&name))
+                })
+                .cloned()
+                .ok_or_else(|| not_found(&format!("subscription '{topic}/{name}'")))?;
+            let b = backend.clone();
+            let t = topic.clone();
+            blocking(move || b.put_subscription(&t, sub)).await?;
+            let sub = subscription_json(&*backend, &topic, &name)
+                .ok_or_else(|| not_found(&format!("subscription '{topic}/{name}'")))?;
+            ok_json(to_bytes(&sub))
+        }
+        (Target::Subscription(topic, name), _) => {
+            blocking(move || backend.delete_subscription(&topic, &name)).await?;
+            ok_json(b"{}".to_vec())
+        }
+        (Target::Health, _) => ok_json(br#"{"status":"ok"}"#.to_vec()),
+    }
+}
+
+fn subscription_json(
+    backend: &dyn crate::backend::DataPlane,
+    topic: &str,
+    name: &str,
+) -> Option<Value> {
+    let config = backend.topic(topic)?;
+    let topic = topic_json(config);
+    topic
+        .get("eventSubscriptions")?
+        .as_array()?
+        .iter()
+        .find(|s| {
+            s.get("name")
+                .and_then(Value::as_str)
+                .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
+        .cloned()
+}

@@ -1,0 +1,437 @@
+//! The Event Grid namespace data-plane REST API (reference §1) and gridlog's management API.
+//!
+//! | method | path | answer |
+//! |---|---|---|
+//! | POST | `[/prefix]/topics/{t}:publish` | `200 {}` |
+//! | POST | `[/prefix]/topics/{t}/eventsubscriptions/{s}:receive` | `200 {"value":[…]}` |
+//! | POST | `…/eventsubscriptions/{s}:acknowledge` / `:release` / `:reject` / `:renewLock` | `200 {"failedLockTokens":[…],"succeededLockTokens":[…]}` |
+//! | GET | `/_gridlog/health` (no auth) | `200 {"status":"ok"}` |
+//! | GET | `/_gridlog/topics` | `{"value":[topic…]}` |
+//! | GET, PUT, DELETE | `/_gridlog/topics/{t}` | the topic (ARM shape, with `eventSubscriptions`) / `{}` |
+//! | GET | `/_gridlog/topics/{t}/eventSubscriptions` | `{"value":[subscription…]}` |
+//! | GET, PUT, DELETE | `/_gridlog/topics/{t}/eventSubscriptions/{s}` | the subscription / `{}` |
+//!
+//! Order of checks: URL length (414), path (404), method (405), authentication (401), query
+//! (400), body size (413, while streaming), body content (400/413), then the store (404, 400,
+//! 507, 503, 500). Every error is `{"error":{"code","message"}}` with `x-ms-error-code`.
+
+pub mod error;
+mod management;
+pub mod route;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use hyper::header::{self, HeaderMap, HeaderValue};
+use hyper::{Method, Request, Response, StatusCode};
+use tokio::sync::watch;
+
+use gridlog::format::limits::REQUEST_BYTES_MAX;
+use gridlog::format::parse_request;
+
+use crate::auth::{Authenticator, Credentials, Resource};
+use crate::backend::{BackendError, DataPlane, Delivery, Settle, SettleResult};
+use error::{ApiError, error_body};
+use route::{Action, Route};
+
+/// Longest accepted request target (path and query), in bytes.
+pub const URL_BYTES_MAX: usize = 8 * 1024;
+/// Most lock tokens in one settlement request.
+pub const LOCK_TOKENS_MAX: usize = 1_000;
+/// Time a client has to send its whole body once the headers are in.
+pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every request handler shares.
+pub struct App {
+    backend: Arc<dyn DataPlane>,
+    auth: Authenticator,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("auth", &self.auth)
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// An app over `backend`, authenticating with `auth`; `shutdown` turning `true` answers
+    /// waiting receives (empty) and refuses new requests with 503.
+    pub fn new(
+        backend: Arc<dyn DataPlane>,
+        auth: Authenticator,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
+        Self {
+            backend,
+            auth,
+            shutdown,
+        }
+    }
+
+    fn shutting_down(&self) -> bool {
+        *self.shutdown.borrow()
+    }
+}
+
+type Answer = Result<Response<Full<Bytes>>, ApiError>;
+
+fn json_response(status: StatusCode, body: Vec<u8>) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(body)));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    response
+}
+
+#[expect(clippy::unnecessary_wraps, reason = "handlers end with it")]
+fn ok_json(body: Vec<u8>) -> Answer {
+    Ok(json_response(StatusCode::OK, body))
+}
+
+/// The error response for `error`.
+pub fn error_response(error: &ApiError) -> Response<Full<Bytes>> {
+    let (status, code, message) = error.status();
+    let mut response = json_response(status, error_body(code, &message));
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(code) {
+        headers.insert("x-ms-error-code", value);
+    }
+    if let Some(secs) = error.retry_after() {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    if let Some(allow) = error.allow() {
+        headers.insert(header::ALLOW, HeaderValue::from_static(allow));
+    }
+    response
+}
+
+/// A request id: the client's `x-ms-client-request-id` when it is sane, else a new one.
+fn request_id(headers: &HeaderMap) -> (String, bool) {
+    if let Some(id) = headers
+        .get("x-ms-client-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|b| b.is_ascii_graphic()))
+    {
+        return (id.to_owned(), true);
+    }
+    let mut bytes = [0_u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        bytes[..8].copy_from_slice(&n.to_le_bytes());
+    }
+    let hex: String = bytes.iter().fold(String::with_capacity(32), |mut hex, b| {
+        use std::fmt::Write as _;
+        let _ = write!(hex, "{b:02x}");
+        hex
+    });
+    let id = format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    );
+    (id, false)
+}
+
+/// Handles one request (never fails: errors become error responses).
+pub async fn handle<B>(
+    app: Arc<App>,
+    request: Request<B>,
+) -> Result<Response<Full<Bytes>>, std::convert::Infallible>
+where
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let started = Instant::now();
+    let (id, from_client) = request_id(request.headers());
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let span = tracing::info_span!("request", id = %id, %method, path = %path);
+    let answer = tracing::Instrument::instrument(route(&app, request), span.clone()).await;
+    let mut response = answer.unwrap_or_else(|error| error_response(&error));
+    let status = response.status().as_u16();
+    let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::warn!(status, elapsed_ms, "answered");
+        } else {
+            tracing::info!(status, elapsed_ms, "answered");
+        }
+    });
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        if from_client {
+            headers.insert("x-ms-client-request-id", value.clone());
+        }
+        headers.insert("x-ms-request-id", value);
+    }
+    Ok(response)
+}
+
+async fn route<B>(app: &Arc<App>, request: Request<B>) -> Answer
+where
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let uri = request.uri();
+    let target_len = uri.path_and_query().map_or(0, |pq| pq.as_str().len());
+    if target_len > URL_BYTES_MAX {
+        return Err(ApiError::UriTooLong);
+    }
+    let path = uri.path().to_owned();
+    if path == "/_gridlog" || path.starts_with("/_gridlog/") {
+        return management::handle(app, request).await;
+    }
+    let route = route::parse_path(&path).ok_or(ApiError::UnknownPath)?;
+    if request.method() != Method::POST {
+        return Err(ApiError::MethodNotAllowed { allow: "POST" });
+    }
+    if app.shutting_down() {
+        return Err(ApiError::ShuttingDown);
+    }
+    let query = route::parse_query(uri.query(), route.action);
+    // Authenticate before judging the query, so unauthenticated callers learn nothing.
+    let sas_key_query = query.as_ref().ok().and_then(|q| q.sas_key.clone());
+    authenticate(
+        app,
+        request.headers(),
+        sas_key_query.as_deref(),
+        &route.prefix,
+        &route.resource(),
+    )?;
+    let query = query.map_err(|error| ApiError::BadRequest {
+        code: error.code,
+        message: error.message,
+    })?;
+    match route.action {
+        Action::Publish => {
+            let (parts, body) = request.into_parts();
+            let body = read_body(&parts.headers, body).await?;
+            publish(app, &route, &parts.headers, body).await
+        }
+        Action::Receive => {
+            receive(
+                app,
+                &route,
+                query.max_events,
+                Duration::from_secs(query.max_wait_secs.into()),
+            )
+            .await
+        }
+        action => {
+            let op = match action {
+                Action::Acknowledge => Settle::Acknowledge,
+                Action::Release => Settle::Release(query.release_delay),
+                Action::Reject => Settle::Reject,
+                _ => Settle::RenewLock,
+            };
+            let (parts, body) = request.into_parts();
+            let body = read_body(&parts.headers, body).await?;
+            settle(app, &route, op, &body).await
+        }
+    }
+}
+
+/// Checks the request's credentials for `resource` (under the endpoint `prefix`).
+fn authenticate(
+    app: &App,
+    headers: &HeaderMap,
+    sas_key_query: Option<&str>,
+    prefix: &str,
+    resource: &str,
+) -> Result<(), ApiError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let credentials = Credentials {
+        authorization: header("authorization"),
+        sas_key_header: header("aeg-sas-key"),
+        sas_token_header: header("aeg-sas-token"),
+        sas_key_query,
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    app.auth
+        .check(
+            &credentials,
+            Resource {
+                prefix,
+                path: resource,
+            },
+            now,
+        )
+        .map_err(|_| {
+            tracing::info!("authentication failed");
+            ApiError::Unauthorized
+        })
+}
+
+/// Reads a body of at most [`REQUEST_BYTES_MAX`] bytes, refusing a larger one as it streams
+/// (a `Content-Length` above the cap is refused before reading anything).
+async fn read_body<B>(headers: &HeaderMap, body: B) -> Result<Bytes, ApiError>
+where
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let too_large = || ApiError::PayloadTooLarge {
+        message: format!("the request body exceeds {REQUEST_BYTES_MAX} bytes"),
+    };
+    if let Some(length) = headers.get(header::CONTENT_LENGTH) {
+        let length: u64 = length
+            .to_str()
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| ApiError::BadRequest {
+                code: "InvalidContentLength",
+                message: "Content-Length is not a number".to_owned(),
+            })?;
+        if length > REQUEST_BYTES_MAX as u64 {
+            return Err(too_large());
+        }
+    }
+    let limited = Limited::new(body, REQUEST_BYTES_MAX);
+    match tokio::time::timeout(BODY_READ_TIMEOUT, limited.collect()).await {
+        Err(_) => Err(ApiError::BodyTimeout),
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Ok(Err(error)) => Err(ApiError::BadRequest {
+            code: "InvalidBody",
+            message: format!("reading the request body failed: {error}"),
+        }),
+    }
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, BackendError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|error| {
+            ApiError::Backend(BackendError::Internal {
+                code: "InternalServerError",
+                message: format!("task failed: {error}"),
+            })
+        })?
+        .map_err(ApiError::Backend)
+}
+
+async fn publish(app: &Arc<App>, route: &Route, headers: &HeaderMap, body: Bytes) -> Answer {
+    let header_pairs: Vec<(&str, &[u8])> = headers
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_bytes()))
+        .collect();
+    let events = parse_request(header_pairs, &body)?;
+    let backend = app.backend.clone();
+    let topic = route.topic.clone();
+    let count = events.len();
+    blocking(move || backend.publish(&topic, &events)).await?;
+    tracing::debug!(events = count, "published");
+    ok_json(b"{}".to_vec())
+}
+
+/// `{"value":[{"brokerProperties":{"lockToken":…,"deliveryCount":…},"event":<stored JSON>}]}`,
+/// with each event's stored bytes spliced in verbatim.
+pub fn receive_body(deliveries: &[Delivery]) -> Vec<u8> {
+    let size: usize = deliveries
+        .iter()
+        .map(|d| d.json.len() + d.lock_token.len() + 80)
+        .sum();
+    let mut out = Vec::with_capacity(size + 16);
+    out.extend_from_slice(b"{\"value\":[");
+    for (index, delivery) in deliveries.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"brokerProperties\":{\"lockToken\":");
+        out.extend_from_slice(
+            serde_json::Value::from(delivery.lock_token.as_str())
+                .to_string()
+                .as_bytes(),
+        );
+        out.extend_from_slice(b",\"deliveryCount\":");
+        out.extend_from_slice(delivery.delivery_count.to_string().as_bytes());
+        out.extend_from_slice(b"},\"event\":");
+        out.extend_from_slice(&delivery.json);
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"]}");
+    out
+}
+
+async fn receive(app: &Arc<App>, route: &Route, max_events: u32, max_wait: Duration) -> Answer {
+    let subscription = route.subscription.as_deref().unwrap_or_default();
+    let wait = app
+        .backend
+        .receive(&route.topic, subscription, max_events, max_wait);
+    let mut shutdown = app.shutdown.clone();
+    let deliveries = tokio::select! {
+        biased;
+        got = wait => got?,
+        _ = shutdown.wait_for(|down| *down) => Vec::new(),
+    };
+    tracing::debug!(events = deliveries.len(), "received");
+    ok_json(receive_body(&deliveries))
+}
+
+/// `{"failedLockTokens":[…],"succeededLockTokens":[…]}` (both always present).
+pub fn settle_body(result: &SettleResult) -> Vec<u8> {
+    let failed: Vec<serde_json::Value> = result
+        .failed
+        .iter()
+        .map(|f| {
+            serde_json::json!({"lockToken": f.lock_token, "error": {"code": f.code, "message": f.message}})
+        })
+        .collect();
+    serde_json::json!({"failedLockTokens": failed, "succeededLockTokens": result.succeeded})
+        .to_string()
+        .into_bytes()
+}
+
+fn parse_lock_tokens(body: &[u8]) -> Result<Vec<String>, ApiError> {
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Body {
+        lock_tokens: Vec<String>,
+    }
+    let parsed: Body = serde_json::from_slice(body).map_err(|error| ApiError::BadRequest {
+        code: "InvalidRequestBody",
+        message: format!("the body must be {{\"lockTokens\": [\"<token>\", ...]}}: {error}"),
+    })?;
+    if parsed.lock_tokens.len() > LOCK_TOKENS_MAX {
+        return Err(ApiError::BadRequest {
+            code: "TooManyLockTokens",
+            message: format!(
+                "at most {LOCK_TOKENS_MAX} lock tokens per request, got {}",
+                parsed.lock_tokens.len()
+            ),
+        });
+    }
+    Ok(parsed.lock_tokens)
+}
+
+async fn settle(app: &Arc<App>, route: &Route, op: Settle, body: &[u8]) -> Answer {
+    let tokens = parse_lock_tokens(body)?;
+    let backend = app.backend.clone();
+    let topic = route.topic.clone();
+    let subscription = route.subscription.clone().unwrap_or_default();
+    let result = blocking(move || {
+        let refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
+        backend.settle(&topic, &subscription, op, &refs)
+    })
+    .await?;
+    tracing::debug!(
+        succeeded = result.succeeded.len(),
+        failed = result.failed.len(),
+        "settled"
+    );
+    ok_json(settle_body(&result))
+}

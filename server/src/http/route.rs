@@ -1,0 +1,363 @@
+//! Parsing the raw request path and query of the data-plane operations (reference §1.1).
+//!
+//! The path is taken raw (still percent-encoded). The action is split off at the **last
+//! literal** `:` first, then the rest is split into `/`-segments and each is percent-decoded, so
+//! a `%3A` or `%2F` inside a name is part of the name. An endpoint path prefix (`/ns1/topics/…`)
+//! is allowed: the operation is recognised by its last `topics` (and `eventsubscriptions`)
+//! segments.
+
+use percent_encoding::percent_decode_str;
+
+use gridlog::ReleaseDelay;
+
+/// A data-plane operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// `:publish` (on a topic).
+    Publish,
+    /// `:receive`.
+    Receive,
+    /// `:acknowledge`.
+    Acknowledge,
+    /// `:release`.
+    Release,
+    /// `:reject`.
+    Reject,
+    /// `:renewLock`.
+    RenewLock,
+}
+
+/// A parsed data-plane path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Route {
+    /// The endpoint's path prefix (decoded), e.g. `""` or `/ns1`.
+    pub prefix: String,
+    /// Topic name (decoded).
+    pub topic: String,
+    /// Subscription name (decoded); `None` for publish.
+    pub subscription: Option<String>,
+    /// The operation.
+    pub action: Action,
+}
+
+impl Route {
+    /// The resource path a SAS scope is compared with: `/topics/t[/eventsubscriptions/s]`.
+    pub fn resource(&self) -> String {
+        match &self.subscription {
+            None => format!("/topics/{}", self.topic),
+            Some(sub) => format!("/topics/{}/eventsubscriptions/{sub}", self.topic),
+        }
+    }
+}
+
+fn decode_segment(segment: &str) -> Option<String> {
+    let decoded = percent_decode_str(segment).decode_utf8().ok()?;
+    (!decoded.is_empty()).then(|| decoded.into_owned())
+}
+
+/// Parses a raw path (no query). `None`: not a data-plane path (404).
+pub fn parse_path(raw: &str) -> Option<Route> {
+    let colon = raw.rfind(':')?;
+    let (resource, action) = (&raw[..colon], &raw[colon + 1..]);
+    let segments: Vec<&str> = resource.split('/').collect();
+    // segments[0] is "" (the path starts with '/').
+    if segments.first() != Some(&"") || segments.len() < 3 {
+        return None;
+    }
+    let n = segments.len();
+    let (topic_index, subscription) = if action == "publish" {
+        (n - 2, None)
+    } else {
+        if n < 5 || segments[n - 2] != "eventsubscriptions" {
+            return None;
+        }
+        (n - 4, Some(decode_segment(segments[n - 1])?))
+    };
+    if segments[topic_index] != "topics" {
+        return None;
+    }
+    let topic = decode_segment(segments[topic_index + 1])?;
+    let action = match (action, subscription.is_some()) {
+        ("publish", false) => Action::Publish,
+        ("receive", true) => Action::Receive,
+        ("acknowledge", true) => Action::Acknowledge,
+        ("release", true) => Action::Release,
+        ("reject", true) => Action::Reject,
+        ("renewLock", true) => Action::RenewLock,
+        _ => return None,
+    };
+    let prefix_segments = &segments[1..topic_index];
+    let mut prefix = String::new();
+    for segment in prefix_segments {
+        if segment.is_empty() {
+            continue; // a collapsed or doubled '/'
+        }
+        prefix.push('/');
+        prefix.push_str(&percent_decode_str(segment).decode_utf8_lossy());
+    }
+    Some(Route {
+        prefix,
+        topic,
+        subscription,
+        action,
+    })
+}
+
+/// The API versions accepted (reference §1.1).
+pub const API_VERSIONS: [&str; 4] = [
+    "2023-11-01",
+    "2024-06-01",
+    "2023-10-01-preview",
+    "2023-06-01-preview",
+];
+
+/// Query parameters of a data-plane request, validated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Query {
+    /// `api-version`.
+    pub api_version: String,
+    /// `maxEvents` (receive; default 1, 1–100).
+    pub max_events: u32,
+    /// `maxWaitTime` in seconds (receive; default 60, 10–120).
+    pub max_wait_secs: u32,
+    /// `releaseDelayInSeconds` (release; default 0).
+    pub release_delay: ReleaseDelay,
+    /// `aeg-sas-key` (decoded), if given.
+    pub sas_key: Option<String>,
+}
+
+/// A query that is not acceptable: (code, message) for a 400.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryError {
+    /// Stable code.
+    pub code: &'static str,
+    /// Message.
+    pub message: String,
+}
+
+fn bad(code: &'static str, message: String) -> QueryError {
+    QueryError { code, message }
+}
+
+/// Splits a raw query into decoded (name, value) pairs (`+` is a space, as in forms).
+pub fn pairs(raw: &str) -> Vec<(String, String)> {
+    raw.split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            let decode = |s: &str| {
+                percent_decode_str(&s.replace('+', " "))
+                    .decode_utf8_lossy()
+                    .into_owned()
+            };
+            (decode(name), decode(value))
+        })
+        .collect()
+}
+
+fn int_in(
+    name: &str,
+    value: &str,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, QueryError> {
+    value
+        .parse::<u32>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            bad(
+                "InvalidQueryParameter",
+                format!(
+                    "query parameter '{name}' must be an integer from {} to {}, got '{value}'",
+                    range.start(),
+                    range.end()
+                ),
+            )
+        })
+}
+
+/// Parses and validates the query of a data-plane request for `action`.
+pub fn parse_query(raw: Option<&str>, action: Action) -> Result<Query, QueryError> {
+    let mut api_version = None;
+    let mut max_events = None;
+    let mut max_wait = None;
+    let mut delay = None;
+    let mut sas_key = None;
+    for (name, value) in pairs(raw.unwrap_or("")) {
+        let slot = match name.as_str() {
+            "api-version" => &mut api_version,
+            "maxEvents" if action == Action::Receive => &mut max_events,
+            "maxWaitTime" if action == Action::Receive => &mut max_wait,
+            "releaseDelayInSeconds" if action == Action::Release => &mut delay,
+            "aeg-sas-key" => &mut sas_key,
+            _ => continue, // unknown parameters are ignored, as Azure does
+        };
+        if slot.is_some() {
+            return Err(bad(
+                "InvalidQueryParameter",
+                format!("query parameter '{name}' is given more than once"),
+            ));
+        }
+        *slot = Some(value);
+    }
+    let api_version = api_version.ok_or_else(|| {
+        bad(
+            "MissingApiVersionParameter",
+            "the 'api-version' query parameter is required".to_owned(),
+        )
+    })?;
+    if !API_VERSIONS.contains(&api_version.as_str()) {
+        return Err(bad(
+            "InvalidApiVersionParameter",
+            format!(
+                "api-version '{api_version}' is not supported; use one of {}",
+                API_VERSIONS.join(", ")
+            ),
+        ));
+    }
+    let max_events = max_events.map_or(Ok(1), |v| int_in("maxEvents", &v, 1..=100))?;
+    let max_wait_secs = max_wait.map_or(Ok(60), |v| int_in("maxWaitTime", &v, 10..=120))?;
+    let release_delay = match delay {
+        None => ReleaseDelay::Zero,
+        Some(value) => value
+            .parse::<u64>()
+            .ok()
+            .and_then(ReleaseDelay::from_secs)
+            .ok_or_else(|| {
+                bad(
+                    "InvalidQueryParameter",
+                    format!(
+                        "query parameter 'releaseDelayInSeconds' must be one of 0, 10, 60, 600, 3600, got '{value}'"
+                    ),
+                )
+            })?,
+    };
+    Ok(Query {
+        api_version,
+        max_events,
+        max_wait_secs,
+        release_delay,
+        sas_key,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[expect(
+        clippy::unnecessary_wraps,
+        reason = "compared with parse_path's answer"
+    )]
+    fn route(prefix: &str, topic: &str, sub: Option<&str>, action: Action) -> Option<Route> {
+        Some(Route {
+            prefix: prefix.to_owned(),
+            topic: topic.to_owned(),
+            subscription: sub.map(str::to_owned),
+            action,
+        })
+    }
+
+    #[test]
+    fn the_six_operations() {
+        assert_eq!(
+            parse_path("/topics/t1:publish"),
+            route("", "t1", None, Action::Publish)
+        );
+        for (name, action) in [
+            ("receive", Action::Receive),
+            ("acknowledge", Action::Acknowledge),
+            ("release", Action::Release),
+            ("reject", Action::Reject),
+            ("renewLock", Action::RenewLock),
+        ] {
+            assert_eq!(
+                parse_path(&format!("/topics/t1/eventsubscriptions/s1:{name}")),
+                route("", "t1", Some("s1"), action)
+            );
+        }
+    }
+
+    #[test]
+    fn percent_encoded_names_and_prefixes() {
+        assert_eq!(
+            parse_path("/topics/my%20topic%2F%C3%A9/eventsubscriptions/s%3A1:receive"),
+            route("", "my topic/é", Some("s:1"), Action::Receive)
+        );
+        assert_eq!(
+            parse_path("/ns1/topics/t:publish"),
+            route("/ns1", "t", None, Action::Publish)
+        );
+        assert_eq!(
+            parse_path("/a/b/topics/t/eventsubscriptions/s:renewLock"),
+            route("/a/b", "t", Some("s"), Action::RenewLock)
+        );
+    }
+
+    #[test]
+    fn not_data_plane_paths() {
+        for path in [
+            "/",
+            "/topics/t",
+            "/topics/t:receive",
+            "/topics/t:Publish",
+            "/topics/t/eventSubscriptions/s:receive",
+            "/topics/t/eventsubscriptions/s:renewlock",
+            "/topics/t/eventsubscriptions/s:publish",
+            "/topics//eventsubscriptions/s:receive",
+            "/topics/t/eventsubscriptions/:receive",
+            "/topics/:publish",
+            "topics/t:publish",
+            "/topics/t/x:publish",
+            "/topics/t/eventsubscriptions/s/x:receive",
+            "/topics/%FF:publish",
+        ] {
+            assert_eq!(parse_path(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn query_defaults_ranges_and_order() {
+        let q = parse_query(Some("api-version=2024-06-01"), Action::Receive).expect("valid");
+        assert_eq!((q.max_events, q.max_wait_secs), (1, 60));
+        let q = parse_query(
+            Some("maxEvents=100&maxWaitTime=10&api-version=2023-11-01"),
+            Action::Receive,
+        )
+        .expect("valid");
+        assert_eq!((q.max_events, q.max_wait_secs), (100, 10));
+        let q = parse_query(
+            Some("api-version=2024-06-01&releaseDelayInSeconds=3600"),
+            Action::Release,
+        )
+        .expect("valid");
+        assert_eq!(q.release_delay, ReleaseDelay::OneHour);
+        for v in API_VERSIONS {
+            assert!(parse_query(Some(&format!("api-version={v}")), Action::Publish).is_ok());
+        }
+        for bad in [
+            None,
+            Some(""),
+            Some("api-version=2018-01-01"),
+            Some("api-version=2024-06-01&api-version=2024-06-01"),
+        ] {
+            assert!(parse_query(bad, Action::Publish).is_err(), "{bad:?}");
+        }
+        for bad in [
+            "maxEvents=0",
+            "maxEvents=101",
+            "maxEvents=-1",
+            "maxEvents=abc",
+            "maxWaitTime=9",
+            "maxWaitTime=121",
+            "maxWaitTime=1000000000",
+        ] {
+            let raw = format!("api-version=2024-06-01&{bad}");
+            assert!(parse_query(Some(&raw), Action::Receive).is_err(), "{bad}");
+        }
+        for bad in ["1", "30", "-10", "x", ""] {
+            let raw = format!("api-version=2024-06-01&releaseDelayInSeconds={bad}");
+            assert!(parse_query(Some(&raw), Action::Release).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! gridlog's server side: the Azure Event Grid namespace REST API ([`http`]), its
+//! authentication ([`auth`]), the listener ([`server`]) and the storage trait it runs on
+//! ([`backend`], implemented by [`gridlog::Namespace`]). The `gridlog` binary (CLI) is built on
+//! this library.
+
+pub mod auth;
+pub mod backend;
+pub mod http;
+pub mod server;

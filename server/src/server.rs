@@ -1,0 +1,108 @@
+//! The HTTP/1.1 listener: accept loop, connection limits, timeouts and graceful shutdown.
+//!
+//! - Request headers must arrive within [`HEADER_READ_TIMEOUT`] (slow clients are cut off) and
+//!   fit in [`HEADER_BYTES_MAX`]; bodies within [`crate::http::BODY_READ_TIMEOUT`].
+//! - At most [`CONNECTIONS_MAX`] connections are served at once; further ones wait in the
+//!   kernel's backlog.
+//! - Shutdown: stop accepting, turn the shutdown flag on (waiting receives answer at once with
+//!   whatever they have, new requests get 503), let in-flight requests finish for up to
+//!   [`SHUTDOWN_GRACE`], close idle keep-alive connections. The caller then closes the store.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
+
+use crate::http::{App, handle};
+
+/// Time a client has to send its request line and headers.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Largest request head (request line and headers), in bytes.
+pub const HEADER_BYTES_MAX: usize = 64 * 1024;
+/// Connections served at once.
+pub const CONNECTIONS_MAX: usize = 1024;
+/// How long in-flight requests may take to finish on shutdown.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Serves `app` on `listener` until `signal` completes, then drains (see the module docs).
+/// `shutdown` is the sender of the flag `app` watches.
+pub async fn serve(
+    listener: TcpListener,
+    app: Arc<App>,
+    shutdown: watch::Sender<bool>,
+    signal: impl Future<Output = ()>,
+) {
+    let graceful = GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_buf_size(HEADER_BYTES_MAX)
+        .keep_alive(true);
+    let permits = Arc::new(Semaphore::new(CONNECTIONS_MAX));
+    tokio::pin!(signal);
+    loop {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            break;
+        };
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(accepted) => accepted,
+                    Err(error) => {
+                        tracing::warn!(%error, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let app = app.clone();
+                let service = service_fn(move |request| handle(app.clone(), request));
+                let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+                tokio::spawn(async move {
+                    if let Err(error) = connection.await {
+                        tracing::debug!(%peer, %error, "connection ended with an error");
+                    }
+                    drop(permit);
+                });
+            }
+            () = &mut signal => break,
+        }
+    }
+    drop(listener);
+    tracing::info!("shutting down: no new connections; answering waiting receives");
+    let _ = shutdown.send(true);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("some connections were still busy after {SHUTDOWN_GRACE:?}; closing anyway");
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn termination_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
