@@ -69,6 +69,7 @@ struct Inner {
     state: Mutex<NamespaceState>,
     clock: Arc<dyn Clock>,
     durability: Durability,
+    record_bytes_max: usize,
     index: Arc<dyn StateIndex>,
     sled: Option<Arc<SledIndex>>,
     notify: event_listener::Event,
@@ -196,6 +197,7 @@ impl Namespace {
             state: Mutex::new(state),
             clock,
             durability: options.durability,
+            record_bytes_max: options.wal.record_bytes_max as usize,
             index,
             sled,
             notify: event_listener::Event::new(),
@@ -1454,8 +1456,63 @@ impl Inner {
                 self.notify.notify(usize::MAX);
             }
         }
+        let (checkpoints, purged) = self.reclaim()?;
+        report.checkpoints = checkpoints;
+        report.segments_purged = purged;
         report.index_written = self.write_index()?;
         Ok(report)
+    }
+
+    /// Segment reclamation (docs/delivery.md §5): the WAL below the lowest seq anything still
+    /// needs is dropped, once a checkpoint above it is durable.
+    fn reclaim(&self) -> Result<(u64, usize), EngineError> {
+        let mut st = self.lock_state()?;
+        let now = self.now();
+        let mut boundary = self.wal.next_seq().0;
+        for sub in st.subs.values() {
+            boundary = boundary.min(sub.floor());
+        }
+        // Topics without subscriptions keep their events until their retention passes.
+        let unread_retention = st
+            .topics
+            .values()
+            .filter(|topic| !st.subs.values().any(|sub| sub.topic == topic.id))
+            .map(|topic| ms(topic.config.retention()))
+            .max();
+        if let Some(retention_ms) = unread_retention {
+            boundary = boundary.min(st.retained_from(now, retention_ms));
+        }
+        let purgeable = self
+            .wal
+            .segments()
+            .iter()
+            .filter(|segment| segment.sealed && segment.seqs.end.0 <= boundary)
+            .count();
+        if purgeable == 0 {
+            return Ok((0, 0));
+        }
+        let snapshot = gridlog_format::encode_state_record(&st.snapshot());
+        let chunk_bytes = (self.record_bytes_max / 2).clamp(1024, 1 << 20);
+        let chunks: Vec<&[u8]> = snapshot.chunks(chunk_bytes).collect();
+        let count = u32::try_from(chunks.len()).unwrap_or(u32::MAX);
+        let records: Vec<StateRecord<'_>> = chunks
+            .iter()
+            .enumerate()
+            .map(|(chunk, body)| StateRecord::Checkpoint {
+                chunk: u32::try_from(chunk).unwrap_or(u32::MAX),
+                count,
+                body: record::Bytes(body),
+            })
+            .collect();
+        self.append_apply(&mut st, &records, now)?;
+        drop(records);
+        // The checkpoint must be durable before anything below it goes, whatever the
+        // namespace's durability.
+        self.wal.sync().inspect_err(|_| self.poison())?;
+        drop(st);
+        let purged = self.wal.purge_before(Seq(boundary))?;
+        self.state.lock().prune_time_marks(purged.first_seq.0);
+        Ok((1, purged.segments_purged))
     }
 
     /// Writes the index: a snapshot covering everything applied, after syncing the WAL.

@@ -25,6 +25,9 @@ use crate::token::TokenSecret;
 /// clamped on apply (a wall clock that jumped backwards cannot hide an event for longer).
 pub const RELEASE_DELAY_MAX: Duration = Duration::from_hours(1);
 
+/// Publish-time distance between two [`NamespaceState::time_marks`].
+pub const TIME_MARK_STEP_MS: i64 = 60_000;
+
 /// One reading of the clock: wall time (persisted values) and monotonic time (in-process expiry).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Now {
@@ -223,6 +226,10 @@ pub struct NamespaceState {
     pub next_sub_id: u64,
     /// Highest seq applied.
     pub applied_seq: u64,
+    /// Sparse (seq, publish time) marks of the retained log, one per [`TIME_MARK_STEP_MS`] of
+    /// publish time: publish times are non-decreasing, so they bound the publish time of every
+    /// record (retention of topics without subscriptions, segment reclamation).
+    pub time_marks: std::collections::VecDeque<(u64, i64)>,
     /// Chunks of a checkpoint being assembled (replay).
     checkpoint_buf: Vec<u8>,
     /// The chunk index expected next (0: none in progress).
@@ -374,7 +381,7 @@ impl NamespaceState {
                 published_at_ms,
                 event,
             } => {
-                self.count_publish(*topic, *published_at_ms, event.0.len());
+                self.count_publish(seq, *topic, *published_at_ms, event.0.len());
             }
             StateRecord::Lock {
                 sub,
@@ -489,7 +496,7 @@ impl NamespaceState {
                     }
                 }
                 if let Some(topic) = target_topic {
-                    self.count_publish(*topic, *published_at_ms, event.0.len());
+                    self.count_publish(seq, *topic, *published_at_ms, event.0.len());
                 }
             }
             StateRecord::Checkpoint { chunk, count, body } => {
@@ -517,11 +524,39 @@ impl NamespaceState {
         Ok(())
     }
 
-    fn count_publish(&mut self, topic: u32, published_at_ms: i64, record_len: usize) {
+    fn count_publish(&mut self, seq: u64, topic: u32, published_at_ms: i64, record_len: usize) {
         self.last_published_at_ms = self.last_published_at_ms.max(published_at_ms);
+        let due = self
+            .time_marks
+            .back()
+            .is_none_or(|&(_, at)| published_at_ms >= at.saturating_add(TIME_MARK_STEP_MS));
+        if due {
+            self.time_marks.push_back((seq, published_at_ms));
+        }
         if let Some(topic) = self.topics.get_mut(&topic) {
             topic.meters.events += 1;
             topic.meters.bytes += record_len as u64;
+        }
+    }
+
+    /// The lowest seq that may hold an event published less than `retention_ms` before `now`:
+    /// every record below it was published at or before `now - retention_ms`.
+    pub fn retained_from(&self, now: Now, retention_ms: i64) -> u64 {
+        if self.last_published_at_ms.saturating_add(retention_ms) <= now.wall_ms {
+            return u64::MAX;
+        }
+        self.time_marks
+            .iter()
+            .take_while(|&&(_, at)| at.saturating_add(retention_ms) <= now.wall_ms)
+            .last()
+            .map_or(0, |&(seq, _)| seq)
+    }
+
+    /// Forgets marks of purged records (keeps the last one below `first_seq`, which still bounds
+    /// the records after it).
+    pub fn prune_time_marks(&mut self, first_seq: u64) {
+        while self.time_marks.len() > 1 && self.time_marks[1].0 <= first_seq {
+            self.time_marks.pop_front();
         }
     }
 
@@ -540,6 +575,7 @@ impl NamespaceState {
             last_published_at_ms: self.last_published_at_ms,
             next_topic_id: self.next_topic_id,
             next_sub_id: self.next_sub_id,
+            time_marks: self.time_marks.iter().copied().collect(),
             topics: self
                 .topics
                 .values()
@@ -600,6 +636,7 @@ impl NamespaceState {
         self.last_published_at_ms = snapshot.last_published_at_ms;
         self.next_topic_id = snapshot.next_topic_id;
         self.next_sub_id = snapshot.next_sub_id;
+        self.time_marks = snapshot.time_marks.iter().copied().collect();
         for topic in &snapshot.topics {
             let config = topic_from_json_str(&topic.config_json).map_err(|e| e.to_string())?;
             self.topic_names
@@ -687,6 +724,8 @@ pub struct Snapshot {
     pub next_topic_id: u32,
     /// Next subscription id.
     pub next_sub_id: u64,
+    /// (seq, publish time) marks of the retained log.
+    pub time_marks: Vec<(u64, i64)>,
     /// Topics.
     pub topics: Vec<TopicSnap>,
     /// Subscriptions.

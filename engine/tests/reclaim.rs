@@ -1,0 +1,136 @@
+//! Segment reclamation: space comes back once every event is settled (or past retention for
+//! topics nobody reads), and the namespace reopens from what is left (checkpoint + tail).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a test fails loudly by design"
+)]
+#![allow(
+    clippy::duration_suboptimal_units,
+    reason = "seconds read best next to the documented limits"
+)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{NOW, clock, event, id_of, open, options};
+use gridlog::index::MemoryIndex;
+use gridlog::{IndexRecovery, Namespace};
+
+fn drain(ns: &Namespace, topic: &str, sub: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    loop {
+        let got = ns.receive(topic, sub, 100, NOW).unwrap();
+        if got.is_empty() {
+            return ids;
+        }
+        let tokens: Vec<&str> = got.iter().map(|r| r.lock_token.as_str()).collect();
+        assert_eq!(
+            ns.acknowledge(topic, sub, &tokens).unwrap().succeeded.len(),
+            got.len()
+        );
+        ids.extend(got.iter().map(|r| id_of(r.json())));
+    }
+}
+
+#[test]
+fn space_comes_back_after_everything_is_acked_and_reopen_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let index = MemoryIndex::default();
+    let ns = open(dir.path(), &clock, &index);
+    // ~1 KiB events, 64 KiB segments: about 60 events per segment.
+    let payload = "x".repeat(900);
+    for batch in 0..10 {
+        let events: Vec<_> = (0..50)
+            .map(|i| {
+                let id = format!("e{batch}-{i}");
+                let json = format!(
+                    r#"{{"specversion":"1.0","id":"{id}","source":"/t","type":"T","data":"{payload}"}}"#
+                );
+                gridlog::format::parse_structured(json.as_bytes()).unwrap()
+            })
+            .collect();
+        ns.publish("orders", &events).unwrap();
+    }
+    let before = ns.stats();
+    assert!(before.wal_segments >= 8, "{before:?}");
+    // Nothing settled: nothing reclaimed.
+    let report = ns.run_maintenance().unwrap();
+    assert_eq!(report.segments_purged, 0);
+    assert_eq!(drain(&ns, "orders", "all").len(), 500);
+    // `plain` still holds everything.
+    assert_eq!(ns.run_maintenance().unwrap().segments_purged, 0);
+    assert_eq!(drain(&ns, "orders", "plain").len(), 500);
+    let report = ns.run_maintenance().unwrap();
+    assert_eq!(report.checkpoints, 1);
+    assert!(report.segments_purged >= 7, "{report:?}");
+    let after = ns.stats();
+    eprintln!(
+        "reclaim: {} segments / {} bytes before, {} / {} after",
+        before.wal_segments, before.wal_bytes, after.wal_segments, after.wal_bytes
+    );
+    assert!(after.wal_bytes * 4 < before.wal_bytes);
+    assert!(after.wal_first_seq > 1);
+    // A new event after reclamation, then a reopen that rebuilds from the checkpoint.
+    ns.publish("orders", &[event("late", "T")]).unwrap();
+    let held = ns.receive("orders", "all", 1, NOW).unwrap();
+    drop(ns);
+    for (round, index) in [index, MemoryIndex::default()].into_iter().enumerate() {
+        let ns = Namespace::open(dir.path(), options(&clock, &index)).unwrap();
+        match (&ns.open_report().index, round) {
+            (IndexRecovery::Loaded { covered, replayed }, 0) => {
+                eprintln!("index loaded: covered {covered}, replayed {replayed}");
+            }
+            (IndexRecovery::Rebuilt { reason, replayed }, 1) => {
+                eprintln!("rebuilt ({reason}): replayed {replayed} records");
+            }
+            (other, _) => panic!("round {round}: unexpected recovery {other:?}"),
+        }
+        assert_eq!(ns.topics().len(), 2);
+        assert!(ns.receive("orders", "all", 100, NOW).unwrap().is_empty());
+        let renew = ns
+            .renew_locks("orders", "all", &[&held[0].lock_token])
+            .unwrap();
+        assert_eq!(
+            renew.succeeded.len(),
+            1,
+            "lock survives reclamation + reopen"
+        );
+        drop(ns); // a crash: the second round rebuilds without the index
+    }
+    let ns = Namespace::open(dir.path(), options(&clock, &MemoryIndex::default())).unwrap();
+    assert_eq!(drain(&ns, "orders", "plain"), ["late"]);
+    ns.close().unwrap();
+}
+
+#[test]
+fn topics_without_subscriptions_keep_events_until_retention() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let ns = open(dir.path(), &clock, &MemoryIndex::default());
+    ns.delete_subscription("orders", "all").unwrap();
+    ns.delete_subscription("orders", "plain").unwrap();
+    ns.delete_subscription("orders-dlq", "dead").unwrap();
+    let payload = "y".repeat(900);
+    for batch in 0..6 {
+        let events: Vec<_> = (0..50)
+            .map(|i| {
+                let json = format!(
+                    r#"{{"specversion":"1.0","id":"u{batch}-{i}","source":"/t","type":"T","data":"{payload}"}}"#
+                );
+                gridlog::format::parse_structured(json.as_bytes()).unwrap()
+            })
+            .collect();
+        ns.publish("orders", &events).unwrap();
+    }
+    assert_eq!(ns.run_maintenance().unwrap().segments_purged, 0);
+    // orders keeps 1 day, orders-dlq 7 days (both unread now): the longest wins.
+    clock.advance(Duration::from_secs(86_400 + 120));
+    assert_eq!(ns.run_maintenance().unwrap().segments_purged, 0);
+    clock.advance(Duration::from_secs(6 * 86_400));
+    let report = ns.run_maintenance().unwrap();
+    assert!(report.segments_purged >= 3, "{report:?}");
+}
