@@ -58,6 +58,11 @@ fn sampled_crash_states_of_larger_workload() {
         ..WalOptions::default()
     };
     let run = run_workload(&opts, &steps);
+    let names = gridlog_wal::Vfs::list(&run.fs, std::path::Path::new(common::DIR)).unwrap();
+    assert!(
+        names.iter().any(|n| n == "wal.spare.tmp"),
+        "the workload should have prepared a spare segment: {names:?}"
+    );
     let mut st = Stats::default();
     let t = std::time::Instant::now();
     sampled(&run, samples, seed, &mut st);
