@@ -1,0 +1,114 @@
+"""Fixtures for the interop tests: a real `gridlog serve` on a free loopback port.
+
+The binary comes from $GRIDLOG_BIN (scripts/test sets it), else target/debug/gridlog.
+"""
+
+import json
+import os
+import pathlib
+import signal
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+KEY = "interop-test-key"
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+CONFIG = {
+    "topics": [
+        {
+            "name": "orders",
+            "eventSubscriptions": [
+                {"name": "all"},
+                {"name": "binary"},
+                {"name": "sas"},
+            ],
+        }
+    ]
+}
+
+
+def binary_path():
+    env = os.environ.get("GRIDLOG_BIN")
+    if env:
+        return env
+    target = os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))
+    return str(pathlib.Path(target) / "debug" / "gridlog")
+
+
+class Server:
+    """One `gridlog serve` process; `restart()` keeps the data directory."""
+
+    def __init__(self, data_dir, config_path):
+        self.data_dir = data_dir
+        self.config_path = config_path
+        self.proc = None
+        self.endpoint = None
+        self.start()
+
+    def start(self):
+        env = dict(os.environ, GRIDLOG_KEY=KEY, GRIDLOG_LOG="warn")
+        self.proc = subprocess.Popen(
+            [
+                binary_path(),
+                "serve",
+                "--data-dir",
+                str(self.data_dir),
+                "--config",
+                str(self.config_path),
+                "--listen",
+                "127.0.0.1:0",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        line = self.proc.stdout.readline()
+        if "listening on " not in line:
+            self.proc.kill()
+            raise RuntimeError(
+                f"gridlog serve did not start: {line!r} {self.proc.stderr.read()!r}"
+            )
+        self.endpoint = line.split("listening on ", 1)[1].split()[0]
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with urllib.request.urlopen(self.endpoint + "/_gridlog/health") as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self):
+        """SIGTERM and wait: the server must drain and exit 0."""
+        if self.proc is None:
+            return None
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            code = self.proc.wait(timeout=30)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        self.proc = None
+        return code
+
+    def restart(self):
+        assert self.stop() == 0
+        self.start()
+
+
+@pytest.fixture
+def server(tmp_path):
+    config_path = tmp_path / "namespace.json"
+    config_path.write_text(json.dumps(CONFIG))
+    srv = Server(tmp_path / "data", config_path)
+    yield srv
+    code = srv.stop()
+    assert code == 0, f"gridlog serve exited with {code}"
