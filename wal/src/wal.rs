@@ -199,14 +199,24 @@ impl Wal {
         if s.closed.load(Ordering::Acquire) {
             return Ok(());
         }
-        s.check_writable()?;
-        s.sync_written()?;
         {
             let mut w = s.writer.lock();
             let w = &mut *w;
+            if s.closed.load(Ordering::Acquire) {
+                return Ok(());
+            }
+            s.check_writable()?;
+            // Under the writer lock, so no frame can slip in between: first make everything
+            // written durable, then write the marker that claims it. (A marker written before
+            // that sync could survive a power loss that drops an earlier unsynced frame, and
+            // recovery would then report corruption below the watermark.)
+            if let Err(e) = w.active.file.sync_data() {
+                return Err(s.poison(WalError::io("sync_data", &w.active.path, e)));
+            }
+            w.synced_offset = w.offset;
+            s.durable_end.fetch_max(w.next_seq, Ordering::AcqRel);
             let mut buf = Vec::new();
-            let floor = w.offset + frame::frame_bytes(0) as u64;
-            let floor = frame::off32(floor);
+            let floor = frame::off32(w.offset + frame::frame_bytes(0) as u64);
             frame::encode(
                 &mut buf,
                 FrameKind::Marker,
