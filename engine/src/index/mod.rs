@@ -34,6 +34,8 @@ pub struct IndexCheckpoint {
     pub identity: u32,
     /// `gridlog_format::encode_state_record(&Snapshot)`.
     pub snapshot: Vec<u8>,
+    /// CRC-32 of `snapshot` (the backend's own checks are not relied upon).
+    pub snapshot_crc: u32,
 }
 
 /// An index kept in memory only (every open rebuilds from the WAL). Cloning shares the storage,

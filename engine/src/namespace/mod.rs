@@ -898,6 +898,9 @@ fn load_index(wal: &Wal, index: &dyn StateIndex, now: Now) -> Result<NamespaceSt
     if crc(&bytes) != checkpoint.fingerprint {
         return Err("index fingerprint does not match the WAL".to_owned());
     }
+    if crc(&checkpoint.snapshot) != checkpoint.snapshot_crc {
+        return Err("index snapshot checksum mismatch".to_owned());
+    }
     let snapshot: Snapshot = gridlog_format::decode_state_record(&checkpoint.snapshot)
         .map_err(|e| format!("index snapshot corrupt: {e}"))?;
     let secret = snapshot.secret.ok_or("index snapshot has no secret")?;
@@ -1524,12 +1527,14 @@ impl Inner {
             let bytes = self.wal.read(Seq(covered))?;
             let snapshot = st.snapshot();
             let secret = snapshot.secret.ok_or(EngineError::Poisoned)?;
+            let snapshot = gridlog_format::encode_state_record(&snapshot);
             gridlog_format::encode_state_record(&IndexCheckpoint {
                 version: 1,
                 covered_seq: covered,
                 fingerprint: crc(&bytes),
                 identity: crc(&secret),
-                snapshot: gridlog_format::encode_state_record(&snapshot),
+                snapshot_crc: crc(&snapshot),
+                snapshot,
             })
         };
         self.index
