@@ -19,6 +19,9 @@ use gridlog_wal::{Durability, Seq, Vfs, Wal, WalOptions};
 
 const DIR: &str = "/wal";
 
+/// (seq, bytes, op count when acknowledged)
+type Ack = (u64, Vec<u8>, usize);
+
 fn body(th: u64, i: u64) -> Vec<u8> {
     let mut v = format!("{th}:{i}:").into_bytes();
     let n = ((th * 131 + i * 17) % 700) as usize;
@@ -53,8 +56,7 @@ fn sampled_crash_states_of_concurrent_appenders() {
     };
     let (wal, _) = Wal::open_with_vfs(Arc::new(fs.clone()), DIR, opts.clone()).unwrap();
     let wal = Arc::new(wal);
-    // (seq, bytes, op count when acknowledged)
-    let acks: Arc<Mutex<Vec<(u64, Vec<u8>, usize)>>> = Arc::default();
+    let acks: Arc<Mutex<Vec<Ack>>> = Arc::default();
     let hs: Vec<_> = (0..4u64)
         .map(|th| {
             let (wal, acks, fs) = (wal.clone(), acks.clone(), fs.clone());
