@@ -34,6 +34,8 @@ pub enum ApiError {
     },
     /// The URL is longer than allowed.
     UriTooLong,
+    /// The request headers are larger than allowed.
+    HeadersTooLarge,
     /// The event(s) did not parse or validate.
     Format(FormatError),
     /// The store refused.
@@ -87,6 +89,11 @@ impl ApiError {
                 StatusCode::URI_TOO_LONG,
                 "UriTooLong",
                 "the request URL is too long".to_owned(),
+            ),
+            Self::HeadersTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "RequestHeaderFieldsTooLarge",
+                "the request headers are too large".to_owned(),
             ),
             Self::Format(error) if error.is_limit() => (
                 StatusCode::PAYLOAD_TOO_LARGE,

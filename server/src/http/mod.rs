@@ -11,7 +11,7 @@
 //! | GET | `/_gridlog/topics/{t}/eventSubscriptions` | `{"value":[subscription…]}` |
 //! | GET, PUT, DELETE | `/_gridlog/topics/{t}/eventSubscriptions/{s}` | the subscription / `{}` |
 //!
-//! Order of checks: URL length (414), path (404), method (405), authentication (401), query
+//! Order of checks: URL length (414), header size (431), path (404), method (405), authentication (401), query
 //! (400), body size (413, while streaming), body content (400/413), then the store (404, 400,
 //! 507, 503, 500). Every error is `{"error":{"code","message"}}` with `x-ms-error-code`.
 
@@ -38,6 +38,8 @@ use route::{Action, Route};
 
 /// Longest accepted request target (path and query), in bytes.
 pub const URL_BYTES_MAX: usize = 8 * 1024;
+/// Largest total size of the request headers (names and values), in bytes.
+pub const HEADERS_BYTES_MAX: usize = 32 * 1024;
 /// Most lock tokens in one settlement request.
 pub const LOCK_TOKENS_MAX: usize = 1_000;
 /// Time a client has to send its whole body once the headers are in.
@@ -187,6 +189,14 @@ where
     let target_len = uri.path_and_query().map_or(0, |pq| pq.as_str().len());
     if target_len > URL_BYTES_MAX {
         return Err(ApiError::UriTooLong);
+    }
+    let header_bytes: usize = request
+        .headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if header_bytes > HEADERS_BYTES_MAX {
+        return Err(ApiError::HeadersTooLarge);
     }
     let path = uri.path().to_owned();
     if path == "/_gridlog" || path.starts_with("/_gridlog/") {

@@ -1,0 +1,80 @@
+//! `gridlog serve` as a process: defaults, refusal to expose an unauthenticated server, SIGTERM.
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests")]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+fn gridlog() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gridlog"));
+    command.env_remove("GRIDLOG_KEY").env("GRIDLOG_LOG", "warn");
+    command
+}
+
+#[test]
+fn non_loopback_without_a_key_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("ns.json");
+    std::fs::write(&config, r#"{"topics":[{"name":"orders"}]}"#).unwrap();
+    let output = gridlog()
+        .args(["serve", "--listen", "0.0.0.0:0", "--config"])
+        .arg(&config)
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("refusing to listen on 0.0.0.0:0 without an access key"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn defaults_generate_a_key_once_and_sigterm_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let start = || {
+        let mut child = gridlog()
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(&data)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut seen = Vec::new();
+        loop {
+            let line = lines.next().expect("a line").unwrap();
+            let done = line.contains("listening on");
+            seen.push(line);
+            if done {
+                break;
+            }
+        }
+        (child, seen)
+    };
+    let (child, lines) = start();
+    assert!(lines[0].contains("generated access key"), "{lines:?}");
+    assert!(lines[1].contains("topics: default"), "{lines:?}");
+    let key = std::fs::read_to_string(data.join("access-key")).unwrap();
+    assert!(lines[0].ends_with(&key), "{lines:?}");
+    let term = |child: std::process::Child| {
+        let pid = child.id().to_string();
+        assert!(
+            Command::new("kill")
+                .args(["-TERM", &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "{:?}", output.status);
+    };
+    term(child);
+    // Second start: the same key, not printed again.
+    let (child, lines) = start();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    term(child);
+}
