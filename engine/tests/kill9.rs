@@ -1,0 +1,308 @@
+//! kill -9 loop: a child process (this test binary re-executed with `GRIDLOG_KILL_DIR` set) runs
+//! a mixed workload on a real data directory (sled index, `Always` durability) and prints every
+//! acknowledged operation; the parent SIGKILLs it at random points (some during open), checks
+//! that locks taken just before the kill still hold with the same tokens, and at the end checks
+//! I1 (no acknowledged publish lost), I4 (no acknowledged event delivered again) and I6 (delivery
+//! counts never decrease).
+//!
+//! Cycles: `GRIDLOG_KILL_CYCLES` (default 300). Seed: `GRIDLOG_KILL_SEED` (printed).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::cast_possible_truncation,
+    clippy::too_many_lines,
+    reason = "a test fails loudly by design; the loop reads best in one piece"
+)]
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead as _, Read as _, Write as _};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{NOW, event, id_of, seed};
+use gridlog::index::MemoryIndex;
+use gridlog::wal::testing::Rng;
+use gridlog::{
+    IndexKind, ManualClock, Namespace, NamespaceConfig, NamespaceOptions, ReleaseDelay, Timestamp,
+};
+
+const CHILD_DIR: &str = "GRIDLOG_KILL_DIR";
+const CHILD_SEED: &str = "GRIDLOG_KILL_CHILD_SEED";
+const CHILD_SLED: &str = "GRIDLOG_KILL_CHILD_SLED";
+
+fn kill_config() -> NamespaceConfig {
+    NamespaceConfig::from_json_str(
+        r#"{"topics":[{"name":"orders","eventSubscriptions":[{"name":"work","properties":{
+          "deliveryConfiguration":{"deliveryMode":"Queue","queue":{"receiveLockDurationInSeconds":300,
+          "maxDeliveryCount":10}}}}]}]}"#,
+    )
+    .unwrap()
+}
+
+/// `sled`: the sled index (open costs ~200 ms in a debug build, so only every 5th child uses
+/// it); otherwise an in-memory index, so open rebuilds from the WAL (or, for a later sled child,
+/// replays forward from a stale sled index).
+fn child_options(sled: bool) -> NamespaceOptions {
+    NamespaceOptions {
+        wal: common::wal_options(),
+        index: if sled {
+            IndexKind::Sled
+        } else {
+            IndexKind::Memory
+        },
+        ..NamespaceOptions::default()
+    }
+}
+
+/// The child: runs until killed (or 20 s), printing `@P id…`, `@L id dc token`, `@a id` (ack
+/// attempt), `@A id`, `@r id` (release attempt) and `@R id` after each acknowledged step.
+#[test]
+fn kill_child() {
+    let Ok(dir) = std::env::var(CHILD_DIR) else {
+        return;
+    };
+    let seed: u64 = std::env::var(CHILD_SEED).unwrap().parse().unwrap();
+    let use_sled = std::env::var(CHILD_SLED).is_ok();
+    let mut rng = Rng::new(seed);
+    let mut out = std::io::stdout().lock();
+    let ns = Namespace::open(&dir, child_options(use_sled)).unwrap();
+    // On its own line: libtest has printed "test kill_child ... " without a newline.
+    writeln!(out, "\n@O").unwrap();
+    ns.apply_config(&kill_config()).unwrap();
+    let started = Instant::now();
+    let mut held: Vec<(String, String)> = Vec::new();
+    let mut n = 0;
+    while started.elapsed() < Duration::from_secs(20) {
+        match rng.below(10) {
+            0..=3 => {
+                let ids: Vec<String> = (0..=rng.below(3))
+                    .map(|_| {
+                        n += 1;
+                        format!("s{seed}-{n}")
+                    })
+                    .collect();
+                let events: Vec<_> = ids.iter().map(|id| event(id, "T")).collect();
+                ns.publish("orders", &events).unwrap();
+                writeln!(out, "@P {}", ids.join(" ")).unwrap();
+            }
+            4..=5 => {
+                for r in ns.receive("orders", "work", 4, NOW).unwrap() {
+                    let id = id_of(r.json());
+                    writeln!(out, "@L {id} {} {}", r.delivery_count, r.lock_token).unwrap();
+                    held.push((id, r.lock_token));
+                }
+            }
+            6..=7 if !held.is_empty() => {
+                let (id, token) = held.remove(rng.below(held.len() as u64) as usize);
+                writeln!(out, "@a {id}").unwrap();
+                let outcome = ns.acknowledge("orders", "work", &[&token]).unwrap();
+                assert_eq!(outcome.succeeded.len(), 1);
+                writeln!(out, "@A {id}").unwrap();
+            }
+            8 if !held.is_empty() => {
+                let (id, token) = held.remove(rng.below(held.len() as u64) as usize);
+                writeln!(out, "@r {id}").unwrap();
+                let outcome = ns
+                    .release("orders", "work", &[&token], ReleaseDelay::Zero)
+                    .unwrap();
+                assert_eq!(outcome.succeeded.len(), 1);
+                writeln!(out, "@R {id}").unwrap();
+            }
+            9 => {
+                ns.run_maintenance().unwrap();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[derive(Default)]
+struct History {
+    published: BTreeSet<String>,
+    acked: BTreeSet<String>,
+    /// Ack attempted, outcome unknown.
+    maybe_acked: BTreeSet<String>,
+    max_count: BTreeMap<String, u32>,
+}
+
+#[test]
+fn kill_9_loop_keeps_the_invariants() {
+    if std::env::var(CHILD_DIR).is_ok() {
+        return;
+    }
+    let cycles: u64 = std::env::var("GRIDLOG_KILL_CYCLES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(300);
+    let seed = seed("GRIDLOG_KILL_SEED", 0x9999);
+    let mut rng = Rng::new(seed);
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("ns");
+    let exe = std::env::current_exe().unwrap();
+    let mut history = History::default();
+    let mut killed_in_open = 0;
+    let mut survivors_checked = 0;
+    let mut open_estimate = Duration::from_millis(50);
+    let mut sled_cycles = 0;
+    let started = Instant::now();
+    for cycle in 0..cycles {
+        let mut command = Command::new(&exe);
+        if cycle % 5 == 4 {
+            command.env(CHILD_SLED, "1");
+            sled_cycles += 1;
+        }
+        let mut child = command
+            .args(["--exact", "kill_child", "--nocapture", "--test-threads=1"])
+            .env(CHILD_DIR, &dir)
+            .env(CHILD_SEED, (seed ^ ((cycle + 1) * 0x9e37_79b9)).to_string())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader thread timestamps the child's "open done" line.
+        let stdout = child.stdout.take().unwrap();
+        let (opened_tx, opened_rx) = std::sync::mpsc::channel();
+        let spawned = Instant::now();
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            let mut lines = std::io::BufReader::new(stdout);
+            let mut line = String::new();
+            while lines.read_line(&mut line).unwrap_or(0) > 0 {
+                if line.trim_end().ends_with("@O") {
+                    let _ = opened_tx.send(Instant::now());
+                }
+                text.push_str(&line);
+                line.clear();
+            }
+            text
+        });
+        // A quarter of the kills land during process start, open and recovery; the rest at a
+        // random point of the workload.
+        if rng.below(4) == 0 {
+            let est = open_estimate.as_millis().max(1) as u64;
+            std::thread::sleep(Duration::from_millis(rng.below(est)));
+        } else {
+            if let Ok(opened) = opened_rx.recv_timeout(Duration::from_secs(30)) {
+                let took = opened.duration_since(spawned);
+                open_estimate = (open_estimate * 3 + took) / 4;
+            }
+            std::thread::sleep(Duration::from_millis(rng.below(100)));
+        }
+        child.kill().unwrap();
+        let status = child.wait().unwrap();
+        let text = reader.join().unwrap();
+        let mut errors = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut errors)
+            .unwrap();
+        assert!(
+            !errors.contains("panicked"),
+            "cycle {cycle}: the child failed:\n{errors}"
+        );
+        assert!(!status.success(), "cycle {cycle}: child ended on its own");
+        if !text.contains("@O") {
+            killed_in_open += 1;
+        }
+        // Complete lines only: the last may be cut by the kill.
+        let complete = text.rsplit_once('\n').map_or("", |(head, _)| head);
+        let mut locks: Vec<(String, String)> = Vec::new();
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        for line in complete.lines() {
+            let mut parts = line.split(' ');
+            match parts.next() {
+                Some("@P") => history.published.extend(parts.map(str::to_owned)),
+                Some("@L") => {
+                    let id = parts.next().unwrap().to_owned();
+                    let count: u32 = parts.next().unwrap().parse().unwrap();
+                    let token = parts.next().unwrap().to_owned();
+                    let slot = history.max_count.entry(id.clone()).or_default();
+                    assert!(
+                        count > *slot,
+                        "cycle {cycle}: {id} delivered as {count} after {slot}"
+                    );
+                    *slot = count;
+                    locks.push((id, token));
+                }
+                Some("@a") => {
+                    let id = parts.next().unwrap().to_owned();
+                    history.maybe_acked.insert(id.clone());
+                    touched.insert(id);
+                }
+                Some("@A") => {
+                    history.acked.insert(parts.next().unwrap().to_owned());
+                }
+                Some("@r") => {
+                    touched.insert(parts.next().unwrap().to_owned());
+                }
+                _ => {}
+            }
+        }
+        // Every 5th cycle: the locks this child took and never touched hold, same tokens.
+        if cycle % 5 == 0 && dir.exists() {
+            let ns = Namespace::open(&dir, child_options(false)).unwrap();
+            for (id, token) in locks.iter().filter(|(id, _)| !touched.contains(id)) {
+                let renew = ns.renew_locks("orders", "work", &[token.as_str()]).unwrap();
+                assert_eq!(renew.succeeded.len(), 1, "cycle {cycle}: lock of {id} lost");
+                survivors_checked += 1;
+            }
+            ns.close().unwrap();
+        }
+    }
+    // Final check: every lock expired (the wall clock far ahead), drain everything.
+    let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(
+        gridlog::Clock::now(&gridlog::SystemClock::new()).unix_millis() + 7_200_000,
+    )));
+    let ns = Namespace::open(
+        &dir,
+        NamespaceOptions {
+            index: IndexKind::Sled,
+            ..common::options(&clock, &MemoryIndex::default())
+        },
+    )
+    .unwrap();
+    let mut delivered = BTreeSet::new();
+    loop {
+        let got = ns.receive("orders", "work", 100, NOW).unwrap();
+        if got.is_empty() {
+            break;
+        }
+        for r in &got {
+            let id = id_of(r.json());
+            assert!(
+                !history.acked.contains(&id),
+                "I4: acknowledged {id} delivered again"
+            );
+            if let Some(before) = history.max_count.get(&id) {
+                assert!(r.delivery_count > *before, "I6: {id} count went back");
+            }
+            delivered.insert(id);
+        }
+        let tokens: Vec<&str> = got.iter().map(|r| r.lock_token.as_str()).collect();
+        ns.acknowledge("orders", "work", &tokens).unwrap();
+    }
+    for id in &history.published {
+        let dropped = history.max_count.get(id).is_some_and(|count| *count >= 10);
+        assert!(
+            delivered.contains(id) || history.maybe_acked.contains(id) || dropped,
+            "I1: acknowledged publish {id} lost"
+        );
+    }
+    ns.close().unwrap();
+    eprintln!(
+        "kill -9: {cycles} cycles ({sled_cycles} with the sled index; {killed_in_open} killed \
+         before open finished; open takes ~{open_estimate:.0?}), {} publishes, \
+         {} acks, {survivors_checked} surviving locks re-verified, {} drained; seed {seed}; {:.1?}",
+        history.published.len(),
+        history.acked.len(),
+        delivered.len(),
+        started.elapsed()
+    );
+    assert!(history.published.len() > 50);
+}
