@@ -537,7 +537,14 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
             .vfs
             .open(&path)
             .map_err(|e| WalError::io("open", &path, e))?;
-        let map = file.map().map_err(|e| WalError::io("mmap", &path, e))?;
+        // When the parallel first scan already read this segment, map it plainly (no
+        // populate): the walk below only touches it on the slow paths.
+        let map = if prescans.get(i).is_some_and(Option::is_some) {
+            file.map()
+        } else {
+            file.map_for_scan()
+        }
+        .map_err(|e| WalError::io("mmap", &path, e))?;
         let buf: &[u8] = (*map).as_ref();
         let header = SegmentHeader::decode(buf);
         let header_problem = match &header {
@@ -746,7 +753,7 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
 fn prescan_all(vfs: &dyn Vfs, dir: &Path, bases: &[u64], max: u32) -> Vec<Option<(u64, Scan)>> {
     let one = |base: u64| -> Option<(u64, Scan)> {
         let file = vfs.open(&dir.join(segment_file_name(base))).ok()?;
-        let map = file.map().ok()?;
+        let map = file.map_for_scan().ok()?;
         let buf: &[u8] = (*map).as_ref();
         let h = SegmentHeader::decode(buf).ok()?;
         let mut scan = Scan {

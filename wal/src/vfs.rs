@@ -54,4 +54,9 @@ pub trait VfsFile: Send + Sync + Debug {
     /// written or shrunk any more while the view is alive (sealed segments, the tail during
     /// recovery before any write).
     fn map(&self) -> io::Result<MappedBytes>;
+    /// Like [`VfsFile::map`], for a scan from start to end (recovery): real files advise the
+    /// kernel to read ahead aggressively. Defaults to `map`.
+    fn map_for_scan(&self) -> io::Result<MappedBytes> {
+        self.map()
+    }
 }

@@ -97,6 +97,10 @@ impl VfsFile for StdFile {
     }
 
     fn map(&self) -> io::Result<MappedBytes> {
-        map_file(&self.file)
+        map_file(&self.file, false)
+    }
+
+    fn map_for_scan(&self) -> io::Result<MappedBytes> {
+        map_file(&self.file, true)
     }
 }

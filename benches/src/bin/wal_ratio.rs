@@ -158,6 +158,7 @@ fn recovery_scan(dir: &Path, mib: u64) -> (f64, f64, u64) {
     }
     wal.close().expect("close");
     drop(wal);
+    evict(dir);
     reset_peak_rss();
     let mut rates = Vec::new();
     let mut bytes = 0;
@@ -171,6 +172,18 @@ fn recovery_scan(dir: &Path, mib: u64) -> (f64, f64, u64) {
         drop(wal);
     }
     (rates[0], rates[1], bytes)
+}
+
+/// Drops this log's pages from the page cache (fsync, then `posix_fadvise(DONTNEED)` on each
+/// file), so the next open reads from the device: a cold figure that does not disturb other
+/// processes' caches. The host may still cache the virtual disk.
+fn evict(dir: &Path) {
+    for entry in std::fs::read_dir(dir).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        let f = File::open(&path).expect("open");
+        f.sync_all().expect("fsync");
+        let _ = rustix::fs::fadvise(&f, 0, None, rustix::fs::Advice::DontNeed);
+    }
 }
 
 fn peak_rss_mib() -> f64 {
@@ -206,7 +219,7 @@ fn main() {
     let rss_scan = peak_rss_mib();
     let _ = std::fs::remove_dir_all(&d);
     println!(
-        "recovery scan of {:.0} MiB with CRC verification: first open {cold_ish:.2} GB/s (page cache mostly warm: just written), second open {warm:.2} GB/s (target >= 10 warm); peak RSS during recovery {rss_scan:.1} MiB",
+        "recovery scan of {:.0} MiB with CRC verification: cold (files evicted with fadvise DONTNEED) {cold_ish:.2} GB/s (target >= 1.5), warm {warm:.2} GB/s (target >= 10); peak RSS during recovery {rss_scan:.1} MiB",
         bytes as f64 / f64::from(1u32 << 20)
     );
     println!("peak RSS of the whole run: {:.1} MiB", peak_rss_mib());

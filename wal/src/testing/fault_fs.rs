@@ -175,4 +175,8 @@ impl VfsFile for FaultFile {
         self.counter.tick("map")?;
         self.inner.map()
     }
+    fn map_for_scan(&self) -> io::Result<MappedBytes> {
+        self.counter.tick("map")?;
+        self.inner.map_for_scan()
+    }
 }
