@@ -106,6 +106,13 @@ pub trait Clock: Send + Sync {
 
     /// The current monotonic time. It never goes backwards.
     fn monotonic(&self) -> MonotonicTime;
+
+    /// Whether the monotonic clock advances with real time, so a waiter may sleep (in real time)
+    /// until a monotonic instant it computed. `false` (the default, and [`ManualClock`]'s) makes
+    /// waiting receives re-read the clock often instead.
+    fn tracks_real_time(&self) -> bool {
+        false
+    }
 }
 
 impl<C: Clock + ?Sized> Clock for Arc<C> {
@@ -116,6 +123,10 @@ impl<C: Clock + ?Sized> Clock for Arc<C> {
     fn monotonic(&self) -> MonotonicTime {
         (**self).monotonic()
     }
+
+    fn tracks_real_time(&self) -> bool {
+        (**self).tracks_real_time()
+    }
 }
 
 impl<C: Clock + ?Sized> Clock for &C {
@@ -125,6 +136,10 @@ impl<C: Clock + ?Sized> Clock for &C {
 
     fn monotonic(&self) -> MonotonicTime {
         (**self).monotonic()
+    }
+
+    fn tracks_real_time(&self) -> bool {
+        (**self).tracks_real_time()
     }
 }
 
@@ -163,6 +178,10 @@ impl Clock for SystemClock {
 
     fn monotonic(&self) -> MonotonicTime {
         MonotonicTime::from_since_origin(self.origin.elapsed())
+    }
+
+    fn tracks_real_time(&self) -> bool {
+        true
     }
 }
 

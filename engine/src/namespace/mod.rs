@@ -49,8 +49,12 @@ pub const RECEIVE_WAIT_MAX: Duration = Duration::from_mins(2);
 pub const RENEW_WINDOW: Duration = Duration::from_hours(1);
 /// Records scanned per mutex hold by one receive before it lets others in.
 const SCAN_BUDGET_RECORDS: usize = 4096;
-/// Longest real-time sleep of a waiting receive before it re-reads the (possibly manual) clock.
+/// Longest real-time sleep of a waiting receive whose clock does not follow real time (tests'
+/// `ManualClock`) before it re-reads the clock; also the async ticker's period.
 const WAIT_SLICE: Duration = Duration::from_millis(100);
+/// Longest sleep of a waiting receive on a real-time clock: locks taken by other receives after
+/// the waiter computed its wake-up are noticed within this (publishes and releases wake it).
+const WAIT_SLICE_REAL_TIME: Duration = Duration::from_secs(1);
 /// The `code` of every failed token.
 pub const TOKEN_LOST_CODE: &str = "TokenLost";
 /// The `message` of every failed token.
@@ -496,7 +500,12 @@ impl Namespace {
                 return Ok(got);
             }
             let until = wake.map_or(deadline, |wake| wake.min(deadline));
-            let sleep = until.saturating_duration_since(now).min(WAIT_SLICE);
+            let slice = if inner.clock.tracks_real_time() {
+                WAIT_SLICE_REAL_TIME
+            } else {
+                WAIT_SLICE
+            };
+            let sleep = until.saturating_duration_since(now).min(slice);
             if !sleep.is_zero() {
                 let _woken = listener.wait_timeout(sleep);
             }
