@@ -211,14 +211,15 @@ fn check_open(
 }
 
 /// Crash `run` after `k` operations with `outcome`, then recover and check; then recover again
-/// (idempotence), append in phase 1, crash again at a random point (possibly inside recovery),
-/// recover and check.
+/// (idempotence), append in phase 1, crash again at a random point (possibly inside recovery)
+/// and at `extra` random points of phase 1, recover and check each.
 pub fn check_crash_state(
     run: &Run,
     replay: &gridlog_wal::testing::Replay,
     k: usize,
     outcome: Outcome,
     seed: u64,
+    extra: usize,
     st: &mut Stats,
 ) {
     st.crash_states += 1;
@@ -281,28 +282,38 @@ pub fn check_crash_state(
     }
     drop(wal);
     let mut rng = Rng::new(seed ^ 0xC0FF_EE00);
-    let k2 = rng.below(fs1.ops() as u64 + 1) as usize;
-    let outcome2 = Outcome::ALL[rng.below(Outcome::ALL.len() as u64) as usize];
+    // Second crashes: one anywhere in the recovery + phase-1 trace (often inside recovery),
+    // then `extra` more inside phase 1 only (where stale frames past a torn tail would show).
+    let total = fs1.ops();
     let mut replay2 = fs1.replay();
-    replay2.advance_to(k2);
-    let fs2 = replay2.crash(outcome2, seed.wrapping_add(1));
-    st.second_crash_states += 1;
-    if k2 < recovered_ops {
-        st.second_crash_during_recovery += 1;
+    let mut points: Vec<usize> = vec![rng.below(total as u64 + 1) as usize];
+    for _ in 0..extra {
+        let span = (total - recovered_ops) as u64 + 1;
+        points.push(recovered_ops + rng.below(span) as usize);
     }
-    let required_b = acks_b
-        .iter()
-        .filter(|a| a.1 <= k2)
-        .map(|a| a.0)
-        .max()
-        .unwrap_or(0);
-    let ex2 = Expect {
-        required_end: required_end.max(required_b),
-        first_max,
-        phase1_from: next1,
-    };
-    let tag2 = format!("{tag} then k2={k2} outcome2={outcome2:?}");
-    let _ = check_open(Arc::new(fs2), &opts, &ex2, st, &tag2);
+    points.sort_unstable();
+    for (j, k2) in points.into_iter().enumerate() {
+        let outcome2 = Outcome::ALL[rng.below(Outcome::ALL.len() as u64) as usize];
+        replay2.advance_to(k2);
+        let fs2 = replay2.crash(outcome2, seed.wrapping_add(1 + j as u64));
+        st.second_crash_states += 1;
+        if k2 < recovered_ops {
+            st.second_crash_during_recovery += 1;
+        }
+        let required_b = acks_b
+            .iter()
+            .filter(|a| a.1 <= k2)
+            .map(|a| a.0)
+            .max()
+            .unwrap_or(0);
+        let ex2 = Expect {
+            required_end: required_end.max(required_b),
+            first_max,
+            phase1_from: next1,
+        };
+        let tag2 = format!("{tag} then k2={k2} outcome2={outcome2:?}");
+        let _ = check_open(Arc::new(fs2), &opts, &ex2, st, &tag2);
+    }
 }
 
 /// Every crash point of `run` × every outcome.
@@ -312,7 +323,8 @@ pub fn exhaustive(run: &Run, seed: u64, st: &mut Stats) {
     for k in 0..=n {
         replay.advance_to(k);
         for (i, &o) in Outcome::ALL.iter().enumerate() {
-            check_crash_state(run, &replay, k, o, seed ^ ((k as u64) << 8) ^ i as u64, st);
+            let s = seed ^ ((k as u64) << 8) ^ i as u64;
+            check_crash_state(run, &replay, k, o, s, 3, st);
         }
     }
 }
@@ -334,7 +346,7 @@ pub fn sampled(run: &Run, samples: usize, seed: u64, st: &mut Stats) {
     points.sort_by_key(|p| p.0);
     for (k, o, s) in points {
         replay.advance_to(k);
-        check_crash_state(run, &replay, k, o, s, st);
+        check_crash_state(run, &replay, k, o, s, 0, st);
     }
 }
 
