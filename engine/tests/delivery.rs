@@ -404,6 +404,35 @@ fn filters_select_events_and_subscriptions_see_only_later_events() {
 }
 
 #[test]
+fn data_and_extension_filters_read_the_stored_json() {
+    let (_dir, _clock, ns) = setup();
+    let config = gridlog::NamespaceConfig::from_json_str(
+        r#"{"topics":[{"name":"orders","properties":{"eventRetentionInDays":1},"eventSubscriptions":[
+          {"name":"big","properties":{"filtersConfiguration":{"filters":[
+            {"operatorType":"NumberGreaterThan","key":"data.n","value":5},
+            {"operatorType":"StringIn","key":"region","values":["EU"]}]}}}]}]}"#,
+    )
+    .unwrap();
+    ns.apply_config(&config).unwrap();
+    let make = |id: &str, n: i64, region: &str| {
+        let json = format!(
+            r#"{{"specversion":"1.0","id":"{id}","source":"/t","type":"T","region":"{region}","data":{{"n":{n}}}}}"#
+        );
+        gridlog::format::parse_structured(json.as_bytes()).unwrap()
+    };
+    ns.publish(
+        "orders",
+        &[make("a", 9, "eu"), make("b", 1, "eu"), make("c", 9, "us")],
+    )
+    .unwrap();
+    let got = ns.receive("orders", "big", 10, NOW).unwrap();
+    assert_eq!(
+        got.iter().map(|r| id_of(r.json())).collect::<Vec<_>>(),
+        ["a"]
+    );
+}
+
+#[test]
 fn per_token_results_forged_cross_subscription_duplicate() {
     let (_dir, _clock, ns) = setup();
     ns.publish("orders", &[event("a", "T"), event("b", "T")])

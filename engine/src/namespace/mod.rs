@@ -1238,6 +1238,16 @@ impl Inner {
             None => None,
         };
         let secret = st.secret.clone();
+        // Redeliveries' bytes are read while the lock guarantees they are in flight (nothing can
+        // reclaim their segment).
+        let mut resolved = Vec::with_capacity(locks.len());
+        for (entry, bytes) in locks {
+            let bytes = match bytes {
+                Some(bytes) => bytes,
+                None => self.wal.read(Seq(entry.seq))?,
+            };
+            resolved.push((entry, bytes));
+        }
         drop(st);
         if appended {
             self.sync()?;
@@ -1246,12 +1256,8 @@ impl Inner {
             self.notify.notify(usize::MAX);
         }
         let secret = secret.ok_or(EngineError::Poisoned)?;
-        let mut received = Vec::with_capacity(locks.len());
-        for (entry, bytes) in locks {
-            let bytes = match bytes {
-                Some(bytes) => bytes,
-                None => self.wal.read(Seq(entry.seq))?,
-            };
+        let mut received = Vec::with_capacity(resolved.len());
+        for (entry, bytes) in resolved {
             let json = event_json_range(entry.seq, &bytes)?;
             received.push(Received {
                 lock_token: LockToken::mint(
@@ -1591,8 +1597,7 @@ fn scan_one(
     if !s.filter.is_match_all() {
         let corrupt = |reason: String| EngineError::Corrupt { seq, reason };
         let event = decode_record(event).map_err(|e| corrupt(e.to_string()))?;
-        let value: serde_json::Value =
-            serde_json::from_slice(event.json()).map_err(|e| corrupt(e.to_string()))?;
+        let value = filter_view(event.json(), s.filter.needs_data()).map_err(corrupt)?;
         if !s.filter.is_match(&value) {
             return Ok(Scan::Skip);
         }
@@ -1601,6 +1606,24 @@ fn scan_one(
         return Ok(Scan::DeadLetter(published_at_ms));
     }
     Ok(Scan::Deliver(published_at_ms))
+}
+
+/// The JSON object a filter is evaluated against: the whole event when the filter reads `data`
+/// or extensions, else only its context attributes (`data` is never parsed).
+fn filter_view(json: &[u8], needs_data: bool) -> Result<serde_json::Value, String> {
+    if needs_data {
+        return serde_json::from_slice(json).map_err(|e| e.to_string());
+    }
+    let members: std::collections::HashMap<String, &serde_json::value::RawValue> =
+        serde_json::from_slice(json).map_err(|e| e.to_string())?;
+    let mut object = serde_json::Map::new();
+    for name in crate::filter::CONTEXT_ATTRIBUTES {
+        if let Some(raw) = members.get(name) {
+            let value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+            object.insert(name.to_owned(), value);
+        }
+    }
+    Ok(serde_json::Value::Object(object))
 }
 
 /// Why an available in-flight event must be dead-lettered instead of delivered, if it must.
