@@ -1,0 +1,333 @@
+//! Where the event commands (`publish`, `receive`, `ack`, …, `wait`) act: a running server over
+//! HTTP (`--endpoint`, `--key`), or a data directory opened directly when no server holds it.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::Value;
+
+use gridlog::format::parse_request;
+use gridlog::{Namespace, NamespaceOptions, ReleaseDelay};
+
+/// Path-segment encoding: everything but unreserved characters.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+/// The API version the CLI speaks.
+const API_VERSION: &str = "2024-06-01";
+/// The batch content type.
+pub const BATCH: &str = "application/cloudevents-batch+json; charset=utf-8";
+
+/// Where to connect (shared by the event commands).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Connection {
+    /// A running server, e.g. http://127.0.0.1:8765 (env GRIDLOG_ENDPOINT). Without it, the
+    /// data directory is opened directly.
+    #[arg(long)]
+    pub endpoint: Option<String>,
+    /// Access key for --endpoint (env GRIDLOG_KEY).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Data directory to open directly when no --endpoint is given.
+    #[arg(long, default_value = "./gridlog-data")]
+    pub data_dir: PathBuf,
+}
+
+/// One received event.
+#[derive(Debug, Clone)]
+pub struct Got {
+    /// Lock token.
+    pub lock_token: String,
+    /// Delivery count.
+    pub delivery_count: u64,
+    /// The event JSON.
+    pub event: Value,
+}
+
+/// A settlement.
+#[derive(Debug, Clone, Copy)]
+pub enum Op {
+    Ack,
+    Release(ReleaseDelay),
+    Reject,
+    Renew,
+}
+
+impl Op {
+    fn action(self) -> &'static str {
+        match self {
+            Self::Ack => "acknowledge",
+            Self::Release(_) => "release",
+            Self::Reject => "reject",
+            Self::Renew => "renewLock",
+        }
+    }
+}
+
+/// The connection, opened.
+pub enum Client {
+    /// Over HTTP.
+    Http {
+        /// `host:port`.
+        authority: String,
+        /// Path prefix (no trailing `/`).
+        prefix: String,
+        key: Option<String>,
+        runtime: tokio::runtime::Runtime,
+    },
+    /// Directly on a data directory.
+    Direct(Namespace),
+}
+
+impl Client {
+    /// Opens `connection`.
+    pub fn open(connection: &Connection) -> Result<Self, String> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let endpoint = connection
+            .endpoint
+            .clone()
+            .or_else(|| env("GRIDLOG_ENDPOINT"));
+        let key = connection.key.clone().or_else(|| env("GRIDLOG_KEY"));
+        #[expect(clippy::single_match_else, reason = "two transports, side by side")]
+        match &endpoint {
+            Some(endpoint) => {
+                let rest = endpoint.strip_prefix("http://").ok_or_else(|| {
+                    format!("--endpoint must start with http:// (got '{endpoint}')")
+                })?;
+                let (authority, prefix) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
+                let prefix = prefix.trim_end_matches('/');
+                let prefix = if prefix.is_empty() {
+                    String::new()
+                } else {
+                    format!("/{prefix}")
+                };
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(|e| e.to_string())?;
+                Ok(Self::Http {
+                    authority: authority.to_owned(),
+                    prefix,
+                    key,
+                    runtime,
+                })
+            }
+            None => {
+                let dir = &connection.data_dir;
+                if !dir.join("wal").is_dir() {
+                    return Err(format!(
+                        "{} is not a gridlog data directory (no wal/); give --endpoint to use a server",
+                        dir.display()
+                    ));
+                }
+                Namespace::open(dir, NamespaceOptions::default())
+                    .map(Self::Direct)
+                    .map_err(|e| {
+                        format!(
+                            "opening {}: {e} (if a server holds it, use --endpoint)",
+                            dir.display()
+                        )
+                    })
+            }
+        }
+    }
+
+    fn http(&self, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Result<Value, String> {
+        let Self::Http {
+            authority,
+            prefix,
+            key,
+            runtime,
+        } = self
+        else {
+            return Err("not an HTTP client".to_owned());
+        };
+        let uri = format!("{prefix}{path}");
+        runtime.block_on(async {
+            let stream = tokio::net::TcpStream::connect(authority.as_str())
+                .await
+                .map_err(|e| format!("connecting to {authority}: {e}"))?;
+            let (mut sender, connection) =
+                hyper::client::conn::http1::handshake(TokioIo::new(stream))
+                    .await
+                    .map_err(|e| e.to_string())?;
+            tokio::spawn(connection);
+            let mut request = Request::post(uri.as_str()).header("host", authority.as_str());
+            if let Some(key) = key {
+                request = request.header("authorization", format!("SharedAccessKey {key}"));
+            }
+            if let Some(ct) = content_type {
+                request = request.header("content-type", ct);
+            }
+            let request = request
+                .body(Full::new(Bytes::from(body)))
+                .map_err(|e| e.to_string())?;
+            let response = sender
+                .send_request(request)
+                .await
+                .map_err(|e| format!("request to {authority} failed: {e}"))?;
+            let status = response.status();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| e.to_string())?
+                .to_bytes();
+            let json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+            if status.is_success() {
+                Ok(json)
+            } else {
+                Err(format!(
+                    "HTTP {}: {}: {}",
+                    status.as_u16(),
+                    json["error"]["code"].as_str().unwrap_or("?"),
+                    json["error"]["message"].as_str().unwrap_or("")
+                ))
+            }
+        })
+    }
+
+    fn sub_path(topic: &str, sub: &str, action: &str) -> String {
+        format!(
+            "/topics/{}/eventsubscriptions/{}:{action}",
+            utf8_percent_encode(topic, SEGMENT),
+            utf8_percent_encode(sub, SEGMENT)
+        )
+    }
+
+    /// Publishes a batch (a JSON array body), validated first.
+    pub fn publish(&self, topic: &str, batch: &[u8]) -> Result<usize, String> {
+        let events = parse_request([("content-type", BATCH.as_bytes())], batch)
+            .map_err(|e| format!("{}: {e}", e.code()))?;
+        match self {
+            Self::Direct(ns) => {
+                ns.publish(topic, &events)
+                    .map_err(|e| format!("{}: {e}", e.code()))?;
+            }
+            Self::Http { .. } => {
+                self.http(
+                    &format!(
+                        "/topics/{}:publish?api-version={API_VERSION}",
+                        utf8_percent_encode(topic, SEGMENT)
+                    ),
+                    Some(BATCH),
+                    batch.to_vec(),
+                )?;
+            }
+        }
+        Ok(events.len())
+    }
+
+    /// Receives up to `max` events, waiting up to `wait` (over HTTP at least 10 s, the API's
+    /// minimum).
+    pub fn receive(
+        &self,
+        topic: &str,
+        sub: &str,
+        max: u32,
+        wait: Duration,
+    ) -> Result<Vec<Got>, String> {
+        match self {
+            Self::Direct(ns) => {
+                let got = ns
+                    .receive(topic, sub, max, wait)
+                    .map_err(|e| format!("{}: {e}", e.code()))?;
+                got.into_iter()
+                    .map(|r| {
+                        Ok(Got {
+                            event: serde_json::from_slice(r.json()).map_err(|e| e.to_string())?,
+                            lock_token: r.lock_token,
+                            delivery_count: u64::from(r.delivery_count),
+                        })
+                    })
+                    .collect()
+            }
+            Self::Http { .. } => {
+                let secs = wait.as_secs().clamp(10, 120);
+                let json = self.http(
+                    &format!(
+                        "{}?api-version={API_VERSION}&maxEvents={max}&maxWaitTime={secs}",
+                        Self::sub_path(topic, sub, "receive")
+                    ),
+                    None,
+                    Vec::new(),
+                )?;
+                Ok(json["value"]
+                    .as_array()
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|v| Got {
+                        lock_token: v["brokerProperties"]["lockToken"]
+                            .as_str()
+                            .unwrap_or_default()
+                            .to_owned(),
+                        delivery_count: v["brokerProperties"]["deliveryCount"]
+                            .as_u64()
+                            .unwrap_or_default(),
+                        event: v["event"].clone(),
+                    })
+                    .collect())
+            }
+        }
+    }
+
+    /// Settles `tokens`; returns `{"failedLockTokens":[…],"succeededLockTokens":[…]}`.
+    pub fn settle(
+        &self,
+        topic: &str,
+        sub: &str,
+        op: Op,
+        tokens: &[String],
+    ) -> Result<Value, String> {
+        match self {
+            Self::Direct(ns) => {
+                let refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
+                let outcome = match op {
+                    Op::Ack => ns.acknowledge(topic, sub, &refs),
+                    Op::Release(delay) => ns.release(topic, sub, &refs, delay),
+                    Op::Reject => ns.reject(topic, sub, &refs),
+                    Op::Renew => ns.renew_locks(topic, sub, &refs),
+                }
+                .map_err(|e| format!("{}: {e}", e.code()))?;
+                let failed: Vec<Value> = outcome
+                    .failed
+                    .iter()
+                    .map(|f| serde_json::json!({"lockToken": f.lock_token, "error": {"code": f.code, "message": f.message}}))
+                    .collect();
+                Ok(
+                    serde_json::json!({"failedLockTokens": failed, "succeededLockTokens": outcome.succeeded}),
+                )
+            }
+            Self::Http { .. } => {
+                let mut path = format!(
+                    "{}?api-version={API_VERSION}",
+                    Self::sub_path(topic, sub, op.action())
+                );
+                if let Op::Release(delay) = op {
+                    let _ = std::fmt::Write::write_fmt(
+                        &mut path,
+                        format_args!("&releaseDelayInSeconds={}", delay.duration().as_secs()),
+                    );
+                }
+                let body = serde_json::json!({ "lockTokens": tokens }).to_string();
+                self.http(&path, Some("application/json"), body.into_bytes())
+            }
+        }
+    }
+
+    /// Closes a directly opened data directory (syncs the log).
+    pub fn close(self) -> Result<(), String> {
+        match self {
+            Self::Direct(ns) => ns.close().map_err(|e| e.to_string()),
+            Self::Http { .. } => Ok(()),
+        }
+    }
+}
