@@ -1204,6 +1204,16 @@ impl Inner {
                 }
             }
         }
+        // Everything that can fail without changing anything comes first: reading redeliveries'
+        // bytes (in flight, so their segment cannot be reclaimed) and building dead-letter events.
+        let mut resolved = Vec::with_capacity(locks.len());
+        for (entry, bytes) in &locks {
+            let bytes = match bytes {
+                Some(bytes) => bytes.clone(),
+                None => self.wal.read(Seq(entry.seq))?,
+            };
+            resolved.push((*entry, bytes));
+        }
         let outs = self.dead_letters(&st, sub_id, plans)?;
         let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
         let mut records: Vec<StateRecord<'_>> =
@@ -1238,16 +1248,6 @@ impl Inner {
             None => None,
         };
         let secret = st.secret.clone();
-        // Redeliveries' bytes are read while the lock guarantees they are in flight (nothing can
-        // reclaim their segment).
-        let mut resolved = Vec::with_capacity(locks.len());
-        for (entry, bytes) in locks {
-            let bytes = match bytes {
-                Some(bytes) => bytes,
-                None => self.wal.read(Seq(entry.seq))?,
-            };
-            resolved.push((entry, bytes));
-        }
         drop(st);
         if appended {
             self.sync()?;
