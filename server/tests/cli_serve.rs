@@ -78,3 +78,56 @@ fn defaults_generate_a_key_once_and_sigterm_exits_zero() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     term(child);
 }
+
+#[test]
+fn keys_never_reach_the_logs() {
+    use std::io::{Read as _, Write as _};
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = gridlog()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("GRIDLOG_KEY", "SECRET-KEY-123")
+        .env("GRIDLOG_LOG", "trace")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .to_owned();
+    for request in [
+        "POST /topics/default:publish?api-version=2024-06-01&aeg-sas-key=SECRET-KEY-123 HTTP/1.1\r\nHost: x\r\nContent-Type: application/cloudevents-batch+json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]",
+        "POST /topics/default:publish?api-version=2024-06-01 HTTP/1.1\r\nHost: x\r\nAuthorization: SharedAccessKey SECRET-KEY-123\r\nContent-Type: application/cloudevents-batch+json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n[]",
+        "POST /topics/default:publish?api-version=2024-06-01 HTTP/1.1\r\nHost: x\r\naeg-sas-key: SECRET-KEY-124\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    ] {
+        let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut reply = String::new();
+        stream.read_to_string(&mut reply).unwrap();
+        assert!(
+            reply.starts_with("HTTP/1.1 200") || reply.starts_with("HTTP/1.1 401"),
+            "{reply}"
+        );
+    }
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success());
+    let logs = String::from_utf8_lossy(&output.stderr);
+    assert!(logs.contains("answered"), "{logs}");
+    assert!(!logs.contains("SECRET-KEY-12"), "{logs}");
+}

@@ -53,6 +53,12 @@ fn publish_receive_acknowledge_with_verbatim_event_bytes() {
     let reply = server.settle("acknowledge", "", &[&token, "bogus"]);
     assert_eq!(reply.status, 200);
     assert_eq!(
+        reply.text(),
+        format!(
+            r#"{{"failedLockTokens":[{{"lockToken":"bogus","error":{{"code":"TokenLost","message":"Token has expired."}}}}],"succeededLockTokens":["{token}"]}}"#
+        )
+    );
+    assert_eq!(
         reply.json(),
         serde_json::json!({
             "failedLockTokens": [{"lockToken": "bogus", "error": {"code": "TokenLost", "message": "Token has expired."}}],

@@ -146,6 +146,8 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             .await
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
+        let signal = gridlog_server::server::termination_signal()
+            .map_err(|e| format!("installing signal handlers: {e}"))?;
         let (tx, rx) = tokio::sync::watch::channel(false);
         let app = Arc::new(App::new(
             backend.clone(),
@@ -162,13 +164,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
                 topics.join(", ")
             }
         );
-        gridlog_server::server::serve(
-            listener,
-            app,
-            tx,
-            gridlog_server::server::termination_signal(),
-        )
-        .await;
+        gridlog_server::server::serve(listener, app, tx, signal).await;
         Ok::<(), String>(())
     });
     runtime.shutdown_timeout(Duration::from_secs(2));

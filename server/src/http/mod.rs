@@ -392,18 +392,29 @@ async fn receive(app: &Arc<App>, route: &Route, max_events: u32, max_wait: Durat
     ok_json(receive_body(&deliveries))
 }
 
-/// `{"failedLockTokens":[…],"succeededLockTokens":[…]}` (both always present).
+/// `{"failedLockTokens":[{"lockToken":…,"error":{"code":…,"message":…}}],"succeededLockTokens":[…]}`
+/// (both arrays always present, members in this order).
 pub fn settle_body(result: &SettleResult) -> Vec<u8> {
-    let failed: Vec<serde_json::Value> = result
+    let string = |s: &str| serde_json::Value::from(s).to_string();
+    let failed: Vec<String> = result
         .failed
         .iter()
         .map(|f| {
-            serde_json::json!({"lockToken": f.lock_token, "error": {"code": f.code, "message": f.message}})
+            format!(
+                "{{\"lockToken\":{},\"error\":{{\"code\":{},\"message\":{}}}}}",
+                string(&f.lock_token),
+                string(&f.code),
+                string(&f.message)
+            )
         })
         .collect();
-    serde_json::json!({"failedLockTokens": failed, "succeededLockTokens": result.succeeded})
-        .to_string()
-        .into_bytes()
+    let succeeded: Vec<String> = result.succeeded.iter().map(|t| string(t)).collect();
+    format!(
+        "{{\"failedLockTokens\":[{}],\"succeededLockTokens\":[{}]}}",
+        failed.join(","),
+        succeeded.join(",")
+    )
+    .into_bytes()
 }
 
 fn parse_lock_tokens(body: &[u8]) -> Result<Vec<String>, ApiError> {
