@@ -416,3 +416,65 @@ fn power_loss_at_every_crash_point_keeps_the_invariants() {
     assert!(states > 500);
     assert!(survivors > 0);
 }
+
+#[test]
+fn background_maintenance_writes_the_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = MemoryIndex::default();
+    let ns = Namespace::open(
+        dir.path(),
+        gridlog::NamespaceOptions {
+            maintenance_interval: Some(Duration::from_millis(20)),
+            clock: Arc::new(gridlog::SystemClock::new()),
+            ..options(&clock(), &index)
+        },
+    )
+    .unwrap();
+    ns.apply_config(&common::config()).unwrap();
+    let start = std::time::Instant::now();
+    while gridlog::index::StateIndex::load(&index).unwrap().is_none() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no sweep within 10 s"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    ns.close().unwrap();
+}
+
+#[test]
+fn relaxed_durabilities_survive_a_clean_restart_and_a_process_crash() {
+    for durability in [
+        gridlog::Durability::Never,
+        gridlog::Durability::Interval(Duration::from_millis(5)),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = clock();
+        let index = MemoryIndex::default();
+        let relaxed = || gridlog::NamespaceOptions {
+            durability,
+            ..options(&clock, &index)
+        };
+        let ns = Namespace::open(dir.path(), relaxed()).unwrap();
+        ns.apply_config(&common::config()).unwrap();
+        ns.publish("orders", &[event("a", "T"), event("b", "T")])
+            .unwrap();
+        let got = ns.receive("orders", "all", 1, NOW).unwrap();
+        assert_eq!(
+            got.len(),
+            1,
+            "{durability:?}: records visible without a sync"
+        );
+        ns.acknowledge("orders", "all", &[&got[0].lock_token])
+            .unwrap();
+        drop(ns); // process crash: the page cache keeps everything
+        let ns = Namespace::open(dir.path(), relaxed()).unwrap();
+        let rest = ns.receive("orders", "all", 10, NOW).unwrap();
+        assert_eq!(
+            rest.iter().map(|r| id_of(r.json())).collect::<Vec<_>>(),
+            ["b"],
+            "{durability:?}"
+        );
+        ns.close().unwrap();
+    }
+}
