@@ -19,6 +19,29 @@
 //!   TTL and dead-lettering, retention, maintenance. State changes are WAL records
 //!   ([`record`]), applied by one function ([`state`]); a derived checkpoint lives in the
 //!   [`index`]. Semantics: docs/delivery.md; record layout: docs/format.md §6b.
+//!
+//! ```
+//! use std::time::Duration;
+//! use gridlog::{Namespace, NamespaceConfig, NamespaceOptions, ReleaseDelay};
+//! use gridlog::format::parse_structured;
+//!
+//! let dir = tempfile::tempdir()?;
+//! let ns = Namespace::open(dir.path(), NamespaceOptions::default())?;
+//! ns.apply_config(&NamespaceConfig::from_json_str(
+//!     r#"{"topics":[{"name":"orders","eventSubscriptions":[{"name":"billing"}]}]}"#,
+//! )?)?;
+//! let event = parse_structured(br#"{"specversion":"1.0","id":"1","source":"/s","type":"t"}"#)?;
+//! ns.publish("orders", &[event])?;
+//! let got = ns.receive("orders", "billing", 10, Duration::from_secs(10))?;
+//! assert_eq!(got[0].delivery_count, 1);
+//! assert_eq!(got[0].json(), br#"{"specversion":"1.0","id":"1","source":"/s","type":"t"}"#);
+//! let outcome = ns.acknowledge("orders", "billing", &[&got[0].lock_token])?;
+//! assert_eq!(outcome.succeeded.len(), 1);
+//! let again = ns.release("orders", "billing", &[&got[0].lock_token], ReleaseDelay::Zero)?;
+//! assert_eq!(again.failed[0].code, "TokenLost");
+//! ns.close()?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 pub mod clock;
 pub mod config;

@@ -825,12 +825,10 @@ fn recover_state(
             (state, covered + 1, true, Some(covered), String::new())
         }
         Err(reason) => {
-            if !created {
-                // Whatever is there is useless: forget it before rebuilding.
-                index
-                    .clear()
-                    .map_err(|reason| EngineError::Index { reason })?;
-            }
+            // Whatever is there is useless (or another namespace's): forget it before rebuilding.
+            index
+                .clear()
+                .map_err(|reason| EngineError::Index { reason })?;
             (
                 NamespaceState::new(),
                 wal.first_seq().0,
