@@ -106,7 +106,7 @@ struct MSub {
 enum Expect {
     Nothing,
     Received(Vec<(String, u32)>),
-    Settled(bool),
+    Settled(Vec<bool>),
 }
 
 #[derive(Clone, Debug)]
@@ -131,13 +131,22 @@ enum SettleKind {
 #[derive(Clone, Debug)]
 enum Transition {
     Publish(u8),
-    Receive { sub: usize, max: u32 },
-    Settle { kind: SettleKind, token: Index },
+    Receive {
+        sub: usize,
+        max: u32,
+    },
+    Settle {
+        kind: SettleKind,
+        tokens: Vec<Index>,
+    },
     Advance(u64),
     Maintain,
     Reopen,
     Crash,
-    PowerLoss { outcome: usize, seed: u64 },
+    PowerLoss {
+        outcome: usize,
+        seed: u64,
+    },
 }
 
 impl Model {
@@ -256,55 +265,75 @@ impl Model {
             .collect()
     }
 
-    fn settle(&mut self, kind: SettleKind, token: Index) -> bool {
-        let (sub, idx, dc) = self.issued[token.index(self.issued.len())];
+    /// One settlement call: the call names the first token's subscription; each token is judged
+    /// against the state before the call (first occurrence of an event wins, tokens of other
+    /// subscriptions fail), then the accepted ones are applied in order.
+    fn settle(&mut self, kind: SettleKind, tokens: &[Index]) -> Vec<bool> {
+        let picked: Vec<(usize, usize, u32)> = tokens
+            .iter()
+            .map(|token| self.issued[token.index(self.issued.len())])
+            .collect();
+        let call_sub = picked[0].0;
         let now = self.now;
-        let s = &self.subs[sub];
-        let Some(&MState::Locked {
-            n,
-            deadline,
-            locked_at,
-        }) = s.pending.get(&idx)
-        else {
-            return false;
-        };
-        if n != dc || deadline <= now {
-            return false;
-        }
-        if matches!(kind, SettleKind::Renew) && now >= locked_at + 3_600_000 {
-            return false;
-        }
+        let s = &self.subs[call_sub];
         let lock_ms = s.lock_ms;
-        match kind {
-            SettleKind::Ack => {
-                self.subs[sub].pending.remove(&idx);
-            }
-            SettleKind::Release(secs) => {
-                self.subs[sub].pending.insert(
-                    idx,
-                    MState::Available {
+        let mut seen = BTreeSet::new();
+        let mut accepted = Vec::new();
+        let mut results = Vec::new();
+        for &(sub, idx, dc) in &picked {
+            let ok = sub == call_sub
+                && seen.insert(idx)
+                && match s.pending.get(&idx) {
+                    Some(&MState::Locked {
                         n,
-                        visible_at: now + secs as i64 * 1000,
-                    },
-                );
-            }
-            SettleKind::Reject => {
-                let mut dl_events = Vec::new();
-                self.dead_letter(sub, idx, &mut dl_events);
-                self.log.extend(dl_events);
-            }
-            SettleKind::Renew => {
-                self.subs[sub].pending.insert(
-                    idx,
-                    MState::Locked {
-                        n,
-                        deadline: now + lock_ms,
+                        deadline,
                         locked_at,
-                    },
-                );
+                    }) => {
+                        n == dc
+                            && deadline > now
+                            && (!matches!(kind, SettleKind::Renew) || now < locked_at + 3_600_000)
+                    }
+                    _ => false,
+                };
+            if ok {
+                accepted.push(idx);
+            }
+            results.push(ok);
+        }
+        let mut dl_events = Vec::new();
+        for idx in accepted {
+            let Some(&MState::Locked { n, locked_at, .. }) = self.subs[call_sub].pending.get(&idx)
+            else {
+                unreachable!("accepted tokens name locked events");
+            };
+            match kind {
+                SettleKind::Ack => {
+                    self.subs[call_sub].pending.remove(&idx);
+                }
+                SettleKind::Release(secs) => {
+                    self.subs[call_sub].pending.insert(
+                        idx,
+                        MState::Available {
+                            n,
+                            visible_at: now + secs as i64 * 1000,
+                        },
+                    );
+                }
+                SettleKind::Reject => self.dead_letter(call_sub, idx, &mut dl_events),
+                SettleKind::Renew => {
+                    self.subs[call_sub].pending.insert(
+                        idx,
+                        MState::Locked {
+                            n,
+                            deadline: now + lock_ms,
+                            locked_at,
+                        },
+                    );
+                }
             }
         }
-        true
+        self.log.extend(dl_events);
+        results
     }
 
     fn maintain(&mut self) {
@@ -364,8 +393,8 @@ impl ReferenceStateMachine for Reference {
             Just(SettleKind::Reject),
             Just(SettleKind::Renew),
         ];
-        let settle =
-            (kind, any::<Index>()).prop_map(|(kind, token)| Transition::Settle { kind, token });
+        let settle = (kind, prop::collection::vec(any::<Index>(), 1..=3))
+            .prop_map(|(kind, tokens)| Transition::Settle { kind, tokens });
         let base = prop_oneof![
             3 => (1_u8..=3).prop_map(Transition::Publish),
             4 => (0..SUBS.len(), 1_u32..=4).prop_map(|(sub, max)| Transition::Receive { sub, max }),
@@ -401,7 +430,7 @@ impl ReferenceStateMachine for Reference {
                 Expect::Nothing
             }
             Transition::Receive { sub, max } => Expect::Received(state.receive(*sub, *max)),
-            Transition::Settle { kind, token } => Expect::Settled(state.settle(*kind, *token)),
+            Transition::Settle { kind, tokens } => Expect::Settled(state.settle(*kind, tokens)),
             Transition::Advance(secs) => {
                 state.now += *secs as i64 * 1000;
                 Expect::Nothing
@@ -493,30 +522,47 @@ impl StateMachineTest for EngineTest {
                 );
                 sut.tokens.extend(got.into_iter().map(|r| r.lock_token));
             }
-            Transition::Settle { kind, token } => {
-                let (sub, _, _) = model.issued[token.index(model.issued.len())];
-                let token = sut.tokens[token.index(sut.tokens.len())].clone();
+            Transition::Settle { kind, tokens } => {
+                let (sub, _, _) = model.issued[tokens[0].index(model.issued.len())];
+                let tokens: Vec<String> = tokens
+                    .iter()
+                    .map(|token| sut.tokens[token.index(sut.tokens.len())].clone())
+                    .collect();
+                let refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
                 let (topic, name) = SUBS[sub];
                 let ns = sut.ns();
                 let outcome = match kind {
-                    SettleKind::Ack => ns.acknowledge(topic, name, &[&token]),
-                    SettleKind::Release(secs) => ns.release(
-                        topic,
-                        name,
-                        &[&token],
-                        ReleaseDelay::from_secs(secs).unwrap(),
-                    ),
-                    SettleKind::Reject => ns.reject(topic, name, &[&token]),
-                    SettleKind::Renew => ns.renew_locks(topic, name, &[&token]),
+                    SettleKind::Ack => ns.acknowledge(topic, name, &refs),
+                    SettleKind::Release(secs) => {
+                        ns.release(topic, name, &refs, ReleaseDelay::from_secs(secs).unwrap())
+                    }
+                    SettleKind::Reject => ns.reject(topic, name, &refs),
+                    SettleKind::Renew => ns.renew_locks(topic, name, &refs),
                 }
                 .unwrap();
                 assert_eq!(
                     outcome.succeeded.len() + outcome.failed.len(),
-                    1,
+                    refs.len(),
                     "one result per token"
                 );
+                // Both lists keep the input order: merge them back into per-token results.
+                let (mut ok, mut failed) = (0, 0);
+                let per_token: Vec<bool> = refs
+                    .iter()
+                    .map(|token| {
+                        if outcome.succeeded.get(ok).is_some_and(|t| t == token) {
+                            ok += 1;
+                            true
+                        } else {
+                            assert_eq!(outcome.failed[failed].lock_token, *token);
+                            assert_eq!(outcome.failed[failed].code, "TokenLost");
+                            failed += 1;
+                            false
+                        }
+                    })
+                    .collect();
                 assert_eq!(
-                    Expect::Settled(outcome.succeeded.len() == 1),
+                    Expect::Settled(per_token),
                     model.expect,
                     "{kind:?} on {topic}/{name}"
                 );
