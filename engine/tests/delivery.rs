@@ -683,3 +683,99 @@ fn wall_clock_jumps_neither_expire_nor_extend_locks_in_process() {
     drop(got);
     let _ = START_MS;
 }
+
+#[test]
+fn receive_refuses_push_subscriptions() {
+    let (_dir, _clock, ns) = setup();
+    let config = gridlog::NamespaceConfig::from_json_str(
+        r#"{"topics":[{"name":"orders","properties":{"eventRetentionInDays":1},"eventSubscriptions":[
+          {"name":"pushed","properties":{"deliveryConfiguration":{"deliveryMode":"Push","push":{}}}}]}]}"#,
+    )
+    .unwrap();
+    ns.apply_config(&config).unwrap();
+    let err = ns.receive("orders", "pushed", 1, NOW).unwrap_err();
+    assert_eq!(err.code(), "InvalidArgument");
+}
+
+#[test]
+fn stress_receivers_publisher_and_maintenance_in_parallel() {
+    let dir = tempfile::tempdir().unwrap();
+    // The real clock: receives wait (20 ms) on the engine's clock.
+    let ns = Namespace::open(
+        dir.path(),
+        gridlog::NamespaceOptions {
+            wal: gridlog::WalOptions {
+                segment_bytes_target: 4096,
+                ..common::wal_options()
+            },
+            index: gridlog::IndexKind::Memory,
+            ..gridlog::NamespaceOptions::default()
+        },
+    )
+    .unwrap();
+    ns.apply_config(&common::config()).unwrap();
+    ns.delete_subscription("orders", "plain").unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let publisher = {
+        let ns = ns.clone();
+        std::thread::spawn(move || {
+            for batch in 0..60 {
+                let events: Vec<_> = (0..10)
+                    .map(|i| event(&format!("b{batch}-{i}"), "T"))
+                    .collect();
+                ns.publish("orders", &events).unwrap();
+            }
+        })
+    };
+    let sweeper = {
+        let ns = ns.clone();
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut purged = 0;
+            while !stop.load(std::sync::atomic::Ordering::Acquire) {
+                purged += ns.run_maintenance().unwrap().segments_purged;
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            purged
+        })
+    };
+    let consumers: Vec<_> = (0..3)
+        .map(|_| {
+            let ns = ns.clone();
+            let stop = stop.clone();
+            std::thread::spawn(move || {
+                let mut ids = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::Acquire) {
+                    let got = ns
+                        .receive("orders", "all", 5, Duration::from_millis(20))
+                        .unwrap();
+                    let tokens: Vec<&str> = got.iter().map(|r| r.lock_token.as_str()).collect();
+                    let outcome = ns.acknowledge("orders", "all", &tokens).unwrap();
+                    assert_eq!(outcome.succeeded.len(), got.len());
+                    ids.extend(got.iter().map(|r| id_of(r.json())));
+                }
+                ids
+            })
+        })
+        .collect();
+    publisher.join().unwrap();
+    let start = std::time::Instant::now();
+    while ns.stats().topics[0].subscriptions[0].meters.acked < 600 {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "consumers stalled"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    stop.store(true, std::sync::atomic::Ordering::Release);
+    let mut seen = HashSet::new();
+    for consumer in consumers {
+        for id in consumer.join().unwrap() {
+            assert!(seen.insert(id.clone()), "{id} delivered twice");
+        }
+    }
+    let purged = sweeper.join().unwrap();
+    assert_eq!(seen.len(), 600);
+    assert!(purged > 0);
+    eprintln!("stress: 600 events, {purged} segments reclaimed concurrently");
+}

@@ -1130,6 +1130,12 @@ impl Inner {
         let sub_id = st
             .sub_id(topic_id, sub)
             .ok_or_else(|| not_found_sub(topic, sub))?;
+        if st.subs[&sub_id].config.delivery.mode != crate::config::DeliveryMode::Queue {
+            return Err(EngineError::InvalidArgument {
+                argument: "subscription",
+                reason: format!("{topic}/{sub} is a push subscription; receive needs a queue one"),
+            });
+        }
         let retention_ms = ms(st.topics[&topic_id].config.retention());
         Self::expire_retention(&mut st, sub_id, now);
         let s = &st.subs[&sub_id];
