@@ -1,8 +1,9 @@
 //! Model-based test (proptest-state-machine): a pure in-memory reference model of one namespace
 //! (topics, subscriptions, event states per docs/delivery.md) against the engine on a
 //! crash-simulating file system. Transitions: publish, receive, acknowledge, release, reject,
-//! renew, advance the clock, maintenance sweep, clean reopen, process crash (drop without
-//! close), and power loss (wal's `CrashFs`, every outcome).
+//! renew (1–3 tokens per call), advance the clock, maintenance sweep (with segment reclamation),
+//! delete + re-create a subscription, clean reopen, process crash (drop without close), and power
+//! loss (wal's `CrashFs`, every outcome; half the time the index is lost too).
 //!
 //! Every operation is acknowledged only after its fsync (default durability), so after any
 //! crash the engine must answer exactly as the model does.
@@ -100,6 +101,8 @@ struct MSub {
     cursor: usize,
     pending: BTreeMap<usize, MState>,
     settled_ahead: BTreeSet<usize>,
+    /// Bumped when the subscription is deleted and created again (a new id: old tokens fail).
+    generation: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,8 +117,8 @@ struct Model {
     now: i64,
     log: Vec<MEvent>,
     subs: Vec<MSub>,
-    /// Every token handed out: (subscription, log index, delivery count).
-    issued: Vec<(usize, usize, u32)>,
+    /// Every token handed out: (subscription, its generation, log index, delivery count).
+    issued: Vec<(usize, u32, usize, u32)>,
     next_id: u32,
     expect: Expect,
 }
@@ -141,6 +144,8 @@ enum Transition {
     },
     Advance(u64),
     Maintain,
+    /// Delete subscription `other` and create it again with the same configuration.
+    RecreateOther,
     Reopen,
     Crash,
     PowerLoss {
@@ -160,6 +165,7 @@ impl Model {
             cursor: 0,
             pending: BTreeMap::new(),
             settled_ahead: BTreeSet::new(),
+            generation: 0,
         };
         Self {
             now: START_MS,
@@ -257,7 +263,7 @@ impl Model {
             s.settled_ahead = s.settled_ahead.split_off(&cursor);
         }
         for &(idx, n) in &locks {
-            self.issued.push((sub, idx, n));
+            self.issued.push((sub, self.subs[sub].generation, idx, n));
         }
         locks
             .into_iter()
@@ -269,19 +275,21 @@ impl Model {
     /// against the state before the call (first occurrence of an event wins, tokens of other
     /// subscriptions fail), then the accepted ones are applied in order.
     fn settle(&mut self, kind: SettleKind, tokens: &[Index]) -> Vec<bool> {
-        let picked: Vec<(usize, usize, u32)> = tokens
+        let picked: Vec<(usize, u32, usize, u32)> = tokens
             .iter()
             .map(|token| self.issued[token.index(self.issued.len())])
             .collect();
         let call_sub = picked[0].0;
+        let generation = self.subs[call_sub].generation;
         let now = self.now;
         let s = &self.subs[call_sub];
         let lock_ms = s.lock_ms;
         let mut seen = BTreeSet::new();
         let mut accepted = Vec::new();
         let mut results = Vec::new();
-        for &(sub, idx, dc) in &picked {
+        for &(sub, token_generation, idx, dc) in &picked {
             let ok = sub == call_sub
+                && token_generation == generation
                 && seen.insert(idx)
                 && match s.pending.get(&idx) {
                     Some(&MState::Locked {
@@ -400,6 +408,7 @@ impl ReferenceStateMachine for Reference {
             4 => (0..SUBS.len(), 1_u32..=4).prop_map(|(sub, max)| Transition::Receive { sub, max }),
             2 => (1_u64..=300).prop_map(Transition::Advance),
             1 => Just(Transition::Maintain),
+            1 => Just(Transition::RecreateOther),
             1 => Just(Transition::Reopen),
             1 => Just(Transition::Crash),
             1 => (0..Outcome::ALL.len(), any::<u64>())
@@ -437,6 +446,17 @@ impl ReferenceStateMachine for Reference {
             }
             Transition::Maintain => {
                 state.maintain();
+                Expect::Nothing
+            }
+            Transition::RecreateOther => {
+                let old = &state.subs[1];
+                state.subs[1] = MSub {
+                    cursor: state.log.len(),
+                    pending: BTreeMap::new(),
+                    settled_ahead: BTreeSet::new(),
+                    generation: old.generation + 1,
+                    ..old.clone()
+                };
                 Expect::Nothing
             }
             Transition::Reopen | Transition::Crash | Transition::PowerLoss { .. } => {
@@ -523,7 +543,7 @@ impl StateMachineTest for EngineTest {
                 sut.tokens.extend(got.into_iter().map(|r| r.lock_token));
             }
             Transition::Settle { kind, tokens } => {
-                let (sub, _, _) = model.issued[tokens[0].index(model.issued.len())];
+                let (sub, _, _, _) = model.issued[tokens[0].index(model.issued.len())];
                 let tokens: Vec<String> = tokens
                     .iter()
                     .map(|token| sut.tokens[token.index(sut.tokens.len())].clone())
@@ -568,6 +588,11 @@ impl StateMachineTest for EngineTest {
                 );
             }
             Transition::Advance(secs) => sut.clock.advance(Duration::from_secs(secs)),
+            Transition::RecreateOther => {
+                let config = model_config().topics[0].subscriptions[1].clone();
+                sut.ns().delete_subscription("orders", "other").unwrap();
+                sut.ns().put_subscription("orders", config).unwrap();
+            }
             Transition::Maintain => {
                 let report = sut.ns().run_maintenance().unwrap();
                 sut.purged += report.segments_purged;
