@@ -478,3 +478,42 @@ fn relaxed_durabilities_survive_a_clean_restart_and_a_process_crash() {
         ns.close().unwrap();
     }
 }
+
+#[test]
+fn lock_deadlines_across_restart_are_clamped_to_the_lock_duration() {
+    // Wall clock stepped back an hour while down: the lock does not live an hour longer.
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let index = MemoryIndex::default();
+    let ns = open(dir.path(), &clock, &index);
+    ns.publish("orders", &[event("a", "T")]).unwrap();
+    let got = ns.receive("orders", "all", 1, NOW).unwrap();
+    ns.close().unwrap();
+    clock.rewind_wall(Duration::from_secs(3600));
+    let ns = Namespace::open(dir.path(), options(&clock, &index)).unwrap();
+    assert!(ns.receive("orders", "all", 1, NOW).unwrap().is_empty());
+    clock.advance(Duration::from_secs(60));
+    let again = ns.receive("orders", "all", 1, NOW).unwrap();
+    assert_eq!(again.len(), 1, "remaining time clamped to the 60 s lock");
+    assert_eq!(again[0].delivery_count, 2);
+    drop(got);
+    ns.close().unwrap();
+
+    // Wall clock stepped forward past the deadline while down: the lock has expired.
+    let dir = tempfile::tempdir().unwrap();
+    let ns = open(dir.path(), &clock, &index);
+    ns.publish("orders", &[event("b", "T")]).unwrap();
+    let got = ns.receive("orders", "all", 1, NOW).unwrap();
+    ns.close().unwrap();
+    clock.advance_wall(Duration::from_secs(61));
+    let ns = Namespace::open(dir.path(), options(&clock, &MemoryIndex::default())).unwrap();
+    let outcome = ns
+        .acknowledge("orders", "all", &[&got[0].lock_token])
+        .unwrap();
+    assert_eq!(outcome.failed.len(), 1, "expired while down");
+    assert_eq!(
+        ns.receive("orders", "all", 1, NOW).unwrap()[0].delivery_count,
+        2
+    );
+    ns.close().unwrap();
+}
