@@ -1,0 +1,494 @@
+//! Receive and settlement: the decisions taken under the namespace mutex, and the scan of the
+//! WAL for never-delivered events.
+
+use std::collections::HashSet;
+
+use gridlog_format::decode_record;
+use gridlog_wal::{RecordBytes, Seq};
+
+use super::{
+    FailedToken, Inner, RENEW_WINDOW, Received, ReleaseDelay, SCAN_BUDGET_RECORDS, SettleOutcome,
+    TOKEN_LOST_CODE, TOKEN_LOST_MESSAGE, dead_letter_record, event_json_range, ms, not_found_sub,
+    not_found_topic,
+};
+use crate::clock::MonotonicTime;
+use crate::error::EngineError;
+use crate::record::{self, DeadLetterReason, Entry, LockEntry, StateRecord};
+use crate::state::{NamespaceState, Now, Pending, PendingState, SubState, add_ms};
+use crate::token::{LockToken, TokenFields};
+
+pub(super) enum SettleOp {
+    Ack,
+    Release(ReleaseDelay),
+    Reject,
+    Renew,
+}
+
+/// A dead-letter decision taken under the mutex.
+pub(super) struct DeadLetterPlan {
+    pub(super) seq: u64,
+    pub(super) delivery_count: u32,
+    pub(super) reason: DeadLetterReason,
+    pub(super) source_published_at_ms: i64,
+    pub(super) attempt_at_ms: i64,
+    pub(super) source: Option<RecordBytes>,
+}
+
+/// One dead-letter record's owned parts.
+pub(super) struct DeadLetterOut {
+    pub(super) plan: DeadLetterPlan,
+    pub(super) target: Option<u32>,
+    pub(super) event: Vec<u8>,
+}
+
+impl Inner {
+    /// Drops in-flight events of `sub_id` past their topic's retention (gone regardless of
+    /// state, counted as expired). In memory only: the rule is a function of time.
+    pub(super) fn expire_retention(st: &mut NamespaceState, sub_id: u64, now: Now) -> u64 {
+        let Some(sub) = st.subs.get(&sub_id) else {
+            return 0;
+        };
+        let retention_ms = ms(st.topics[&sub.topic].config.retention());
+        let Some(sub) = st.subs.get_mut(&sub_id) else {
+            return 0;
+        };
+        let before = sub.pending.len();
+        sub.pending
+            .retain(|_, p| now.wall_ms < p.published_at_ms.saturating_add(retention_ms));
+        let expired = (before - sub.pending.len()) as u64;
+        sub.meters.expired += expired;
+        expired
+    }
+
+    /// Builds the dead-letter events for `plans` of `sub_id`.
+    pub(super) fn dead_letters(
+        &self,
+        st: &NamespaceState,
+        sub_id: u64,
+        plans: Vec<DeadLetterPlan>,
+    ) -> Result<Vec<DeadLetterOut>, EngineError> {
+        let sub = &st.subs[&sub_id];
+        let target = sub
+            .config
+            .delivery
+            .dead_letter_topic
+            .as_deref()
+            .and_then(|name| st.topic_id(name));
+        let mut out = Vec::with_capacity(plans.len());
+        for mut plan in plans {
+            let (target, event) = match target {
+                None => (None, Vec::new()),
+                Some(topic) => {
+                    let bytes = match plan.source.take() {
+                        Some(bytes) => bytes,
+                        None => self.wal.read(Seq(plan.seq))?,
+                    };
+                    let range = event_json_range(plan.seq, &bytes)?;
+                    match dead_letter_record(
+                        &bytes[range],
+                        plan.reason,
+                        plan.delivery_count,
+                        plan.source_published_at_ms,
+                        plan.attempt_at_ms,
+                    ) {
+                        Some(event) => (Some(topic), event),
+                        None => (None, Vec::new()),
+                    }
+                }
+            };
+            out.push(DeadLetterOut {
+                plan,
+                target,
+                event,
+            });
+        }
+        Ok(out)
+    }
+
+    pub(super) fn dead_letter_records(
+        sub_id: u64,
+        outs: &[DeadLetterOut],
+        published_at_ms: i64,
+    ) -> impl Iterator<Item = StateRecord<'_>> {
+        outs.iter().map(move |out| StateRecord::DeadLetter {
+            sub: sub_id,
+            seq: out.plan.seq,
+            delivery_count: out.plan.delivery_count,
+            reason: out.plan.reason as u8,
+            target_topic: out.target,
+            published_at_ms,
+            event: record::Bytes(&out.event),
+        })
+    }
+
+    /// One non-blocking receive: the events locked, or (none) when to look again.
+    #[expect(
+        clippy::too_many_lines,
+        reason = "one decision under one lock, kept in one place"
+    )]
+    pub(super) fn try_receive(
+        &self,
+        topic: &str,
+        sub: &str,
+        max_events: u32,
+    ) -> Result<(Vec<Received>, Option<MonotonicTime>), EngineError> {
+        let max = max_events as usize;
+        let mut st = self.lock_state()?;
+        let now = self.now();
+        let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
+        let sub_id = st
+            .sub_id(topic_id, sub)
+            .ok_or_else(|| not_found_sub(topic, sub))?;
+        if st.subs[&sub_id].config.delivery.mode != crate::config::DeliveryMode::Queue {
+            return Err(EngineError::InvalidArgument {
+                argument: "subscription",
+                reason: format!("{topic}/{sub} is a push subscription; receive needs a queue one"),
+            });
+        }
+        let retention_ms = ms(st.topics[&topic_id].config.retention());
+        Self::expire_retention(&mut st, sub_id, now);
+        let s = &st.subs[&sub_id];
+        let delivery = &s.config.delivery;
+        let lock_ms = ms(delivery.lock_duration);
+        let max_dc = delivery.max_delivery_count;
+        let ttl_ms = ms(delivery.event_ttl);
+        let mut locks: Vec<(LockEntry, Option<RecordBytes>)> = Vec::new();
+        let mut plans: Vec<DeadLetterPlan> = Vec::new();
+        for (seq, p) in &s.pending {
+            if locks.len() >= max {
+                break;
+            }
+            if !p.is_available(now) {
+                continue;
+            }
+            if let Some(reason) = dead_letter_reason(p, max_dc, ttl_ms, now) {
+                plans.push(DeadLetterPlan {
+                    seq: *seq,
+                    delivery_count: p.delivery_count,
+                    reason,
+                    source_published_at_ms: p.published_at_ms,
+                    attempt_at_ms: p.last_delivered_at_ms,
+                    source: None,
+                });
+                continue;
+            }
+            locks.push((
+                LockEntry {
+                    seq: *seq,
+                    delivery_count: p.delivery_count + 1,
+                    published_at_ms: p.published_at_ms,
+                },
+                None,
+            ));
+        }
+        let mut cursor = s.cursor;
+        let mut expired = 0_u64;
+        let mut more = false;
+        if locks.len() < max {
+            for (scanned, item) in self.wal.iter_from(Seq(s.cursor)).enumerate() {
+                if locks.len() >= max {
+                    break;
+                }
+                if scanned >= SCAN_BUDGET_RECORDS {
+                    more = true;
+                    break;
+                }
+                let (seq, bytes) = item?;
+                cursor = seq.0 + 1;
+                match scan_one(s, topic_id, seq.0, &bytes, now, retention_ms, ttl_ms)? {
+                    Scan::Skip => {}
+                    Scan::Expired => expired += 1,
+                    Scan::DeadLetter(published_at_ms) => plans.push(DeadLetterPlan {
+                        seq: seq.0,
+                        delivery_count: 0,
+                        reason: DeadLetterReason::TtlExpired,
+                        source_published_at_ms: published_at_ms,
+                        attempt_at_ms: published_at_ms,
+                        source: Some(bytes),
+                    }),
+                    Scan::Deliver(published_at_ms) => locks.push((
+                        LockEntry {
+                            seq: seq.0,
+                            delivery_count: 1,
+                            published_at_ms,
+                        },
+                        Some(bytes),
+                    )),
+                }
+            }
+        }
+        // Everything that can fail without changing anything comes first: reading redeliveries'
+        // bytes (in flight, so their segment cannot be reclaimed) and building dead-letter events.
+        let mut resolved = Vec::with_capacity(locks.len());
+        for (entry, bytes) in &locks {
+            let bytes = match bytes {
+                Some(bytes) => bytes.clone(),
+                None => self.wal.read(Seq(entry.seq))?,
+            };
+            resolved.push((*entry, bytes));
+        }
+        let outs = self.dead_letters(&st, sub_id, plans)?;
+        let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
+        let mut records: Vec<StateRecord<'_>> =
+            Self::dead_letter_records(sub_id, &outs, published_at_ms).collect();
+        if !locks.is_empty() {
+            records.push(StateRecord::Lock {
+                sub: sub_id,
+                locked_at_ms: now.wall_ms,
+                deadline_ms: now.wall_ms.saturating_add(lock_ms),
+                cursor,
+                entries: locks.iter().map(|(entry, _)| *entry).collect(),
+            });
+        }
+        let appended = !records.is_empty();
+        if appended {
+            self.append_apply(&mut st, &records, now)?;
+        }
+        drop(records);
+        let notify = outs.iter().any(|out| out.target.is_some());
+        let wake = match st.subs.get_mut(&sub_id) {
+            Some(s) => {
+                s.skip_to(cursor);
+                s.meters.expired += expired;
+                if !locks.is_empty() {
+                    None
+                } else if more {
+                    Some(now.mono)
+                } else {
+                    s.pending.values().filter_map(|p| p.next_change(now)).min()
+                }
+            }
+            None => None,
+        };
+        let secret = st.secret.clone();
+        drop(st);
+        if appended {
+            self.sync()?;
+        }
+        if notify {
+            self.notify.notify(usize::MAX);
+        }
+        let secret = secret.ok_or(EngineError::Poisoned)?;
+        let mut received = Vec::with_capacity(resolved.len());
+        for (entry, bytes) in resolved {
+            let json = event_json_range(entry.seq, &bytes)?;
+            received.push(Received {
+                lock_token: LockToken::mint(
+                    &secret,
+                    TokenFields {
+                        subscription_id: sub_id,
+                        seq: entry.seq,
+                        generation: entry.delivery_count,
+                    },
+                ),
+                delivery_count: entry.delivery_count,
+                seq: entry.seq,
+                bytes,
+                json,
+            });
+        }
+        Ok((received, wake))
+    }
+
+    #[expect(clippy::too_many_lines, reason = "one decision under one lock")]
+    pub(super) fn settle(
+        &self,
+        topic: &str,
+        sub: &str,
+        tokens: &[&str],
+        op: &SettleOp,
+    ) -> Result<SettleOutcome, EngineError> {
+        let mut st = self.lock_state()?;
+        let now = self.now();
+        let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
+        let sub_id = st
+            .sub_id(topic_id, sub)
+            .ok_or_else(|| not_found_sub(topic, sub))?;
+        let retention_ms = ms(st.topics[&topic_id].config.retention());
+        let secret = st.secret.clone().ok_or(EngineError::Poisoned)?;
+        let s = &st.subs[&sub_id];
+        let renew_window_ms = ms(RENEW_WINDOW);
+        let mut seen = HashSet::new();
+        let mut outcome = SettleOutcome::default();
+        let mut accepted: Vec<(Entry, Pending)> = Vec::new();
+        for token in tokens {
+            let valid = LockToken::verify(&secret, token)
+                .ok()
+                .filter(|fields| fields.subscription_id == sub_id)
+                .filter(|fields| seen.insert(fields.seq))
+                .and_then(|fields| {
+                    let p = s.pending.get(&fields.seq)?;
+                    let ok = p.delivery_count == fields.generation
+                        && p.is_locked(now)
+                        && now.wall_ms < p.published_at_ms.saturating_add(retention_ms)
+                        && match (op, p.state) {
+                            (SettleOp::Renew, PendingState::Locked { locked_at_ms, .. }) => {
+                                now.wall_ms < locked_at_ms.saturating_add(renew_window_ms)
+                            }
+                            _ => true,
+                        };
+                    ok.then_some((
+                        Entry {
+                            seq: fields.seq,
+                            delivery_count: fields.generation,
+                        },
+                        *p,
+                    ))
+                });
+            match valid {
+                Some(pair) => {
+                    accepted.push(pair);
+                    outcome.succeeded.push((*token).to_owned());
+                }
+                None => outcome.failed.push(FailedToken {
+                    lock_token: (*token).to_owned(),
+                    code: TOKEN_LOST_CODE,
+                    message: TOKEN_LOST_MESSAGE,
+                }),
+            }
+        }
+        if accepted.is_empty() {
+            return Ok(outcome);
+        }
+        let entries: Vec<Entry> = accepted.iter().map(|(entry, _)| *entry).collect();
+        let lock_ms = ms(s.config.delivery.lock_duration);
+        let mut notify = false;
+        match op {
+            SettleOp::Ack => {
+                self.append_apply(
+                    &mut st,
+                    &[StateRecord::Ack {
+                        sub: sub_id,
+                        entries,
+                    }],
+                    now,
+                )?;
+            }
+            SettleOp::Release(delay) => {
+                let rec = StateRecord::Release {
+                    sub: sub_id,
+                    visible_at_ms: add_ms(now.wall_ms, delay.duration()),
+                    entries,
+                };
+                self.append_apply(&mut st, &[rec], now)?;
+                notify = true;
+            }
+            SettleOp::Renew => {
+                let rec = StateRecord::Renew {
+                    sub: sub_id,
+                    deadline_ms: now.wall_ms.saturating_add(lock_ms),
+                    entries,
+                };
+                self.append_apply(&mut st, &[rec], now)?;
+            }
+            SettleOp::Reject => {
+                let plans = accepted
+                    .iter()
+                    .map(|(entry, p)| DeadLetterPlan {
+                        seq: entry.seq,
+                        delivery_count: p.delivery_count,
+                        reason: DeadLetterReason::Rejected,
+                        source_published_at_ms: p.published_at_ms,
+                        attempt_at_ms: p.last_delivered_at_ms,
+                        source: None,
+                    })
+                    .collect();
+                let outs = self.dead_letters(&st, sub_id, plans)?;
+                let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
+                let records: Vec<StateRecord<'_>> =
+                    Self::dead_letter_records(sub_id, &outs, published_at_ms).collect();
+                self.append_apply(&mut st, &records, now)?;
+                notify = outs.iter().any(|out| out.target.is_some());
+            }
+        }
+        drop(st);
+        self.sync()?;
+        if notify {
+            self.notify.notify(usize::MAX);
+        }
+        Ok(outcome)
+    }
+}
+
+/// What a scan decides for one WAL record.
+pub(super) enum Scan {
+    /// Not this subscription's, filtered out, or already handled.
+    Skip,
+    /// Past the topic's retention.
+    Expired,
+    /// Past the subscription's TTL (publish time inside).
+    DeadLetter(i64),
+    /// Deliverable (publish time inside).
+    Deliver(i64),
+}
+
+pub(super) fn scan_one(
+    s: &SubState,
+    topic_id: u32,
+    seq: u64,
+    bytes: &[u8],
+    now: Now,
+    retention_ms: i64,
+    ttl_ms: i64,
+) -> Result<Scan, EngineError> {
+    let rec = record::decode(seq, bytes)?;
+    let Some((topic, published_at_ms, event)) = rec.published() else {
+        return Ok(Scan::Skip);
+    };
+    if topic != topic_id
+        || seq < s.start_seq
+        || s.pending.contains_key(&seq)
+        || s.settled_ahead.contains(&seq)
+    {
+        return Ok(Scan::Skip);
+    }
+    if now.wall_ms >= published_at_ms.saturating_add(retention_ms) {
+        return Ok(Scan::Expired);
+    }
+    if !s.filter.is_match_all() {
+        let corrupt = |reason: String| EngineError::Corrupt { seq, reason };
+        let event = decode_record(event).map_err(|e| corrupt(e.to_string()))?;
+        let value = filter_view(event.json(), s.filter.needs_data()).map_err(corrupt)?;
+        if !s.filter.is_match(&value) {
+            return Ok(Scan::Skip);
+        }
+    }
+    if now.wall_ms >= published_at_ms.saturating_add(ttl_ms) {
+        return Ok(Scan::DeadLetter(published_at_ms));
+    }
+    Ok(Scan::Deliver(published_at_ms))
+}
+
+/// The JSON object a filter is evaluated against: the whole event when the filter reads `data`
+/// or extensions, else only its context attributes (`data` is never parsed).
+fn filter_view(json: &[u8], needs_data: bool) -> Result<serde_json::Value, String> {
+    if needs_data {
+        return serde_json::from_slice(json).map_err(|e| e.to_string());
+    }
+    let members: std::collections::HashMap<String, &serde_json::value::RawValue> =
+        serde_json::from_slice(json).map_err(|e| e.to_string())?;
+    let mut object = serde_json::Map::new();
+    for name in crate::filter::CONTEXT_ATTRIBUTES {
+        if let Some(raw) = members.get(name) {
+            let value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
+            object.insert(name.to_owned(), value);
+        }
+    }
+    Ok(serde_json::Value::Object(object))
+}
+
+/// Why an available in-flight event must be dead-lettered instead of delivered, if it must.
+pub(super) fn dead_letter_reason(
+    p: &Pending,
+    max_dc: u32,
+    ttl_ms: i64,
+    now: Now,
+) -> Option<DeadLetterReason> {
+    if p.delivery_count >= max_dc {
+        Some(DeadLetterReason::MaxDeliveryCount)
+    } else if now.wall_ms >= p.published_at_ms.saturating_add(ttl_ms) {
+        Some(DeadLetterReason::TtlExpired)
+    } else {
+        None
+    }
+}

@@ -1,0 +1,174 @@
+//! The maintenance sweep: retention, dead-lettering of what is due, segment reclamation behind a
+//! checkpoint, and the index write.
+
+use gridlog_wal::Seq;
+
+use super::delivery::{DeadLetterPlan, Scan, dead_letter_reason, scan_one};
+use super::{Inner, MaintenanceReport, crc, ms};
+use crate::error::EngineError;
+use crate::index::IndexCheckpoint;
+use crate::record::{self, DeadLetterReason, StateRecord};
+
+impl Inner {
+    pub(super) fn run_maintenance(&self) -> Result<MaintenanceReport, EngineError> {
+        let mut report = MaintenanceReport::default();
+        {
+            let mut st = self.lock_state()?;
+            let now = self.now();
+            // Scans stop at the log's end as of the start of the sweep: dead-letter events the
+            // sweep itself publishes are left to the next one (whether a segment roll happened
+            // to make them durable already must not matter).
+            let sweep_end = self.wal.next_seq().0;
+            let sub_ids: Vec<u64> = st.subs.keys().copied().collect();
+            let mut notify = false;
+            for sub_id in sub_ids {
+                report.expired += Self::expire_retention(&mut st, sub_id, now);
+                let s = &st.subs[&sub_id];
+                let retention_ms = ms(st.topics[&s.topic].config.retention());
+                let delivery = &s.config.delivery;
+                let max_dc = delivery.max_delivery_count;
+                let ttl_ms = ms(delivery.event_ttl);
+                let mut plans: Vec<DeadLetterPlan> = s
+                    .pending
+                    .iter()
+                    .filter(|(_, p)| p.is_available(now))
+                    .filter_map(|(seq, p)| {
+                        dead_letter_reason(p, max_dc, ttl_ms, now).map(|reason| DeadLetterPlan {
+                            seq: *seq,
+                            delivery_count: p.delivery_count,
+                            reason,
+                            source_published_at_ms: p.published_at_ms,
+                            attempt_at_ms: p.last_delivered_at_ms,
+                            source: None,
+                        })
+                    })
+                    .collect();
+                // Never-delivered events past their TTL: publish times are non-decreasing, so
+                // the scan stops at the first matching event still within its TTL.
+                let mut cursor = s.cursor;
+                let mut expired = 0_u64;
+                for item in self.wal.iter_from(Seq(s.cursor)) {
+                    let (seq, bytes) = item?;
+                    if seq.0 >= sweep_end {
+                        break;
+                    }
+                    match scan_one(s, s.topic, seq.0, &bytes, now, retention_ms, ttl_ms)? {
+                        Scan::Skip => {}
+                        Scan::Expired => expired += 1,
+                        Scan::DeadLetter(published_at_ms) => plans.push(DeadLetterPlan {
+                            seq: seq.0,
+                            delivery_count: 0,
+                            reason: DeadLetterReason::TtlExpired,
+                            source_published_at_ms: published_at_ms,
+                            attempt_at_ms: published_at_ms,
+                            source: Some(bytes),
+                        }),
+                        Scan::Deliver(_) => break,
+                    }
+                    cursor = seq.0 + 1;
+                }
+                let outs = self.dead_letters(&st, sub_id, plans)?;
+                let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
+                let records: Vec<StateRecord<'_>> =
+                    Self::dead_letter_records(sub_id, &outs, published_at_ms).collect();
+                if !records.is_empty() {
+                    self.append_apply(&mut st, &records, now)?;
+                }
+                report.dead_lettered += outs.len() as u64;
+                report.expired += expired;
+                notify |= outs.iter().any(|out| out.target.is_some());
+                if let Some(s) = st.subs.get_mut(&sub_id) {
+                    s.skip_to(cursor);
+                    s.meters.expired += expired;
+                }
+            }
+            drop(st);
+            self.sync()?;
+            if notify {
+                self.notify.notify(usize::MAX);
+            }
+        }
+        let (checkpoints, purged) = self.reclaim()?;
+        report.checkpoints = checkpoints;
+        report.segments_purged = purged;
+        report.index_written = self.write_index()?;
+        Ok(report)
+    }
+
+    /// Segment reclamation (docs/delivery.md §5): the WAL below the lowest seq anything still
+    /// needs is dropped, once a checkpoint above it is durable.
+    pub(super) fn reclaim(&self) -> Result<(u64, usize), EngineError> {
+        let mut st = self.lock_state()?;
+        let now = self.now();
+        let mut boundary = self.wal.next_seq().0;
+        for sub in st.subs.values() {
+            boundary = boundary.min(sub.floor());
+        }
+        // Topics without subscriptions keep their events until their retention passes.
+        let unread_retention = st
+            .topics
+            .values()
+            .filter(|topic| !st.subs.values().any(|sub| sub.topic == topic.id))
+            .map(|topic| ms(topic.config.retention()))
+            .max();
+        if let Some(retention_ms) = unread_retention {
+            boundary = boundary.min(st.retained_from(now, retention_ms));
+        }
+        let purgeable = self
+            .wal
+            .segments()
+            .iter()
+            .filter(|segment| segment.sealed && segment.seqs.end.0 <= boundary)
+            .count();
+        if purgeable == 0 {
+            return Ok((0, 0));
+        }
+        let snapshot = gridlog_format::encode_state_record(&st.snapshot());
+        let chunk_bytes = (self.record_bytes_max / 2).clamp(1024, 1 << 20);
+        let chunks: Vec<&[u8]> = snapshot.chunks(chunk_bytes).collect();
+        let count = u32::try_from(chunks.len()).unwrap_or(u32::MAX);
+        let records: Vec<StateRecord<'_>> = chunks
+            .iter()
+            .enumerate()
+            .map(|(chunk, body)| StateRecord::Checkpoint {
+                chunk: u32::try_from(chunk).unwrap_or(u32::MAX),
+                count,
+                body: record::Bytes(body),
+            })
+            .collect();
+        self.append_apply(&mut st, &records, now)?;
+        drop(records);
+        // The checkpoint must be durable before anything below it goes, whatever the
+        // namespace's durability.
+        self.wal.sync().inspect_err(|_| self.poison())?;
+        drop(st);
+        let purged = self.wal.purge_before(Seq(boundary))?;
+        self.state.lock().prune_time_marks(purged.first_seq.0);
+        Ok((1, purged.segments_purged))
+    }
+
+    /// Writes the index: a snapshot covering everything applied, after syncing the WAL.
+    pub(super) fn write_index(&self) -> Result<bool, EngineError> {
+        let blob = {
+            let st = self.state.lock();
+            self.wal.sync().inspect_err(|_| self.poison())?;
+            let covered = st.applied_seq;
+            let bytes = self.wal.read(Seq(covered))?;
+            let snapshot = st.snapshot();
+            let secret = snapshot.secret.ok_or(EngineError::Poisoned)?;
+            let snapshot = gridlog_format::encode_state_record(&snapshot);
+            gridlog_format::encode_state_record(&IndexCheckpoint {
+                version: 1,
+                covered_seq: covered,
+                fingerprint: crc(&bytes),
+                identity: crc(&secret),
+                snapshot_crc: crc(&snapshot),
+                snapshot,
+            })
+        };
+        self.index
+            .store(&blob)
+            .map_err(|reason| EngineError::Index { reason })?;
+        Ok(true)
+    }
+}
