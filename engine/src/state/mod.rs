@@ -782,3 +782,96 @@ pub struct PendingSnap {
     /// Lock time (locked), else 0.
     pub locked_at_ms: i64,
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{NamespaceState, Now, TIME_MARK_STEP_MS};
+    use crate::clock::MonotonicTime;
+    use crate::record::{Bytes, StateRecord};
+
+    const T0: i64 = 1_700_000_000_000;
+
+    fn now(wall_ms: i64, mono_secs: u64) -> Now {
+        Now {
+            wall_ms,
+            mono: MonotonicTime::from_since_origin(Duration::from_secs(mono_secs)),
+        }
+    }
+
+    #[test]
+    fn persisted_deadlines_are_clamped_to_zero_and_the_maximum() {
+        let at = now(T0, 100);
+        let lock = Duration::from_mins(1);
+        let mono = |secs| MonotonicTime::from_since_origin(Duration::from_secs(secs));
+        assert_eq!(at.mono_for(T0 + 30_000, lock), mono(130));
+        assert_eq!(
+            at.mono_for(T0 + 3_600_000, lock),
+            mono(160),
+            "wall clock went back"
+        );
+        assert_eq!(at.mono_for(T0 - 5_000, lock), mono(100), "already passed");
+    }
+
+    #[test]
+    fn time_marks_bound_publish_times_for_retention() {
+        let mut state = NamespaceState::new();
+        let event = Bytes(&[]);
+        let publish = |published_at_ms| StateRecord::Publish {
+            topic: 1,
+            published_at_ms,
+            event,
+        };
+        // seq 10..=13 at T0, T0 + 30 s, T0 + 61 s, T0 + 200 s.
+        for (seq, at) in [
+            (10, T0),
+            (11, T0 + 30_000),
+            (12, T0 + 61_000),
+            (13, T0 + 200_000),
+        ] {
+            state.apply(seq, &publish(at), now(at, 0)).unwrap();
+        }
+        assert_eq!(
+            state.time_marks.iter().copied().collect::<Vec<_>>(),
+            [(10, T0), (12, T0 + 61_000), (13, T0 + 200_000)]
+        );
+        const { assert!(TIME_MARK_STEP_MS <= 61_000) };
+        let retention = 100_000;
+        // Nothing old enough yet.
+        assert_eq!(state.retained_from(now(T0 + 50_000, 0), retention), 0);
+        // T0 + 100 s: the mark at seq 10 is expired; 11 may not be, so keep from 10.
+        assert_eq!(state.retained_from(now(T0 + 100_000, 0), retention), 10);
+        // T0 + 170 s: marks 10 and 12 expired; records from 12 on may be younger.
+        assert_eq!(state.retained_from(now(T0 + 170_000, 0), retention), 12);
+        // Everything expired once the last publish is.
+        assert_eq!(
+            state.retained_from(now(T0 + 300_000, 0), retention),
+            u64::MAX
+        );
+        state.prune_time_marks(12);
+        assert_eq!(state.time_marks.front(), Some(&(12, T0 + 61_000)));
+    }
+
+    #[test]
+    fn apply_rejects_records_that_contradict_the_state() {
+        let mut state = NamespaceState::new();
+        let error = state
+            .apply(1, &StateRecord::TopicDeleted { id: 9 }, now(T0, 0))
+            .unwrap_err();
+        assert_eq!(error.code(), "Corrupt");
+        let error = state
+            .apply(
+                2,
+                &StateRecord::SubscriptionPut {
+                    id: 1,
+                    topic: 9,
+                    config_json: "{}",
+                    start_seq: 3,
+                },
+                now(T0, 0),
+            )
+            .unwrap_err();
+        assert_eq!(error.code(), "Corrupt");
+    }
+}
