@@ -134,3 +134,86 @@ fn topics_without_subscriptions_keep_events_until_retention() {
     let report = ns.run_maintenance().unwrap();
     assert!(report.segments_purged >= 3, "{report:?}");
 }
+
+#[test]
+fn multi_chunk_checkpoints_rebuild_many_locks() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    // Small records: checkpoint chunks of 4 KiB, so 300 locks take several chunks.
+    let small = || gridlog::NamespaceOptions {
+        wal: gridlog::WalOptions {
+            record_bytes_max: 8192,
+            ..common::wal_options()
+        },
+        ..options(&clock, &MemoryIndex::default())
+    };
+    let ns = Namespace::open(dir.path(), small()).unwrap();
+    ns.apply_config(&common::config()).unwrap();
+    let payload = "z".repeat(900);
+    let batch = |prefix: &str| -> Vec<gridlog::format::Event> {
+        (0..100)
+            .map(|i| {
+                let json = format!(
+                    r#"{{"specversion":"1.0","id":"{prefix}{i}","source":"/t","type":"T","data":"{payload}"}}"#
+                );
+                gridlog::format::parse_structured(json.as_bytes()).unwrap()
+            })
+            .collect()
+    };
+    for round in 0..3 {
+        ns.publish("orders", &batch(&format!("old{round}-")))
+            .unwrap();
+    }
+    drain(&ns, "orders", "all");
+    drain(&ns, "orders", "plain");
+    for round in 0..3 {
+        ns.publish("orders", &batch(&format!("new{round}-")))
+            .unwrap();
+    }
+    let mut held = Vec::new();
+    loop {
+        let got = ns.receive("orders", "all", 100, NOW).unwrap();
+        if got.is_empty() {
+            break;
+        }
+        held.extend(got);
+    }
+    assert_eq!(held.len(), 300);
+    drain(&ns, "orders", "plain");
+    let report = ns.run_maintenance().unwrap();
+    assert_eq!(report.checkpoints, 1);
+    assert!(report.segments_purged >= 3, "{report:?}");
+    drop(ns);
+    let ns = Namespace::open(dir.path(), small()).unwrap();
+    match &ns.open_report().index {
+        IndexRecovery::Rebuilt { replayed, .. } => eprintln!("rebuilt: {replayed} records"),
+        other => panic!("expected a rebuild, got {other:?}"),
+    }
+    let tokens: Vec<&str> = held.iter().map(|r| r.lock_token.as_str()).collect();
+    let renewed = ns.renew_locks("orders", "all", &tokens).unwrap();
+    assert_eq!(
+        renewed.succeeded.len(),
+        300,
+        "every lock rebuilt from the chunked checkpoint"
+    );
+    ns.close().unwrap();
+    let (wal, _) = gridlog::wal::Wal::open(
+        dir.path().join("wal"),
+        gridlog::WalOptions {
+            record_bytes_max: 8192,
+            ..common::wal_options()
+        },
+    )
+    .unwrap();
+    let mut chunks = 0;
+    for item in wal.iter_from(wal.first_seq()) {
+        let (seq, bytes) = item.unwrap();
+        if let gridlog::record::StateRecord::Checkpoint { count, .. } =
+            gridlog::record::decode(seq.0, &bytes).unwrap()
+        {
+            chunks = count;
+        }
+    }
+    assert!(chunks >= 2, "the checkpoint took {chunks} chunk(s)");
+    wal.close().unwrap();
+}
