@@ -320,6 +320,15 @@ fn authentication_forms() {
         server.call("POST", &format!("/topics/orders/eventsubscriptions/{sub}:receive?api-version=2024-06-01&maxWaitTime=10&maxEvents=1"), &[("aeg-sas-token", sub_scope.as_str())], None, b"")
     };
     assert_eq!(recv("other").status, 401);
+    // A key in the query authenticates even when another parameter is bad (then 400).
+    let reply = call(
+        &[],
+        "/topics/orders:publish?aeg-sas-key=test-key&api-version=bad",
+    );
+    assert_eq!(
+        (reply.status, reply.error_code().as_str()),
+        (400, "InvalidApiVersionParameter")
+    );
     // Unauthenticated requests learn nothing about the query or the topic.
     let reply = server.call(
         "POST",

@@ -209,9 +209,13 @@ where
     if app.shutting_down() {
         return Err(ApiError::ShuttingDown);
     }
-    let query = route::parse_query(uri.query(), route.action);
     // Authenticate before judging the query, so unauthenticated callers learn nothing.
-    let sas_key_query = query.as_ref().ok().and_then(|q| q.sas_key.clone());
+    let sas_key_query = uri.query().and_then(|q| {
+        route::pairs(q)
+            .into_iter()
+            .find(|(name, _)| name == "aeg-sas-key")
+            .map(|(_, value)| value)
+    });
     authenticate(
         app,
         request.headers(),
@@ -219,10 +223,11 @@ where
         &route.prefix,
         &route.resource(),
     )?;
-    let query = query.map_err(|error| ApiError::BadRequest {
-        code: error.code,
-        message: error.message,
-    })?;
+    let query =
+        route::parse_query(uri.query(), route.action).map_err(|error| ApiError::BadRequest {
+            code: error.code,
+            message: error.message,
+        })?;
     match route.action {
         Action::Publish => {
             let (parts, body) = request.into_parts();
