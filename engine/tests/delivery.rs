@@ -779,3 +779,35 @@ fn stress_receivers_publisher_and_maintenance_in_parallel() {
     assert!(purged > 0);
     eprintln!("stress: 600 events, {purged} segments reclaimed concurrently");
 }
+
+#[test]
+fn long_poll_on_the_dead_letter_topic_wakes_on_reject() {
+    let dir = tempfile::tempdir().unwrap();
+    let ns = Namespace::open(
+        dir.path(),
+        gridlog::NamespaceOptions {
+            wal: common::wal_options(),
+            index: gridlog::IndexKind::Memory,
+            ..gridlog::NamespaceOptions::default()
+        },
+    )
+    .unwrap();
+    ns.apply_config(&common::config()).unwrap();
+    ns.publish("orders", &[event("a", "T")]).unwrap();
+    let got = ns.receive("orders", "all", 1, NOW).unwrap();
+    let waiter = {
+        let ns = ns.clone();
+        std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            let got = ns
+                .receive("orders-dlq", "dead", 1, Duration::from_secs(30))
+                .unwrap();
+            (got.len(), start.elapsed())
+        })
+    };
+    std::thread::sleep(Duration::from_millis(200));
+    ns.reject("orders", "all", &[&got[0].lock_token]).unwrap();
+    let (count, elapsed) = waiter.join().unwrap();
+    assert_eq!(count, 1);
+    assert!(elapsed < Duration::from_secs(10), "woke at {elapsed:?}");
+}

@@ -245,7 +245,7 @@ impl Inner {
             self.append_apply(&mut st, &records, now)?;
         }
         drop(records);
-        let notify = outs.iter().any(|out| out.target.is_some());
+        let notify: Vec<u32> = outs.iter().filter_map(|out| out.target).collect();
         let wake = match st.subs.get_mut(&sub_id) {
             Some(s) => {
                 s.skip_to(cursor);
@@ -265,8 +265,8 @@ impl Inner {
         if appended {
             self.sync()?;
         }
-        if notify {
-            self.notify.notify(usize::MAX);
+        for topic in notify {
+            self.notify_topic(topic);
         }
         let secret = secret.ok_or(EngineError::Poisoned)?;
         let mut received = Vec::with_capacity(resolved.len());
@@ -352,7 +352,7 @@ impl Inner {
         }
         let entries: Vec<Entry> = accepted.iter().map(|(entry, _)| *entry).collect();
         let lock_ms = ms(s.config.delivery.lock_duration);
-        let mut notify = false;
+        let mut notify: Vec<u32> = Vec::new();
         match op {
             SettleOp::Ack => {
                 self.append_apply(
@@ -371,7 +371,7 @@ impl Inner {
                     entries,
                 };
                 self.append_apply(&mut st, &[rec], now)?;
-                notify = true;
+                notify.push(topic_id);
             }
             SettleOp::Renew => {
                 let rec = StateRecord::Renew {
@@ -398,13 +398,13 @@ impl Inner {
                 let records: Vec<StateRecord<'_>> =
                     Self::dead_letter_records(sub_id, &outs, published_at_ms).collect();
                 self.append_apply(&mut st, &records, now)?;
-                notify = outs.iter().any(|out| out.target.is_some());
+                notify.extend(outs.iter().filter_map(|out| out.target));
             }
         }
         drop(st);
         self.sync()?;
-        if notify {
-            self.notify.notify(usize::MAX);
+        for topic in notify {
+            self.notify_topic(topic);
         }
         Ok(outcome)
     }

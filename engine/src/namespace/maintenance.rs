@@ -20,7 +20,7 @@ impl Inner {
             // to make them durable already must not matter).
             let sweep_end = self.wal.next_seq().0;
             let sub_ids: Vec<u64> = st.subs.keys().copied().collect();
-            let mut notify = false;
+            let mut notify: Vec<u32> = Vec::new();
             for sub_id in sub_ids {
                 report.expired += Self::expire_retention(&mut st, sub_id, now);
                 let s = &st.subs[&sub_id];
@@ -76,7 +76,7 @@ impl Inner {
                 }
                 report.dead_lettered += outs.len() as u64;
                 report.expired += expired;
-                notify |= outs.iter().any(|out| out.target.is_some());
+                notify.extend(outs.iter().filter_map(|out| out.target));
                 if let Some(s) = st.subs.get_mut(&sub_id) {
                     s.skip_to(cursor);
                     s.meters.expired += expired;
@@ -84,8 +84,10 @@ impl Inner {
             }
             drop(st);
             self.sync()?;
-            if notify {
-                self.notify.notify(usize::MAX);
+            notify.sort_unstable();
+            notify.dedup();
+            for topic in notify {
+                self.notify_topic(topic);
             }
         }
         let (checkpoints, purged) = self.reclaim()?;

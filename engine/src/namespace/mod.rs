@@ -84,6 +84,10 @@ struct Inner {
     record_bytes_max: usize,
     index: Arc<dyn StateIndex>,
     sled: Option<Arc<SledIndex>>,
+    /// Wake-ups per topic id: publishes, releases and dead-letter publishes notify their topic;
+    /// close, poisoning and the async ticker notify all.
+    wakers: Mutex<std::collections::HashMap<u32, Arc<event_listener::Event>>>,
+    /// For waiters on a topic that does not exist (their receive fails at once anyway).
     notify: event_listener::Event,
     poisoned: AtomicBool,
     closed: AtomicBool,
@@ -195,6 +199,7 @@ impl Namespace {
             record_bytes_max: options.wal.record_bytes_max as usize,
             index,
             sled,
+            wakers: Mutex::new(std::collections::HashMap::new()),
             notify: event_listener::Event::new(),
             poisoned: AtomicBool::new(false),
             closed: AtomicBool::new(false),
@@ -457,7 +462,7 @@ impl Namespace {
         let seqs = inner.append_apply(&mut st, &records, now)?;
         drop(st);
         inner.sync()?;
-        inner.notify.notify(usize::MAX);
+        inner.notify_topic(topic_id);
         Ok(PublishReceipt {
             events: events.len(),
             billing_units: billing,
@@ -481,7 +486,7 @@ impl Namespace {
         let inner = &self.inner;
         let deadline = inner.clock.monotonic().saturating_add(max_wait);
         loop {
-            let listener = inner.notify.listen();
+            let listener = inner.listen(topic);
             let (got, wake) = inner.try_receive(topic, sub, max_events)?;
             if !got.is_empty() {
                 return Ok(got);
@@ -521,7 +526,7 @@ impl Namespace {
             inner.start_ticker();
             let deadline = inner.clock.monotonic().saturating_add(max_wait);
             loop {
-                let listener = inner.notify.listen();
+                let listener = inner.listen(&topic);
                 let (got, _wake) = inner.try_receive(&topic, &sub, max_events)?;
                 if !got.is_empty() || inner.clock.monotonic() >= deadline {
                     return Ok(got);
@@ -639,7 +644,7 @@ impl Namespace {
         } else {
             inner.write_index().map(|_| ())
         };
-        inner.notify.notify(usize::MAX);
+        inner.notify_all();
         let wal_result = inner.wal.close();
         if let Some(sled) = &inner.sled {
             sled.close()
@@ -721,7 +726,7 @@ fn ticker_loop(weak: &Weak<Inner>) {
             }
         }
         if inner.async_waiters.load(Ordering::Acquire) > 0 {
-            inner.notify.notify(usize::MAX);
+            inner.notify_all();
         }
     }
 }
@@ -821,6 +826,34 @@ impl Inner {
 
     fn poison(&self) {
         self.poisoned.store(true, Ordering::Release);
+        self.notify_all();
+    }
+
+    /// A listener for wake-ups of `topic` (registered before the receive looks, so nothing that
+    /// happens after the look is missed).
+    fn listen(&self, topic: &str) -> event_listener::EventListener {
+        let id = self.state.lock().topic_id(topic);
+        match id {
+            Some(id) => self.wakers.lock().entry(id).or_default().listen(),
+            None => self.notify.listen(),
+        }
+    }
+
+    /// Wakes the receives waiting on `topic`.
+    fn notify_topic(&self, topic: u32) {
+        let waker = self.wakers.lock().get(&topic).cloned();
+        if let Some(waker) = waker {
+            waker.notify(usize::MAX);
+        }
+    }
+
+    /// Wakes every waiting receive.
+    fn notify_all(&self) {
+        let wakers: Vec<Arc<event_listener::Event>> =
+            self.wakers.lock().values().cloned().collect();
+        for waker in wakers {
+            waker.notify(usize::MAX);
+        }
         self.notify.notify(usize::MAX);
     }
 
