@@ -6,4 +6,5 @@
 pub mod auth;
 pub mod backend;
 pub mod http;
+pub mod lock;
 pub mod server;

@@ -131,3 +131,54 @@ fn keys_never_reach_the_logs() {
     assert!(logs.contains("answered"), "{logs}");
     assert!(!logs.contains("SECRET-KEY-12"), "{logs}");
 }
+
+#[test]
+fn a_served_directory_is_not_opened_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = gridlog()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(&data)
+        .env("GRIDLOG_KEY", "k")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.contains("listening"), "{line}");
+    let d = data.to_str().unwrap();
+    for args in [
+        vec!["publish", "--data-dir", d, "--type", "T"],
+        vec!["inspect", d],
+        vec!["verify", d],
+        vec!["serve", "--listen", "127.0.0.1:0", "--data-dir", d],
+    ] {
+        let output = gridlog().args(&args).output().unwrap();
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("is in use by another gridlog process"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    }
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert!(child.wait().unwrap().success());
+    // Free again once the server is gone.
+    let output = gridlog().args(["inspect", d]).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

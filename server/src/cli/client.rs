@@ -82,8 +82,13 @@ pub enum Client {
         key: Option<String>,
         runtime: tokio::runtime::Runtime,
     },
-    /// Directly on a data directory.
-    Direct(Namespace),
+    /// Directly on a data directory (locked against other gridlog processes).
+    Direct {
+        /// The namespace.
+        ns: Namespace,
+        /// Held while open.
+        _lock: gridlog_server::lock::DirLock,
+    },
 }
 
 impl Client {
@@ -127,8 +132,9 @@ impl Client {
                         dir.display()
                     ));
                 }
+                let lock = gridlog_server::lock::lock_data_dir(dir)?;
                 Namespace::open(dir, NamespaceOptions::default())
-                    .map(Self::Direct)
+                    .map(|ns| Self::Direct { ns, _lock: lock })
                     .map_err(|e| {
                         format!(
                             "opening {}: {e} (if a server holds it, use --endpoint)",
@@ -207,7 +213,7 @@ impl Client {
         let events = parse_request([("content-type", BATCH.as_bytes())], batch)
             .map_err(|e| format!("{}: {e}", e.code()))?;
         match self {
-            Self::Direct(ns) => {
+            Self::Direct { ns, .. } => {
                 ns.publish(topic, &events)
                     .map_err(|e| format!("{}: {e}", e.code()))?;
             }
@@ -235,7 +241,7 @@ impl Client {
         wait: Duration,
     ) -> Result<Vec<Got>, String> {
         match self {
-            Self::Direct(ns) => {
+            Self::Direct { ns, .. } => {
                 let got = ns
                     .receive(topic, sub, max, wait)
                     .map_err(|e| format!("{}: {e}", e.code()))?;
@@ -288,7 +294,7 @@ impl Client {
         tokens: &[String],
     ) -> Result<Value, String> {
         match self {
-            Self::Direct(ns) => {
+            Self::Direct { ns, .. } => {
                 let refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
                 let outcome = match op {
                     Op::Ack => ns.acknowledge(topic, sub, &refs),
@@ -326,7 +332,7 @@ impl Client {
     /// Closes a directly opened data directory (syncs the log).
     pub fn close(self) -> Result<(), String> {
         match self {
-            Self::Direct(ns) => ns.close().map_err(|e| e.to_string()),
+            Self::Direct { ns, .. } => ns.close().map_err(|e| e.to_string()),
             Self::Http { .. } => Ok(()),
         }
     }

@@ -21,9 +21,9 @@ pub struct VerifyArgs {
     pub dir: PathBuf,
 }
 
-fn check_dir(dir: &Path) -> Result<(), String> {
+fn check_dir(dir: &Path) -> Result<gridlog_server::lock::DirLock, String> {
     if dir.join("wal").is_dir() {
-        Ok(())
+        gridlog_server::lock::lock_data_dir(dir)
     } else {
         Err(format!(
             "{} is not a gridlog data directory (no wal/)",
@@ -51,7 +51,7 @@ fn open(dir: &Path, index: IndexKind) -> Result<Namespace, String> {
 
 /// `gridlog inspect`.
 pub fn inspect(args: &InspectArgs) -> Result<ExitCode, String> {
-    check_dir(&args.dir)?;
+    let _lock = check_dir(&args.dir)?;
     let ns = open(&args.dir, IndexKind::Sled)?;
     let stats = ns.stats();
     ns.close().map_err(|e| e.to_string())?;
@@ -120,7 +120,7 @@ fn comparable(stats: &NamespaceStats) -> String {
 /// `gridlog verify`: every frame's checksum (recovery, then a read of every record), and the
 /// index against a rebuild from the log. Exit 0 healthy, 1 not.
 pub fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
-    check_dir(&args.dir)?;
+    let _lock = check_dir(&args.dir)?;
     let mut problems = Vec::new();
     // 1. The log: strict recovery, then read every record back.
     let options = WalOptions {

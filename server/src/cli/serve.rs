@@ -90,6 +90,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     };
     std::fs::create_dir_all(&args.data_dir)
         .map_err(|e| format!("{}: {e}", args.data_dir.display()))?;
+    let _lock = gridlog_server::lock::lock_data_dir(&args.data_dir)?;
     let mut keys: Vec<String> = file_config
         .iter()
         .flat_map(|c| c.access_keys.iter().map(|k| k.as_str().to_owned()))
