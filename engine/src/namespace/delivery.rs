@@ -49,15 +49,9 @@ impl Inner {
             return 0;
         };
         let retention_ms = ms(st.topics[&sub.topic].config.retention());
-        let Some(sub) = st.subs.get_mut(&sub_id) else {
-            return 0;
-        };
-        let before = sub.pending.len();
-        sub.pending
-            .retain(|_, p| now.wall_ms < p.published_at_ms.saturating_add(retention_ms));
-        let expired = (before - sub.pending.len()) as u64;
-        sub.meters.expired += expired;
-        expired
+        st.subs
+            .get_mut(&sub_id)
+            .map_or(0, |sub| sub.expire_retention(now, retention_ms))
     }
 
     /// Builds the dead-letter events for `plans` of `sub_id`.
@@ -154,16 +148,14 @@ impl Inner {
         let ttl_ms = ms(delivery.event_ttl);
         let mut locks: Vec<(LockEntry, Option<RecordBytes>)> = Vec::new();
         let mut plans: Vec<DeadLetterPlan> = Vec::new();
-        for (seq, p) in &s.pending {
+        for seq in s.available_seqs(now) {
             if locks.len() >= max {
                 break;
             }
-            if !p.is_available(now) {
-                continue;
-            }
+            let p = &s.pending()[&seq];
             if let Some(reason) = dead_letter_reason(p, max_dc, ttl_ms, now) {
                 plans.push(DeadLetterPlan {
-                    seq: *seq,
+                    seq,
                     delivery_count: p.delivery_count,
                     reason,
                     source_published_at_ms: p.published_at_ms,
@@ -174,7 +166,7 @@ impl Inner {
             }
             locks.push((
                 LockEntry {
-                    seq: *seq,
+                    seq,
                     delivery_count: p.delivery_count + 1,
                     published_at_ms: p.published_at_ms,
                 },
@@ -255,7 +247,7 @@ impl Inner {
                 } else if more {
                     Some(now.mono)
                 } else {
-                    s.pending.values().filter_map(|p| p.next_change(now)).min()
+                    s.next_change(now)
                 }
             }
             None => None,
@@ -317,7 +309,7 @@ impl Inner {
                 .filter(|fields| fields.subscription_id == sub_id)
                 .filter(|fields| seen.insert(fields.seq))
                 .and_then(|fields| {
-                    let p = s.pending.get(&fields.seq)?;
+                    let p = s.pending().get(&fields.seq)?;
                     let ok = p.delivery_count == fields.generation
                         && p.is_locked(now)
                         && now.wall_ms < p.published_at_ms.saturating_add(retention_ms)
@@ -437,7 +429,7 @@ pub(super) fn scan_one(
     };
     if topic != topic_id
         || seq < s.start_seq
-        || s.pending.contains_key(&seq)
+        || s.pending().contains_key(&seq)
         || s.settled_ahead.contains(&seq)
     {
         return Ok(Scan::Skip);

@@ -29,12 +29,12 @@ impl Inner {
                 let max_dc = delivery.max_delivery_count;
                 let ttl_ms = ms(delivery.event_ttl);
                 let mut plans: Vec<DeadLetterPlan> = s
-                    .pending
-                    .iter()
-                    .filter(|(_, p)| p.is_available(now))
-                    .filter_map(|(seq, p)| {
+                    .available_seqs(now)
+                    .into_iter()
+                    .filter_map(|seq| {
+                        let p = &s.pending()[&seq];
                         dead_letter_reason(p, max_dc, ttl_ms, now).map(|reason| DeadLetterPlan {
-                            seq: *seq,
+                            seq,
                             delivery_count: p.delivery_count,
                             reason,
                             source_published_at_ms: p.published_at_ms,

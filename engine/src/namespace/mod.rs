@@ -609,10 +609,10 @@ impl Namespace {
                     .values()
                     .filter(|sub| sub.topic == topic.id)
                     .map(|sub| {
-                        let locked = sub.pending.values().filter(|p| p.is_locked(now)).count();
+                        let locked = sub.pending().values().filter(|p| p.is_locked(now)).count();
                         SubscriptionStats {
                             name: sub.config.name.clone(),
-                            backlog: (sub.pending.len() - locked) as u64,
+                            backlog: (sub.pending().len() - locked) as u64,
                             unscanned_records: next.saturating_sub(sub.cursor),
                             locked: locked as u64,
                             meters: sub.meters,

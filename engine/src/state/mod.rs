@@ -172,13 +172,100 @@ pub struct SubState {
     pub cursor: u64,
     /// Events at or above `cursor` already settled (dead-lettered by TTL during a scan).
     pub settled_ahead: BTreeSet<u64>,
-    /// In-flight events.
-    pub pending: BTreeMap<u64, Pending>,
+    /// In-flight events, by seq. Changed only through `put_pending` / `take_pending`, which
+    /// keep `due` in step.
+    pending: BTreeMap<u64, Pending>,
+    /// (next change time, seq) of every in-flight event: visibility for available ones, the
+    /// deadline for locked ones. Those at or before now are the redelivery candidates, found
+    /// without walking every lock.
+    due: BTreeSet<(MonotonicTime, u64)>,
     /// Meters.
     pub meters: SubMeters,
 }
 
 impl SubState {
+    /// A subscription with nothing in flight, scanning from `start_seq`.
+    fn new(
+        id: u64,
+        topic: u32,
+        config: SubscriptionConfig,
+        config_json: String,
+        start_seq: u64,
+    ) -> Self {
+        Self {
+            id,
+            topic,
+            filter: Filter::new(&config.filters),
+            config,
+            config_json,
+            start_seq,
+            cursor: start_seq,
+            settled_ahead: BTreeSet::new(),
+            pending: BTreeMap::new(),
+            due: BTreeSet::new(),
+            meters: SubMeters::default(),
+        }
+    }
+
+    /// In-flight events by seq.
+    pub fn pending(&self) -> &BTreeMap<u64, Pending> {
+        &self.pending
+    }
+
+    fn due_key(seq: u64, pending: &Pending) -> (MonotonicTime, u64) {
+        match pending.state {
+            PendingState::Available { visible_at, .. } => (visible_at, seq),
+            PendingState::Locked { deadline, .. } => (deadline, seq),
+        }
+    }
+
+    fn put_pending(&mut self, seq: u64, pending: Pending) {
+        if let Some(old) = self.pending.insert(seq, pending) {
+            self.due.remove(&Self::due_key(seq, &old));
+        }
+        self.due.insert(Self::due_key(seq, &pending));
+    }
+
+    fn take_pending(&mut self, seq: u64) -> Option<Pending> {
+        let old = self.pending.remove(&seq)?;
+        self.due.remove(&Self::due_key(seq, &old));
+        Some(old)
+    }
+
+    /// Seqs of in-flight events available at `now` (visible, or lock expired), ascending.
+    pub fn available_seqs(&self, now: Now) -> Vec<u64> {
+        let mut seqs: Vec<u64> = self
+            .due
+            .range(..=(now.mono, u64::MAX))
+            .map(|&(_, seq)| seq)
+            .collect();
+        seqs.sort_unstable();
+        seqs
+    }
+
+    /// When the next in-flight event becomes available by itself (after `now`), if any.
+    pub fn next_change(&self, now: Now) -> Option<MonotonicTime> {
+        use std::ops::Bound::{Excluded, Unbounded};
+        self.due
+            .range((Excluded((now.mono, u64::MAX)), Unbounded))
+            .next()
+            .map(|&(at, _)| at)
+    }
+
+    /// Drops in-flight events published at or before `now - retention_ms` (gone regardless of
+    /// state); returns how many. Publish times grow with seq, so they are a prefix.
+    pub fn expire_retention(&mut self, now: Now, retention_ms: i64) -> u64 {
+        let mut expired = 0;
+        while let Some((&seq, pending)) = self.pending.first_key_value()
+            && now.wall_ms >= pending.published_at_ms.saturating_add(retention_ms)
+        {
+            self.take_pending(seq);
+            expired += 1;
+        }
+        self.meters.expired += expired;
+        expired
+    }
+
     /// Every event below this is settled or not this subscription's.
     pub fn floor(&self) -> u64 {
         self.pending
@@ -346,28 +433,15 @@ impl NamespaceState {
                     sub.filter = filter;
                     (*config_json).clone_into(&mut sub.config_json);
                 } else {
-                    {
-                        let key = (*topic, config.name.to_ascii_lowercase());
-                        if self.sub_names.contains_key(&key) {
-                            return Err(corrupt(seq, "subscription name already taken"));
-                        }
-                        self.sub_names.insert(key, *id);
-                        self.subs.insert(
-                            *id,
-                            SubState {
-                                id: *id,
-                                topic: *topic,
-                                config,
-                                config_json: (*config_json).to_owned(),
-                                filter,
-                                start_seq: *start_seq,
-                                cursor: *start_seq,
-                                settled_ahead: BTreeSet::new(),
-                                pending: BTreeMap::new(),
-                                meters: SubMeters::default(),
-                            },
-                        );
+                    let key = (*topic, config.name.to_ascii_lowercase());
+                    if self.sub_names.contains_key(&key) {
+                        return Err(corrupt(seq, "subscription name already taken"));
                     }
+                    self.sub_names.insert(key, *id);
+                    self.subs.insert(
+                        *id,
+                        SubState::new(*id, *topic, config, (*config_json).to_owned(), *start_seq),
+                    );
                 }
             }
             StateRecord::SubscriptionDeleted { id } => {
@@ -395,7 +469,7 @@ impl NamespaceState {
                 };
                 let deadline = now.mono_for(*deadline_ms, state.config.delivery.lock_duration);
                 for entry in entries {
-                    state.pending.insert(
+                    state.put_pending(
                         entry.seq,
                         Pending {
                             delivery_count: entry.delivery_count,
@@ -423,7 +497,7 @@ impl NamespaceState {
                         .get(&entry.seq)
                         .is_some_and(|p| p.delivery_count == entry.delivery_count)
                     {
-                        state.pending.remove(&entry.seq);
+                        state.take_pending(entry.seq);
                         state.meters.acked += 1;
                     }
                 }
@@ -438,13 +512,19 @@ impl NamespaceState {
                 };
                 let visible_at = now.mono_for(*visible_at_ms, RELEASE_DELAY_MAX);
                 for entry in entries {
-                    if let Some(pending) = state.pending.get_mut(&entry.seq)
+                    if let Some(&pending) = state.pending.get(&entry.seq)
                         && pending.delivery_count == entry.delivery_count
                     {
-                        pending.state = PendingState::Available {
-                            visible_at_ms: *visible_at_ms,
-                            visible_at,
-                        };
+                        state.put_pending(
+                            entry.seq,
+                            Pending {
+                                state: PendingState::Available {
+                                    visible_at_ms: *visible_at_ms,
+                                    visible_at,
+                                },
+                                ..pending
+                            },
+                        );
                         state.meters.released += 1;
                     }
                 }
@@ -459,16 +539,21 @@ impl NamespaceState {
                 };
                 let new_deadline = now.mono_for(*deadline_ms, state.config.delivery.lock_duration);
                 for entry in entries {
-                    if let Some(pending) = state.pending.get_mut(&entry.seq)
+                    if let Some(&pending) = state.pending.get(&entry.seq)
                         && pending.delivery_count == entry.delivery_count
-                        && let PendingState::Locked {
-                            deadline_ms: old_ms,
-                            deadline,
-                            ..
-                        } = &mut pending.state
+                        && let PendingState::Locked { locked_at_ms, .. } = pending.state
                     {
-                        *old_ms = *deadline_ms;
-                        *deadline = new_deadline;
+                        state.put_pending(
+                            entry.seq,
+                            Pending {
+                                state: PendingState::Locked {
+                                    locked_at_ms,
+                                    deadline_ms: *deadline_ms,
+                                    deadline: new_deadline,
+                                },
+                                ..pending
+                            },
+                        );
                         state.meters.renewed += 1;
                     }
                 }
@@ -483,7 +568,7 @@ impl NamespaceState {
                 ..
             } => {
                 if let Some(state) = self.subs.get_mut(sub) {
-                    if state.pending.remove(event_seq).is_none() && *event_seq >= state.cursor {
+                    if state.take_pending(*event_seq).is_none() && *event_seq >= state.cursor {
                         state.settled_ahead.insert(*event_seq);
                     }
                     if DeadLetterReason::from_byte(*reason) == Some(DeadLetterReason::Rejected) {
@@ -661,7 +746,7 @@ impl NamespaceState {
             let config = subscription_from_json_str(&sub.config_json, retention)
                 .map_err(|e| e.to_string())?;
             let lock = config.delivery.lock_duration;
-            let pending = sub
+            let pending: Vec<(u64, Pending)> = sub
                 .pending
                 .iter()
                 .map(|p| {
@@ -690,21 +775,20 @@ impl NamespaceState {
                 .collect();
             self.sub_names
                 .insert((sub.topic, config.name.to_ascii_lowercase()), sub.id);
-            self.subs.insert(
+            let mut state = SubState::new(
                 sub.id,
-                SubState {
-                    id: sub.id,
-                    topic: sub.topic,
-                    filter: Filter::new(&config.filters),
-                    config,
-                    config_json: sub.config_json.clone(),
-                    start_seq: sub.start_seq,
-                    cursor: sub.cursor,
-                    settled_ahead: sub.settled_ahead.iter().copied().collect(),
-                    pending,
-                    meters: sub.meters,
-                },
+                sub.topic,
+                config,
+                sub.config_json.clone(),
+                sub.start_seq,
             );
+            state.cursor = sub.cursor;
+            state.settled_ahead = sub.settled_ahead.iter().copied().collect();
+            state.meters = sub.meters;
+            for (seq, pending) in pending {
+                state.put_pending(seq, pending);
+            }
+            self.subs.insert(sub.id, state);
         }
         Ok(())
     }
