@@ -58,12 +58,22 @@ pub enum EngineError {
     /// The namespace was closed.
     #[error("namespace is closed")]
     Closed,
+    /// Over the namespace's throughput-unit limit ([`crate::throttle`]); nothing was done.
+    #[error(
+        "{direction} throughput limit of the namespace's throughput units reached; retry after {retry_after:?}"
+    )]
+    Throttled {
+        /// Which limit.
+        direction: crate::throttle::Direction,
+        /// When the same request would be accepted (if nothing else takes the capacity first).
+        retry_after: std::time::Duration,
+    },
 }
 
 impl EngineError {
     /// Stable machine code of the variant: `InvalidConfiguration`, `InvalidFilter`,
     /// `InvalidLockToken`, `NotFound`, `InvalidArgument`, `NoSpace` (a full disk),
-    /// `StorageError`, `Corrupt`, `IndexError`, `Poisoned` or `Closed`. [`detail_code`](Self::detail_code) says which rule was broken.
+    /// `StorageError`, `Corrupt`, `IndexError`, `Poisoned`, `Closed` or `Throttled`. [`detail_code`](Self::detail_code) says which rule was broken.
     pub fn code(&self) -> &'static str {
         match self {
             Self::Config(_) => "InvalidConfiguration",
@@ -77,6 +87,7 @@ impl EngineError {
             Self::Index { .. } => "IndexError",
             Self::Poisoned => "Poisoned",
             Self::Closed => "Closed",
+            Self::Throttled { .. } => "Throttled",
         }
     }
 

@@ -13,6 +13,8 @@
 //!   [`ManualClock`] for tests.
 //! - [`limits`]: every limit, as a named constant with its unit.
 //! - [`error`]: [`EngineError`], the crate's error enum with stable codes.
+//! - [`throttle`]: throughput units (`throughputUnits`) as token buckets; over the limit an
+//!   operation fails with [`EngineError::Throttled`].
 //!
 //! - [`Namespace`]: the storage core: topics, subscriptions, publish, receive (blocking and
 //!   async long-poll), acknowledge / release / reject / renew, lock expiry, maxDeliveryCount,
@@ -52,6 +54,7 @@ pub mod limits;
 pub mod namespace;
 pub mod record;
 pub mod state;
+pub mod throttle;
 pub mod token;
 
 pub use gridlog_format as format;
@@ -69,8 +72,9 @@ pub use filter::{
 pub use namespace::{
     ApplyReport, FailedToken, IndexKind, IndexRecovery, MaintenanceReport, Namespace,
     NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt, Received, ReleaseDelay,
-    SettleOutcome, SubscriptionInfo, SubscriptionStats, TopicInfo, TopicStats,
+    SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats, TopicInfo, TopicStats,
 };
+pub use throttle::Direction;
 pub use token::{LockToken, TokenError, TokenFields, TokenSecret};
 
 pub use gridlog_wal as wal;

@@ -10,7 +10,7 @@
 )]
 
 use gridlog::format::{encode_record, parse_structured};
-use gridlog::record::{self, Bytes, Entry, LockEntry, StateRecord};
+use gridlog::record::{self, Bytes, Entry, LockEntry, LockEntryV1, StateRecord};
 
 const BEGIN: &str = "<!-- BEGIN engine state records";
 const END: &str = "<!-- END engine state records -->";
@@ -81,7 +81,25 @@ fn minimal_event_record() -> Vec<u8> {
 fn expected(name: &str, event: &[u8]) -> StateRecord<'static> {
     let event: &'static [u8] = Box::leak(event.to_vec().into_boxed_slice());
     match name {
-        "state-lock-v1" => StateRecord::Lock {
+        "state-lock-v1" => StateRecord::LockV1 {
+            sub: 3,
+            locked_at_ms: 1_700_000_000_000,
+            deadline_ms: 1_700_000_060_000,
+            cursor: 42,
+            entries: vec![
+                LockEntryV1 {
+                    seq: 40,
+                    delivery_count: 1,
+                    published_at_ms: 1_699_999_990_000,
+                },
+                LockEntryV1 {
+                    seq: 41,
+                    delivery_count: 2,
+                    published_at_ms: 1_699_999_990_000,
+                },
+            ],
+        },
+        "state-lock-v2" => StateRecord::Lock {
             sub: 3,
             locked_at_ms: 1_700_000_000_000,
             deadline_ms: 1_700_000_060_000,
@@ -91,11 +109,13 @@ fn expected(name: &str, event: &[u8]) -> StateRecord<'static> {
                     seq: 40,
                     delivery_count: 1,
                     published_at_ms: 1_699_999_990_000,
+                    units: 1,
                 },
                 LockEntry {
                     seq: 41,
                     delivery_count: 2,
                     published_at_ms: 1_699_999_990_000,
+                    units: 3,
                 },
             ],
         },
@@ -149,7 +169,7 @@ fn docs_golden_blocks_match_the_encoder() {
 
 #[test]
 fn damaged_state_records_are_corrupt_not_panics() {
-    let bytes = expected("state-lock-v1", &[]).encode();
+    let bytes = expected("state-lock-v2", &[]).encode();
     for cut in 0..bytes.len() {
         assert!(record::decode(1, &bytes[..cut]).is_err(), "prefix {cut}");
     }
@@ -157,6 +177,6 @@ fn damaged_state_records_are_corrupt_not_panics() {
     trailing.push(0);
     assert!(record::decode(1, &trailing).is_err());
     let mut unknown = bytes;
-    unknown[2] = 12; // no variant 12
+    unknown[2] = 13; // no variant 13
     assert_eq!(record::decode(1, &unknown).unwrap_err().code(), "Corrupt");
 }

@@ -3,7 +3,7 @@
 
 use std::collections::HashSet;
 
-use gridlog_format::decode_record;
+use gridlog_format::{billing_units, decode_record};
 use gridlog_wal::{RecordBytes, Seq};
 
 use super::{
@@ -15,6 +15,7 @@ use crate::clock::MonotonicTime;
 use crate::error::EngineError;
 use crate::record::{self, DeadLetterReason, Entry, LockEntry, StateRecord};
 use crate::state::{NamespaceState, Now, Pending, PendingState, SubState, add_ms};
+use crate::throttle::Direction;
 use crate::token::{LockToken, TokenFields};
 
 pub(super) enum SettleOp {
@@ -126,7 +127,19 @@ impl Inner {
         sub: &str,
         max_events: u32,
     ) -> Result<(Vec<Received>, Option<MonotonicTime>), EngineError> {
-        let max = max_events as usize;
+        let granted = self
+            .throttle
+            .lock()
+            .grant(
+                Direction::Delivery,
+                u64::from(max_events),
+                self.clock.monotonic(),
+            )
+            .map_err(|refused| EngineError::Throttled {
+                direction: refused.direction,
+                retry_after: refused.retry_after,
+            })?;
+        let max = usize::try_from(granted).unwrap_or(usize::MAX);
         let mut st = self.lock_state()?;
         let now = self.now();
         let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
@@ -169,6 +182,7 @@ impl Inner {
                     seq,
                     delivery_count: p.delivery_count + 1,
                     published_at_ms: p.published_at_ms,
+                    units: p.units,
                 },
                 None,
             ));
@@ -198,11 +212,15 @@ impl Inner {
                         attempt_at_ms: published_at_ms,
                         source: Some(bytes),
                     }),
-                    Scan::Deliver(published_at_ms) => locks.push((
+                    Scan::Deliver {
+                        published_at_ms,
+                        units,
+                    } => locks.push((
                         LockEntry {
                             seq: seq.0,
                             delivery_count: 1,
                             published_at_ms,
+                            units,
                         },
                         Some(bytes),
                     )),
@@ -279,6 +297,13 @@ impl Inner {
                 json,
             });
         }
+        if !received.is_empty() {
+            let bytes = received.iter().map(|r| r.json().len() as u64).sum();
+            let now = self.clock.monotonic();
+            self.throttle
+                .lock()
+                .charge(Direction::Delivery, received.len() as u64, bytes, now);
+        }
         Ok((received, wake))
     }
 
@@ -290,6 +315,8 @@ impl Inner {
         tokens: &[&str],
         op: &SettleOp,
     ) -> Result<SettleOutcome, EngineError> {
+        let token_bytes = tokens.iter().map(|token| token.len() as u64).sum();
+        self.throttle(Direction::Settlement, tokens.len() as u64, token_bytes)?;
         let mut st = self.lock_state()?;
         let now = self.now();
         let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
@@ -410,8 +437,13 @@ pub(super) enum Scan {
     Expired,
     /// Past the subscription's TTL (publish time inside).
     DeadLetter(i64),
-    /// Deliverable (publish time inside).
-    Deliver(i64),
+    /// Deliverable.
+    Deliver {
+        /// Its publish time, Unix ms.
+        published_at_ms: i64,
+        /// Its 64 KB billing units.
+        units: u32,
+    },
 }
 
 pub(super) fn scan_one(
@@ -437,9 +469,9 @@ pub(super) fn scan_one(
     if now.wall_ms >= published_at_ms.saturating_add(retention_ms) {
         return Ok(Scan::Expired);
     }
+    let corrupt = |reason: String| EngineError::Corrupt { seq, reason };
+    let event = decode_record(event).map_err(|e| corrupt(e.to_string()))?;
     if !s.filter.is_match_all() {
-        let corrupt = |reason: String| EngineError::Corrupt { seq, reason };
-        let event = decode_record(event).map_err(|e| corrupt(e.to_string()))?;
         let value = filter_view(event.json(), s.filter.needs_data()).map_err(corrupt)?;
         if !s.filter.is_match(&value) {
             return Ok(Scan::Skip);
@@ -448,7 +480,11 @@ pub(super) fn scan_one(
     if now.wall_ms >= published_at_ms.saturating_add(ttl_ms) {
         return Ok(Scan::DeadLetter(published_at_ms));
     }
-    Ok(Scan::Deliver(published_at_ms))
+    let units = u32::try_from(billing_units(u64::from(event.size()))).unwrap_or(u32::MAX);
+    Ok(Scan::Deliver {
+        published_at_ms,
+        units,
+    })
 }
 
 /// The JSON object a filter is evaluated against: the whole event when the filter reads `data`

@@ -63,7 +63,7 @@ impl Inner {
                             attempt_at_ms: published_at_ms,
                             source: Some(bytes),
                         }),
-                        Scan::Deliver(_) => break,
+                        Scan::Deliver { .. } => break,
                     }
                     cursor = seq.0 + 1;
                 }

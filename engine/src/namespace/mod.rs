@@ -33,7 +33,7 @@ pub use deadletter::{DEAD_LETTER_ATTRIBUTES, dead_letter_record, rfc3339_ms};
 pub use types::{
     ApplyReport, FailedToken, IndexKind, IndexRecovery, MaintenanceReport, NamespaceOptions,
     NamespaceStats, OpenReport, PublishReceipt, Received, ReleaseDelay, SettleOutcome,
-    SubscriptionInfo, SubscriptionStats, TopicInfo, TopicStats,
+    SubscriptionInfo, SubscriptionStats, ThrottleStats, TopicInfo, TopicStats,
 };
 
 use crate::clock::Clock;
@@ -45,6 +45,7 @@ use crate::error::EngineError;
 use crate::index::{MemoryIndex, SledIndex, StateIndex};
 use crate::record::{self, StateRecord};
 use crate::state::{NamespaceState, Now};
+use crate::throttle::{Direction, Throttle};
 use crate::token::TokenSecret;
 use delivery::SettleOp;
 use recover::recover_state;
@@ -79,6 +80,8 @@ struct Inner {
     dir: PathBuf,
     wal: Wal,
     state: Mutex<NamespaceState>,
+    /// Throughput-unit limits (taken before the state mutex, never while holding it).
+    throttle: Mutex<Throttle>,
     clock: Arc<dyn Clock>,
     durability: Durability,
     record_bytes_max: usize,
@@ -190,10 +193,12 @@ impl Namespace {
             }
         };
         let (state, recovery) = recover_state(&wal, &*index, &*clock, created)?;
+        let throttle = Throttle::new(None, clock.monotonic());
         let inner = Arc::new(Inner {
             dir,
             wal,
             state: Mutex::new(state),
+            throttle: Mutex::new(throttle),
             clock,
             durability: options.durability,
             record_bytes_max: options.wal.record_bytes_max as usize,
@@ -240,18 +245,25 @@ impl Namespace {
 
     /// Creates or updates every topic and subscription named in `config`. Idempotent. Topics
     /// and subscriptions that exist but are not named are left alone (never deleted). Access
-    /// keys and policies are the server's business and ignored here.
+    /// keys and policies are the server's business and ignored here. `throughputUnits`, when
+    /// present, replaces the namespace's (at once); absent, it is left as it is.
     pub fn apply_config(&self, config: &NamespaceConfig) -> Result<ApplyReport, EngineError> {
         config.validate()?;
         let mut report = ApplyReport::default();
         let inner = &self.inner;
+        let mut throttle = inner.throttle.lock();
         let mut st = inner.lock_state()?;
         // Validate the merged result first, so a failure changes nothing.
-        let mut merged = current_config(&st);
+        let mut merged = current_config(&st, throttle.units());
+        if config.throughput_units.is_some() {
+            merged.throughput_units = config.throughput_units;
+        }
         for topic in &config.topics {
             merge_topic(&mut merged, topic);
         }
         merged.validate()?;
+        throttle.set_units(merged.throughput_units, inner.clock.monotonic());
+        drop(throttle);
         let now = inner.now();
         let mut records: Vec<Vec<u8>> = Vec::new();
         let mut next_topic = st.next_topic_id;
@@ -349,7 +361,7 @@ impl Namespace {
         let inner = &self.inner;
         let mut st = inner.lock_state()?;
         let id = st.topic_id(name).ok_or_else(|| not_found_topic(name))?;
-        let mut merged = current_config(&st);
+        let mut merged = current_config(&st, None);
         merged
             .topics
             .retain(|topic| !topic.name.eq_ignore_ascii_case(name));
@@ -426,8 +438,12 @@ impl Namespace {
     // ---- publish ----------------------------------------------------------------------------
 
     /// Stores `events` in `topic` (one WAL batch); returns once durable (default durability).
+    /// With throughput units configured, the batch is accepted whole or refused whole
+    /// ([`EngineError::Throttled`]).
     pub fn publish(&self, topic: &str, events: &[Event]) -> Result<PublishReceipt, EngineError> {
         let inner = &self.inner;
+        let bytes: u64 = events.iter().map(|event| event.size() as u64).sum();
+        inner.throttle(Direction::Ingress, events.len() as u64, bytes)?;
         let bodies: Vec<Vec<u8>> = events
             .iter()
             .map(|event| encode_record(&EventRecord::from_event(event)))
@@ -591,9 +607,37 @@ impl Namespace {
         self.inner.run_maintenance()
     }
 
+    /// The namespace's throughput units (`None`: unlimited).
+    pub fn throughput_units(&self) -> Option<u32> {
+        self.inner.throttle.lock().units()
+    }
+
+    /// Sets the throughput units (1–40; `None`: unlimited), effective at once. Refused
+    /// (configuration error) when out of range or when the namespace has more topics than the
+    /// new value allows (100 per TU). In memory: a restart starts from the configuration given
+    /// to [`apply_config`](Self::apply_config).
+    pub fn set_throughput_units(&self, units: Option<u32>) -> Result<(), EngineError> {
+        let inner = &self.inner;
+        let mut throttle = inner.throttle.lock();
+        let st = inner.lock_state()?;
+        current_config(&st, units).validate()?;
+        drop(st);
+        throttle.set_units(units, inner.clock.monotonic());
+        Ok(())
+    }
+
     /// Meters.
     pub fn stats(&self) -> NamespaceStats {
         let inner = &self.inner;
+        let throttle = {
+            let throttle = inner.throttle.lock();
+            ThrottleStats {
+                throughput_units: throttle.units(),
+                throttled_publishes: throttle.refused(Direction::Ingress),
+                throttled_receives: throttle.refused(Direction::Delivery),
+                throttled_settlements: throttle.refused(Direction::Settlement),
+            }
+        };
         let st = inner.state.lock();
         let now = inner.now();
         let next = inner.wal.next_seq().0;
@@ -604,6 +648,7 @@ impl Namespace {
                 name: topic.config.name.clone(),
                 events: topic.meters.events,
                 bytes: topic.meters.bytes,
+                publish_units: topic.meters.publish_units,
                 subscriptions: st
                     .subs
                     .values()
@@ -628,6 +673,7 @@ impl Namespace {
             wal_bytes: segments.iter().map(|s| s.bytes).sum(),
             wal_first_seq: inner.wal.first_seq().0,
             wal_next_seq: next,
+            throttle,
         }
     }
 
@@ -740,10 +786,10 @@ fn topic_without_subs(topic: &TopicConfig) -> TopicConfig {
 }
 
 /// The namespace's topics and subscriptions as a configuration (for validation).
-fn current_config(st: &NamespaceState) -> NamespaceConfig {
+fn current_config(st: &NamespaceState, throughput_units: Option<u32>) -> NamespaceConfig {
     NamespaceConfig {
         access_keys: Vec::new(),
-        throughput_units: None,
+        throughput_units,
         shared_access_policies: Vec::new(),
         event_hubs: Vec::new(),
         topics: st
@@ -805,6 +851,18 @@ fn sub_info(st: &NamespaceState, id: u64) -> SubscriptionInfo {
 impl Inner {
     fn now(&self) -> Now {
         read_now(&*self.clock)
+    }
+
+    /// Takes `events` and `bytes` from `direction`'s throughput limit, or fails with `Throttled`.
+    fn throttle(&self, direction: Direction, events: u64, bytes: u64) -> Result<(), EngineError> {
+        let now = self.clock.monotonic();
+        self.throttle
+            .lock()
+            .try_take(direction, events, bytes, now)
+            .map_err(|refused| EngineError::Throttled {
+                direction: refused.direction,
+                retry_after: refused.retry_after,
+            })
     }
 
     fn check_usable(&self) -> Result<(), EngineError> {

@@ -111,7 +111,7 @@ fn load_index(wal: &Wal, index: &dyn StateIndex, now: Now) -> Result<NamespaceSt
     if crc(&checkpoint.snapshot) != checkpoint.snapshot_crc {
         return Err("index snapshot checksum mismatch".to_owned());
     }
-    let snapshot: Snapshot = gridlog_format::decode_state_record(&checkpoint.snapshot)
+    let snapshot = Snapshot::decode(&checkpoint.snapshot)
         .map_err(|e| format!("index snapshot corrupt: {e}"))?;
     let secret = snapshot.secret.ok_or("index snapshot has no secret")?;
     if crc(&secret) != checkpoint.identity {

@@ -232,6 +232,10 @@ pub struct TopicStats {
     pub events: u64,
     /// Bytes of their records.
     pub bytes: u64,
+    /// Billing units of the events published into it (64 KB units per event, dead-letter
+    /// events excluded); durable. The subscriptions' `meters.delivery_units` and
+    /// `meters.settlement_units` are the other two billing meters.
+    pub publish_units: u64,
     /// Its subscriptions.
     pub subscriptions: Vec<SubscriptionStats>,
 }
@@ -249,6 +253,21 @@ pub struct NamespaceStats {
     pub wal_first_seq: u64,
     /// Next seq.
     pub wal_next_seq: u64,
+    /// Throughput units and throttled requests.
+    pub throttle: ThrottleStats,
+}
+
+/// Throughput units and the requests they refused (counted in memory since open).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ThrottleStats {
+    /// Configured throughput units (`None`: unlimited).
+    pub throughput_units: Option<u32>,
+    /// Publish requests refused with `Throttled`.
+    pub throttled_publishes: u64,
+    /// Receive requests refused with `Throttled`.
+    pub throttled_receives: u64,
+    /// Settlement requests (acknowledge, release, reject, renew lock) refused with `Throttled`.
+    pub throttled_settlements: u64,
 }
 
 /// What one maintenance sweep did.

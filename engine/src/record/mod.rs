@@ -29,6 +29,33 @@ pub struct LockEntry {
     /// The event's (clamped) publish time, Unix milliseconds: TTL and retention are measured
     /// from it, and the receive is where a never-delivered event enters the in-flight state.
     pub published_at_ms: i64,
+    /// The event's 64 KB billing units (`gridlog_format::billing_units` of its JSON size): the
+    /// delivery meter adds them here, and settlements of this delivery add them again.
+    pub units: u32,
+}
+
+/// One event locked by a receive, as written before billing units were recorded ([`StateRecord::LockV1`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockEntryV1 {
+    /// The event's WAL sequence number.
+    pub seq: u64,
+    /// The delivery count after this receive.
+    pub delivery_count: u32,
+    /// The event's publish time, Unix milliseconds.
+    pub published_at_ms: i64,
+}
+
+impl LockEntryV1 {
+    /// The entry with the billing units a record without them implies: 1, the minimum (the
+    /// event's size is not in the record).
+    pub const fn upgrade(self) -> LockEntry {
+        LockEntry {
+            seq: self.seq,
+            delivery_count: self.delivery_count,
+            published_at_ms: self.published_at_ms,
+            units: 1,
+        }
+    }
 }
 
 /// Why an event was dead-lettered (byte values are on disk).
@@ -95,7 +122,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
     }
 }
 
-/// A state-change record. Variant indexes (postcard varint) are the on-disk tags 0..=11.
+/// A state-change record. Variant indexes (postcard varint) are the on-disk tags 0..=12.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum StateRecord<'a> {
     /// Tag 0: The first record of a namespace: the lock-token secret lives in the WAL.
@@ -145,8 +172,9 @@ pub enum StateRecord<'a> {
         #[serde(borrow)]
         event: Bytes<'a>,
     },
-    /// Tag 6: One receive: the events it locked.
-    Lock {
+    /// Tag 6: One receive, as written before billing units were recorded: read (each entry
+    /// counts 1 unit), never written; [`StateRecord::Lock`] (tag 12) replaced it.
+    LockV1 {
         /// Subscription id.
         sub: u64,
         /// Time of the receive, Unix ms.
@@ -157,7 +185,7 @@ pub enum StateRecord<'a> {
         /// settled, or dead-lettered by a preceding record.
         cursor: u64,
         /// The events locked, with their new delivery counts.
-        entries: Vec<LockEntry>,
+        entries: Vec<LockEntryV1>,
     },
     /// Tag 7: Acknowledged deliveries.
     Ack {
@@ -213,6 +241,20 @@ pub enum StateRecord<'a> {
         /// Bytes of the postcard-encoded snapshot, split into chunks.
         #[serde(borrow)]
         body: Bytes<'a>,
+    },
+    /// Tag 12: One receive: the events it locked, each with its billing units.
+    Lock {
+        /// Subscription id.
+        sub: u64,
+        /// Time of the receive, Unix ms.
+        locked_at_ms: i64,
+        /// Lock deadline, Unix ms.
+        deadline_ms: i64,
+        /// Scan position after this receive: every matching event below it is in flight,
+        /// settled, or dead-lettered by a preceding record.
+        cursor: u64,
+        /// The events locked, with their new delivery counts and billing units.
+        entries: Vec<LockEntry>,
     },
 }
 

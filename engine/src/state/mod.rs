@@ -18,7 +18,7 @@ use crate::config::{
 use crate::error::EngineError;
 use crate::filter::Filter;
 use crate::limits::TOKEN_SECRET_BYTES;
-use crate::record::{DeadLetterReason, StateRecord};
+use crate::record::{DeadLetterReason, LockEntry, StateRecord};
 use crate::token::TokenSecret;
 
 /// Longest release delay (1 h): a persisted visibility time further in the future than this is
@@ -82,6 +82,8 @@ pub struct Pending {
     pub published_at_ms: i64,
     /// Time of the last delivery, Unix ms.
     pub last_delivered_at_ms: i64,
+    /// The event's 64 KB billing units (what each settlement of it is metered as).
+    pub units: u32,
     /// Available or locked.
     pub state: PendingState,
 }
@@ -110,13 +112,20 @@ impl Pending {
     }
 }
 
-/// Per-topic meters.
+/// Per-topic meters (counted by apply; persisted in checkpoints).
+///
+/// The billing meter is skipped by serde: a [`Snapshot`] carries it in its trailing
+/// [`BillingSnap`], which keeps the layout of snapshots written before it a prefix of today's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicMeters {
     /// Events published (including dead-letter events published into it).
     pub events: u64,
-    /// Bytes of their structured JSON.
+    /// Bytes of their event records.
     pub bytes: u64,
+    /// Billing units of the events published into it by `publish` (64 KB units per event,
+    /// `gridlog_format::billing_units`; dead-letter events are not ingress and not counted).
+    #[serde(skip)]
+    pub publish_units: u64,
 }
 
 /// Per-subscription meters (counted by apply; persisted in checkpoints).
@@ -138,6 +147,14 @@ pub struct SubMeters {
     pub expired: u64,
     /// Locks renewed.
     pub renewed: u64,
+    /// Billing units of the deliveries made (each delivery of an event counts its 64 KB units).
+    /// Carried in a [`Snapshot`]'s [`BillingSnap`], like the next one.
+    #[serde(skip)]
+    pub delivery_units: u64,
+    /// Billing units of the settlements that succeeded: acknowledge, release, reject and renew
+    /// lock each count the 64 KB units of the event they settle.
+    #[serde(skip)]
+    pub settlement_units: u64,
 }
 
 /// A topic.
@@ -455,7 +472,23 @@ impl NamespaceState {
                 published_at_ms,
                 event,
             } => {
+                let size = gridlog_format::decode_record(event.0)
+                    .map_err(|error| corrupt(seq, format!("published event: {error}")))?
+                    .size();
                 self.count_publish(seq, *topic, *published_at_ms, event.0.len());
+                if let Some(topic) = self.topics.get_mut(topic) {
+                    topic.meters.publish_units += gridlog_format::billing_units(u64::from(size));
+                }
+            }
+            StateRecord::LockV1 {
+                sub,
+                locked_at_ms,
+                deadline_ms,
+                cursor,
+                entries,
+            } => {
+                let entries = entries.iter().map(|entry| entry.upgrade());
+                self.apply_lock(*sub, *locked_at_ms, *deadline_ms, *cursor, entries, now);
             }
             StateRecord::Lock {
                 sub,
@@ -464,41 +497,20 @@ impl NamespaceState {
                 cursor,
                 entries,
             } => {
-                let Some(state) = self.subs.get_mut(sub) else {
-                    return Ok(());
-                };
-                let deadline = now.mono_for(*deadline_ms, state.config.delivery.lock_duration);
-                for entry in entries {
-                    state.put_pending(
-                        entry.seq,
-                        Pending {
-                            delivery_count: entry.delivery_count,
-                            published_at_ms: entry.published_at_ms,
-                            last_delivered_at_ms: *locked_at_ms,
-                            state: PendingState::Locked {
-                                locked_at_ms: *locked_at_ms,
-                                deadline_ms: *deadline_ms,
-                                deadline,
-                            },
-                        },
-                    );
-                    state.settled_ahead.remove(&entry.seq);
-                }
-                state.meters.delivered += entries.len() as u64;
-                state.advance_cursor(*cursor);
+                let entries = entries.iter().copied();
+                self.apply_lock(*sub, *locked_at_ms, *deadline_ms, *cursor, entries, now);
             }
             StateRecord::Ack { sub, entries } => {
                 let Some(state) = self.subs.get_mut(sub) else {
                     return Ok(());
                 };
                 for entry in entries {
-                    if state
-                        .pending
-                        .get(&entry.seq)
-                        .is_some_and(|p| p.delivery_count == entry.delivery_count)
+                    if let Some(&pending) = state.pending.get(&entry.seq)
+                        && pending.delivery_count == entry.delivery_count
                     {
                         state.take_pending(entry.seq);
                         state.meters.acked += 1;
+                        state.meters.settlement_units += u64::from(pending.units);
                     }
                 }
             }
@@ -526,6 +538,7 @@ impl NamespaceState {
                             },
                         );
                         state.meters.released += 1;
+                        state.meters.settlement_units += u64::from(pending.units);
                     }
                 }
             }
@@ -555,6 +568,7 @@ impl NamespaceState {
                             },
                         );
                         state.meters.renewed += 1;
+                        state.meters.settlement_units += u64::from(pending.units);
                     }
                 }
             }
@@ -568,11 +582,14 @@ impl NamespaceState {
                 ..
             } => {
                 if let Some(state) = self.subs.get_mut(sub) {
-                    if state.take_pending(*event_seq).is_none() && *event_seq >= state.cursor {
+                    let pending = state.take_pending(*event_seq);
+                    if pending.is_none() && *event_seq >= state.cursor {
                         state.settled_ahead.insert(*event_seq);
                     }
                     if DeadLetterReason::from_byte(*reason) == Some(DeadLetterReason::Rejected) {
                         state.meters.rejected += 1;
+                        state.meters.settlement_units +=
+                            pending.map_or(1, |pending| u64::from(pending.units));
                     }
                     if target_topic.is_some() {
                         state.meters.dead_lettered += 1;
@@ -598,7 +615,7 @@ impl NamespaceState {
                 if chunk.saturating_add(1) == *count {
                     self.checkpoint_next = 0;
                     let bytes = std::mem::take(&mut self.checkpoint_buf);
-                    let snapshot: Snapshot = gridlog_format::decode_state_record(&bytes)
+                    let snapshot = Snapshot::decode(&bytes)
                         .map_err(|error| corrupt(seq, format!("checkpoint: {error}")))?;
                     self.restore(&snapshot, now)
                         .map_err(|error| corrupt(seq, format!("checkpoint: {error}")))?;
@@ -607,6 +624,42 @@ impl NamespaceState {
             }
         }
         Ok(())
+    }
+
+    /// Applies a receive's locks (`Lock`, or `LockV1` with 1 unit per entry).
+    fn apply_lock(
+        &mut self,
+        sub: u64,
+        locked_at_ms: i64,
+        deadline_ms: i64,
+        cursor: u64,
+        entries: impl Iterator<Item = LockEntry>,
+        now: Now,
+    ) {
+        let Some(state) = self.subs.get_mut(&sub) else {
+            return;
+        };
+        let deadline = now.mono_for(deadline_ms, state.config.delivery.lock_duration);
+        for entry in entries {
+            state.put_pending(
+                entry.seq,
+                Pending {
+                    delivery_count: entry.delivery_count,
+                    published_at_ms: entry.published_at_ms,
+                    last_delivered_at_ms: locked_at_ms,
+                    units: entry.units,
+                    state: PendingState::Locked {
+                        locked_at_ms,
+                        deadline_ms,
+                        deadline,
+                    },
+                },
+            );
+            state.settled_ahead.remove(&entry.seq);
+            state.meters.delivered += 1;
+            state.meters.delivery_units += u64::from(entry.units);
+        }
+        state.advance_cursor(cursor);
     }
 
     fn count_publish(&mut self, seq: u64, topic: u32, published_at_ms: i64, record_len: usize) {
@@ -708,6 +761,34 @@ impl NamespaceState {
                     meters: sub.meters,
                 })
                 .collect(),
+            billing: BillingSnap {
+                topics: self
+                    .topics
+                    .values()
+                    .map(|topic| (topic.id, topic.meters.publish_units))
+                    .collect(),
+                subs: self
+                    .subs
+                    .values()
+                    .map(|sub| {
+                        (
+                            sub.id,
+                            sub.meters.delivery_units,
+                            sub.meters.settlement_units,
+                        )
+                    })
+                    .collect(),
+                pending_units: self
+                    .subs
+                    .values()
+                    .flat_map(|sub| {
+                        sub.pending
+                            .iter()
+                            .filter(|(_, p)| p.units != 1)
+                            .map(|(seq, p)| (sub.id, *seq, p.units))
+                    })
+                    .collect(),
+            },
         }
     }
 
@@ -722,6 +803,18 @@ impl NamespaceState {
         self.next_topic_id = snapshot.next_topic_id;
         self.next_sub_id = snapshot.next_sub_id;
         self.time_marks = snapshot.time_marks.iter().copied().collect();
+        let billing = &snapshot.billing;
+        let publish_units: HashMap<u32, u64> = billing.topics.iter().copied().collect();
+        let sub_units: HashMap<u64, (u64, u64)> = billing
+            .subs
+            .iter()
+            .map(|&(id, delivery, settlement)| (id, (delivery, settlement)))
+            .collect();
+        let pending_units: HashMap<(u64, u64), u32> = billing
+            .pending_units
+            .iter()
+            .map(|&(sub, seq, units)| ((sub, seq), units))
+            .collect();
         for topic in &snapshot.topics {
             let config = topic_from_json_str(&topic.config_json).map_err(|e| e.to_string())?;
             self.topic_names
@@ -732,7 +825,10 @@ impl NamespaceState {
                     id: topic.id,
                     config,
                     config_json: topic.config_json.clone(),
-                    meters: topic.meters,
+                    meters: TopicMeters {
+                        publish_units: publish_units.get(&topic.id).copied().unwrap_or(0),
+                        ..topic.meters
+                    },
                 },
             );
         }
@@ -768,6 +864,7 @@ impl NamespaceState {
                             delivery_count: p.delivery_count,
                             published_at_ms: p.published_at_ms,
                             last_delivered_at_ms: p.last_delivered_at_ms,
+                            units: pending_units.get(&(sub.id, p.seq)).copied().unwrap_or(1),
                             state,
                         },
                     )
@@ -784,7 +881,13 @@ impl NamespaceState {
             );
             state.cursor = sub.cursor;
             state.settled_ahead = sub.settled_ahead.iter().copied().collect();
-            state.meters = sub.meters;
+            let (delivery_units, settlement_units) =
+                sub_units.get(&sub.id).copied().unwrap_or((0, 0));
+            state.meters = SubMeters {
+                delivery_units,
+                settlement_units,
+                ..sub.meters
+            };
             for (seq, pending) in pending {
                 state.put_pending(seq, pending);
             }
@@ -814,6 +917,54 @@ pub struct Snapshot {
     pub topics: Vec<TopicSnap>,
     /// Subscriptions.
     pub subs: Vec<SubSnap>,
+    /// Billing meters and the billing units of in-flight events. Last, so that a snapshot
+    /// written before it (without it) is a prefix of today's layout and still decodes.
+    pub billing: BillingSnap,
+}
+
+/// The billing part of a [`Snapshot`].
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingSnap {
+    /// (topic id, publish units).
+    pub topics: Vec<(u32, u64)>,
+    /// (subscription id, delivery units, settlement units).
+    pub subs: Vec<(u64, u64, u64)>,
+    /// (subscription id, seq, units) of the in-flight events worth other than 1 unit.
+    pub pending_units: Vec<(u64, u64, u32)>,
+}
+
+/// A [`Snapshot`] as written before billing meters (no trailing [`BillingSnap`]).
+#[derive(Deserialize)]
+struct SnapshotV1 {
+    secret: Option<[u8; TOKEN_SECRET_BYTES]>,
+    created_at_ms: i64,
+    last_published_at_ms: i64,
+    next_topic_id: u32,
+    next_sub_id: u64,
+    time_marks: Vec<(u64, i64)>,
+    topics: Vec<TopicSnap>,
+    subs: Vec<SubSnap>,
+}
+
+impl Snapshot {
+    /// Decodes an encoded snapshot, today's layout or the one without billing meters (whose
+    /// meters then start at 0 and whose in-flight events count 1 unit each).
+    pub fn decode(bytes: &[u8]) -> Result<Self, gridlog_format::FormatError> {
+        gridlog_format::decode_state_record::<Self>(bytes).or_else(|error| {
+            let v1: SnapshotV1 = gridlog_format::decode_state_record(bytes).map_err(|_| error)?;
+            Ok(Self {
+                secret: v1.secret,
+                created_at_ms: v1.created_at_ms,
+                last_published_at_ms: v1.last_published_at_ms,
+                next_topic_id: v1.next_topic_id,
+                next_sub_id: v1.next_sub_id,
+                time_marks: v1.time_marks,
+                topics: v1.topics,
+                subs: v1.subs,
+                billing: BillingSnap::default(),
+            })
+        })
+    }
 }
 
 /// A topic in a [`Snapshot`].
@@ -901,7 +1052,13 @@ mod tests {
     #[test]
     fn time_marks_bound_publish_times_for_retention() {
         let mut state = NamespaceState::new();
-        let event = Bytes(&[]);
+        let event = gridlog_format::parse_structured(
+            br#"{"specversion":"1.0","id":"1","source":"/s","type":"t"}"#,
+        )
+        .unwrap();
+        let record =
+            gridlog_format::encode_record(&gridlog_format::EventRecord::from_event(&event));
+        let event = Bytes(&record);
         let publish = |published_at_ms| StateRecord::Publish {
             topic: 1,
             published_at_ms,
