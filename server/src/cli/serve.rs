@@ -7,7 +7,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
-use gridlog::{Namespace, NamespaceConfig, NamespaceOptions};
+use gridlog::{
+    Clock, Durability, MonotonicTime, Namespace, NamespaceConfig, NamespaceOptions, SystemClock,
+    Timestamp, WalOptions,
+};
 
 use gridlog_server::auth::Authenticator;
 use gridlog_server::backend::DataPlane;
@@ -35,6 +38,80 @@ pub struct Args {
     /// Address to listen on. A non-loopback address requires an access key.
     #[arg(long, default_value = DEFAULT_LISTEN)]
     pub listen: SocketAddr,
+    /// When a call's records are made durable: `always` (fdatasync before every answer; survives
+    /// power loss), `interval:MS` (a background sync every MS milliseconds; survives a process
+    /// crash, a power loss may lose the last interval), or `never` (synced at segment roll and
+    /// shutdown; survives a process crash only). See docs/reliability.md.
+    #[arg(long, default_value = "always", value_parser = parse_durability)]
+    pub durability: Durability,
+    /// Size of a WAL segment file (preallocated; the log rolls to a new one when it is full):
+    /// 1024 to 1073741824 bytes. Small values suit small disks and tests.
+    #[arg(long, default_value_t = WalOptions::default().segment_bytes_target)]
+    pub segment_bytes: u64,
+}
+
+/// Test-only: run the engine on a scaled clock, `FACTOR@ANCHOR_UNIX_MS` (e.g. `60@1700000000000`):
+/// wall time is `anchor + (real_now - anchor) * factor` and monotonic time runs `factor` times
+/// faster, so a 60 s lock lasts one real second. The anchor keeps the wall clock continuous
+/// across restarts of the same test. Never set it outside tests (docs/reliability.md).
+pub const TIME_SCALE_ENV: &str = "GRIDLOG_TEST_TIME_SCALE";
+
+fn parse_durability(text: &str) -> Result<Durability, String> {
+    match text {
+        "always" => Ok(Durability::Always),
+        "never" => Ok(Durability::Never),
+        other => match other.strip_prefix("interval:").map(str::parse::<u64>) {
+            Some(Ok(ms)) if ms > 0 => Ok(Durability::Interval(Duration::from_millis(ms))),
+            _ => Err(format!(
+                "expected always, never or interval:MS (MS > 0), not {other:?}"
+            )),
+        },
+    }
+}
+
+/// The clock of [`TIME_SCALE_ENV`].
+#[derive(Debug)]
+struct ScaledClock {
+    system: SystemClock,
+    factor: u32,
+    anchor: i64,
+}
+
+impl ScaledClock {
+    fn from_env(value: &str) -> Result<Self, String> {
+        let parsed = value.split_once('@').and_then(|(factor, anchor)| {
+            Some((factor.parse::<u32>().ok()?, anchor.parse::<i64>().ok()?))
+        });
+        match parsed {
+            Some((factor, anchor)) if factor > 0 => Ok(Self {
+                system: SystemClock::new(),
+                factor,
+                anchor,
+            }),
+            _ => Err(format!(
+                "{TIME_SCALE_ENV}: expected FACTOR@ANCHOR_UNIX_MS, not {value:?}"
+            )),
+        }
+    }
+}
+
+impl Clock for ScaledClock {
+    fn now(&self) -> Timestamp {
+        let real = self.system.now().unix_millis();
+        let scaled = real
+            .saturating_sub(self.anchor)
+            .saturating_mul(i64::from(self.factor));
+        Timestamp::from_unix_millis(self.anchor.saturating_add(scaled))
+    }
+
+    fn monotonic(&self) -> MonotonicTime {
+        MonotonicTime::from_since_origin(
+            self.system
+                .monotonic()
+                .since_origin()
+                .saturating_mul(self.factor),
+        )
+    }
 }
 
 fn default_config() -> Result<NamespaceConfig, String> {
@@ -74,6 +151,28 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     let mut file = options.open(path)?;
     file.write_all(contents.as_bytes())?;
     file.sync_all()
+}
+
+/// The engine options of `serve`: its flags, and the test-only scaled clock of [`TIME_SCALE_ENV`].
+fn namespace_options(args: &Args) -> Result<NamespaceOptions, String> {
+    let mut options = NamespaceOptions {
+        maintenance_interval: Some(Duration::from_secs(1)),
+        durability: args.durability,
+        wal: WalOptions {
+            segment_bytes_target: args.segment_bytes,
+            ..WalOptions::default()
+        },
+        ..NamespaceOptions::default()
+    };
+    if let Ok(value) = std::env::var(TIME_SCALE_ENV) {
+        let clock = ScaledClock::from_env(&value)?;
+        eprintln!(
+            "gridlog: warning: {TIME_SCALE_ENV} is set: time runs {}x faster (tests only)",
+            clock.factor
+        );
+        options.clock = Arc::new(clock);
+    }
+    Ok(options)
 }
 
 /// Runs the server until SIGINT/SIGTERM; exit code 0 after a clean drain and close.
@@ -116,14 +215,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         );
     }
 
-    let namespace = Namespace::open(
-        &args.data_dir,
-        NamespaceOptions {
-            maintenance_interval: Some(Duration::from_secs(1)),
-            ..NamespaceOptions::default()
-        },
-    )
-    .map_err(|e| format!("opening {}: {e}", args.data_dir.display()))?;
+    let options = namespace_options(args)?;
+    let namespace = Namespace::open(&args.data_dir, options)
+        .map_err(|e| format!("opening {}: {e}", args.data_dir.display()))?;
     let config = match file_config {
         Some(config) => Some(config),
         None if namespace.topics().is_empty() => Some(default_config()?),

@@ -1,0 +1,865 @@
+//! kill -9 under load, through the server (issue 7, "End to end"; docs/reliability.md).
+//!
+//! The real `gridlog serve` binary runs on a temporary data directory while HTTP clients (two
+//! publishers, two consumers) publish, receive, acknowledge, release, reject and renew. The test
+//! SIGKILLs the server at random moments (a fifth of them during process start, open and
+//! recovery), restarts it, and checks the client-side history, Jepsen-style:
+//!
+//! - every receive (so after every restart): no phantom or corrupted event (the event is one a
+//!   client tried to publish, with the same JSON); no event whose acknowledge or reject succeeded
+//!   is delivered again; a delivery count is above every count seen before for that event; no
+//!   event is delivered while a lock known to be held on it has not expired (lock exclusivity);
+//! - every settlement: a lock known to be held (its deadline not yet reached) is honoured, also
+//!   across restarts; tokens of earlier deliveries, of settled events, and of locks known to have
+//!   expired fail (`failedLockTokens`) and have no effect;
+//! - at the end, with faults stopped and every lock expired: a drain receives everything left;
+//!   every publish that got 200 ends acknowledged, rejected or dead-lettered (exactly once in the
+//!   dead-letter topic, with a matching reason), none is lost.
+//!
+//! Time: the server runs with `GRIDLOG_TEST_TIME_SCALE` (60x), so the minimum 60 s lock lasts
+//! one real second and a cycle can be short. The checks are one-sided in real time (a lock taken
+//! by a request sent at `t` holds at least until `t + 1 s`; one answered at `t` has expired by
+//! `t + 1 s`), so a loaded machine cannot make them fail spuriously.
+//!
+//! Both the default durability (`always`) and `interval:50` run; a process kill loses nothing
+//! under either (the page cache survives), so the same invariants apply.
+//!
+//! Cycles per policy: `GRIDLOG_KILL9_HTTP_CYCLES` (default 150; 5,000 with `GRIDLOG_LONG=1`).
+//! Seed: `GRIDLOG_KILL9_HTTP_SEED` (printed).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::too_many_lines,
+    clippy::cast_possible_truncation,
+    reason = "a test fails loudly by design"
+)]
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+const KEY: &str = "kill9-http-key";
+const SCALE: u32 = 60;
+/// The 60 s lock at [`SCALE`].
+const LOCK_REAL: Duration = Duration::from_secs(1);
+/// Slack for millisecond rounding of the scaled clock.
+const MARGIN: Duration = Duration::from_millis(50);
+/// How long a lock surely holds after its request was sent: [`LOCK_REAL`] minus [`MARGIN`].
+const LOCK_HELD: Duration = Duration::from_millis(950);
+const MAX_DELIVERY: u64 = 4;
+const API: &str = "api-version=2024-06-01";
+
+const CONFIG: &str = r#"{"topics":[
+  {"name":"orders","eventSubscriptions":[{"name":"work","properties":{"deliveryConfiguration":{
+    "deliveryMode":"Queue","queue":{"receiveLockDurationInSeconds":60,"maxDeliveryCount":4,
+    "deadLetterTopic":"dlq"}}}}]},
+  {"name":"dlq","eventSubscriptions":[{"name":"dead"}]}]}"#;
+
+/// splitmix64.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
+
+fn env_u64(name: &str) -> Option<u64> {
+    std::env::var(name).ok().and_then(|s| s.parse().ok())
+}
+
+/// The outcome of one HTTP request.
+enum Reply {
+    /// Connection refused: the request never reached a server.
+    NotSent,
+    /// Sent, but no complete answer (the server died): the effect is unknown.
+    Unknown,
+    /// A complete answer.
+    Done(u16, Vec<u8>),
+}
+
+fn post(addr: &str, path: &str, content_type: &str, body: &[u8]) -> Reply {
+    let Ok(mut stream) = TcpStream::connect(addr) else {
+        return Reply::NotSent;
+    };
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: gridlog\r\naeg-sas-key: {KEY}\r\nContent-Type: \
+         {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    if stream.write_all(head.as_bytes()).is_err() || stream.write_all(body).is_err() {
+        return Reply::Unknown;
+    }
+    let mut raw = Vec::new();
+    if stream.read_to_end(&mut raw).is_err() {
+        return Reply::Unknown;
+    }
+    parse_reply(&raw).map_or(Reply::Unknown, |(status, body)| Reply::Done(status, body))
+}
+
+/// Status and body of a complete HTTP/1.1 answer (Content-Length or chunked); `None` if cut.
+fn parse_reply(raw: &[u8]) -> Option<(u16, Vec<u8>)> {
+    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&raw[..split]).ok()?;
+    let rest = &raw[split + 4..];
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let mut length = None;
+    let mut chunked = false;
+    for line in lines {
+        let (name, value) = line.split_once(':')?;
+        let value = value.trim();
+        if name.eq_ignore_ascii_case("content-length") {
+            length = Some(value.parse::<usize>().ok()?);
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            chunked = value.eq_ignore_ascii_case("chunked");
+        }
+    }
+    if chunked {
+        let mut body = Vec::new();
+        let mut at = rest;
+        loop {
+            let end = at.windows(2).position(|w| w == b"\r\n")?;
+            let size =
+                usize::from_str_radix(std::str::from_utf8(&at[..end]).ok()?.trim(), 16).ok()?;
+            at = &at[end + 2..];
+            if size == 0 {
+                return Some((status, body));
+            }
+            if at.len() < size + 2 {
+                return None;
+            }
+            body.extend_from_slice(&at[..size]);
+            at = &at[size + 2..];
+        }
+    }
+    match length {
+        Some(n) if rest.len() == n => Some((status, rest.to_vec())),
+        Some(_) => None,
+        None => Some((status, rest.to_vec())),
+    }
+}
+
+/// What the clients know about the current lock of one event.
+#[derive(Clone, Debug)]
+struct LockInfo {
+    token: String,
+    /// Held at least until then (request sent + lock duration), unless released or settled.
+    held_until: Instant,
+    /// Surely expired after this (answer received + lock duration, extended by renewals,
+    /// including renewals of unknown outcome).
+    expired_after: Instant,
+    renewals: u32,
+}
+
+#[derive(Default)]
+struct History {
+    /// Every event a client tried to publish: id → its JSON.
+    attempted: HashMap<String, Value>,
+    /// Publishes answered 200.
+    published: BTreeSet<String>,
+    /// Acknowledge / reject answered with the token in `succeededLockTokens`.
+    acked: BTreeSet<String>,
+    rejected: BTreeSet<String>,
+    /// Reject attempted (any outcome): the only events that may be dead-lettered as rejected.
+    reject_attempted: BTreeSet<String>,
+    /// Acknowledge or reject of unknown outcome.
+    maybe_settled: BTreeSet<String>,
+    max_count: HashMap<String, u64>,
+    /// The newest delivery of each event the clients know of.
+    locks: HashMap<String, LockInfo>,
+    /// Locks a consumer may act on: event ids.
+    held: Vec<String>,
+    /// (id, token) that must fail: earlier deliveries, settled events, released locks.
+    stale: Vec<(String, String)>,
+    violations: Vec<String>,
+    receives: u64,
+    deliveries: u64,
+    settle_ok: BTreeMap<&'static str, u64>,
+    stale_probes: u64,
+    expired_probes: u64,
+    unknown: u64,
+}
+
+impl History {
+    fn violation(&mut self, text: String) {
+        eprintln!("VIOLATION: {text}");
+        self.violations.push(text);
+    }
+
+    /// Checks one delivery (I2, I4, I6, I7) and records its lock.
+    fn on_delivery(&mut self, item: &Value, sent: Instant, answered: Instant) {
+        self.deliveries += 1;
+        let count = item["brokerProperties"]["deliveryCount"].as_u64().unwrap();
+        let token = item["brokerProperties"]["lockToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let event = &item["event"];
+        let id = event["id"].as_str().unwrap_or("<none>").to_owned();
+        match self.attempted.get(&id) {
+            None => self.violation(format!("I2: phantom event {id}: {event}")),
+            Some(expected) if expected != event => self.violation(format!(
+                "I2: event {id} corrupted: got {event}, published {expected}"
+            )),
+            Some(_) => {}
+        }
+        if self.acked.contains(&id) || self.rejected.contains(&id) {
+            self.violation(format!(
+                "I4: settled event {id} delivered again (count {count})"
+            ));
+        }
+        let before = self.max_count.get(&id).copied().unwrap_or(0);
+        if count <= before {
+            self.violation(format!("I6: {id} delivered as {count} after {before}"));
+        }
+        if count > MAX_DELIVERY {
+            self.violation(format!("{id} delivered {count} times (max {MAX_DELIVERY})"));
+        }
+        self.max_count.insert(id.clone(), count.max(before));
+        if let Some(previous) = self.locks.get(&id).cloned() {
+            if answered < previous.held_until {
+                self.violation(format!(
+                    "I7: {id} delivered (count {count}) {:?} before the lock of delivery \
+                     token {} could expire",
+                    previous.held_until - answered,
+                    previous.token
+                ));
+            }
+            self.stale.push((id.clone(), previous.token));
+        }
+        self.locks.insert(
+            id.clone(),
+            LockInfo {
+                token,
+                held_until: sent + LOCK_HELD,
+                expired_after: answered + LOCK_REAL + MARGIN,
+                renewals: 0,
+            },
+        );
+        self.held.retain(|h| *h != id);
+        self.held.push(id);
+    }
+}
+
+type Shared = Arc<Mutex<History>>;
+
+fn event_json(id: &str, pad: usize) -> String {
+    format!(
+        r#"{{"specversion":"1.0","id":"{id}","source":"/kill9","type":"Kill9.Test","data":{{"pad":"{}"}}}}"#,
+        "x".repeat(pad)
+    )
+}
+
+fn publisher(addr: &str, history: &Shared, seed: u64, prefix: &str) {
+    let mut rng = Rng(seed);
+    let mut n = 0;
+    loop {
+        let batch = 1 + rng.below(3);
+        let mut ids = Vec::new();
+        let mut bodies = Vec::new();
+        for _ in 0..batch {
+            n += 1;
+            let id = format!("{prefix}-{n}");
+            let body = event_json(&id, rng.below(600) as usize);
+            history
+                .lock()
+                .unwrap()
+                .attempted
+                .insert(id.clone(), serde_json::from_str(&body).unwrap());
+            ids.push(id);
+            bodies.push(body);
+        }
+        let body = format!("[{}]", bodies.join(","));
+        match post(
+            addr,
+            &format!("/topics/orders:publish?{API}"),
+            "application/cloudevents-batch+json; charset=utf-8",
+            body.as_bytes(),
+        ) {
+            Reply::Done(200, _) => history.lock().unwrap().published.extend(ids),
+            Reply::Done(status, reply) => {
+                let mut h = history.lock().unwrap();
+                h.violation(format!(
+                    "publish answered {status}: {}",
+                    String::from_utf8_lossy(&reply)
+                ));
+                return;
+            }
+            Reply::Unknown => {
+                history.lock().unwrap().unknown += 1;
+                return;
+            }
+            Reply::NotSent => return,
+        }
+    }
+}
+
+enum Settle {
+    Ack,
+    Release,
+    Reject,
+    Renew,
+}
+
+/// Sends one settlement of `token`; `Some(succeeded)` when answered.
+fn settle(addr: &str, sub: &str, action: &Settle, token: &str) -> Option<bool> {
+    let (verb, query) = match action {
+        Settle::Ack => ("acknowledge", String::new()),
+        Settle::Release => ("release", "&releaseDelayInSeconds=10".to_owned()),
+        Settle::Reject => ("reject", String::new()),
+        Settle::Renew => ("renewLock", String::new()),
+    };
+    let topic = if sub == "dead" { "dlq" } else { "orders" };
+    let body = serde_json::json!({ "lockTokens": [token] }).to_string();
+    match post(
+        addr,
+        &format!("/topics/{topic}/eventsubscriptions/{sub}:{verb}?{API}{query}"),
+        "application/json",
+        body.as_bytes(),
+    ) {
+        Reply::Done(200, reply) => {
+            let v: Value = serde_json::from_slice(&reply).unwrap();
+            let ok = v["succeededLockTokens"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t == token);
+            let failed = v["failedLockTokens"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["lockToken"] == token);
+            assert!(ok != failed, "{verb}: token in both or neither list: {v}");
+            Some(ok)
+        }
+        _ => None,
+    }
+}
+
+/// One receive of up to `max` events; `None` if the server died.
+fn receive(addr: &str, topic: &str, sub: &str, max: u64) -> Option<(Vec<Value>, Instant, Instant)> {
+    let sent = Instant::now();
+    match post(
+        addr,
+        &format!(
+            "/topics/{topic}/eventsubscriptions/{sub}:receive?{API}&maxEvents={max}&maxWaitTime=10"
+        ),
+        "application/json",
+        b"",
+    ) {
+        Reply::Done(200, reply) => {
+            let answered = Instant::now();
+            let v: Value = serde_json::from_slice(&reply).unwrap();
+            Some((v["value"].as_array().unwrap().clone(), sent, answered))
+        }
+        Reply::Done(status, reply) => {
+            panic!(
+                "receive answered {status}: {}",
+                String::from_utf8_lossy(&reply)
+            )
+        }
+        Reply::Unknown | Reply::NotSent => None,
+    }
+}
+
+fn consumer(addr: &str, history: &Shared, seed: u64) {
+    let mut rng = Rng(seed);
+    loop {
+        let roll = rng.below(20);
+        if roll < 6 {
+            let Some((items, sent, answered)) = receive(addr, "orders", "work", 1 + rng.below(5))
+            else {
+                history.lock().unwrap().unknown += 1;
+                return;
+            };
+            let mut h = history.lock().unwrap();
+            h.receives += 1;
+            for item in &items {
+                h.on_delivery(item, sent, answered);
+            }
+            continue;
+        }
+        if roll == 6 {
+            // I8: a token that must fail.
+            let probe = {
+                let mut h = history.lock().unwrap();
+                if h.stale.is_empty() {
+                    None
+                } else {
+                    let at = rng.below(h.stale.len() as u64) as usize;
+                    Some(h.stale.swap_remove(at))
+                }
+            };
+            if let Some((id, token)) = probe {
+                match settle(addr, "work", &Settle::Ack, &token) {
+                    Some(true) => history
+                        .lock()
+                        .unwrap()
+                        .violation(format!("I8: stale token of {id} accepted by acknowledge")),
+                    Some(false) => history.lock().unwrap().stale_probes += 1,
+                    None => return,
+                }
+            }
+            continue;
+        }
+        // Act on a held lock.
+        let picked = {
+            let mut h = history.lock().unwrap();
+            if h.held.is_empty() {
+                None
+            } else {
+                let at = rng.below(h.held.len() as u64) as usize;
+                let id = h.held.swap_remove(at);
+                let lock = h.locks.get(&id).cloned();
+                lock.map(|l| (id, l))
+            }
+        };
+        let Some((id, lock)) = picked else {
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        };
+        let now = Instant::now();
+        if now > lock.expired_after {
+            // Surely expired: the token must fail.
+            match settle(addr, "work", &Settle::Ack, &lock.token) {
+                Some(true) => history
+                    .lock()
+                    .unwrap()
+                    .violation(format!("I8: expired lock of {id} accepted by acknowledge")),
+                Some(false) => history.lock().unwrap().expired_probes += 1,
+                None => return,
+            }
+            continue;
+        }
+        let action = match rng.below(20) {
+            0..=9 => Settle::Ack,
+            10..=12 => Settle::Release,
+            13..=14 => Settle::Reject,
+            15..=17 if lock.renewals < 2 => Settle::Renew,
+            _ => {
+                // Keep holding it (maybe across a kill); it may expire.
+                let mut h = history.lock().unwrap();
+                h.held.push(id);
+                drop(h);
+                std::thread::sleep(Duration::from_millis(2));
+                continue;
+            }
+        };
+        let name = match action {
+            Settle::Ack => "acknowledge",
+            Settle::Release => "release",
+            Settle::Reject => "reject",
+            Settle::Renew => "renewLock",
+        };
+        if matches!(action, Settle::Reject) {
+            history.lock().unwrap().reject_attempted.insert(id.clone());
+        }
+        let sent = Instant::now();
+        let result = settle(addr, "work", &action, &lock.token);
+        let answered = Instant::now();
+        let mut h = history.lock().unwrap();
+        let current = h.locks.get(&id).is_some_and(|l| l.token == lock.token);
+        match result {
+            None => {
+                h.unknown += 1;
+                match action {
+                    Settle::Ack | Settle::Reject => {
+                        h.maybe_settled.insert(id.clone());
+                        if current {
+                            h.locks.get_mut(&id).unwrap().held_until = sent;
+                        }
+                    }
+                    Settle::Release => {
+                        if current {
+                            h.locks.get_mut(&id).unwrap().held_until = sent;
+                        }
+                    }
+                    Settle::Renew => {
+                        if current {
+                            let l = h.locks.get_mut(&id).unwrap();
+                            l.expired_after = answered + LOCK_REAL + MARGIN;
+                        }
+                    }
+                }
+                return;
+            }
+            Some(false) => {
+                if current && answered < lock.held_until {
+                    h.violation(format!(
+                        "{name} of {id} refused while its lock surely held ({:?} left)",
+                        lock.held_until - answered
+                    ));
+                }
+                if current {
+                    h.locks.get_mut(&id).unwrap().held_until = sent;
+                }
+            }
+            Some(true) => {
+                *h.settle_ok.entry(name).or_default() += 1;
+                if sent > lock.expired_after {
+                    h.violation(format!("I8: {name} of {id} succeeded on an expired lock"));
+                }
+                if !current {
+                    h.violation(format!("I8: {name} of {id} succeeded with an old token"));
+                }
+                match action {
+                    Settle::Ack | Settle::Reject => {
+                        if matches!(action, Settle::Ack) {
+                            h.acked.insert(id.clone());
+                        } else {
+                            h.rejected.insert(id.clone());
+                        }
+                        h.locks.get_mut(&id).unwrap().held_until = sent;
+                        h.stale.push((id, lock.token));
+                    }
+                    Settle::Release => {
+                        h.locks.get_mut(&id).unwrap().held_until = sent;
+                        h.stale.push((id, lock.token));
+                    }
+                    Settle::Renew => {
+                        let l = h.locks.get_mut(&id).unwrap();
+                        l.held_until = l.held_until.max(sent + LOCK_HELD);
+                        l.expired_after = answered + LOCK_REAL + MARGIN;
+                        l.renewals += 1;
+                        h.held.push(id);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Acknowledges every received item in one call; all must succeed (the drain runs well within
+/// the one-second lock).
+fn ack_all(addr: &str, topic: &str, sub: &str, items: &[Value]) {
+    let tokens: Vec<&Value> = items
+        .iter()
+        .map(|item| &item["brokerProperties"]["lockToken"])
+        .collect();
+    let body = serde_json::json!({ "lockTokens": tokens }).to_string();
+    let Reply::Done(200, reply) = post(
+        addr,
+        &format!("/topics/{topic}/eventsubscriptions/{sub}:acknowledge?{API}"),
+        "application/json",
+        body.as_bytes(),
+    ) else {
+        panic!("drain: acknowledge failed");
+    };
+    let v: Value = serde_json::from_slice(&reply).unwrap();
+    assert_eq!(
+        v["succeededLockTokens"].as_array().unwrap().len(),
+        items.len(),
+        "drain: {v}"
+    );
+}
+
+struct Server {
+    child: Child,
+    /// The listening address, once printed.
+    addr: std::sync::mpsc::Receiver<String>,
+    /// stderr, collected until the process ends.
+    stderr: std::thread::JoinHandle<String>,
+}
+
+fn start(exe: &Path, data: &Path, config: &Path, durability: &str, anchor: i64) -> Server {
+    let mut child = Command::new(exe)
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--durability",
+            durability,
+        ])
+        .args(["--segment-bytes", "262144"])
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--config")
+        .arg(config)
+        .env("GRIDLOG_KEY", KEY)
+        .env("GRIDLOG_LOG", "warn")
+        .env("GRIDLOG_TEST_TIME_SCALE", format!("{SCALE}@{anchor}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if let Some(rest) = line.split("listening on http://").nth(1) {
+                let _ = tx.send(rest.split_whitespace().next().unwrap().to_owned());
+            }
+        }
+    });
+    let stderr = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    Server {
+        child,
+        addr: rx,
+        stderr,
+    }
+}
+
+fn kill(mut server: Server) -> String {
+    server.child.kill().unwrap();
+    let status = server.child.wait().unwrap();
+    let stderr = server.stderr.join().unwrap();
+    assert!(
+        !stderr.contains("panicked"),
+        "the server panicked:\n{stderr}"
+    );
+    // Killed by the signal, or failed on its own (reported by the caller from stderr).
+    assert!(!status.success(), "the server exited on its own:\n{stderr}");
+    stderr
+}
+
+fn run(durability: &str, salt: u64) {
+    let long = std::env::var("GRIDLOG_LONG").is_ok_and(|v| v == "1");
+    let cycles = env_u64("GRIDLOG_KILL9_HTTP_CYCLES").unwrap_or(if long { 5_000 } else { 150 });
+    let seed = env_u64("GRIDLOG_KILL9_HTTP_SEED").unwrap_or_else(|| {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos() as u64
+    }) ^ salt;
+    eprintln!(
+        "kill9_http[{durability}]: seed {seed} (replay: GRIDLOG_KILL9_HTTP_SEED={} with the same \
+         cycle count)",
+        seed ^ salt
+    );
+    let mut rng = Rng(seed);
+    let exe = Path::new(env!("CARGO_BIN_EXE_gridlog"));
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    let config = root.path().join("ns.json");
+    std::fs::write(&config, CONFIG).unwrap();
+    let anchor = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap();
+    let history: Shared = Arc::new(Mutex::new(History::default()));
+    let started = Instant::now();
+    let mut startup = Duration::from_millis(300);
+    let mut killed_starting = 0;
+    let mut verified = 0;
+    for cycle in 0..cycles {
+        let spawned = Instant::now();
+        let server = start(exe, &data, &config, durability, anchor);
+        if rng.below(5) == 0 {
+            // During process start, open and recovery.
+            let at = rng.below(startup.as_millis() as u64);
+            std::thread::sleep(Duration::from_millis(at));
+            if server.addr.try_recv().is_err() {
+                killed_starting += 1;
+            }
+            let stderr = kill(server);
+            if stderr
+                .lines()
+                .any(|l| l.starts_with("gridlog: ") && !l.starts_with("gridlog: warning"))
+            {
+                panic!("cycle {cycle}: the server failed to start:\n{stderr}");
+            }
+            continue;
+        }
+        let Ok(addr) = server.addr.recv_timeout(Duration::from_mins(1)) else {
+            let stderr = kill(server);
+            panic!("cycle {cycle}: the server did not start:\n{stderr}");
+        };
+        startup = (startup * 3 + spawned.elapsed()) / 4;
+        let mut clients = Vec::new();
+        for t in 0..4_u64 {
+            let (addr, history) = (addr.clone(), history.clone());
+            let client_seed = rng.next();
+            clients.push(std::thread::spawn(move || {
+                if t < 2 {
+                    publisher(&addr, &history, client_seed, &format!("c{cycle}p{t}"));
+                } else {
+                    consumer(&addr, &history, client_seed);
+                }
+            }));
+        }
+        std::thread::sleep(Duration::from_millis(20 + rng.below(250)));
+        let stderr = kill(server);
+        for client in clients {
+            client.join().unwrap();
+        }
+        assert!(
+            !stderr.contains("ERROR"),
+            "cycle {cycle}: server errors:\n{stderr}"
+        );
+        if cycle % 25 == 24 {
+            // The offline checker agrees: every checksum, and the index against the log.
+            let verify = Command::new(exe)
+                .arg("verify")
+                .arg(&data)
+                .env("GRIDLOG_LOG", "warn")
+                .output()
+                .unwrap();
+            assert!(
+                verify.status.success(),
+                "cycle {cycle}: gridlog verify after kill -9: {}{}",
+                String::from_utf8_lossy(&verify.stdout),
+                String::from_utf8_lossy(&verify.stderr)
+            );
+            verified += 1;
+        }
+        let h = history.lock().unwrap();
+        assert!(
+            h.violations.is_empty(),
+            "cycle {cycle} (seed {seed}): {:#?}",
+            h.violations
+        );
+    }
+
+    // Faults stop: one more start, every lock and release delay expires, then drain.
+    let server = start(exe, &data, &config, durability, anchor);
+    let addr = server.addr.recv_timeout(Duration::from_mins(1)).unwrap();
+    std::thread::sleep(LOCK_REAL + Duration::from_millis(300));
+    let mut drained: BTreeSet<String> = BTreeSet::new();
+    let mut empty_in_a_row = 0;
+    while empty_in_a_row < 3 {
+        let (items, sent, answered) = receive(&addr, "orders", "work", 100).unwrap();
+        if items.is_empty() {
+            empty_in_a_row += 1;
+            continue;
+        }
+        empty_in_a_row = 0;
+        let mut h = history.lock().unwrap();
+        for item in &items {
+            h.on_delivery(item, sent, answered);
+        }
+        drop(h);
+        ack_all(&addr, "orders", "work", &items);
+        for item in &items {
+            drained.insert(item["event"]["id"].as_str().unwrap().to_owned());
+        }
+    }
+    let mut dead: BTreeMap<String, String> = BTreeMap::new();
+    let mut h = history.lock().unwrap();
+    loop {
+        let (items, _, _) = receive(&addr, "dlq", "dead", 100).unwrap();
+        if items.is_empty() {
+            break;
+        }
+        for item in &items {
+            let event = &item["event"];
+            let id = event["id"].as_str().unwrap().to_owned();
+            let reason = event["deadletterreason"].as_str().unwrap_or("").to_owned();
+            let attempts = event["deliveryattempts"].as_u64().unwrap_or(0);
+            if !h.attempted.contains_key(&id) {
+                h.violation(format!("phantom dead-letter {id}"));
+            }
+            if attempts < h.max_count.get(&id).copied().unwrap_or(0) {
+                h.violation(format!("dead-letter {id}: {attempts} attempts recorded"));
+            }
+            if reason.starts_with("Rejected") {
+                if !h.reject_attempted.contains(&id) {
+                    h.violation(format!("{id} dead-lettered as rejected, never rejected"));
+                }
+            } else if reason.starts_with("Maximum delivery") {
+                if attempts != MAX_DELIVERY {
+                    h.violation(format!("{id} dead-lettered after {attempts} deliveries"));
+                }
+            } else {
+                h.violation(format!("{id} dead-lettered for {reason:?}"));
+            }
+            if dead.insert(id.clone(), reason).is_some() {
+                h.violation(format!("{id} dead-lettered twice"));
+            }
+        }
+        ack_all(&addr, "dlq", "dead", &items);
+    }
+    for id in h.rejected.clone() {
+        if !dead.contains_key(&id) {
+            h.violation(format!("rejected {id} missing from the dead-letter topic"));
+        }
+    }
+    let published = h.published.clone();
+    let mut lost = 0;
+    for id in &published {
+        let settled = h.acked.contains(id)
+            || h.rejected.contains(id)
+            || drained.contains(id)
+            || dead.contains_key(id)
+            || h.maybe_settled.contains(id);
+        if !settled {
+            lost += 1;
+            h.violation(format!("I1/I5: acknowledged publish {id} lost"));
+        }
+    }
+    // SIGTERM: a clean shutdown after all that.
+    let pid = server.child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let mut server = server;
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{}", server.stderr.join().unwrap());
+    let report = format!(
+        "kill9_http[{durability}]: {cycles} kill -9 cycles ({killed_starting} during start/open/\
+         recovery, {verified} checked by `gridlog verify`), {} events published (200), {} receives, {} deliveries, settled ok {:?}, \
+         {} stale + {} expired tokens refused, {} requests of unknown outcome, {} drained at the \
+         end, {} dead-lettered; lost {lost}; violations {}; replay seed {}; {:.1?}",
+        published.len(),
+        h.receives,
+        h.deliveries,
+        h.settle_ok,
+        h.stale_probes,
+        h.expired_probes,
+        h.unknown,
+        drained.len(),
+        dead.len(),
+        h.violations.len(),
+        seed ^ salt,
+        started.elapsed()
+    );
+    eprintln!("{report}");
+    assert!(h.violations.is_empty(), "{:#?}", h.violations);
+    assert!(published.len() > 100, "too little work: {report}");
+    assert!(
+        h.settle_ok.get("acknowledge").copied().unwrap_or(0) > 20,
+        "{report}"
+    );
+}
+
+#[test]
+fn kill9_http_always() {
+    run("always", 0);
+}
+
+#[test]
+fn kill9_http_interval() {
+    run("interval:50", 0x5eed);
+}
