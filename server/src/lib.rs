@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod backend;
+pub mod eventhubs;
 pub mod http;
 pub mod lock;
 pub mod server;

@@ -14,6 +14,7 @@ use gridlog::{
 
 use gridlog_server::auth::Authenticator;
 use gridlog_server::backend::DataPlane;
+use gridlog_server::eventhubs::EventHubs;
 use gridlog_server::http::App;
 
 /// The default listen address (loopback).
@@ -218,6 +219,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     let options = namespace_options(args)?;
     let namespace = Namespace::open(&args.data_dir, options)
         .map_err(|e| format!("opening {}: {e}", args.data_dir.display()))?;
+    let hubs = file_config
+        .as_ref()
+        .map_or_else(EventHubs::default, EventHubs::from_config);
     let config = match file_config {
         Some(config) => Some(config),
         None if namespace.topics().is_empty() => Some(default_config()?),
@@ -244,11 +248,14 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         let signal = gridlog_server::server::termination_signal()
             .map_err(|e| format!("installing signal handlers: {e}"))?;
         let (tx, rx) = tokio::sync::watch::channel(false);
-        let app = Arc::new(App::new(
-            backend.clone(),
-            Authenticator::new(keys.iter().map(String::as_str)),
-            rx,
-        ));
+        let app = Arc::new(
+            App::new(
+                backend.clone(),
+                Authenticator::new(keys.iter().map(String::as_str)),
+                rx,
+            )
+            .with_event_hubs(hubs),
+        );
         let topics: Vec<String> = backend.topics().into_iter().map(|t| t.name).collect();
         println!(
             "gridlog: listening on http://{local} (data dir {}, topics: {})",

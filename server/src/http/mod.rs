@@ -16,6 +16,7 @@
 //! 507, 503, 500). Every error is `{"error":{"code","message"}}` with `x-ms-error-code`.
 
 pub mod error;
+mod eventhubs;
 mod management;
 pub mod route;
 
@@ -33,6 +34,7 @@ use gridlog::format::parse_request;
 
 use crate::auth::{Authenticator, Credentials, Resource};
 use crate::backend::{BackendError, DataPlane, Delivery, Settle, SettleResult};
+use crate::eventhubs::EventHubs;
 use error::{ApiError, error_body};
 use route::{Action, Route};
 
@@ -49,6 +51,7 @@ pub const BODY_READ_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct App {
     backend: Arc<dyn DataPlane>,
     auth: Authenticator,
+    event_hubs: EventHubs,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -71,8 +74,17 @@ impl App {
         Self {
             backend,
             auth,
+            event_hubs: EventHubs::default(),
             shutdown,
         }
+    }
+
+    /// The same app, also serving Event Hubs sends (`POST /{hub}/messages`) with these SAS
+    /// policies and hub mappings (without this, Event Hubs requests need policies and fail).
+    #[must_use]
+    pub fn with_event_hubs(mut self, event_hubs: EventHubs) -> Self {
+        self.event_hubs = event_hubs;
+        self
     }
 
     fn shutting_down(&self) -> bool {
@@ -201,6 +213,9 @@ where
     let path = uri.path().to_owned();
     if path == "/_gridlog" || path.starts_with("/_gridlog/") {
         return management::handle(app, request).await;
+    }
+    if let Some(hub_path) = crate::eventhubs::parse_path(&path) {
+        return eventhubs::handle(app, request, hub_path).await;
     }
     let route = route::parse_path(&path).ok_or(ApiError::UnknownPath)?;
     if request.method() != Method::POST {
