@@ -14,72 +14,25 @@
     reason = "a benchmark binary: aborting on an I/O error is the right behaviour; rates are f64"
 )]
 
-use std::fs::{File, OpenOptions};
-use std::io::Write as _;
-use std::os::unix::fs::FileExt;
+#[path = "../probe.rs"]
+mod probe;
+
+use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use gridlog_wal::{Seq, Wal, WalOptions};
+use probe::{env_u64, peak_rss_mib, raw_probe, reset_peak_rss};
 
 const RECORD_BYTES: usize = 1024;
-const FRAME_BYTES: usize = 24 + RECORD_BYTES; // the WAL's frame header + payload (8-aligned)
+const FRAME_BYTES: usize = probe::WAL_FRAME_BYTES;
 const BATCH: usize = 100;
-const PROBE_FILE_BYTES: u64 = 64 << 20;
 const THREADS: usize = 16;
 
-fn env_u64(name: &str, default: u64) -> u64 {
-    std::env::var(name)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
 fn scratch(name: &str) -> PathBuf {
-    let base = std::env::var_os("WAL_RATIO_DIR").map_or_else(std::env::temp_dir, PathBuf::from);
-    let p = base.join(format!("gridlog-wal-ratio-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&p);
-    std::fs::create_dir_all(&p).expect("create scratch dir");
-    p
-}
-
-/// A preallocated, zero-filled, synced file, as the WAL prepares its segments.
-fn probe_file(dir: &Path) -> File {
-    let f = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .open(dir.join("probe"))
-        .expect("probe file");
-    let zeros = vec![0u8; 1 << 20];
-    let mut off = 0;
-    while off < PROBE_FILE_BYTES {
-        f.write_all_at(&zeros, off).expect("zero-fill");
-        off += zeros.len() as u64;
-    }
-    f.sync_all().expect("sync");
-    f
-}
-
-/// Raw loop: `per_sync` frames per write + fdatasync, for `secs`. Returns records/s.
-fn raw_probe(dir: &Path, per_sync: usize, secs: Duration) -> f64 {
-    let f = probe_file(dir);
-    let buf = vec![0x5au8; FRAME_BYTES * per_sync];
-    let (mut off, mut records) = (0u64, 0u64);
-    let t = Instant::now();
-    while t.elapsed() < secs {
-        if off + buf.len() as u64 > PROBE_FILE_BYTES {
-            off = 0;
-        }
-        f.write_all_at(&buf, off).expect("write");
-        f.sync_data().expect("fdatasync");
-        off += buf.len() as u64;
-        records += per_sync as u64;
-    }
-    records as f64 / t.elapsed().as_secs_f64()
+    probe::scratch("WAL_RATIO_DIR", "wal-ratio", name)
 }
 
 fn wal_batches(dir: &Path, secs: Duration) -> f64 {
@@ -186,30 +139,38 @@ fn evict(dir: &Path) {
     }
 }
 
-fn peak_rss_mib() -> f64 {
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
-
-/// Resets `VmHWM` (Linux: writing 5 to `clear_refs`), so each phase reports its own peak.
-fn reset_peak_rss() {
-    if let Ok(mut f) = OpenOptions::new().write(true).open("/proc/self/clear_refs") {
-        let _ = f.write_all(b"5");
+/// The ceiling for the scan: crc32fast alone over the segment files' bytes (read into memory
+/// first, not timed), on one thread: as one buffer per segment, and as one hash per 1,048-byte
+/// frame (the WAL's frame size for a 1 KiB record). Returns GB/s for each.
+fn crc_ceiling(dir: &Path) -> (f64, f64) {
+    let (mut bytes, mut whole, mut framed) = (0u64, 0f64, 0f64);
+    let mut acc = 0u32;
+    for entry in std::fs::read_dir(dir).expect("read_dir") {
+        let path = entry.expect("entry").path();
+        let Ok(buf) = std::fs::read(&path) else {
+            continue;
+        };
+        let t = Instant::now();
+        acc ^= crc32fast::hash(&buf);
+        whole += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        for frame in buf.chunks(FRAME_BYTES) {
+            acc ^= crc32fast::hash(frame);
+        }
+        framed += t.elapsed().as_secs_f64();
+        bytes += buf.len() as u64;
     }
+    std::hint::black_box(acc);
+    (bytes as f64 / whole / 1e9, bytes as f64 / framed / 1e9)
 }
 
 fn main() {
     let secs = Duration::from_secs(env_u64("WAL_RATIO_SECS", 2));
     let scan_mib = env_u64("WAL_RATIO_SCAN_MIB", 1024);
-    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "wal_ratio: {}s per figure; loadavg {}",
         secs.as_secs(),
-        load.trim()
+        probe::loadavg()
     );
     if std::env::var("WAL_RATIO_ONLY").map_or(true, |v| v != "scan") {
         throughput(secs);
@@ -217,10 +178,17 @@ fn main() {
     let d = scratch("scan");
     let (cold_ish, warm, bytes) = recovery_scan(&d, scan_mib);
     let rss_scan = peak_rss_mib();
+    let (crc_whole, crc_framed) = crc_ceiling(&d);
     let _ = std::fs::remove_dir_all(&d);
     println!(
         "recovery scan of {:.0} MiB with CRC verification: cold (files evicted with fadvise DONTNEED) {cold_ish:.2} GB/s (target >= 1.5), warm {warm:.2} GB/s (target >= 10); peak RSS during recovery {rss_scan:.1} MiB",
         bytes as f64 / f64::from(1u32 << 20)
+    );
+    println!(
+        "crc32fast over the same bytes (1 thread, from memory): {crc_whole:.2} GB/s as whole segments, {crc_framed:.2} GB/s as one hash per 1,048-byte frame; recovery scans on up to {} threads here",
+        std::thread::available_parallelism()
+            .map_or(1, std::num::NonZero::get)
+            .min(4)
     );
     println!("peak RSS of the whole run: {:.1} MiB", peak_rss_mib());
 }
