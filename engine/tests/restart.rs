@@ -517,3 +517,33 @@ fn lock_deadlines_across_restart_are_clamped_to_the_lock_duration() {
     );
     ns.close().unwrap();
 }
+
+/// One open namespace per data directory: a second open in the same process (or another one)
+/// is refused by the WAL's directory lock before anything is read, and the first keeps working.
+#[test]
+fn a_second_open_of_the_same_directory_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let index = MemoryIndex::default();
+    let ns = open(dir.path(), &clock, &index);
+    ns.publish("orders", &[event("a", "Order.Created")])
+        .unwrap();
+    let err = Namespace::open(dir.path(), options(&clock, &index)).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            gridlog::EngineError::Wal(gridlog::wal::WalError::Locked { .. })
+        ),
+        "{err:?}"
+    );
+    ns.publish("orders", &[event("b", "Order.Created")])
+        .unwrap();
+    ns.close().unwrap();
+    drop(ns);
+    let ns = open(dir.path(), &clock, &index);
+    let got = ns
+        .receive("orders", "all", 10, Duration::from_secs(10))
+        .unwrap();
+    assert_eq!(got.len(), 2, "both publishes survived the refused open");
+    ns.close().unwrap();
+}

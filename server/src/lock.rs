@@ -1,6 +1,8 @@
 //! One process per data directory: `gridlog serve` and the CLI's direct mode hold an exclusive
 //! advisory lock on `<dir>/gridlog.lock` while they have the directory open, so a CLI command
-//! cannot append to a log that a running server is writing (the engine itself does not lock).
+//! cannot append to a log that a running server is writing. (The WAL below also refuses a second
+//! open of its directory; this lock covers the whole data directory and gives the CLI a message
+//! that says what to do.)
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;

@@ -23,6 +23,13 @@ pub enum WalError {
         #[source]
         source: io::Error,
     },
+    /// Another open log (in this process or another one) holds the directory. Nothing was read
+    /// or written.
+    #[error("wal directory {} is in use by another open log", dir.display())]
+    Locked {
+        /// The log's directory.
+        dir: PathBuf,
+    },
     /// The disk or quota is full (ENOSPC, EDQUOT or EFBIG). The log is poisoned: nothing of the
     /// failed call was acknowledged; reopen once space has been freed.
     #[error("no space left for the wal at {}", path.display())]

@@ -44,8 +44,8 @@ pub use error::{Result, WalError};
 pub use options::{Durability, RecoveryMode, WalOptions};
 pub use reader::WalIter;
 pub use types::{PurgeReport, RecordBytes, RecoveryReport, SegmentInfo, Seq, SeqRange};
-pub use vfs::{FileHandle, MappedBytes, Vfs, VfsFile};
-pub use vfs_std::StdVfs;
+pub use vfs::{DirLockGuard, FileHandle, MappedBytes, Vfs, VfsFile};
+pub use vfs_std::{LOCK_FILE, StdVfs};
 pub use wal::Wal;
 
 #[doc(hidden)]

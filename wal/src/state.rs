@@ -12,7 +12,7 @@ use parking_lot::{Condvar, Mutex, RwLock};
 
 use crate::error::{Result, WalError};
 use crate::options::WalOptions;
-use crate::vfs::{FileHandle, MappedBytes, Vfs};
+use crate::vfs::{DirLockGuard, FileHandle, MappedBytes, Vfs};
 
 /// Index sentinel for a sequence number lost in salvage.
 pub(crate) const LOST: u32 = u32::MAX;
@@ -147,6 +147,9 @@ pub(crate) struct Shared {
     /// Interval-syncer shutdown flag.
     pub stop: Mutex<bool>,
     pub stop_cv: Condvar,
+    /// The directory lock ([`Vfs::lock_dir`]): released by a clean close that leaves no purged
+    /// segment waiting for a reader, else when the last reference goes.
+    pub dir_lock: Mutex<Option<DirLockGuard>>,
 }
 
 impl Shared {

@@ -14,6 +14,9 @@ pub type MappedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
 /// A shared handle to an open file.
 pub type FileHandle = Arc<dyn VfsFile>;
 
+/// Holds a directory lock taken by [`Vfs::lock_dir`] until dropped.
+pub type DirLockGuard = Box<dyn Debug + Send + Sync>;
+
 /// File-system operations used by the log.
 pub trait Vfs: Send + Sync + Debug {
     /// Creates `dir` and its parents if missing.
@@ -30,6 +33,10 @@ pub trait Vfs: Send + Sync + Debug {
     fn rename(&self, from: &Path, to: &Path) -> io::Result<()>;
     /// Makes the directory's entries (creates, renames, unlinks) durable.
     fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+    /// Takes the exclusive lock of the log in `dir` (an existing directory), held until the guard
+    /// is dropped: one open log per directory, across processes on the real file system. Fails
+    /// with [`io::ErrorKind::WouldBlock`] when another holder has it.
+    fn lock_dir(&self, dir: &Path) -> io::Result<DirLockGuard>;
 }
 
 /// Operations on one open file.

@@ -8,7 +8,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::mmap::map_file;
-use crate::vfs::{FileHandle, MappedBytes, Vfs, VfsFile};
+use crate::vfs::{DirLockGuard, FileHandle, MappedBytes, Vfs, VfsFile};
+
+/// The lock file in the log's directory (an ordinary name recovery ignores, see `segment::classify`).
+pub const LOCK_FILE: &str = "wal.lock";
 
 /// The operating system's file system.
 #[derive(Debug, Default, Clone, Copy)]
@@ -53,6 +56,21 @@ impl Vfs for StdVfs {
 
     fn sync_dir(&self, dir: &Path) -> io::Result<()> {
         File::open(dir)?.sync_all()
+    }
+
+    /// An advisory `flock` on `dir/wal.lock`: released by the kernel when the process dies, so a
+    /// crash never leaves a stale lock behind.
+    fn lock_dir(&self, dir: &Path) -> io::Result<DirLockGuard> {
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(LOCK_FILE))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Box::new(file)),
+            Err(fs::TryLockError::WouldBlock) => Err(io::ErrorKind::WouldBlock.into()),
+            Err(fs::TryLockError::Error(e)) => Err(e),
+        }
     }
 }
 

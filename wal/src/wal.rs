@@ -41,6 +41,13 @@ impl Wal {
     ) -> Result<(Wal, RecoveryReport)> {
         opts.validate()?;
         let dir = dir.as_ref().to_path_buf();
+        vfs.create_dir_all(&dir)
+            .map_err(|e| WalError::io("create_dir_all", &dir, e))?;
+        // One open log per directory: taken before recovery reads or truncates anything.
+        let dir_lock = vfs.lock_dir(&dir).map_err(|e| match e.kind() {
+            std::io::ErrorKind::WouldBlock => WalError::Locked { dir: dir.clone() },
+            _ => WalError::io("lock", &dir, e),
+        })?;
         let rec = recover(&*vfs, &dir, &opts)?;
         let active = rec
             .segments
@@ -76,6 +83,7 @@ impl Wal {
             spare_thread: Mutex::new(None),
             stop: Mutex::new(false),
             stop_cv: Condvar::new(),
+            dir_lock: Mutex::new(Some(dir_lock)),
             opts,
         });
         let syncer = match durability {
@@ -191,7 +199,9 @@ impl Wal {
 
     /// Syncs, writes a close marker whose sync floor covers the whole log (so that after a clean
     /// shutdown any damaged byte is detected as corruption), syncs again, and stops the
-    /// background syncer. Later calls return `Closed`. Dropping a `Wal` without `close` is
+    /// background syncer. Later calls return `Closed`. The directory lock is released here
+    /// (unless a purged segment still waits for a reader: then when the last reader lets go), so
+    /// the log can be reopened while this handle lives. Dropping a `Wal` without `close` is
     /// like a process crash: nothing acknowledged is lost, but no marker is written.
     pub fn close(&self) -> Result<()> {
         let s = &self.shared;
@@ -239,7 +249,12 @@ impl Wal {
             w.active.used.store(w.offset, Ordering::Release);
             s.closed.store(true, Ordering::Release);
         }
-        s.reap_pending()
+        s.reap_pending()?;
+        // Closed and nothing left to unlink: another open may have the directory now.
+        if !s.pending_nonempty.load(Ordering::Acquire) {
+            drop(s.dir_lock.lock().take());
+        }
+        Ok(())
     }
 
     fn stop_syncer(&self) {

@@ -220,3 +220,35 @@ fn spare_segment_is_prepared_and_used() {
         report.actions
     );
 }
+
+/// One open log per directory: a second open fails with `Locked` (nothing read or written), on
+/// the real file system and on the crash simulator, and succeeds once the first is dropped.
+#[test]
+fn second_open_of_a_directory_is_refused_until_the_first_closes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("log");
+    let (wal, _) = Wal::open(&dir, WalOptions::default()).unwrap();
+    wal.append(b"one").unwrap();
+    match Wal::open(&dir, WalOptions::default()) {
+        Err(WalError::Locked { dir: d }) => assert_eq!(d, dir),
+        other => panic!("expected Locked, got {other:?}"),
+    }
+    drop(wal);
+    let (wal, report) = Wal::open(&dir, WalOptions::default()).unwrap();
+    assert_eq!(report.records, 1);
+    // A clean close releases the lock while the handle still lives.
+    wal.close().unwrap();
+    let (again, _) = Wal::open(&dir, WalOptions::default()).unwrap();
+    assert!(matches!(wal.append(b"x"), Err(WalError::Closed)));
+    drop((wal, again));
+
+    let fs = gridlog_wal::testing::CrashFs::new();
+    let vfs: std::sync::Arc<dyn gridlog_wal::Vfs> = std::sync::Arc::new(fs.clone());
+    let (first, _) = Wal::open_with_vfs(vfs.clone(), "/sim", WalOptions::default()).unwrap();
+    assert!(matches!(
+        Wal::open_with_vfs(vfs.clone(), "/sim", WalOptions::default()),
+        Err(WalError::Locked { .. })
+    ));
+    drop(first);
+    Wal::open_with_vfs(vfs, "/sim", WalOptions::default()).unwrap();
+}

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 
 use super::rng::Rng;
-use crate::vfs::{FileHandle, MappedBytes, Vfs, VfsFile};
+use crate::vfs::{DirLockGuard, FileHandle, MappedBytes, Vfs, VfsFile};
 
 /// Sector size of the tear model.
 pub const SECTOR_BYTES: u64 = 512;
@@ -281,6 +281,21 @@ struct State {
 #[derive(Debug, Clone, Default)]
 pub struct CrashFs {
     state: Arc<Mutex<State>>,
+    /// Directories whose lock is held (process state: a crashed image starts with none).
+    locks: Arc<Mutex<BTreeSet<PathBuf>>>,
+}
+
+/// A held [`CrashFs`] directory lock.
+#[derive(Debug)]
+struct CrashDirLock {
+    locks: Arc<Mutex<BTreeSet<PathBuf>>>,
+    dir: PathBuf,
+}
+
+impl Drop for CrashDirLock {
+    fn drop(&mut self) {
+        self.locks.lock().remove(&self.dir);
+    }
 }
 
 impl CrashFs {
@@ -296,6 +311,7 @@ impl CrashFs {
                 model,
                 trace: Vec::new(),
             })),
+            locks: Arc::default(),
         }
     }
 
@@ -391,6 +407,16 @@ impl Vfs for CrashFs {
     fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
         self.state.lock().model.dirs.insert(dir.to_path_buf());
         Ok(())
+    }
+
+    fn lock_dir(&self, dir: &Path) -> io::Result<DirLockGuard> {
+        if !self.locks.lock().insert(dir.to_path_buf()) {
+            return Err(io::ErrorKind::WouldBlock.into());
+        }
+        Ok(Box::new(CrashDirLock {
+            locks: Arc::clone(&self.locks),
+            dir: dir.to_path_buf(),
+        }))
     }
 
     fn list(&self, dir: &Path) -> io::Result<Vec<String>> {

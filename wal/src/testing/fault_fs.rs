@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::vfs::{FileHandle, MappedBytes, Vfs, VfsFile};
+use crate::vfs::{DirLockGuard, FileHandle, MappedBytes, Vfs, VfsFile};
 
 /// Which error to inject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +104,11 @@ impl Vfs for FaultFs {
     fn create_dir_all(&self, dir: &Path) -> io::Result<()> {
         self.counter.tick("create_dir_all")?;
         self.inner.create_dir_all(dir)
+    }
+
+    /// Not a fault point: locking touches no data.
+    fn lock_dir(&self, dir: &Path) -> io::Result<DirLockGuard> {
+        self.inner.lock_dir(dir)
     }
     fn list(&self, dir: &Path) -> io::Result<Vec<String>> {
         self.counter.tick("list")?;
