@@ -45,6 +45,15 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+/// A named failpoint (`fail` crate) at a crash-critical step; compiled only with the
+/// `failpoints` feature (tests; the list is in docs/reliability.md).
+macro_rules! failpoint {
+    ($name:literal) => {
+        #[cfg(feature = "failpoints")]
+        fail::fail_point!($name);
+    };
+}
+
 pub mod clock;
 pub mod config;
 pub mod error;
@@ -78,4 +87,8 @@ pub use throttle::Direction;
 pub use token::{LockToken, TokenError, TokenFields, TokenSecret};
 
 pub use gridlog_wal as wal;
+
+/// The `fail` crate, for tests that configure the failpoints.
+#[cfg(feature = "failpoints")]
+pub use fail;
 pub use gridlog_wal::{Durability, WalOptions};

@@ -21,6 +21,15 @@
 //! `frame` (bytes on disk), `writer` (append, roll), `commit` (group commit), `reader`,
 //! `retention`, `recovery` (the decision table), `mmap` (the only `unsafe`).
 
+/// A named failpoint (`fail` crate) at a crash-critical step; compiled only with the
+/// `failpoints` feature (tests; the list is in docs/reliability.md).
+macro_rules! failpoint {
+    ($name:literal) => {
+        #[cfg(feature = "failpoints")]
+        fail::fail_point!($name);
+    };
+}
+
 mod commit;
 mod error;
 pub mod frame;
@@ -47,6 +56,10 @@ pub use types::{PurgeReport, RecordBytes, RecoveryReport, SegmentInfo, Seq, SeqR
 pub use vfs::{DirLockGuard, FileHandle, MappedBytes, Vfs, VfsFile};
 pub use vfs_std::{LOCK_FILE, StdVfs};
 pub use wal::Wal;
+
+/// The `fail` crate, for tests that configure the failpoints.
+#[cfg(feature = "failpoints")]
+pub use fail;
 
 #[doc(hidden)]
 pub use options::Mutant;

@@ -853,12 +853,20 @@ fn zero_range(
     to: usize,
 ) -> Result<()> {
     let zeros = vec![0u8; (to - from).min(1 << 20)];
-    let mut off = from;
-    while off < to {
-        let n = (to - off).min(zeros.len());
-        file.write_all_at(&zeros[..n], off as u64)
-            .map_err(|e| WalError::io("write", path, e))?;
-        off += n;
+    // In two halves, with a failpoint between them: a crash mid-truncate leaves a torn tail
+    // partly zeroed, which the next recovery must handle the same way (idempotence).
+    let mid = from + (to - from) / 2;
+    for (start, end) in [(from, mid), (mid, to)] {
+        let mut off = start;
+        while off < end {
+            let n = (end - off).min(zeros.len());
+            file.write_all_at(&zeros[..n], off as u64)
+                .map_err(|e| WalError::io("write", path, e))?;
+            off += n;
+        }
+        if start == from {
+            failpoint!("wal::recovery::mid_truncate");
+        }
     }
     let _ = cx;
     file.sync_data()

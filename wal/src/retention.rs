@@ -44,6 +44,7 @@ impl Shared {
             first_seq: first.base,
         };
         write_meta(&*self.vfs, &self.dir, &meta).map_err(|e| self.poison(e))?;
+        failpoint!("wal::retention::after_meta_before_unlink");
         self.segs.write().drain(..purge.len());
         self.first_seq.store(first.base, Ordering::Release);
         drop(w);
@@ -91,6 +92,7 @@ impl Shared {
         self.pending_nonempty.store(deferred > 0, Ordering::Release);
         drop(pending);
         if unlinked > 0 {
+            failpoint!("wal::retention::after_unlink_before_dir_sync");
             self.vfs
                 .sync_dir(&self.dir)
                 .map_err(|e| WalError::io("sync_dir", &self.dir, e))?;

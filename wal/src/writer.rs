@@ -241,11 +241,13 @@ fn name_spare(
         .map_err(|e| WalError::io("sync_data", &spare, e))?;
     vfs.rename(&spare, &path)
         .map_err(|e| WalError::io("rename", &path, e))?;
+    failpoint!("wal::segment::before_dir_sync");
     // IMPORTANT: the new name must be durable before any append in it is acknowledged.
     if opts.mutant != Mutant::SkipDirSync {
         vfs.sync_dir(dir)
             .map_err(|e| WalError::io("sync_dir", dir, e))?;
     }
+    failpoint!("wal::segment::after_dir_sync");
     Ok(file)
 }
 
@@ -279,11 +281,13 @@ pub(crate) fn create_segment(
         .map_err(|e| WalError::io("fsync", &tmp, e))?;
     vfs.rename(&tmp, &path)
         .map_err(|e| WalError::io("rename", &path, e))?;
+    failpoint!("wal::segment::before_dir_sync");
     // IMPORTANT: the new name must be durable before any append in it is acknowledged.
     if opts.mutant != Mutant::SkipDirSync {
         vfs.sync_dir(dir)
             .map_err(|e| WalError::io("sync_dir", dir, e))?;
     }
+    failpoint!("wal::segment::after_dir_sync");
     Ok(file)
 }
 

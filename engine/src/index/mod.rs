@@ -138,6 +138,7 @@ impl StateIndex for SledIndex {
         let db = guard.as_ref().ok_or("index closed")?;
         db.insert(CHECKPOINT_KEY, blob)
             .map_err(|e| format!("sled insert: {e}"))?;
+        failpoint!("engine::index::sled_after_insert_before_flush");
         db.flush().map_err(|e| format!("sled flush: {e}"))?;
         Ok(())
     }

@@ -144,6 +144,7 @@ impl Inner {
         // namespace's durability.
         self.wal.sync().inspect_err(|_| self.poison())?;
         drop(st);
+        failpoint!("engine::reclaim::after_checkpoint_before_purge");
         let purged = self.wal.purge_before(Seq(boundary))?;
         self.state.lock().prune_time_marks(purged.first_seq.0);
         Ok((1, purged.segments_purged))
@@ -168,9 +169,11 @@ impl Inner {
                 snapshot,
             })
         };
+        failpoint!("engine::index::before_store");
         self.index
             .store(&blob)
             .map_err(|reason| EngineError::Index { reason })?;
+        failpoint!("engine::index::after_store");
         Ok(true)
     }
 }

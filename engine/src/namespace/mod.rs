@@ -928,6 +928,7 @@ impl Inner {
             .wal
             .append_with(&slices, Durability::Never)
             .inspect_err(|_| self.poison())?;
+        failpoint!("engine::append::after_wal_before_apply");
         for (offset, rec) in records.iter().enumerate() {
             st.apply(range.start.0 + offset as u64, rec, now)
                 .inspect_err(|_| self.poison())?;
@@ -956,6 +957,7 @@ impl Inner {
 
     /// Makes what was appended durable (group commit), per the namespace's durability.
     fn sync(&self) -> Result<(), EngineError> {
+        failpoint!("engine::append::after_apply_before_sync");
         if self.durability == Durability::Always {
             self.wal.sync().inspect_err(|_| self.poison())?;
         }
