@@ -75,9 +75,11 @@ pub enum BackendError {
     },
     /// The disk is full.
     NoSpace(String),
-    /// Too many requests; retry after this many seconds.
+    /// Over the namespace's throughput units; retry after this many seconds.
     Throttled {
-        /// Seconds.
+        /// Which limit: `ingress`, `delivery` or `settlement`.
+        limit: &'static str,
+        /// Seconds (the engine's wait rounded up; at least 1).
         retry_after_secs: u64,
     },
     /// The store is closed (shutting down).
@@ -99,11 +101,23 @@ impl std::fmt::Display for BackendError {
             | Self::Unavailable(message)
             | Self::Invalid { message, .. }
             | Self::Internal { message, .. } => f.write_str(message),
-            Self::Throttled { retry_after_secs } => {
-                write!(f, "too many requests; retry after {retry_after_secs} s")
-            }
+            Self::Throttled {
+                limit,
+                retry_after_secs,
+            } => write!(
+                f,
+                "the namespace's {limit} throughput limit (throughputUnits) was reached; \
+                 retry after {retry_after_secs} s"
+            ),
         }
     }
+}
+
+/// A `Retry-After` value: whole seconds, rounded up, at least 1 (a client that waits this long
+/// finds the capacity refilled).
+pub fn retry_after_secs(wait: std::time::Duration) -> u64 {
+    let secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    secs.max(1)
 }
 
 impl From<EngineError> for BackendError {
@@ -119,6 +133,13 @@ impl From<EngineError> for BackendError {
                 message,
             },
             EngineError::Closed => Self::Unavailable(message),
+            EngineError::Throttled {
+                direction,
+                retry_after,
+            } => Self::Throttled {
+                limit: direction.name(),
+                retry_after_secs: retry_after_secs(retry_after),
+            },
             ref other if other.is_no_space() => Self::NoSpace(message),
             other => Self::Internal {
                 code: other.code(),
@@ -158,6 +179,22 @@ pub trait DataPlane: Send + Sync + 'static {
     fn topic(&self, name: &str) -> Option<TopicConfig>;
     /// Every topic.
     fn topics(&self) -> Vec<TopicConfig>;
+    /// The meters of a topic and its subscriptions (billing units, counts, backlog); `None` for
+    /// an unknown topic or a store that keeps none (test doubles).
+    fn topic_meters(&self, _name: &str) -> Option<gridlog::TopicStats> {
+        None
+    }
+    /// The throughput units and the requests they refused; `None`: the store has no limits.
+    fn throttle(&self) -> Option<gridlog::ThrottleStats> {
+        None
+    }
+    /// Sets the throughput units (1–40, `None`: unlimited), effective at once.
+    fn set_throughput_units(&self, _units: Option<u32>) -> Result<(), BackendError> {
+        Err(BackendError::Invalid {
+            code: "NotSupported",
+            message: "this store has no throughput units".to_owned(),
+        })
+    }
     /// Deletes a topic and its subscriptions.
     fn delete_topic(&self, name: &str) -> Result<(), BackendError>;
     /// Creates or updates a subscription.
@@ -251,6 +288,22 @@ impl DataPlane for Namespace {
             .into_iter()
             .map(|info| info.config)
             .collect()
+    }
+
+    fn topic_meters(&self, name: &str) -> Option<gridlog::TopicStats> {
+        Namespace::stats(self)
+            .topics
+            .into_iter()
+            .find(|topic| topic.name.eq_ignore_ascii_case(name))
+    }
+
+    fn throttle(&self) -> Option<gridlog::ThrottleStats> {
+        Some(Namespace::stats(self).throttle)
+    }
+
+    fn set_throughput_units(&self, units: Option<u32>) -> Result<(), BackendError> {
+        Namespace::set_throughput_units(self, units)?;
+        Ok(())
     }
 
     fn delete_topic(&self, name: &str) -> Result<(), BackendError> {

@@ -136,6 +136,11 @@ fn direct_mode_publish_receive_settle_wait_inspect_verify() {
         text(&out.stdout)
     );
     assert!(
+        text(&out.stdout).contains("billing units (64 KB): publish 3,"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(
         text(&out.stdout).contains("subscription nightly:"),
         "{}",
         text(&out.stdout)

@@ -611,6 +611,7 @@ fn backend_errors_map_to_statuses() {
         ),
         (
             || BackendError::Throttled {
+                limit: "ingress",
                 retry_after_secs: 3,
             },
             429,

@@ -63,15 +63,31 @@ pub fn inspect(args: &InspectArgs) -> Result<ExitCode, String> {
         stats.wal_first_seq,
         stats.wal_next_seq
     );
+    let publish: u64 = stats.topics.iter().map(|t| t.publish_units).sum();
+    let (delivery, settlement) =
+        stats
+            .topics
+            .iter()
+            .flat_map(|t| &t.subscriptions)
+            .fold((0, 0), |(d, s), sub| {
+                (
+                    d + sub.meters.delivery_units,
+                    s + sub.meters.settlement_units,
+                )
+            });
+    println!(
+        "billing units (64 KB): publish {publish}, delivery {delivery}, settlement {settlement}, total {}",
+        publish + delivery + settlement
+    );
     for topic in &stats.topics {
         println!(
-            "topic {}: {} event(s) published, {} bytes",
-            topic.name, topic.events, topic.bytes
+            "topic {}: {} event(s) published, {} bytes, {} publish billing unit(s)",
+            topic.name, topic.events, topic.bytes, topic.publish_units
         );
         for sub in &topic.subscriptions {
             let m = &sub.meters;
             println!(
-                "  subscription {}: backlog {} (+ up to {} not yet scanned), locked {}, delivered {}, acknowledged {}, released {}, rejected {}, dead-lettered {}, dropped {}",
+                "  subscription {}: backlog {} (+ up to {} not yet scanned), locked {}, delivered {}, acknowledged {}, released {}, rejected {}, renewed {}, dead-lettered {}, dropped {}; billing units: delivery {}, settlement {}",
                 sub.name,
                 sub.backlog,
                 sub.unscanned_records,
@@ -80,8 +96,11 @@ pub fn inspect(args: &InspectArgs) -> Result<ExitCode, String> {
                 m.acked,
                 m.released,
                 m.rejected,
+                m.renewed,
                 m.dead_lettered,
-                m.dropped
+                m.dropped,
+                m.delivery_units,
+                m.settlement_units
             );
         }
     }
@@ -96,8 +115,8 @@ fn comparable(stats: &NamespaceStats) -> String {
         .iter()
         .flat_map(|topic| {
             let head = format!(
-                "topic {} events {} bytes {}",
-                topic.name, topic.events, topic.bytes
+                "topic {} events {} bytes {} publish units {}",
+                topic.name, topic.events, topic.bytes, topic.publish_units
             );
             std::iter::once(head).chain(topic.subscriptions.iter().map(move |sub| {
                 format!(

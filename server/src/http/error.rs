@@ -136,7 +136,9 @@ impl ApiError {
     /// Seconds for a `Retry-After` header, if any.
     pub fn retry_after(&self) -> Option<u64> {
         match self {
-            Self::Backend(BackendError::Throttled { retry_after_secs }) => Some(*retry_after_secs),
+            Self::Backend(BackendError::Throttled {
+                retry_after_secs, ..
+            }) => Some(*retry_after_secs),
             Self::ShuttingDown => Some(1),
             _ => None,
         }

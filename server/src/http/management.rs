@@ -5,6 +5,12 @@
 //! path), GET returns it with every default spelled out, DELETE removes it. Same credentials as
 //! the data plane (a SAS must be scoped to the whole namespace). `GET /_gridlog/health` needs no
 //! credentials.
+//!
+//! GET answers carry a read-only `meters` member per topic and subscription (billing units and
+//! counts, [`gridlog::TopicStats`]); a PUT ignores it, so a GET's answer can be PUT back.
+//! `GET /_gridlog/namespace` gives `throughputUnits` (`null`: unlimited) and the requests
+//! throttled since start; `PUT /_gridlog/namespace` with `{"throughputUnits": N}` (1–40, or
+//! `null`) changes the limits at once (in memory: a restart applies the configuration file).
 
 use std::sync::Arc;
 
@@ -21,6 +27,7 @@ use crate::backend::BackendError;
 
 enum Target {
     Health,
+    Namespace,
     Topics,
     Topic(String),
     Subscriptions(String),
@@ -43,6 +50,7 @@ fn parse(path: &str) -> Option<Target> {
     let subs = |s: &str| s.eq_ignore_ascii_case("eventsubscriptions");
     match seg.as_slice() {
         ["health"] => Some(Target::Health),
+        ["namespace"] => Some(Target::Namespace),
         ["topics"] => Some(Target::Topics),
         ["topics", t] if !t.is_empty() => Some(Target::Topic((*t).to_owned())),
         ["topics", t, s] if !t.is_empty() && subs(s) => {
@@ -116,8 +124,95 @@ fn resource_body(body: &[u8], name: &str) -> Result<Map<String, Value>, ApiError
     }
     object.remove("id");
     object.remove("type");
+    object.remove(METERS);
+    if let Some(Value::Array(subs)) = object.get_mut("eventSubscriptions") {
+        for sub in subs.iter_mut().filter_map(Value::as_object_mut) {
+            sub.remove(METERS);
+        }
+    }
     object.insert("name".to_owned(), Value::from(name));
     Ok(object)
+}
+
+/// The read-only member GET answers add to topics and subscriptions.
+const METERS: &str = "meters";
+
+fn sub_meters_json(stats: &gridlog::SubscriptionStats) -> Value {
+    let m = &stats.meters;
+    serde_json::json!({
+        "deliveryBillingUnits": m.delivery_units,
+        "settlementBillingUnits": m.settlement_units,
+        "delivered": m.delivered,
+        "acknowledged": m.acked,
+        "released": m.released,
+        "rejected": m.rejected,
+        "renewed": m.renewed,
+        "deadLettered": m.dead_lettered,
+        "dropped": m.dropped,
+        "backlog": stats.backlog,
+        "locked": stats.locked,
+    })
+}
+
+/// `topic` (ARM JSON) with `meters` added to it and to each of its subscriptions.
+fn with_meters(mut topic: Value, stats: Option<&gridlog::TopicStats>) -> Value {
+    let Some(stats) = stats else { return topic };
+    if let Some(object) = topic.as_object_mut() {
+        object.insert(
+            METERS.to_owned(),
+            serde_json::json!({
+                "publishBillingUnits": stats.publish_units,
+                "events": stats.events,
+                "bytes": stats.bytes,
+            }),
+        );
+        if let Some(Value::Array(subs)) = object.get_mut("eventSubscriptions") {
+            for sub in subs.iter_mut().filter_map(Value::as_object_mut) {
+                let name = sub.get("name").and_then(Value::as_str).unwrap_or_default();
+                if let Some(sub_stats) = stats
+                    .subscriptions
+                    .iter()
+                    .find(|s| s.name.eq_ignore_ascii_case(name))
+                {
+                    sub.insert(METERS.to_owned(), sub_meters_json(sub_stats));
+                }
+            }
+        }
+    }
+    topic
+}
+
+fn namespace_json(backend: &dyn crate::backend::DataPlane) -> Value {
+    let throttle = backend.throttle().unwrap_or_default();
+    serde_json::json!({
+        "throughputUnits": throttle.throughput_units,
+        "throttled": {
+            "publish": throttle.throttled_publishes,
+            "receive": throttle.throttled_receives,
+            "settlement": throttle.throttled_settlements,
+        },
+    })
+}
+
+/// `{"throughputUnits": N | null}` (other members refused).
+fn parse_throughput_units(body: &[u8]) -> Result<Option<u32>, ApiError> {
+    let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(body) else {
+        return Err(bad_body(
+            r#"the body must be {"throughputUnits": 1-40 or null}"#,
+        ));
+    };
+    let units = object.remove("throughputUnits");
+    if let Some(other) = object.keys().next() {
+        return Err(bad_body(format!("unknown member '{other}'")));
+    }
+    match units {
+        None | Some(Value::Null) => Ok(None),
+        Some(value) => value
+            .as_u64()
+            .and_then(|n| u32::try_from(n).ok())
+            .map(Some)
+            .ok_or_else(|| bad_body("throughputUnits must be an integer 1-40 or null")),
+    }
 }
 
 fn parse_namespace(json: &Value) -> Result<NamespaceConfig, ApiError> {
@@ -161,10 +256,12 @@ where
     }
     let allow = match target {
         Target::Topics | Target::Subscriptions(_) => "GET",
+        Target::Namespace => "GET, PUT",
         _ => "GET, PUT, DELETE",
     };
     if !(method == Method::GET
-        || (allow != "GET" && (method == Method::PUT || method == Method::DELETE)))
+        || (allow != "GET" && method == Method::PUT)
+        || (allow.contains("DELETE") && method == Method::DELETE))
     {
         return Err(ApiError::MethodNotAllowed { allow });
     }
@@ -193,16 +290,31 @@ where
     let backend = app.backend.clone();
     let current = move || namespace_of(backend.topics());
     let backend = app.backend.clone();
+    let metered = |backend: &dyn crate::backend::DataPlane, topic: TopicConfig| {
+        let stats = backend.topic_meters(&topic.name);
+        with_meters(topic_json(topic), stats.as_ref())
+    };
     match (target, method) {
+        (Target::Namespace, Method::PUT) => {
+            let units = parse_throughput_units(&body)?;
+            let b = backend.clone();
+            blocking(move || b.set_throughput_units(units)).await?;
+            ok_json(to_bytes(&namespace_json(&*backend)))
+        }
+        (Target::Namespace, _) => ok_json(to_bytes(&namespace_json(&*backend))),
         (Target::Topics, _) => {
-            let topics = topics_json(&current());
+            let topics: Vec<Value> = backend
+                .topics()
+                .into_iter()
+                .map(|topic| metered(&*backend, topic))
+                .collect();
             ok_json(to_bytes(&serde_json::json!({ "value": topics })))
         }
         (Target::Topic(name), Method::GET) => {
             let topic = backend
                 .topic(&name)
                 .ok_or_else(|| not_found(&format!("topic '{name}'")))?;
-            ok_json(to_bytes(&topic_json(topic)))
+            ok_json(to_bytes(&metered(&*backend, topic)))
         }
         (Target::Topic(name), Method::PUT) => {
             let mut body = resource_body(&body, &name)?;
@@ -227,7 +339,7 @@ where
             let topic = backend
                 .topic(&name)
                 .ok_or_else(|| not_found(&format!("topic '{name}'")))?;
-            ok_json(to_bytes(&topic_json(topic)))
+            ok_json(to_bytes(&metered(&*backend, topic)))
         }
         (Target::Topic(name), _) => {
             blocking(move || backend.delete_topic(&name)).await?;
@@ -237,7 +349,7 @@ where
             let config = backend
                 .topic(&topic)
                 .ok_or_else(|| not_found(&format!("topic '{topic}'")))?;
-            let subs = topic_json(config)
+            let subs = metered(&*backend, config)
                 .get("eventSubscriptions")
                 .cloned()
                 .unwrap_or_else(|| Value::Array(Vec::new()));
@@ -295,7 +407,8 @@ fn subscription_json(
     name: &str,
 ) -> Option<Value> {
     let config = backend.topic(topic)?;
-    let topic = topic_json(config);
+    let stats = backend.topic_meters(topic);
+    let topic = with_meters(topic_json(config), stats.as_ref());
     topic
         .get("eventSubscriptions")?
         .as_array()?
