@@ -58,6 +58,8 @@ pub mod clock;
 pub mod config;
 pub mod error;
 pub mod filter;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod index;
 pub mod limits;
 pub mod namespace;

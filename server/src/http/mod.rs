@@ -17,6 +17,8 @@
 
 pub mod error;
 mod eventhubs;
+#[doc(hidden)]
+pub mod fuzzing;
 mod management;
 pub mod route;
 

@@ -4,6 +4,7 @@
 
 mod crash_fs;
 mod fault_fs;
+pub mod fuzz;
 mod rng;
 
 pub use crash_fs::{CrashFs, Outcome, Replay};
