@@ -72,6 +72,7 @@ pub(crate) fn read_in(seg: &Segment, seq: u64, max: u32) -> Result<RecordBytes> 
             .ok_or_else(|| WalError::corrupt(seg.name(), off as u64, "offset past end"))?;
         let r = frame::decode_record(frame_buf, seg.id, seq, max).map_err(corrupt)?;
         let range = off + r.start..off + r.end;
+        seg.note_read(&map, frame::frame_bytes(r.end - r.start));
         return Ok(RecordBytes(Repr::Mapped(map, range)));
     }
     let mut header = [0u8; FRAME_HEADER_BYTES];

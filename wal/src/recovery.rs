@@ -28,7 +28,7 @@ use crate::segment::{
 };
 use crate::state::{LOST, Segment};
 use crate::types::{RecoveryReport, Seq, SeqRange};
-use crate::vfs::Vfs;
+use crate::vfs::{Mapping, Vfs};
 use crate::writer::{create_segment, write_meta};
 
 /// The situations recovery distinguishes.
@@ -385,12 +385,30 @@ struct Scan {
     bad: Option<&'static str>,
 }
 
+/// Recovery reads a mapping in windows of this many bytes: the window after the current one is
+/// pre-faulted and the windows already passed are released ([`Mapping`]), so a scanning thread
+/// keeps about two windows of a segment resident instead of the whole segment.
+const SCAN_WINDOW_BYTES: usize = 4 << 20;
+
+fn window(i: usize) -> std::ops::Range<usize> {
+    i * SCAN_WINDOW_BYTES..(i + 1) * SCAN_WINDOW_BYTES
+}
+
 /// Scans valid frames from `scan.end` (expecting `scan.next`) until a zero header, a bad frame,
-/// a seal or the end of `buf`.
-fn scan_frames(scan: &mut Scan, buf: &[u8], id: u64, max: u32) {
+/// a seal or the end of `map`.
+fn scan_frames(scan: &mut Scan, map: &dyn Mapping, id: u64, max: u32) {
+    let buf: &[u8] = map.as_ref();
     scan.bad = None;
+    let mut w = scan.end / SCAN_WINDOW_BYTES;
+    map.prefetch(scan.end..window(w + 1).end);
     while scan.end < buf.len() {
         let off = scan.end;
+        if off / SCAN_WINDOW_BYTES != w {
+            let now = off / SCAN_WINDOW_BYTES;
+            map.release(window(w).start..window(now).start);
+            w = now;
+            map.prefetch(window(w + 1));
+        }
         match frame::decode(&buf[off..], id, max) {
             Decoded::Valid(f) if f.seq == scan.next => {
                 scan.max_floor = scan.max_floor.max(u64::from(f.floor));
@@ -466,18 +484,34 @@ fn max_floor_after(buf: &[u8], from: usize, id: u64, max: u32) -> u64 {
     w
 }
 
-/// One past the last non-zero byte at or after `from` (or `from`).
-fn nonzero_end(buf: &[u8], from: usize) -> usize {
-    let tail = &buf[from.min(buf.len())..];
-    // Skip whole zero words from the end (the zero-filled rest of a segment is most of it).
-    let mut end = tail.len();
-    while end >= ZERO_SCAN_BYTES && is_zero(&tail[end - ZERO_SCAN_BYTES..end]) {
+/// One past the last non-zero byte at or after `from` (or `from`). Reads backwards from the
+/// end (the zero-filled rest of a preallocated segment is most of it), window by window,
+/// releasing each window once checked.
+fn nonzero_end(map: &dyn Mapping, from: usize) -> usize {
+    let buf: &[u8] = map.as_ref();
+    let from = from.min(buf.len());
+    let mut end = buf.len();
+    while end > from {
+        let start = ((end - 1) / SCAN_WINDOW_BYTES * SCAN_WINDOW_BYTES).max(from);
+        map.prefetch(start..end);
+        let found = last_nonzero(&buf[start..end]);
+        map.release(start..end);
+        if let Some(p) = found {
+            return start + p + 1;
+        }
+        end = start;
+    }
+    from
+}
+
+/// Index of the last non-zero byte.
+fn last_nonzero(b: &[u8]) -> Option<usize> {
+    // Skip whole zero words from the end first.
+    let mut end = b.len();
+    while end >= ZERO_SCAN_BYTES && is_zero(&b[end - ZERO_SCAN_BYTES..end]) {
         end -= ZERO_SCAN_BYTES;
     }
-    tail[..end]
-        .iter()
-        .rposition(|&b| b != 0)
-        .map_or(from, |p| from + p + 1)
+    b[..end].iter().rposition(|&x| x != 0)
 }
 
 /// Granule of the fast zero scans.
@@ -602,7 +636,7 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
                     end: SEGMENT_HEADER_BYTES,
                     ..Scan::default()
                 };
-                scan_frames(&mut scan, buf, h.segment_id, max);
+                scan_frames(&mut scan, &*map, h.segment_id, max);
                 scan
             }
         };
@@ -635,7 +669,7 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
                     scan.end as u64,
                     scan.bad.unwrap_or("zero bytes before the seal"),
                 )?;
-                salvage_skip(cx, &mut scan, buf, h.segment_id, Some(next_base));
+                salvage_skip(cx, &mut scan, &*map, h.segment_id, Some(next_base));
             }
         }
         let is_last = i + 1 == bases.len();
@@ -650,7 +684,7 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
             }
             loop {
                 let x = scan.end;
-                let nz = nonzero_end(buf, x);
+                let nz = nonzero_end(&*map, x);
                 if nz <= x {
                     cx.decide(
                         Case::CleanEnd,
@@ -673,7 +707,7 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
                             scan.bad.unwrap_or("zero bytes")
                         ),
                     )?;
-                    salvage_skip(cx, &mut scan, buf, h.segment_id, None);
+                    salvage_skip(cx, &mut scan, &*map, h.segment_id, None);
                     continue;
                 }
                 cx.decide(
@@ -761,7 +795,7 @@ fn prescan_all(vfs: &dyn Vfs, dir: &Path, bases: &[u64], max: u32) -> Vec<Option
             end: SEGMENT_HEADER_BYTES,
             ..Scan::default()
         };
-        scan_frames(&mut scan, buf, h.segment_id, max);
+        scan_frames(&mut scan, &*map, h.segment_id, max);
         Some((h.segment_id, scan))
     };
     let threads = std::thread::available_parallelism()
@@ -801,7 +835,14 @@ const PARALLEL_SEGMENTS_MIN: usize = 4;
 
 /// Salvage: continue after a bad region at `scan.end`, recording the lost sequence numbers.
 /// Without a later valid frame, everything up to `end_seq` (if known) is lost.
-fn salvage_skip(cx: &mut Ctx<'_>, scan: &mut Scan, buf: &[u8], id: u64, end_seq: Option<u64>) {
+fn salvage_skip(
+    cx: &mut Ctx<'_>,
+    scan: &mut Scan,
+    map: &dyn Mapping,
+    id: u64,
+    end_seq: Option<u64>,
+) {
+    let buf: &[u8] = map.as_ref();
     let max = cx.opts.record_bytes_max;
     let mut from = scan.end + FRAME_ALIGN;
     let found = loop {
@@ -823,14 +864,14 @@ fn salvage_skip(cx: &mut Ctx<'_>, scan: &mut Scan, buf: &[u8], id: u64, end_seq:
     }
     if let Some((at, _)) = found {
         scan.end = at;
-        scan_frames(scan, buf, id, max);
+        scan_frames(scan, map, id, max);
     } else {
         // Nothing valid after the damage: behave as if the segment ended here.
         if end_seq.is_some() {
             scan.seal = Some((scan.next, id + 1));
         }
         scan.bad = None;
-        scan.end = nonzero_end(buf, scan.end).max(scan.end);
+        scan.end = nonzero_end(map, scan.end).max(scan.end);
     }
 }
 

@@ -31,7 +31,14 @@ pub(crate) struct Segment {
     /// Bytes used (header + frames), for `segments()`.
     pub used: AtomicU64,
     pub map: OnceLock<MappedBytes>,
+    /// Bytes read through `map` since it last released its pages (see [`Segment::note_read`]).
+    pub read_since_release: AtomicU64,
 }
+
+/// A sealed segment's mapping releases its resident pages ([`crate::vfs::Mapping::release`])
+/// after this many bytes were read through it, so reading a large backlog keeps at most about
+/// this much of each segment being read resident, not the whole log.
+pub(crate) const READ_RELEASE_BYTES: u64 = 4 << 20;
 
 impl std::fmt::Debug for Segment {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -61,6 +68,7 @@ impl Segment {
             sealed: AtomicBool::new(false),
             used: AtomicU64::new(used),
             map: OnceLock::new(),
+            read_since_release: AtomicU64::new(0),
         }
     }
 
@@ -91,6 +99,18 @@ impl Segment {
             .map()
             .map_err(|e| WalError::io("mmap", &self.path, e))?;
         Ok(self.map.get_or_init(|| m).clone())
+    }
+
+    /// Counts `bytes` read through `map`; past [`READ_RELEASE_BYTES`], releases the mapping's
+    /// resident pages (readers holding slices of it still read the same bytes).
+    pub fn note_read(&self, map: &MappedBytes, bytes: usize) {
+        let before = self
+            .read_since_release
+            .fetch_add(bytes as u64, Ordering::Relaxed);
+        if before + bytes as u64 >= READ_RELEASE_BYTES {
+            self.read_since_release.store(0, Ordering::Relaxed);
+            map.release(0..(**map).as_ref().len());
+        }
     }
 }
 

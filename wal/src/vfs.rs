@@ -5,11 +5,28 @@
 
 use std::fmt::Debug;
 use std::io;
+use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 /// A read-only view of a whole file (an mmap for real files, a snapshot in simulations).
-pub type MappedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+pub type MappedBytes = Arc<dyn Mapping>;
+
+/// The bytes of a [`MappedBytes`] view, plus residency hints. The hints never change what the
+/// view reads; they only bound how much of a mapped file counts in the process's resident set
+/// (long recovery scans and reads of sealed segments release what they have passed).
+pub trait Mapping: AsRef<[u8]> + Send + Sync {
+    /// `range` will be read soon, front to back: a real mapping pre-faults it from the page
+    /// cache (reading it from disk in large requests if needed). Default: nothing.
+    fn prefetch(&self, _range: Range<usize>) {}
+    /// `range` is not needed for now: a real mapping drops it from this process's page tables
+    /// (the page cache keeps it; the next access maps it again, with the same bytes).
+    /// Default: nothing.
+    fn release(&self, _range: Range<usize>) {}
+}
+
+/// Snapshots (simulated file systems, empty files) are plain memory: no hints.
+impl Mapping for Vec<u8> {}
 
 /// A shared handle to an open file.
 pub type FileHandle = Arc<dyn VfsFile>;

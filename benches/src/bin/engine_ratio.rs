@@ -24,7 +24,8 @@
 //! Environment: `ENGINE_RATIO_N` (events per throughput phase; default 200,000, quick 10,000),
 //! `ENGINE_RATIO_STORED` / `ENGINE_RATIO_LOCKED` (crash phase; default 1,000,000 / 100,000,
 //! quick 20,000 / 2,000), `ENGINE_RATIO_SECS` (seconds per raw probe, default 2, quick 1),
-//! `ENGINE_RATIO_DIR` (scratch directory, default: the system temp dir).
+//! `ENGINE_RATIO_DIR` (scratch directory, default: the system temp dir), `ENGINE_RATIO_ONLY=crash`
+//! (only the open-after-crash phase).
 
 #![allow(
     clippy::expect_used,
@@ -664,7 +665,12 @@ fn main() {
     // 2 + 3. gridlog and the peers, each in its own process.
     let n_arg = vec!["--n".to_owned(), p.n.to_string()];
     let mut results: Vec<(&str, Figures)> = Vec::new();
-    for name in ["gridlog", "fjall", "redb", "sled"] {
+    let systems: &[&str] = if std::env::var("ENGINE_RATIO_ONLY").is_ok_and(|v| v == "crash") {
+        &[]
+    } else {
+        &["gridlog", "fjall", "redb", "sled"]
+    };
+    for &name in systems {
         let d = scratch(name);
         let f = run_child(name, &d, &n_arg, false);
         let _ = std::fs::remove_dir_all(&d);
@@ -706,6 +712,19 @@ fn main() {
     rebuilt_args.push("--drop-index".to_owned());
     let rebuilt = run_child("crash-open", &d, &rebuilt_args, false);
     let _ = std::fs::remove_dir_all(&d);
+
+    println!(
+        "open after SIGKILL: peak RSS / peak anonymous memory (MiB): fill {:.1} / {:.1}, open with index {:.1} / {:.1}, open with index rebuilt {:.1} / {:.1}",
+        fill["peak_rss_mib"],
+        fill["peak_anon_mib"],
+        with_index["peak_rss_mib"],
+        with_index["peak_anon_mib"],
+        rebuilt["peak_rss_mib"],
+        rebuilt["peak_anon_mib"],
+    );
+    if results.is_empty() {
+        return;
+    }
 
     // Summary.
     let g = &results[0].1;
