@@ -39,12 +39,13 @@ impl Shared {
             seq,
             reason: "purged",
         })?;
-        read_in(&seg, seq, self.opts.record_bytes_max)
+        read_in(self, &seg, seq)
     }
 }
 
 /// Reads `seq` from `seg`.
-pub(crate) fn read_in(seg: &Segment, seq: u64, max: u32) -> Result<RecordBytes> {
+pub(crate) fn read_in(shared: &Shared, seg: &Segment, seq: u64) -> Result<RecordBytes> {
+    let max = shared.opts.record_bytes_max;
     let off = {
         let index = seg.index.read();
         let i = usize::try_from(seq - seg.base).unwrap_or(usize::MAX);
@@ -72,7 +73,7 @@ pub(crate) fn read_in(seg: &Segment, seq: u64, max: u32) -> Result<RecordBytes> 
             .ok_or_else(|| WalError::corrupt(seg.name(), off as u64, "offset past end"))?;
         let r = frame::decode_record(frame_buf, seg.id, seq, max).map_err(corrupt)?;
         let range = off + r.start..off + r.end;
-        seg.note_read(&map, frame::frame_bytes(r.end - r.start));
+        shared.note_mapped_read(frame::frame_bytes(r.end - r.start));
         return Ok(RecordBytes(Repr::Mapped(map, range)));
     }
     let mut header = [0u8; FRAME_HEADER_BYTES];
@@ -142,7 +143,7 @@ impl Iterator for WalIter {
             }));
         };
         self.next += 1;
-        match read_in(seg, seq, self.shared.opts.record_bytes_max) {
+        match read_in(&self.shared, seg, seq) {
             Ok(b) => Some(Ok((Seq(seq), b))),
             Err(e) => {
                 if !matches!(e, WalError::NotFound { .. }) {

@@ -31,13 +31,11 @@ pub(crate) struct Segment {
     /// Bytes used (header + frames), for `segments()`.
     pub used: AtomicU64,
     pub map: OnceLock<MappedBytes>,
-    /// Bytes read through `map` since it last released its pages (see [`Segment::note_read`]).
-    pub read_since_release: AtomicU64,
 }
 
-/// A sealed segment's mapping releases its resident pages ([`crate::vfs::Mapping::release`])
-/// after this many bytes were read through it, so reading a large backlog keeps at most about
-/// this much of each segment being read resident, not the whole log.
+/// After this many bytes were read through the mappings of sealed segments, they all release
+/// their resident pages ([`crate::vfs::Mapping::release`]): reading a backlog of any size keeps
+/// about this much of the log resident (plus what readers touch again), not the whole log.
 pub(crate) const READ_RELEASE_BYTES: u64 = 4 << 20;
 
 impl std::fmt::Debug for Segment {
@@ -68,7 +66,6 @@ impl Segment {
             sealed: AtomicBool::new(false),
             used: AtomicU64::new(used),
             map: OnceLock::new(),
-            read_since_release: AtomicU64::new(0),
         }
     }
 
@@ -99,18 +96,6 @@ impl Segment {
             .map()
             .map_err(|e| WalError::io("mmap", &self.path, e))?;
         Ok(self.map.get_or_init(|| m).clone())
-    }
-
-    /// Counts `bytes` read through `map`; past [`READ_RELEASE_BYTES`], releases the mapping's
-    /// resident pages (readers holding slices of it still read the same bytes).
-    pub fn note_read(&self, map: &MappedBytes, bytes: usize) {
-        let before = self
-            .read_since_release
-            .fetch_add(bytes as u64, Ordering::Relaxed);
-        if before + bytes as u64 >= READ_RELEASE_BYTES {
-            self.read_since_release.store(0, Ordering::Relaxed);
-            map.release(0..(**map).as_ref().len());
-        }
     }
 }
 
@@ -145,6 +130,8 @@ pub(crate) struct Shared {
     /// Purged segments whose files wait for their readers.
     pub pending: Mutex<Vec<Arc<Segment>>>,
     pub pending_nonempty: AtomicBool,
+    /// Bytes read through sealed segments' mappings since they last released their pages.
+    pub mapped_reads: AtomicU64,
     /// One past the last record fully written (page cache).
     pub written_end: AtomicU64,
     /// One past the last record covered by a successful `fdatasync`.
@@ -173,6 +160,21 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// Counts `bytes` read through a sealed segment's mapping; past [`READ_RELEASE_BYTES`],
+    /// every mapped sealed segment releases its resident pages (readers holding slices of
+    /// them still read the same bytes).
+    pub fn note_mapped_read(&self, bytes: usize) {
+        let before = self.mapped_reads.fetch_add(bytes as u64, Ordering::Relaxed);
+        if before + bytes as u64 >= READ_RELEASE_BYTES {
+            self.mapped_reads.store(0, Ordering::Relaxed);
+            for seg in self.segs.read().iter() {
+                if let Some(map) = seg.map.get() {
+                    map.release(0..(**map).as_ref().len());
+                }
+            }
+        }
+    }
+
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }

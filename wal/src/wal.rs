@@ -69,6 +69,7 @@ impl Wal {
             segs: RwLock::new(rec.segments),
             pending: Mutex::new(Vec::new()),
             pending_nonempty: AtomicBool::new(false),
+            mapped_reads: AtomicU64::new(0),
             written_end: AtomicU64::new(rec.next_seq),
             durable_end: AtomicU64::new(rec.next_seq),
             first_seq: AtomicU64::new(rec.first_seq),
