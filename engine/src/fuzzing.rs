@@ -194,6 +194,12 @@ impl Input<'_> {
 /// never redeliver a settled event, never lower a delivery count, invent no event, keep
 /// untouched live locks with their tokens, and reopen again to the same state.
 pub fn crash_state(data: &[u8]) {
+    let _ = crash_state_checked(data);
+}
+
+/// [`crash_state`], returning how many events the post-crash drain delivered (`None`: nothing
+/// had completed before the crash, so there was nothing to check).
+pub fn crash_state_checked(data: &[u8]) -> Option<usize> {
     let mut input = Input(data);
     let outcome = Outcome::ALL[usize::from(input.byte()) % Outcome::ALL.len()];
     let point = u16::from_le_bytes([input.byte(), input.byte()]);
@@ -210,21 +216,21 @@ pub fn crash_state(data: &[u8]) {
     let delivered = check_after_crash(&crashed, &clock, &steps, k, &what);
     // Recovery is idempotent: a second open (after the first one's drain was acknowledged and
     // the namespace dropped without close) delivers nothing new that was settled.
-    if let Some(delivered) = delivered {
-        let ns = Namespace::open(DIR, options(&clock, &crashed))
-            .unwrap_or_else(|error| panic!("{what}: second open failed: {error}"));
-        clock.advance(Duration::from_secs(LOCK_SECS + 1));
-        let again = ns
-            .receive(TOPIC, SUB, 100, Duration::ZERO)
-            .unwrap_or_else(|error| panic!("{what}: receive after reopen: {error}"));
-        for received in &again {
-            let id = id_of(received.json());
-            assert!(
-                !delivered.contains(&id),
-                "{what}: {id}, acknowledged in the drain, came back after a second reopen"
-            );
-        }
+    let delivered = delivered?;
+    let ns = Namespace::open(DIR, options(&clock, &crashed))
+        .unwrap_or_else(|error| panic!("{what}: second open failed: {error}"));
+    clock.advance(Duration::from_secs(LOCK_SECS + 1));
+    let again = ns
+        .receive(TOPIC, SUB, 100, Duration::ZERO)
+        .unwrap_or_else(|error| panic!("{what}: receive after reopen: {error}"));
+    for received in &again {
+        let id = id_of(received.json());
+        assert!(
+            !delivered.contains(&id),
+            "{what}: {id}, acknowledged in the drain, came back after a second reopen"
+        );
     }
+    Some(delivered.len())
 }
 
 #[expect(clippy::too_many_lines, reason = "one match arm per operation")]
