@@ -93,4 +93,4 @@ pub use gridlog_wal as wal;
 /// The `fail` crate, for tests that configure the failpoints.
 #[cfg(feature = "failpoints")]
 pub use fail;
-pub use gridlog_wal::{Durability, WalOptions};
+pub use gridlog_wal::{Durability, SyncHistogram, WalOptions, WalStats};

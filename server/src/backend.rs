@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use gridlog::format::Event;
 use gridlog::{
-    EngineError, Namespace, NamespaceConfig, ReleaseDelay, SubscriptionConfig, TopicConfig,
+    EngineError, Namespace, NamespaceConfig, NamespaceStats, ReleaseDelay, SubscriptionConfig,
+    TopicConfig, WalStats,
 };
 
 /// A boxed, sendable future (what [`DataPlane::receive`] returns).
@@ -26,6 +27,15 @@ pub struct Delivery {
     pub delivery_count: u32,
     /// The stored structured JSON of the event, spliced into the response verbatim.
     pub json: Vec<u8>,
+}
+
+/// What [`DataPlane::stats`] reports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoreStats {
+    /// Topics and subscriptions: meters, backlog, locks; WAL segments and seqs.
+    pub namespace: NamespaceStats,
+    /// The WAL's I/O since open: syncs, their latency, writes, bytes on disk.
+    pub wal: WalStats,
 }
 
 /// A settlement operation.
@@ -207,6 +217,11 @@ pub trait DataPlane: Send + Sync + 'static {
     fn delete_subscription(&self, topic: &str, name: &str) -> Result<(), BackendError>;
     /// Flushes and closes the store (graceful shutdown).
     fn close(&self) -> Result<(), BackendError>;
+    /// Meters and WAL figures for `/metrics`; `None` when the store keeps none (test doubles).
+    /// May block briefly (it takes the store's lock).
+    fn stats(&self) -> Option<StoreStats> {
+        None
+    }
 }
 
 impl DataPlane for Namespace {
@@ -328,5 +343,12 @@ impl DataPlane for Namespace {
     fn close(&self) -> Result<(), BackendError> {
         Namespace::close(self)?;
         Ok(())
+    }
+
+    fn stats(&self) -> Option<StoreStats> {
+        Some(StoreStats {
+            namespace: Namespace::stats(self),
+            wal: Namespace::wal_stats(self),
+        })
     }
 }

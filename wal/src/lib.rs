@@ -19,7 +19,8 @@
 //!
 //! Module map: [`options`] (configuration), `vfs`/`vfs_std` (I/O boundary), `segment` and
 //! `frame` (bytes on disk), `writer` (append, roll), `commit` (group commit), `reader`,
-//! `retention`, `recovery` (the decision table), `mmap` (the only `unsafe`).
+//! `retention`, `recovery` (the decision table), `mmap` (the only `unsafe`), `stats` (sync
+//! counts and latency, observed at the `Vfs` boundary).
 
 /// A named failpoint (`fail` crate) at a crash-critical step; compiled only with the
 /// `failpoints` feature (tests; the list is in docs/reliability.md).
@@ -40,6 +41,7 @@ pub mod recovery;
 mod retention;
 pub mod segment;
 mod state;
+pub mod stats;
 mod types;
 mod vfs;
 mod vfs_std;
@@ -52,6 +54,7 @@ pub mod testing;
 pub use error::{Result, WalError};
 pub use options::{Durability, RecoveryMode, WalOptions};
 pub use reader::WalIter;
+pub use stats::{SYNC_LATENCY_BOUNDS_NANOS, SyncHistogram, WalStats};
 pub use types::{PurgeReport, RecordBytes, RecoveryReport, SegmentInfo, Seq, SeqRange};
 pub use vfs::{DirLockGuard, FileHandle, MappedBytes, Vfs, VfsFile};
 pub use vfs_std::{LOCK_FILE, StdVfs};

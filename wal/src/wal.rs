@@ -14,6 +14,7 @@ use crate::options::{Durability, WalOptions};
 use crate::reader::WalIter;
 use crate::recovery::recover;
 use crate::state::{Shared, SyncState, Writer};
+use crate::stats::{Counters, ObservedVfs, WalStats};
 use crate::types::{PurgeReport, RecordBytes, RecoveryReport, SegmentInfo, Seq, SeqRange};
 use crate::vfs::Vfs;
 use crate::vfs_std::StdVfs;
@@ -25,6 +26,7 @@ use crate::vfs_std::StdVfs;
 pub struct Wal {
     shared: Arc<Shared>,
     syncer: Mutex<Option<JoinHandle<()>>>,
+    counters: Arc<Counters>,
 }
 
 impl Wal {
@@ -40,6 +42,11 @@ impl Wal {
         opts: WalOptions,
     ) -> Result<(Wal, RecoveryReport)> {
         opts.validate()?;
+        let counters = Arc::new(Counters::default());
+        let vfs: Arc<dyn Vfs> = Arc::new(ObservedVfs {
+            inner: vfs,
+            counters: counters.clone(),
+        });
         let dir = dir.as_ref().to_path_buf();
         vfs.create_dir_all(&dir)
             .map_err(|e| WalError::io("create_dir_all", &dir, e))?;
@@ -104,6 +111,7 @@ impl Wal {
             Wal {
                 shared,
                 syncer: Mutex::new(syncer),
+                counters,
             },
             rec.report,
         ))
@@ -265,6 +273,20 @@ impl Wal {
             let _ = h.join();
         }
         self.shared.join_spare();
+    }
+
+    /// Syncs, writes and segment figures since open (see [`crate::stats`]). Cheap: atomic
+    /// loads plus one `fstat` per live segment.
+    pub fn stats(&self) -> WalStats {
+        let mut stats = self.counters.snapshot();
+        let segs = self.shared.segs.read();
+        stats.segments = segs.len();
+        for seg in segs.iter() {
+            let used = seg.used.load(Ordering::Acquire);
+            stats.segment_bytes_used += used;
+            stats.segment_bytes_on_disk += seg.file.len().unwrap_or(used);
+        }
+        stats
     }
 
     /// Is the log poisoned by an earlier write or sync error?

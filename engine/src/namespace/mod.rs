@@ -677,6 +677,12 @@ impl Namespace {
         }
     }
 
+    /// The WAL's I/O since open: syncs by kind with a latency histogram, writes, segment bytes
+    /// used and on disk (see `gridlog_wal::stats`). Lock-free apart from the segment list.
+    pub fn wal_stats(&self) -> gridlog_wal::WalStats {
+        self.inner.wal.stats()
+    }
+
     /// Writes the index, closes the WAL (sync + close marker) and stops background threads.
     /// Later calls fail with `Closed`.
     pub fn close(&self) -> Result<(), EngineError> {

@@ -4,10 +4,12 @@
     reason = "doc comments here are --help text, shown verbatim"
 )]
 
+mod bench;
 mod client;
 mod events;
 mod offline;
 mod serve;
+mod top;
 mod validate;
 
 use std::process::ExitCode;
@@ -83,6 +85,21 @@ enum Command {
     ///
     /// Example: gridlog verify ./gridlog-data
     Verify(offline::VerifyArgs),
+    /// Live view of a server: per-topic and per-subscription rates and backlog, WAL syncs.
+    ///
+    /// Reads the server's /metrics every --interval (the access key is needed when the server
+    /// has one). --once or --iterations N print that many views and exit.
+    ///
+    /// Example: gridlog top --endpoint http://127.0.0.1:8765 --key devkey
+    Top(top::Args),
+    /// Load the embedded engine or a server; report events/s, MB/s, latency, TU-equivalent.
+    ///
+    /// Publishers publish batches of generated events while consumers receive and acknowledge
+    /// them, for --duration or --events. --find-max-tu steps the namespace's throughput units
+    /// up and reports the highest setting this machine sustains, and what limits it.
+    ///
+    /// Example: gridlog bench --event-bytes 1024 --batch 100 --publishers 4 --consumers 2 --duration 10s
+    Bench(bench::Args),
 }
 
 /// The log filter when GRIDLOG_LOG is not set: request logs for `serve`, warnings otherwise.
@@ -107,5 +124,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Wait(args) => events::wait(&args),
         Command::Inspect(args) => offline::inspect(&args),
         Command::Verify(args) => offline::verify(&args),
+        Command::Top(args) => top::run(&args),
+        Command::Bench(args) => bench::run(&args),
     }
 }

@@ -16,6 +16,7 @@ use gridlog_server::auth::Authenticator;
 use gridlog_server::backend::DataPlane;
 use gridlog_server::eventhubs::EventHubs;
 use gridlog_server::http::App;
+use gridlog_server::metrics::Metrics;
 
 /// The default listen address (loopback).
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8765";
@@ -49,6 +50,10 @@ pub struct Args {
     /// 1024 to 1073741824 bytes. Small values suit small disks and tests.
     #[arg(long, default_value_t = WalOptions::default().segment_bytes_target)]
     pub segment_bytes: u64,
+    /// Do not serve GET /metrics (Prometheus text format; same credentials as the management
+    /// API).
+    #[arg(long)]
+    pub no_metrics: bool,
 }
 
 /// Test-only: run the engine on a scaled clock, `FACTOR@ANCHOR_UNIX_MS` (e.g. `60@1700000000000`):
@@ -248,14 +253,16 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         let signal = gridlog_server::server::termination_signal()
             .map_err(|e| format!("installing signal handlers: {e}"))?;
         let (tx, rx) = tokio::sync::watch::channel(false);
-        let app = Arc::new(
-            App::new(
-                backend.clone(),
-                Authenticator::new(keys.iter().map(String::as_str)),
-                rx,
-            )
-            .with_event_hubs(hubs),
-        );
+        let mut app = App::new(
+            backend.clone(),
+            Authenticator::new(keys.iter().map(String::as_str)),
+            rx,
+        )
+        .with_event_hubs(hubs);
+        if !args.no_metrics {
+            app = app.with_metrics(Arc::new(Metrics::new(backend.clone())));
+        }
+        let app = Arc::new(app);
         let topics: Vec<String> = backend.topics().into_iter().map(|t| t.name).collect();
         println!(
             "gridlog: listening on http://{local} (data dir {}, topics: {})",

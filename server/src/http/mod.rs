@@ -6,6 +6,7 @@
 //! | POST | `[/prefix]/topics/{t}/eventsubscriptions/{s}:receive` | `200 {"value":[…]}` |
 //! | POST | `…/eventsubscriptions/{s}:acknowledge` / `:release` / `:reject` / `:renewLock` | `200 {"failedLockTokens":[…],"succeededLockTokens":[…]}` |
 //! | GET | `/_gridlog/health` (no auth) | `200 {"status":"ok"}` |
+//! | GET | `/metrics` (management credentials; off with `serve --no-metrics`) | Prometheus text format 0.0.4 ([`crate::metrics`]) |
 //! | GET | `/_gridlog/topics` | `{"value":[topic…]}` |
 //! | GET, PUT, DELETE | `/_gridlog/topics/{t}` | the topic (ARM shape, with `eventSubscriptions`) / `{}` |
 //! | GET | `/_gridlog/topics/{t}/eventSubscriptions` | `{"value":[subscription…]}` |
@@ -37,6 +38,7 @@ use gridlog::format::parse_request;
 use crate::auth::{Authenticator, Credentials, Resource};
 use crate::backend::{BackendError, DataPlane, Delivery, Settle, SettleResult};
 use crate::eventhubs::EventHubs;
+use crate::metrics::{METRICS_PATH, Metrics};
 use error::{ApiError, error_body};
 use route::{Action, Route};
 
@@ -55,6 +57,7 @@ pub struct App {
     auth: Authenticator,
     event_hubs: EventHubs,
     shutdown: watch::Receiver<bool>,
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl std::fmt::Debug for App {
@@ -78,6 +81,7 @@ impl App {
             auth,
             event_hubs: EventHubs::default(),
             shutdown,
+            metrics: None,
         }
     }
 
@@ -86,6 +90,13 @@ impl App {
     #[must_use]
     pub fn with_event_hubs(mut self, event_hubs: EventHubs) -> Self {
         self.event_hubs = event_hubs;
+        self
+    }
+
+    /// Serves `GET /metrics` from `metrics` and counts every request in it.
+    #[must_use]
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = Some(metrics);
         self
     }
 
@@ -176,7 +187,11 @@ where
     let answer = tracing::Instrument::instrument(route(&app, request), span.clone()).await;
     let mut response = answer.unwrap_or_else(|error| error_response(&error));
     let status = response.status().as_u16();
-    let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    let elapsed = started.elapsed();
+    if let Some(metrics) = &app.metrics {
+        metrics.observe_request(&path, status, elapsed);
+    }
+    let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
     span.in_scope(|| {
         if status >= 500 {
             tracing::warn!(status, elapsed_ms, "answered");
@@ -215,6 +230,11 @@ where
     let path = uri.path().to_owned();
     if path == "/_gridlog" || path.starts_with("/_gridlog/") {
         return management::handle(app, request).await;
+    }
+    if path == METRICS_PATH
+        && let Some(metrics) = &app.metrics
+    {
+        return metrics_endpoint(app, metrics.clone(), &request).await;
     }
     if let Some(hub_path) = crate::eventhubs::parse_path(&path) {
         return eventhubs::handle(app, request, hub_path).await;
@@ -340,6 +360,44 @@ where
             message: format!("reading the request body failed: {error}"),
         }),
     }
+}
+
+/// `GET /metrics`: management credentials, then the exposition (rendered off the runtime: it
+/// takes the store's lock).
+async fn metrics_endpoint<B>(
+    app: &Arc<App>,
+    metrics: Arc<Metrics>,
+    request: &Request<B>,
+) -> Answer {
+    if request.method() != Method::GET {
+        return Err(ApiError::MethodNotAllowed { allow: "GET" });
+    }
+    let sas_key_query = request.uri().query().and_then(|q| {
+        route::pairs(q)
+            .into_iter()
+            .find(|(name, _)| name == "aeg-sas-key")
+            .map(|(_, value)| value)
+    });
+    authenticate(
+        app,
+        request.headers(),
+        sas_key_query.as_deref(),
+        "",
+        "/_gridlog",
+    )?;
+    let text = blocking(move || {
+        metrics.render().map_err(|error| BackendError::Internal {
+            code: "InternalServerError",
+            message: format!("encoding the metrics failed: {error}"),
+        })
+    })
+    .await?;
+    let mut response = Response::new(Full::new(Bytes::from(text)));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(crate::metrics::CONTENT_TYPE),
+    );
+    Ok(response)
 }
 
 async fn blocking<T: Send + 'static>(

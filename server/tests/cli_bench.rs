@@ -1,0 +1,209 @@
+//! `gridlog bench` and `gridlog top` as processes: a tiny bench on the embedded engine and
+//! against a spawned server (JSON and CSV parse, counts match), and `top --once` on that server.
+#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests")]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+const KEY: &str = "bench-test-key";
+
+fn gridlog() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gridlog"));
+    command.env_remove("GRIDLOG_KEY").env("GRIDLOG_LOG", "warn");
+    command
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{:?}\nstdout: {}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn check_counts(report: &serde_json::Value, events: u64) {
+    assert_eq!(report["published"], events, "{report}");
+    assert_eq!(report["received"], events, "{report}");
+    assert_eq!(report["acknowledged"], events, "{report}");
+    assert_eq!(report["published_bytes"], events * 512, "{report}");
+    assert!(report["publish"]["events_per_sec"].as_f64().unwrap() > 0.0);
+    assert!(report["tu_equivalent"].as_u64().unwrap() >= 1);
+    assert_eq!(
+        report["end_to_end_latency_ms"]["count"], events,
+        "every received event carried its publish time: {report}"
+    );
+    let p50 = report["publish"]["latency_ms"]["p50"].as_f64().unwrap();
+    let max = report["publish"]["latency_ms"]["max"].as_f64().unwrap();
+    assert!(0.0 < p50 && p50 <= max, "{report}");
+}
+
+#[test]
+fn embedded_bench_reports_json_and_csv_with_matching_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ok(&gridlog()
+        .args([
+            "bench",
+            "--events",
+            "300",
+            "--batch",
+            "25",
+            "--event-bytes",
+            "512",
+            "--json",
+        ])
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap());
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    check_counts(&report, 300);
+    assert!(
+        report["wal_syncs"].as_u64().unwrap() > 0,
+        "durability always syncs: {report}"
+    );
+    assert!(report["target"].as_str().unwrap().starts_with("embedded"));
+
+    let csv = ok(&gridlog()
+        .args([
+            "bench",
+            "--events",
+            "200",
+            "--batch",
+            "50",
+            "--event-bytes",
+            "512",
+            "--csv",
+            "--durability",
+            "never",
+            "--consumers",
+            "1",
+        ])
+        .output()
+        .unwrap());
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 2, "{csv}");
+    let header: Vec<&str> = lines[0].split(',').collect();
+    let row: Vec<&str> = lines[1]
+        .rsplitn(header.len(), ',')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert_eq!(header.len(), row.len(), "{csv}");
+    let field = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!(field("published"), "200");
+    assert_eq!(field("acknowledged"), "200");
+    println!(
+        "embedded: {} events/s published (debug build)",
+        report["publish"]["events_per_sec"]
+    );
+}
+
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn http_bench_against_a_spawned_server_and_top_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = gridlog()
+        .env("GRIDLOG_KEY", KEY)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let served = Served(child);
+    let endpoint = loop {
+        let line = lines.next().expect("a line").unwrap();
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    let out = ok(&gridlog()
+        .args([
+            "bench",
+            "--events",
+            "300",
+            "--batch",
+            "30",
+            "--event-bytes",
+            "512",
+            "--json",
+            "--consumers",
+            "3",
+            "--endpoint",
+            &endpoint,
+            "--key",
+            KEY,
+        ])
+        .output()
+        .unwrap());
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    check_counts(&report, 300);
+    assert!(
+        report["round_trips_per_sec"].as_f64().unwrap() > 0.0,
+        "{report}"
+    );
+    assert!(
+        report["wal_syncs"].as_u64().unwrap() > 0,
+        "read from the server's /metrics: {report}"
+    );
+
+    // The run's topic is gone; the server's default topic is still there.
+    let top = ok(&gridlog()
+        .args([
+            "top",
+            "--once",
+            "--interval",
+            "200ms",
+            "--endpoint",
+            &endpoint,
+            "--key",
+            KEY,
+        ])
+        .output()
+        .unwrap());
+    assert!(top.contains("gridlog top"), "{top}");
+    assert!(top.contains("default"), "{top}");
+    assert!(
+        !top.contains("bench-"),
+        "the bench deletes its topic: {top}"
+    );
+    let frames = ok(&gridlog()
+        .args([
+            "top",
+            "--iterations",
+            "2",
+            "--interval",
+            "100ms",
+            "--endpoint",
+            &endpoint,
+            "--key",
+            KEY,
+        ])
+        .output()
+        .unwrap());
+    assert_eq!(frames.matches("gridlog top:").count(), 2, "{frames}");
+
+    let refused = gridlog()
+        .args(["top", "--once", "--endpoint", &endpoint])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("401"),
+        "{refused:?}"
+    );
+    drop(served);
+}
