@@ -12,6 +12,9 @@ use crate::spec::{Phase, System};
 
 const FONT: &str = "sans-serif";
 
+/// Which phase of an outcome a panel shows.
+type Pick = fn(&crate::spec::Outcome) -> Phase;
+
 fn color(system: System) -> RGBColor {
     match system {
         System::Physical => RGBColor(90, 90, 90),
@@ -33,7 +36,7 @@ fn size_label(bytes: f64) -> String {
     }
 }
 
-fn points(results: &Results, system: System, pick: fn(&crate::spec::Outcome) -> Phase) -> Vec<(f64, f64)> {
+fn points(results: &Results, system: System, pick: Pick) -> Vec<(f64, f64)> {
     results
         .sweep
         .iter()
@@ -64,7 +67,7 @@ pub fn draw(path: &Path, results: &Results, subtitle: &str) -> Result<(), String
         )
         .map_err(|x| e(&x))?;
     let panels = root.split_evenly((1, 2));
-    let picks: [(&str, fn(&crate::spec::Outcome) -> Phase); 2] = [
+    let picks: [(&str, Pick); 2] = [
         ("durable publish (batches ≤ 100, ≤ 1 MB)", |o| o.publish),
         ("receive + acknowledge (same batches)", |o| o.consume),
     ];
@@ -79,7 +82,11 @@ pub fn draw(path: &Path, results: &Results, subtitle: &str) -> Result<(), String
             .collect();
         let all = series.iter().flat_map(|(_, p)| p.iter().map(|&(_, y)| y));
         let (lo, hi) = all.fold((f64::MAX, f64::MIN), |(lo, hi), y| (lo.min(y), hi.max(y)));
-        let (lo, hi) = if lo <= hi { (lo / 2.0, hi * 2.0) } else { (0.1, 10.0) };
+        let (lo, hi) = if lo <= hi {
+            (lo / 2.0, hi * 2.0)
+        } else {
+            (0.1, 10.0)
+        };
         let mut chart = ChartBuilder::on(area)
             .caption(title, (FONT, 20))
             .margin(18)

@@ -12,7 +12,8 @@
 #![allow(
     clippy::cast_precision_loss,
     clippy::cast_possible_truncation,
-    reason = "a benchmark: rates are f64; indices into in-memory pools fit usize"
+    clippy::doc_markdown,
+    reason = "a benchmark: rates are f64; indices into in-memory pools fit usize; product names in prose"
 )]
 
 mod chart;
@@ -152,7 +153,9 @@ fn drive(args: &Args) -> Result<(), String> {
     let started = Instant::now();
     let quick = args.quick;
     let events = args.events.unwrap_or(if quick { 5_000 } else { EVENTS });
-    let unbatched = args.unbatched.unwrap_or(if quick { 500 } else { UNBATCHED });
+    let unbatched = args
+        .unbatched
+        .unwrap_or(if quick { 500 } else { UNBATCHED });
     let phase_secs = args.phase_secs.unwrap_or(if quick { 15.0 } else { 60.0 });
     let systems: Vec<System> = if args.only.is_empty() {
         System::ALL.to_vec()
@@ -212,9 +215,7 @@ fn drive(args: &Args) -> Result<(), String> {
                 "compare:   publish {:.0} ev/s, consume+ack {:.0} ev/s, unbatched {:.0} ev/s",
                 m.outcome.publish.events_per_sec(),
                 m.outcome.consume.events_per_sec(),
-                m.outcome
-                    .unbatched
-                    .map_or(0.0, |p| p.events_per_sec())
+                m.outcome.unbatched.map_or(0.0, |p| p.events_per_sec())
             ),
             Err(e) => println!("compare:   FAILED: {e}"),
         }
@@ -245,8 +246,15 @@ fn drive(args: &Args) -> Result<(), String> {
             None if quick => work.join("throughput.png"),
             None => PathBuf::from("benches/compare/throughput.png"),
         };
-        chart_note = format!("{} events per point below 64 KiB", if quick { "≤ 1,000" } else { "≤ 20,000" });
-        chart::draw(&png, &results, &format!("{when}, load average {load_start}"))?;
+        chart_note = format!(
+            "{} events per point below 64 KiB",
+            if quick { "≤ 1,000" } else { "≤ 20,000" }
+        );
+        chart::draw(
+            &png,
+            &results,
+            &format!("{when}, load average {load_start}"),
+        )?;
         println!("compare: chart written to {}", png.display());
     }
 
@@ -396,7 +404,10 @@ impl Server {
                 return Err(format!("gridlog serve exited: {}", log.trim()));
             }
             if let Some(rest) = line.split("listening on http://").nth(1) {
-                server.addr = rest.split_whitespace().next().unwrap_or_default().to_owned();
+                rest.split_whitespace()
+                    .next()
+                    .unwrap_or_default()
+                    .clone_into(&mut server.addr);
                 break;
             }
         }

@@ -6,7 +6,8 @@ use std::path::Path;
 use crate::spec::{Outcome, Phase, System};
 
 /// Markers of the section this tool owns in BENCHMARKS.md; reruns replace what is between them.
-pub const BEGIN: &str = "<!-- compare:begin (written by benches/compare/run.sh; a rerun replaces this section) -->";
+pub const BEGIN: &str =
+    "<!-- compare:begin (written by benches/compare/run.sh; a rerun replaces this section) -->";
 /// See [`BEGIN`].
 pub const END: &str = "<!-- compare:end -->";
 
@@ -170,11 +171,9 @@ fn rows(results: &Results, meta: &Meta) -> Vec<Row> {
                     cells.push(format!("{own:.0}{star}"));
                     cells.push(format!("{:.1}", phase.mb_per_sec()));
                     cells.push(match m.server_rss_kib {
-                        Some(server) => format!(
-                            "{} (client {})",
-                            mib(server),
-                            mib(m.outcome.worker_rss_kib)
-                        ),
+                        Some(server) => {
+                            format!("{} (client {})", mib(server), mib(m.outcome.worker_rss_kib))
+                        }
                         None => mib(m.rss_kib()),
                     });
                     cells.push(
@@ -191,7 +190,10 @@ fn rows(results: &Results, meta: &Meta) -> Vec<Row> {
             out.push(Row { cells });
         }
     }
-    if let Some(read) = results.get(System::Physical).and_then(|m| m.outcome.seq_read) {
+    if let Some(read) = results
+        .get(System::Physical)
+        .and_then(|m| m.outcome.seq_read)
+    {
         out.push(Row {
             cells: vec![
                 "sequential read, cold (fadvise DONTNEED)".to_owned(),
@@ -347,7 +349,11 @@ pub fn markdown(results: &Results, meta: &Meta) -> String {
         HEADER
             .iter()
             .enumerate()
-            .map(|(i, _)| if (2..=6).contains(&i) { "---:|" } else { "---|" })
+            .map(|(i, _)| if (2..=6).contains(&i) {
+                "---:|"
+            } else {
+                "---|"
+            })
             .collect::<String>()
     );
     for row in rows(results, meta) {

@@ -83,15 +83,21 @@ fn physical(spec: &Spec) -> Result<Outcome, String> {
     let settle_len: u64 = 4 << 20;
     let settle = preallocated(&spec.dir.join("settle"), settle_len)?;
     let mut buf = Vec::with_capacity(spec.batch * size);
-    let publish = run_phase(spec.events, spec.batch, size, spec.phase_secs, |done, want| {
-        buf.clear();
-        for i in 0..want {
-            buf.extend_from_slice(&pool[(done as usize + i) % pool.len()]);
-        }
-        data.write_all_at(&buf, done * size as u64).map_err(err)?;
-        data.sync_data().map_err(err)?;
-        Ok(want)
-    })?;
+    let publish = run_phase(
+        spec.events,
+        spec.batch,
+        size,
+        spec.phase_secs,
+        |done, want| {
+            buf.clear();
+            for i in 0..want {
+                buf.extend_from_slice(&pool[(done as usize + i) % pool.len()]);
+            }
+            data.write_all_at(&buf, done * size as u64).map_err(err)?;
+            data.sync_data().map_err(err)?;
+            Ok(want)
+        },
+    )?;
     let mut read = vec![0_u8; spec.batch * size];
     let records = vec![0xA5_u8; spec.batch * SETTLE_RECORD];
     let mut settle_at = 0_u64;
@@ -194,9 +200,13 @@ fn embedded(spec: &Spec) -> Result<Outcome, String> {
         let start = done as usize % events.len();
         &events[start..(start + want).min(events.len())]
     };
-    let publish = run_phase(spec.events, spec.batch, spec.size, spec.phase_secs, |done, want| {
-        Ok(ns.publish(TOPIC, slice(done, want)).map_err(err)?.events)
-    })?;
+    let publish = run_phase(
+        spec.events,
+        spec.batch,
+        spec.size,
+        spec.phase_secs,
+        |done, want| Ok(ns.publish(TOPIC, slice(done, want)).map_err(err)?.events),
+    )?;
     let consume = run_phase(
         publish.events,
         spec.batch,
@@ -213,9 +223,7 @@ fn embedded(spec: &Spec) -> Result<Outcome, String> {
             if tokens.is_empty() {
                 return Ok(0);
             }
-            let outcome = ns
-                .acknowledge(TOPIC, SUBSCRIPTION, &tokens)
-                .map_err(err)?;
+            let outcome = ns.acknowledge(TOPIC, SUBSCRIPTION, &tokens).map_err(err)?;
             if !outcome.failed.is_empty() {
                 return Err(format!("{} acknowledgements failed", outcome.failed.len()));
             }
@@ -286,7 +294,12 @@ impl HttpClient {
             .await
             .map_err(err)?;
         let status = response.status();
-        let body = response.into_body().collect().await.map_err(err)?.to_bytes();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(err)?
+            .to_bytes();
         if status != 200 {
             return Err(format!(
                 "POST {path}: {status}: {}",
@@ -302,8 +315,9 @@ impl HttpClient {
 fn http(spec: &Spec) -> Result<Outcome, String> {
     const BATCH_CT: &str = "application/cloudevents-batch+json; charset=utf-8";
     let publish_path = format!("/topics/{TOPIC}:publish?api-version=2024-06-01");
-    let ack_path =
-        format!("/topics/{TOPIC}/eventsubscriptions/{SUBSCRIPTION}:acknowledge?api-version=2024-06-01");
+    let ack_path = format!(
+        "/topics/{TOPIC}/eventsubscriptions/{SUBSCRIPTION}:acknowledge?api-version=2024-06-01"
+    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -323,10 +337,16 @@ fn http(spec: &Spec) -> Result<Outcome, String> {
             Bytes::from(batch_body(&pool[start..(start + want).min(pool.len())]))
         }
     };
-    let publish = run_phase(spec.events, spec.batch, spec.size, spec.phase_secs, |done, want| {
-        runtime.block_on(client.post(&publish_path, Some(BATCH_CT), body_for(done, want)))?;
-        Ok(want)
-    })?;
+    let publish = run_phase(
+        spec.events,
+        spec.batch,
+        spec.size,
+        spec.phase_secs,
+        |done, want| {
+            runtime.block_on(client.post(&publish_path, Some(BATCH_CT), body_for(done, want)))?;
+            Ok(want)
+        },
+    )?;
     let consume = run_phase(
         publish.events,
         spec.batch,
@@ -384,6 +404,7 @@ fn http(spec: &Spec) -> Result<Outcome, String> {
 /// `async-nats`: a work-queue stream on file storage; publish = `batch` async publishes, then
 /// wait for all their acks (a window of `batch`); consume = durable pull consumer with explicit
 /// ack: fetch `batch`, ack each (`+ACK`), flush; unbatched = publish and wait for the ack.
+#[expect(clippy::too_many_lines, reason = "setup and three phases, in order")]
 fn nats(spec: &Spec) -> Result<Outcome, String> {
     use async_nats::jetstream::{self, consumer, stream};
     use futures_util::StreamExt as _;
@@ -431,22 +452,28 @@ fn nats(spec: &Spec) -> Result<Outcome, String> {
         .map(Bytes::from)
         .collect();
     let payload = |n: u64| payloads[n as usize % payloads.len()].clone();
-    let publish = run_phase(spec.events, spec.batch, spec.size, spec.phase_secs, |done, want| {
-        runtime.block_on(async {
-            let mut acks = Vec::with_capacity(want);
-            for i in 0..want {
-                acks.push(
-                    js.publish(TOPIC, payload(done + i as u64))
-                        .await
-                        .map_err(err)?,
-                );
-            }
-            for ack in acks {
-                ack.await.map_err(err)?;
-            }
-            Ok::<usize, String>(want)
-        })
-    })?;
+    let publish = run_phase(
+        spec.events,
+        spec.batch,
+        spec.size,
+        spec.phase_secs,
+        |done, want| {
+            runtime.block_on(async {
+                let mut acks = Vec::with_capacity(want);
+                for i in 0..want {
+                    acks.push(
+                        js.publish(TOPIC, payload(done + i as u64))
+                            .await
+                            .map_err(err)?,
+                    );
+                }
+                for ack in acks {
+                    ack.await.map_err(err)?;
+                }
+                Ok::<usize, String>(want)
+            })
+        },
+    )?;
     let consume = run_phase(
         publish.events,
         spec.batch,
@@ -503,6 +530,7 @@ fn unix_ms() -> i64 {
 /// Publish = one transaction of `batch` inserts; consume = a transaction that selects `batch`
 /// available rows and marks them locked (lock deadline + delivery count), then a transaction
 /// that deletes them; unbatched = one autocommit insert.
+#[expect(clippy::too_many_lines, reason = "setup and three phases, in order")]
 fn sqlite(spec: &Spec) -> Result<Outcome, String> {
     use rusqlite::{Connection, TransactionBehavior, params};
     let mut conn = Connection::open(spec.dir.join("queue.db")).map_err(err)?;
@@ -523,19 +551,25 @@ fn sqlite(spec: &Spec) -> Result<Outcome, String> {
     .map_err(err)?;
     let pool = pool(spec.size, spec.batch);
     let body = |n: u64| &pool[n as usize % pool.len()];
-    let publish = run_phase(spec.events, spec.batch, spec.size, spec.phase_secs, |done, want| {
-        let tx = conn.transaction().map_err(err)?;
-        {
-            let mut insert = tx
-                .prepare_cached("INSERT INTO queue(body) VALUES (?1)")
-                .map_err(err)?;
-            for i in 0..want as u64 {
-                insert.execute(params![body(done + i)]).map_err(err)?;
+    let publish = run_phase(
+        spec.events,
+        spec.batch,
+        spec.size,
+        spec.phase_secs,
+        |done, want| {
+            let tx = conn.transaction().map_err(err)?;
+            {
+                let mut insert = tx
+                    .prepare_cached("INSERT INTO queue(body) VALUES (?1)")
+                    .map_err(err)?;
+                for i in 0..want as u64 {
+                    insert.execute(params![body(done + i)]).map_err(err)?;
+                }
             }
-        }
-        tx.commit().map_err(err)?;
-        Ok(want)
-    })?;
+            tx.commit().map_err(err)?;
+            Ok(want)
+        },
+    )?;
     let consume = run_phase(
         publish.events,
         spec.batch,
