@@ -29,7 +29,10 @@
 //! Arithmetic is exact: levels are integers in nano-tokens (1 token = 10⁹), refilled by
 //! `elapsed nanoseconds × rate per second`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+use parking_lot::Mutex;
 
 use crate::clock::MonotonicTime;
 use crate::limits::{THROUGHPUT_UNITS_MAX, THROUGHPUT_UNITS_MIN};
@@ -309,6 +312,83 @@ impl Throttle {
         let pair = &mut self.pairs[direction.index()];
         pair.events.take(events);
         pair.bytes.take(bytes);
+    }
+}
+
+/// A [`Throttle`] shared between threads: while unlimited (the default), operations pass
+/// without taking its lock.
+#[derive(Debug)]
+pub struct SharedThrottle {
+    limited: AtomicBool,
+    throttle: Mutex<Throttle>,
+}
+
+impl SharedThrottle {
+    /// Unlimited, buckets (when limits are set) measured from `now`.
+    pub fn new(now: MonotonicTime) -> Self {
+        Self {
+            limited: AtomicBool::new(false),
+            throttle: Mutex::new(Throttle::new(None, now)),
+        }
+    }
+
+    /// The configured TUs (`None`: unlimited).
+    pub fn units(&self) -> Option<u32> {
+        self.throttle.lock().units()
+    }
+
+    /// Requests refused in `direction` so far.
+    pub fn refused(&self, direction: Direction) -> u64 {
+        self.throttle.lock().refused(direction)
+    }
+
+    /// [`Throttle::set_units`].
+    pub fn set_units(&self, units: Option<u32>, now: MonotonicTime) {
+        let mut throttle = self.throttle.lock();
+        throttle.set_units(units, now);
+        self.limited.store(units.is_some(), Ordering::Release);
+    }
+
+    /// [`Throttle::try_take`].
+    pub fn try_take(
+        &self,
+        direction: Direction,
+        events: u64,
+        bytes: u64,
+        now: impl FnOnce() -> MonotonicTime,
+    ) -> Result<(), Refused> {
+        if !self.limited.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        self.throttle
+            .lock()
+            .try_take(direction, events, bytes, now())
+    }
+
+    /// [`Throttle::grant`].
+    pub fn grant(
+        &self,
+        direction: Direction,
+        max: u64,
+        now: impl FnOnce() -> MonotonicTime,
+    ) -> Result<u64, Refused> {
+        if !self.limited.load(Ordering::Acquire) {
+            return Ok(max);
+        }
+        self.throttle.lock().grant(direction, max, now())
+    }
+
+    /// [`Throttle::charge`].
+    pub fn charge(
+        &self,
+        direction: Direction,
+        events: u64,
+        bytes: u64,
+        now: impl FnOnce() -> MonotonicTime,
+    ) {
+        if self.limited.load(Ordering::Acquire) {
+            self.throttle.lock().charge(direction, events, bytes, now());
+        }
     }
 }
 

@@ -129,12 +129,9 @@ impl Inner {
     ) -> Result<(Vec<Received>, Option<MonotonicTime>), EngineError> {
         let granted = self
             .throttle
-            .lock()
-            .grant(
-                Direction::Delivery,
-                u64::from(max_events),
-                self.clock.monotonic(),
-            )
+            .grant(Direction::Delivery, u64::from(max_events), || {
+                self.clock.monotonic()
+            })
             .map_err(|refused| EngineError::Throttled {
                 direction: refused.direction,
                 retry_after: refused.retry_after,
@@ -299,10 +296,10 @@ impl Inner {
         }
         if !received.is_empty() {
             let bytes = received.iter().map(|r| r.json().len() as u64).sum();
-            let now = self.clock.monotonic();
             self.throttle
-                .lock()
-                .charge(Direction::Delivery, received.len() as u64, bytes, now);
+                .charge(Direction::Delivery, received.len() as u64, bytes, || {
+                    self.clock.monotonic()
+                });
         }
         Ok((received, wake))
     }

@@ -45,7 +45,7 @@ use crate::error::EngineError;
 use crate::index::{MemoryIndex, SledIndex, StateIndex};
 use crate::record::{self, StateRecord};
 use crate::state::{NamespaceState, Now};
-use crate::throttle::{Direction, Throttle};
+use crate::throttle::{Direction, SharedThrottle};
 use crate::token::TokenSecret;
 use delivery::SettleOp;
 use recover::recover_state;
@@ -81,7 +81,7 @@ struct Inner {
     wal: Wal,
     state: Mutex<NamespaceState>,
     /// Throughput-unit limits (taken before the state mutex, never while holding it).
-    throttle: Mutex<Throttle>,
+    throttle: SharedThrottle,
     clock: Arc<dyn Clock>,
     durability: Durability,
     record_bytes_max: usize,
@@ -193,12 +193,12 @@ impl Namespace {
             }
         };
         let (state, recovery) = recover_state(&wal, &*index, &*clock, created)?;
-        let throttle = Throttle::new(None, clock.monotonic());
+        let throttle = SharedThrottle::new(clock.monotonic());
         let inner = Arc::new(Inner {
             dir,
             wal,
             state: Mutex::new(state),
-            throttle: Mutex::new(throttle),
+            throttle,
             clock,
             durability: options.durability,
             record_bytes_max: options.wal.record_bytes_max as usize,
@@ -251,10 +251,9 @@ impl Namespace {
         config.validate()?;
         let mut report = ApplyReport::default();
         let inner = &self.inner;
-        let mut throttle = inner.throttle.lock();
         let mut st = inner.lock_state()?;
         // Validate the merged result first, so a failure changes nothing.
-        let mut merged = current_config(&st, throttle.units());
+        let mut merged = current_config(&st, inner.throttle.units());
         if config.throughput_units.is_some() {
             merged.throughput_units = config.throughput_units;
         }
@@ -262,8 +261,9 @@ impl Namespace {
             merge_topic(&mut merged, topic);
         }
         merged.validate()?;
-        throttle.set_units(merged.throughput_units, inner.clock.monotonic());
-        drop(throttle);
+        inner
+            .throttle
+            .set_units(merged.throughput_units, inner.clock.monotonic());
         let now = inner.now();
         let mut records: Vec<Vec<u8>> = Vec::new();
         let mut next_topic = st.next_topic_id;
@@ -609,7 +609,7 @@ impl Namespace {
 
     /// The namespace's throughput units (`None`: unlimited).
     pub fn throughput_units(&self) -> Option<u32> {
-        self.inner.throttle.lock().units()
+        self.inner.throttle.units()
     }
 
     /// Sets the throughput units (1–40; `None`: unlimited), effective at once. Refused
@@ -618,25 +618,22 @@ impl Namespace {
     /// to [`apply_config`](Self::apply_config).
     pub fn set_throughput_units(&self, units: Option<u32>) -> Result<(), EngineError> {
         let inner = &self.inner;
-        let mut throttle = inner.throttle.lock();
         let st = inner.lock_state()?;
         current_config(&st, units).validate()?;
+        // Under the state mutex: no concurrent configuration change interleaves.
+        inner.throttle.set_units(units, inner.clock.monotonic());
         drop(st);
-        throttle.set_units(units, inner.clock.monotonic());
         Ok(())
     }
 
     /// Meters.
     pub fn stats(&self) -> NamespaceStats {
         let inner = &self.inner;
-        let throttle = {
-            let throttle = inner.throttle.lock();
-            ThrottleStats {
-                throughput_units: throttle.units(),
-                throttled_publishes: throttle.refused(Direction::Ingress),
-                throttled_receives: throttle.refused(Direction::Delivery),
-                throttled_settlements: throttle.refused(Direction::Settlement),
-            }
+        let throttle = ThrottleStats {
+            throughput_units: inner.throttle.units(),
+            throttled_publishes: inner.throttle.refused(Direction::Ingress),
+            throttled_receives: inner.throttle.refused(Direction::Delivery),
+            throttled_settlements: inner.throttle.refused(Direction::Settlement),
         };
         let st = inner.state.lock();
         let now = inner.now();
@@ -861,10 +858,8 @@ impl Inner {
 
     /// Takes `events` and `bytes` from `direction`'s throughput limit, or fails with `Throttled`.
     fn throttle(&self, direction: Direction, events: u64, bytes: u64) -> Result<(), EngineError> {
-        let now = self.clock.monotonic();
         self.throttle
-            .lock()
-            .try_take(direction, events, bytes, now)
+            .try_take(direction, events, bytes, || self.clock.monotonic())
             .map_err(|refused| EngineError::Throttled {
                 direction: refused.direction,
                 retry_after: refused.retry_after,
