@@ -236,7 +236,7 @@ fn encode_process(encoder: &mut DescriptorEncoder) -> Result<(), std::fmt::Error
 /// A per-subscription counter: series name, help, and how to read it.
 type SubField = (&'static str, &'static str, fn(&SubscriptionStats) -> u64);
 
-const SUB_COUNTERS: [SubField; 8] = [
+const SUB_COUNTERS: [SubField; 10] = [
     (
         "delivered_events",
         "Deliveries made (events locked by receives, redeliveries included)",
@@ -265,6 +265,16 @@ const SUB_COUNTERS: [SubField; 8] = [
         |s| s.meters.expired,
     ),
     ("renewed_locks", "Locks renewed", |s| s.meters.renewed),
+    (
+        "delivery_billing_units",
+        "64 KB billing units of the events delivered (per delivery); durable",
+        |s| s.meters.delivery_units,
+    ),
+    (
+        "settlement_billing_units",
+        "64 KB billing units of the events settled (acknowledge, release, reject, renew lock; per token); durable",
+        |s| s.meters.settlement_units,
+    ),
 ];
 
 const SUB_GAUGES: [SubField; 3] = [
@@ -296,6 +306,11 @@ fn encode_stats(
             (|t| t.events) as fn(&gridlog::TopicStats) -> u64,
         ),
         (
+            "publish_billing_units",
+            "64 KB billing units of the events published into the topic (ceil(bytes / 65536), at least 1, per event; dead-letter events excluded); durable",
+            |t| t.publish_units,
+        ),
+        (
             "published_bytes",
             "Bytes of the stored records of the events published into the topic (their structured JSON plus a few bytes of record header each)",
             |t| t.bytes,
@@ -325,6 +340,29 @@ fn encode_stats(
         for (labels, sub) in subs() {
             ConstCounter::new(read(sub)).encode(metric.encode_family(&labels)?)?;
         }
+    }
+    let throttle = &stats.throttle;
+    if let Some(units) = throttle.throughput_units {
+        let metric = encoder.encode_descriptor(
+            "throughput_units",
+            "Configured throughput units of the namespace (absent: unlimited)",
+            None,
+            MetricType::Gauge,
+        )?;
+        gauge(u64::from(units)).encode(metric)?;
+    }
+    let mut refused = encoder.encode_descriptor(
+        "throttled_operations",
+        "Engine calls refused by the throughput-unit limits since start, by direction (embedded and HTTP callers alike)",
+        None,
+        MetricType::Counter,
+    )?;
+    for (direction, value) in [
+        ("ingress", throttle.throttled_publishes),
+        ("delivery", throttle.throttled_receives),
+        ("settlement", throttle.throttled_settlements),
+    ] {
+        ConstCounter::new(value).encode(refused.encode_family(&[("direction", direction)])?)?;
     }
     for (name, help, read) in SUB_GAUGES {
         let mut metric = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;

@@ -1,6 +1,11 @@
 //! `gridlog bench` and `gridlog top` as processes: a tiny bench on the embedded engine and
 //! against a spawned server (JSON and CSV parse, counts match), and `top --once` on that server.
-#![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests")]
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::too_many_lines,
+    reason = "tests"
+)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
@@ -102,6 +107,74 @@ fn embedded_bench_reports_json_and_csv_with_matching_counts() {
     );
 }
 
+#[test]
+fn embedded_bench_at_one_tu_is_throttled_and_find_max_tu_reports_steps() {
+    let out = ok(&gridlog()
+        .args([
+            "bench",
+            "--tus",
+            "1",
+            "--duration",
+            "2s",
+            "--event-bytes",
+            "65536",
+            "--batch",
+            "8",
+            "--json",
+        ])
+        .output()
+        .unwrap());
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let published = report["published"].as_u64().unwrap();
+    let rate = report["publish"]["events_per_sec"].as_f64().unwrap();
+    // 1 TU: 1,000 events/s plus a one-second burst, so at most about 3,000 in 2 s.
+    assert!(
+        published <= 3_100,
+        "{published} accepted at 1 TU in 2 s: {report}"
+    );
+    assert!(
+        report["throttled"]["publish"].as_u64().unwrap() > 0,
+        "publishers offered more than 1 TU: {report}"
+    );
+    assert_eq!(report["acknowledged"], published);
+    println!("1 TU: {published} events of 64 KiB accepted in 2 s ({rate:.2} MB/s)");
+
+    let out = ok(&gridlog()
+        .args([
+            "bench",
+            "--find-max-tu",
+            "--duration",
+            "1s",
+            "--event-bytes",
+            "512",
+            "--json",
+        ])
+        .output()
+        .unwrap());
+    let found: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let steps = found["steps"].as_array().unwrap();
+    assert!(!steps.is_empty(), "{found}");
+    let best = steps
+        .iter()
+        .filter(|s| s["sustained"].as_bool().unwrap())
+        .map(|s| s["tus"].as_u64().unwrap())
+        .max()
+        .unwrap_or(0);
+    assert_eq!(found["max_tu"], best, "{found}");
+    let resource = found["limited_by"]["resource"].as_str().unwrap();
+    assert!(
+        ["fsync", "cpu", "network", "concurrency"].contains(&resource),
+        "{found}"
+    );
+    for step in steps {
+        assert_eq!(step["run"]["config"]["tus"], step["tus"], "{step}");
+    }
+    println!(
+        "find-max-tu (debug build, loaded machine): {best} TU over {} steps, limited by {resource}",
+        steps.len()
+    );
+}
+
 struct Served(Child);
 
 impl Drop for Served {
@@ -195,6 +268,51 @@ fn http_bench_against_a_spawned_server_and_top_once() {
         .output()
         .unwrap());
     assert_eq!(frames.matches("gridlog top:").count(), 2, "{frames}");
+
+    // Throughput units set through the management API for the run, restored afterwards.
+    let out = ok(&gridlog()
+        .args([
+            "bench",
+            "--tus",
+            "1",
+            "--duration",
+            "2s",
+            "--event-bytes",
+            "65536",
+            "--batch",
+            "8",
+            "--json",
+            "--endpoint",
+            &endpoint,
+            "--key",
+            KEY,
+        ])
+        .output()
+        .unwrap());
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        report["throttled"]["publish"].as_u64().unwrap() > 0,
+        "429s at 1 TU: {report}"
+    );
+    assert!(report["published"].as_u64().unwrap() <= 48, "{report}");
+    assert_eq!(report["acknowledged"], report["published"]);
+    let namespace = ok(&gridlog()
+        .args([
+            "top",
+            "--once",
+            "--interval",
+            "100ms",
+            "--endpoint",
+            &endpoint,
+            "--key",
+            KEY,
+        ])
+        .output()
+        .unwrap());
+    assert!(
+        namespace.contains("throughput units: unlimited"),
+        "restored: {namespace}"
+    );
 
     let refused = gridlog()
         .args(["top", "--once", "--endpoint", &endpoint])

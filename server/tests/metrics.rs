@@ -139,6 +139,14 @@ fn metrics_move_with_publish_receive_and_acknowledge() {
     let bytes: usize = events.iter().map(String::len).sum();
     #[expect(clippy::cast_precision_loss, reason = "small")]
     let bytes = bytes as f64;
+    assert_eq!(
+        value(
+            &after_publish,
+            r#"gridlog_publish_billing_units_total{topic="default"}"#
+        ),
+        3.0,
+        "one 64 KB unit per small event"
+    );
     let stored = value(
         &after_publish,
         r#"gridlog_published_bytes_total{topic="default"}"#,
@@ -230,6 +238,28 @@ fn metrics_move_with_publish_receive_and_acknowledge() {
             &format!("gridlog_released_events_total{sub}")
         ),
         1.0
+    );
+    assert_eq!(
+        value(
+            &after_settle,
+            &format!("gridlog_delivery_billing_units_total{sub}")
+        ),
+        2.0
+    );
+    assert_eq!(
+        value(
+            &after_settle,
+            &format!("gridlog_settlement_billing_units_total{sub}")
+        ),
+        2.0,
+        "one acknowledge and one release"
+    );
+    assert_eq!(
+        value(
+            &after_settle,
+            r#"gridlog_throttled_operations_total{direction="ingress"}"#
+        ),
+        0.0
     );
     assert_eq!(
         value(&after_settle, &format!("gridlog_locked_events{sub}")),

@@ -8,8 +8,9 @@
 //! receive call, end to end from publish to receipt; hdrhistogram), throttled calls, and the
 //! TU-equivalent: the smallest throughput-unit count whose limits cover the measured rates.
 //!
-//! `--find-max-tu` runs short steps at increasing TU settings and reports the highest one the
-//! machine sustains (accepted ingress ≥ 95% of the setting's limit, consumers keeping up), with
+//! `--find-max-tu` runs short steps at increasing TU settings (on a server through
+//! `PUT /_gridlog/namespace`, restored afterwards) and reports the highest one the machine
+//! sustains (accepted ingress ≥ 95% of the setting's limit, consumers keeping up), with
 //! the resource that stops the next step: fsync time share, CPU, or (over HTTP) round trips.
 //!
 //! MB is 1,048,576 bytes throughout, as in the TU limits.
@@ -116,8 +117,9 @@ pub struct Args {
     /// interval=10ms). A server keeps its own.
     #[arg(long, default_value = "always", value_parser = parse_durability)]
     pub durability: DurabilityArg,
-    /// Throughput units of the namespace (1–40; default: unlimited). Embedded only: a server's
-    /// come from its configuration.
+    /// Throughput units of the namespace (1–40; default: as configured, unlimited for a new
+    /// data directory). On a server they are set with PUT /_gridlog/namespace and restored
+    /// afterwards.
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..=40))]
     pub tus: Option<u32>,
     /// Find the highest TU setting this machine sustains, and what limits it.
@@ -159,12 +161,6 @@ pub struct RunConfig {
 pub fn run(args: &Args) -> Result<std::process::ExitCode, String> {
     if args.endpoint.is_some() && args.durability != DurabilityArg::Always {
         return Err("--durability applies to the embedded engine; a server keeps its own".into());
-    }
-    if args.endpoint.is_some() && args.tus.is_some() {
-        return Err(
-            "--tus applies to the embedded engine; set throughputUnits in the server's configuration"
-                .into(),
-        );
     }
     if args.batch * args.event_bytes > 1_048_576 {
         return Err(format!(
@@ -343,6 +339,7 @@ pub fn run_once(target: &dyn Target, config: &RunConfig, progress: bool) -> Resu
     let total_batches = config.events.map(|n| n.div_ceil(config.batch));
     let before = target.usage();
     let cpu_before = gridlog_server::metrics::process_usage();
+    let machine_before = machine_cpu();
     let bar = progress_bar(config, progress);
     let outcome = std::thread::scope(|scope| -> Result<(Latencies, Duration), String> {
         let mut publishers = Vec::new();
@@ -445,7 +442,15 @@ pub fn run_once(target: &dyn Target, config: &RunConfig, progress: bool) -> Resu
         if let Some(e) = first_error {
             return Err(e);
         }
-        Ok((lat, publish_elapsed.unwrap_or_else(|| epoch.elapsed())))
+        // In duration mode publishers offer load for the whole duration, even those that stop
+        // early because a throttle's retry-after ends past the deadline.
+        let publish_elapsed = publish_elapsed.unwrap_or_else(|| epoch.elapsed());
+        Ok((
+            lat,
+            config
+                .duration
+                .map_or(publish_elapsed, |d| publish_elapsed.max(d)),
+        ))
     });
     if let Some(bar) = &bar {
         bar.finish_and_clear();
@@ -453,6 +458,7 @@ pub fn run_once(target: &dyn Target, config: &RunConfig, progress: bool) -> Resu
     let (lat, publish_elapsed) = outcome?;
     let after = target.usage();
     let cpu_after = gridlog_server::metrics::process_usage();
+    let machine_after = machine_cpu();
     let consume_elapsed = Duration::from_nanos(shared.last_ack_nanos.load(Ordering::Acquire));
     let client_cpu = match (cpu_before, cpu_after) {
         (Some((a, _)), Some((b, _))) => Some(b - a),
@@ -482,10 +488,36 @@ pub fn run_once(target: &dyn Target, config: &RunConfig, progress: bool) -> Resu
         usage_before: before,
         usage_after: after,
         client_cpu_seconds: client_cpu,
+        machine_cpu_share: machine_before
+            .zip(machine_after)
+            .and_then(|(a, b)| machine_busy_share(a, b)),
         cores: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
     });
     target.teardown(&names)?;
     Ok(report)
+}
+
+/// `(busy, total)` jiffies of all processors from `/proc/stat` (Linux).
+fn machine_cpu() -> Option<(u64, u64)> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let fields: Vec<u64> = stat
+        .lines()
+        .next()?
+        .strip_prefix("cpu ")?
+        .split_whitespace()
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    // user nice system idle iowait irq softirq steal ...
+    let total: u64 = fields.iter().take(8).sum();
+    let idle = fields.get(3)? + fields.get(4).copied().unwrap_or(0);
+    Some((total - idle, total))
+}
+
+/// The share of all processors busy between two [`machine_cpu`] readings.
+#[expect(clippy::cast_precision_loss, reason = "a share")]
+fn machine_busy_share(before: (u64, u64), after: (u64, u64)) -> Option<f64> {
+    let total = after.1.checked_sub(before.1).filter(|&t| t > 0)?;
+    Some(after.0.saturating_sub(before.0) as f64 / total as f64)
 }
 
 fn progress_bar(config: &RunConfig, enabled: bool) -> Option<ProgressBar> {
@@ -649,7 +681,7 @@ fn find_max_tu(
     progress: bool,
 ) -> Result<Vec<StepReport>, String> {
     if !target.supports_tus() {
-        return Err("--find-max-tu needs the embedded engine (it changes the namespace's throughputUnits between steps)".into());
+        return Err("--find-max-tu needs a target whose throughput units it can change".into());
     }
     let step_config = |tus: u32| RunConfig {
         duration: Some(base.duration.unwrap_or(Duration::from_secs(3))),

@@ -196,6 +196,10 @@ pub struct Snapshot {
     pub requests: f64,
     /// 429s.
     pub throttled: f64,
+    /// Engine calls refused by the TU limits (all directions).
+    pub throttled_operations: f64,
+    /// Configured throughput units, if limited.
+    pub throughput_units: Option<f64>,
 }
 
 impl Snapshot {
@@ -208,6 +212,8 @@ impl Snapshot {
             wal_segments: scrape.sum("gridlog_wal_segments"),
             requests: scrape.sum("gridlog_http_requests_total"),
             throttled: scrape.sum("gridlog_throttled_requests_total"),
+            throttled_operations: scrape.sum("gridlog_throttled_operations_total"),
+            throughput_units: scrape.get("gridlog_throughput_units", &[]),
             ..Self::default()
         };
         for sample in &scrape.samples {
@@ -264,6 +270,10 @@ pub struct View {
     pub requests_per_sec: f64,
     /// 429s per second.
     pub throttled_per_sec: f64,
+    /// Engine calls refused by the TU limits per second.
+    pub throttled_operations_per_sec: f64,
+    /// Configured throughput units, if limited.
+    pub throughput_units: Option<f64>,
     /// Current WAL bytes on disk.
     pub wal_disk_bytes: f64,
     /// Current segments.
@@ -318,6 +328,12 @@ impl View {
             sync_share: rate(before.sync_seconds, after.sync_seconds, secs),
             requests_per_sec: rate(before.requests, after.requests, secs),
             throttled_per_sec: rate(before.throttled, after.throttled, secs),
+            throttled_operations_per_sec: rate(
+                before.throttled_operations,
+                after.throttled_operations,
+                secs,
+            ),
+            throughput_units: after.throughput_units,
             wal_disk_bytes: after.wal_disk_bytes,
             wal_segments: after.wal_segments,
         }
@@ -328,8 +344,11 @@ impl View {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "gridlog top: {endpoint} (rates over {:.1} s)\n",
-            self.secs
+            "gridlog top: {endpoint} (rates over {:.1} s); throughput units: {}, throttled {:.1}/s\n",
+            self.secs,
+            self.throughput_units
+                .map_or_else(|| "unlimited".to_owned(), |u| format!("{u:.0}")),
+            self.throttled_operations_per_sec
         );
         let _ = writeln!(
             out,
@@ -468,6 +487,9 @@ gridlog_backlog_events{topic="orders",subscription="billing"} 7
 gridlog_wal_syncs_total{kind="data"} 10
 gridlog_wal_syncs_total{kind="dir"} 2
 gridlog_wal_sync_duration_seconds_sum 0.5
+gridlog_throughput_units 4
+gridlog_throttled_operations_total{direction="ingress"} 3
+gridlog_throttled_operations_total{direction="settlement"} 1
 gridlog_http_requests_total{operation="publish",status="200"} 5
 process_cpu_seconds_total 1.5
 "#;
@@ -502,7 +524,8 @@ process_cpu_seconds_total 1.5
             .replace("billing\"} 40", "billing\"} 120")
             .replace("billing\"} 7", "billing\"} 30")
             .replace("{kind=\"data\"} 10", "{kind=\"data\"} 50")
-            .replace("sum 0.5", "sum 1.5");
+            .replace("sum 0.5", "sum 1.5")
+            .replace("\"ingress\"} 3", "\"ingress\"} 9");
         let after = Snapshot::from_scrape(&Scrape::parse(&after_text));
         let view = View::between(&before, &after, 2.0);
         assert_eq!(view.topics, vec![("orders".to_owned(), 100.0, 102_400.0)]);
@@ -519,6 +542,11 @@ process_cpu_seconds_total 1.5
         assert!(text.contains("orders"), "{text}");
         assert!(text.contains("billing"), "{text}");
         assert!(text.contains("50% of the time syncing"), "{text}");
+        assert_eq!(view.throttled_operations_per_sec, 3.0);
+        assert!(
+            text.contains("throughput units: 4, throttled 3.0/s"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -4,20 +4,22 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use gridlog::throttle;
 use hdrhistogram::Histogram;
 use serde_json::{Value, json};
 
 use super::target::Usage;
 use super::{MB, RunConfig, SUSTAIN_SHARE};
 
-/// Ingress events per second per TU.
-pub const INGRESS_EVENTS_PER_TU: f64 = 1_000.0;
-/// Ingress bytes per second per TU (1 MB).
-pub const INGRESS_BYTES_PER_TU: f64 = MB;
-/// Egress (delivery, and separately settlement) events per second per TU.
-pub const EGRESS_EVENTS_PER_TU: f64 = 2_000.0;
-/// Egress bytes per second per TU (2 MB).
-pub const EGRESS_BYTES_PER_TU: f64 = 2.0 * MB;
+// The engine's per-TU limits (gridlog::throttle), as rates.
+#[expect(clippy::cast_precision_loss, reason = "small exact integers")]
+const INGRESS_EVENTS_PER_TU: f64 = throttle::INGRESS_EVENTS_PER_SEC_PER_TU as f64;
+#[expect(clippy::cast_precision_loss, reason = "small exact integers")]
+const INGRESS_BYTES_PER_TU: f64 = throttle::INGRESS_BYTES_PER_SEC_PER_TU as f64;
+#[expect(clippy::cast_precision_loss, reason = "small exact integers")]
+const EGRESS_EVENTS_PER_TU: f64 = throttle::EGRESS_EVENTS_PER_SEC_PER_TU as f64;
+#[expect(clippy::cast_precision_loss, reason = "small exact integers")]
+const EGRESS_BYTES_PER_TU: f64 = throttle::EGRESS_BYTES_PER_SEC_PER_TU as f64;
 
 /// Measured rates, per second.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -146,6 +148,8 @@ pub struct Inputs<'a> {
     pub usage_after: Option<Usage>,
     /// CPU seconds this process used during the run.
     pub client_cpu_seconds: Option<f64>,
+    /// Share of all processors busy during the run, whoever used them (`/proc/stat`).
+    pub machine_cpu_share: Option<f64>,
     /// Cores of the machine.
     pub cores: usize,
 }
@@ -190,6 +194,8 @@ pub struct Report {
     pub sync_share: Option<f64>,
     /// Share of the machine's cores used by the bench process (and the server, over HTTP).
     pub cpu_share: Option<f64>,
+    /// Share of the machine's cores busy, whoever used them (other processes included).
+    pub machine_cpu_share: Option<f64>,
     /// HTTP round trips per second (publish, receive, acknowledge calls), over HTTP only.
     pub round_trips_per_sec: Option<f64>,
 }
@@ -250,6 +256,7 @@ impl Report {
             syncs,
             sync_share,
             cpu_share,
+            machine_cpu_share: inputs.machine_cpu_share,
             round_trips_per_sec: http.then(|| round_trips as f64 / total_secs),
         }
     }
@@ -351,6 +358,9 @@ impl Report {
         if let Some(cpu) = self.cpu_share {
             resources.push(format!("CPU {:.0}% of all cores", cpu * 100.0));
         }
+        if let Some(busy) = self.machine_cpu_share {
+            resources.push(format!("machine CPU busy {:.0}%", busy * 100.0));
+        }
         if let Some(rt) = self.round_trips_per_sec {
             resources.push(format!("{rt:.0} HTTP round trips/s"));
         }
@@ -397,6 +407,7 @@ impl Report {
             "wal_syncs": self.syncs,
             "sync_share": self.sync_share,
             "cpu_share": self.cpu_share,
+            "machine_cpu_share": self.machine_cpu_share,
             "round_trips_per_sec": self.round_trips_per_sec,
         })
     }
@@ -466,7 +477,11 @@ impl Limiter {
     /// The saturated resource of `report`, the most saturated one first.
     pub fn of(report: &Report) -> Self {
         let sync = report.sync_share.unwrap_or(0.0);
-        let cpu = report.cpu_share.unwrap_or(0.0);
+        // Processors busy with other work starve this one just the same.
+        let cpu = report
+            .cpu_share
+            .unwrap_or(0.0)
+            .max(report.machine_cpu_share.unwrap_or(0.0));
         if sync >= Self::SATURATED && sync >= cpu {
             Self::Fsync(sync)
         } else if cpu >= Self::SATURATED {
@@ -481,9 +496,10 @@ impl Limiter {
     /// One line of explanation.
     pub fn describe(&self, report: &Report) -> String {
         let evidence = format!(
-            "WAL syncs {:.0}% of the time, CPU {:.0}% of all cores{}",
+            "WAL syncs {:.0}% of the time, CPU {:.0}% of all cores (machine busy {:.0}%){}",
             report.sync_share.unwrap_or(0.0) * 100.0,
             report.cpu_share.unwrap_or(0.0) * 100.0,
+            report.machine_cpu_share.unwrap_or(0.0) * 100.0,
             report
                 .round_trips_per_sec
                 .map_or_else(String::new, |r| format!(", {r:.0} HTTP round trips/s"))
@@ -512,7 +528,8 @@ pub struct StepReport {
     pub report: Report,
     /// The ingress rate the setting allows, events/s.
     pub limit_events_per_sec: f64,
-    /// Accepted ingress ≥ [`SUSTAIN_SHARE`] of it and consumers kept up.
+    /// Accepted ingress ≥ [`SUSTAIN_SHARE`] of it, and consumers kept up (acknowledged
+    /// everything, at ≥ [`SUSTAIN_SHARE`] of the ingress rate).
     pub sustained: bool,
 }
 
@@ -523,7 +540,8 @@ impl StepReport {
         let by_events = f64::from(tus) * INGRESS_EVENTS_PER_TU;
         let by_bytes = f64::from(tus) * INGRESS_BYTES_PER_TU / report.config.event_bytes as f64;
         let limit = by_events.min(by_bytes);
-        let kept_up = report.acked >= report.published;
+        let kept_up = report.acked >= report.published
+            && report.rates.settlement_events >= SUSTAIN_SHARE * report.rates.ingress_events;
         let sustained = report.rates.ingress_events >= SUSTAIN_SHARE * limit && kept_up;
         Self {
             tus,
@@ -584,8 +602,16 @@ pub fn steps_table(steps: &[StepReport], summary: &Summary) -> String {
     }
     let _ = writeln!(
         out,
-        "\n{:>4} {:>12} {:>12} {:>12} {:>10} {:>8} {:>8} {:>6}  result",
-        "TU", "limit ev/s", "accepted/s", "consumed/s", "throttled", "sync %", "CPU %", "e2e p99"
+        "\n{:>4} {:>12} {:>12} {:>12} {:>10} {:>7} {:>7} {:>7} {:>9}  result",
+        "TU",
+        "limit ev/s",
+        "accepted/s",
+        "consumed/s",
+        "throttled",
+        "sync %",
+        "CPU %",
+        "busy %",
+        "e2e p99"
     );
     let mut sorted: Vec<&StepReport> = steps.iter().collect();
     sorted.sort_by_key(|s| s.tus);
@@ -593,7 +619,7 @@ pub fn steps_table(steps: &[StepReport], summary: &Summary) -> String {
         let r = &s.report;
         let _ = writeln!(
             out,
-            "{:>4} {:>12.0} {:>12.0} {:>12.0} {:>10} {:>8.0} {:>8.0} {:>6.1}  {}",
+            "{:>4} {:>12.0} {:>12.0} {:>12.0} {:>10} {:>7.0} {:>7.0} {:>7.0} {:>9.1}  {}",
             s.tus,
             s.limit_events_per_sec,
             r.rates.ingress_events,
@@ -601,6 +627,7 @@ pub fn steps_table(steps: &[StepReport], summary: &Summary) -> String {
             r.throttled.iter().sum::<u64>(),
             r.sync_share.unwrap_or(0.0) * 100.0,
             r.cpu_share.unwrap_or(0.0) * 100.0,
+            r.machine_cpu_share.unwrap_or(0.0) * 100.0,
             r.end_to_end_latency.p99,
             if s.sustained {
                 "sustained"
@@ -646,6 +673,90 @@ pub fn steps_json(steps: &[StepReport], summary: &Summary) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A run that published `published` events/s for 2 s and acknowledged `acked` of them per
+    /// second, with the given sync and CPU time.
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "test figures"
+    )]
+    fn run(published: f64, acked: f64, sync_secs: f64, cpu_secs: f64) -> Report {
+        let h =
+            Histogram::<u64>::new_with_bounds(1, 1_000_000, 3).unwrap_or_else(|e| panic!("{e}"));
+        let secs = Duration::from_secs(2);
+        Report::new(Inputs {
+            target: "embedded (test)".into(),
+            config: RunConfig {
+                event_bytes: 1024,
+                batch: 100,
+                publishers: 2,
+                consumers: 2,
+                receive_batch: 100,
+                duration: Some(secs),
+                events: None,
+                tus: None,
+            },
+            published: (published * 2.0) as u64,
+            published_bytes: (published * 2048.0) as u64,
+            received: (acked * 2.0) as u64,
+            received_bytes: (acked * 2048.0) as u64,
+            acked: (acked * 2.0) as u64,
+            acked_bytes: (acked * 2048.0) as u64,
+            throttled: [0; 3],
+            publish_elapsed: secs,
+            consume_elapsed: secs,
+            total_elapsed: secs,
+            publish_latency: &h,
+            receive_latency: &h,
+            acknowledge_latency: &h,
+            end_to_end_latency: &h,
+            usage_before: Some(Usage::default()),
+            usage_after: Some(Usage {
+                syncs: 100,
+                sync_seconds: sync_secs,
+                server_cpu_seconds: None,
+            }),
+            client_cpu_seconds: Some(cpu_secs),
+            machine_cpu_share: None,
+            cores: 2,
+        })
+    }
+
+    #[test]
+    fn steps_are_judged_against_the_settings_limit_and_the_limiter_is_named() {
+        // 4 TU of 1 KiB events: 4,000 events/s allowed; 3,900/s accepted is within 95%.
+        let pass = StepReport::judge(4, run(3900.0, 3900.0, 1.0, 1.0));
+        assert!(pass.sustained);
+        assert!((pass.limit_events_per_sec - 4000.0).abs() < 1e-9);
+        // 8 TU: 6,000/s accepted is short of 7,600; the disk synced 1.8 s of 2 s.
+        let fail = StepReport::judge(8, run(6000.0, 6000.0, 1.8, 1.0));
+        assert!(!fail.sustained);
+        // Consumers at 80% of ingress fall behind even when ingress is met.
+        let lagging = StepReport::judge(4, run(4100.0, 3200.0, 0.1, 0.2));
+        assert!(!lagging.sustained);
+        let summary = summarize_steps(&[pass.clone(), fail]);
+        assert_eq!(summary.max_tu, 4);
+        let (limiter, line) = summary.limiter.unwrap_or_else(|| panic!("a limiter"));
+        assert_eq!(limiter, Limiter::Fsync(0.9));
+        assert!(line.starts_with("fsync"), "{line}");
+        assert!(line.contains("WAL syncs 90% of the time"), "{line}");
+        // CPU: 3.6 CPU-seconds in 2 s on 2 cores.
+        assert_eq!(
+            Limiter::of(&run(6000.0, 6000.0, 0.2, 3.6)),
+            Limiter::Cpu(0.9)
+        );
+        assert_eq!(
+            Limiter::of(&run(6000.0, 6000.0, 0.2, 0.4)),
+            Limiter::RoundTrips { http: false }
+        );
+        // Everything sustained: the last step is the evidence.
+        let all = summarize_steps(&[pass]);
+        assert_eq!(all.max_tu, 4);
+        let text = steps_table(&[StepReport::judge(4, run(3900.0, 3900.0, 1.0, 1.0))], &all);
+        assert!(text.contains("highest sustained: 4 TU"), "{text}");
+        assert!(steps_json(&[], &all)["max_tu"] == 4);
+    }
 
     fn rates(ingress_events: f64, ingress_bytes: f64) -> Rates {
         Rates {

@@ -79,7 +79,7 @@ pub trait Target: Sync {
     fn usage(&self) -> Option<Usage>;
     /// `embedded (DIR, durability D)` or `http://…`.
     fn describe(&self) -> String;
-    /// Can runs change the namespace's throughput units?
+    /// Can runs change the namespace's throughput units? (The server's are restored on close.)
     fn supports_tus(&self) -> bool;
     /// Closes what the target opened.
     fn close(&self) -> Result<(), String>;
@@ -101,8 +101,10 @@ const SUBSCRIPTION: &str = "bench";
 
 /// The wait a `Throttled` engine error asks for, if it is one.
 fn throttled(error: &EngineError) -> Option<Duration> {
-    let _ = error;
-    None
+    match error {
+        EngineError::Throttled { retry_after, .. } => Some(*retry_after),
+        _ => None,
+    }
 }
 
 /// The engine in this process.
@@ -210,17 +212,19 @@ impl Session for EmbeddedSession<'_> {
 impl Target for Embedded {
     fn setup(&self, tus: Option<u32>) -> Result<Names, String> {
         let topic = run_topic_name();
-        let mut config = serde_json::json!({
+        let config = serde_json::json!({
             "topics": [{"name": topic, "eventSubscriptions": [{"name": SUBSCRIPTION}]}]
         });
-        if let Some(tus) = tus {
-            config["throughputUnits"] = tus.into();
-        }
         let config = NamespaceConfig::from_json_str(&config.to_string())
             .map_err(|e| format!("bench configuration: {e}"))?;
         self.ns
             .apply_config(&config)
             .map_err(|e| format!("creating the bench topic: {e}"))?;
+        if let Some(tus) = tus {
+            self.ns
+                .set_throughput_units(Some(tus))
+                .map_err(|e| format!("setting {tus} throughput units: {e}"))?;
+        }
         Ok(Names {
             topic,
             subscription: SUBSCRIPTION.to_owned(),
@@ -260,12 +264,22 @@ impl Target for Embedded {
     }
 }
 
+/// What the bench changed on a server.
+enum Original {
+    /// Nothing yet.
+    Untouched,
+    /// The throughput units before the first change (`None`: unlimited).
+    Tus(Option<u64>),
+}
+
 /// A server over HTTP.
 pub struct Http {
     endpoint: String,
     authority: String,
     prefix: String,
     key: Option<String>,
+    /// The server's throughput units before the first run changed them (restored on close).
+    original_tus: std::sync::Mutex<Original>,
 }
 
 impl Http {
@@ -285,7 +299,38 @@ impl Http {
                 format!("/{prefix}")
             },
             key,
+            original_tus: std::sync::Mutex::new(Original::Untouched),
         })
+    }
+
+    /// `PUT /_gridlog/namespace {"throughputUnits": units}`.
+    fn put_tus(&self, units: Option<u64>) -> Result<(), String> {
+        let body = serde_json::json!({ "throughputUnits": units }).to_string();
+        let (status, answer) = self.one_shot("PUT", "/_gridlog/namespace", &body)?;
+        if status == 200 {
+            Ok(())
+        } else {
+            Err(format!(
+                "setting throughputUnits on {}: HTTP {status}: {}",
+                self.endpoint,
+                String::from_utf8_lossy(&answer)
+            ))
+        }
+    }
+
+    /// The server's throughput units (`None`: unlimited).
+    fn get_tus(&self) -> Result<Option<u64>, String> {
+        let (status, answer) = self.one_shot("GET", "/_gridlog/namespace", "")?;
+        if status != 200 {
+            return Err(format!(
+                "GET /_gridlog/namespace on {}: HTTP {status}: {}",
+                self.endpoint,
+                String::from_utf8_lossy(&answer)
+            ));
+        }
+        let json: serde_json::Value =
+            serde_json::from_slice(&answer).map_err(|e| format!("/_gridlog/namespace: {e}"))?;
+        Ok(json["throughputUnits"].as_u64())
     }
 
     /// One GET on a new connection.
@@ -541,7 +586,16 @@ impl Session for HttpSession<'_> {
 
 impl Target for Http {
     fn setup(&self, tus: Option<u32>) -> Result<Names, String> {
-        debug_assert!(tus.is_none(), "checked by the caller");
+        if let Some(tus) = tus {
+            let mut original = self
+                .original_tus
+                .lock()
+                .map_err(|_| "a bench thread panicked".to_owned())?;
+            if matches!(*original, Original::Untouched) {
+                *original = Original::Tus(self.get_tus()?);
+            }
+            self.put_tus(Some(u64::from(tus)))?;
+        }
         let topic = run_topic_name();
         let body = serde_json::json!({"eventSubscriptions": [{"name": SUBSCRIPTION}]}).to_string();
         let (status, answer) = self.one_shot(
@@ -606,10 +660,20 @@ impl Target for Http {
     }
 
     fn supports_tus(&self) -> bool {
-        false
+        true
     }
 
     fn close(&self) -> Result<(), String> {
-        Ok(())
+        let original = std::mem::replace(
+            &mut *self
+                .original_tus
+                .lock()
+                .map_err(|_| "a bench thread panicked".to_owned())?,
+            Original::Untouched,
+        );
+        match original {
+            Original::Tus(units) => self.put_tus(units),
+            Original::Untouched => Ok(()),
+        }
     }
 }
