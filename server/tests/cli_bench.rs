@@ -126,7 +126,7 @@ fn embedded_bench_at_one_tu_is_throttled_and_find_max_tu_reports_steps() {
         .unwrap());
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
     let published = report["published"].as_u64().unwrap();
-    let rate = report["publish"]["events_per_sec"].as_f64().unwrap();
+    let rate = report["publish"]["mb_per_sec"].as_f64().unwrap();
     // 1 TU: 1,000 events/s plus a one-second burst, so at most about 3,000 in 2 s.
     assert!(
         published <= 3_100,
