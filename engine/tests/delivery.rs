@@ -811,3 +811,77 @@ fn long_poll_on_the_dead_letter_topic_wakes_on_reject() {
     assert_eq!(count, 1);
     assert!(elapsed < Duration::from_secs(10), "woke at {elapsed:?}");
 }
+
+#[test]
+fn push_receive_and_release_after_any_delay() {
+    let (_dir, clock, ns) = setup();
+    let config = gridlog::NamespaceConfig::from_json_str(
+        r#"{"topics":[{"name":"orders","properties":{"eventRetentionInDays":1},"eventSubscriptions":[
+          {"name":"pushed","properties":{"deliveryConfiguration":{"deliveryMode":"Push","push":{"maxDeliveryCount":2}}}}]}]}"#,
+    )
+    .unwrap();
+    ns.apply_config(&config).unwrap();
+    ns.publish("orders", &[event("a", "T")]).unwrap();
+    // A queue subscription refuses the push receive.
+    let err = block_on(ns.receive_push_async("orders", "all", 1, NOW)).unwrap_err();
+    assert_eq!(err.code(), "InvalidArgument");
+    let got = block_on(ns.receive_push_async("orders", "pushed", 10, NOW)).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].delivery_count, 1);
+    // 30 s: not one of the API's release delays.
+    let token = got[0].lock_token.as_str();
+    let outcome = ns
+        .release_after("orders", "pushed", &[token], Duration::from_secs(30))
+        .unwrap();
+    assert_eq!(outcome.succeeded.len(), 1);
+    clock.advance(Duration::from_secs(29));
+    assert!(
+        block_on(ns.receive_push_async("orders", "pushed", 10, NOW))
+            .unwrap()
+            .is_empty()
+    );
+    clock.advance(Duration::from_secs(1));
+    let again = block_on(ns.receive_push_async("orders", "pushed", 10, NOW)).unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].delivery_count, 2);
+    // maxDeliveryCount 2 reached: the next release makes it dead-letter instead of redeliver.
+    ns.release_after(
+        "orders",
+        "pushed",
+        &[again[0].lock_token.as_str()],
+        Duration::ZERO,
+    )
+    .unwrap();
+    assert!(
+        block_on(ns.receive_push_async("orders", "pushed", 10, NOW))
+            .unwrap()
+            .is_empty()
+    );
+    let stats = ns.stats();
+    let orders = stats.topics.iter().find(|t| t.name == "orders").unwrap();
+    let pushed = orders
+        .subscriptions
+        .iter()
+        .find(|s| s.name == "pushed")
+        .unwrap();
+    assert_eq!(pushed.meters.delivered, 2);
+    assert_eq!(pushed.meters.released, 2);
+    assert_eq!(pushed.meters.dropped, 1, "no dead-letter topic: dropped");
+    // A delay over 1 h is clamped to 1 h.
+    ns.publish("orders", &[event("b", "T")]).unwrap();
+    let b = block_on(ns.receive_push_async("orders", "pushed", 10, NOW)).unwrap();
+    ns.release_after(
+        "orders",
+        "pushed",
+        &[b[0].lock_token.as_str()],
+        Duration::from_secs(86_400),
+    )
+    .unwrap();
+    clock.advance(Duration::from_secs(3600));
+    assert_eq!(
+        block_on(ns.receive_push_async("orders", "pushed", 10, NOW))
+            .unwrap()
+            .len(),
+        1
+    );
+}

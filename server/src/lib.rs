@@ -10,4 +10,5 @@ pub mod eventhubs;
 pub mod http;
 pub mod lock;
 pub mod metrics;
+pub mod push;
 pub mod server;

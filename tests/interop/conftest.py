@@ -41,15 +41,18 @@ def binary_path():
 class Server:
     """One `gridlog serve` process; `restart()` keeps the data directory."""
 
-    def __init__(self, data_dir, config_path):
+    def __init__(self, data_dir, config_path, listen="127.0.0.1:0", env=None):
         self.data_dir = data_dir
         self.config_path = config_path
+        self.listen = listen
+        self.extra_env = env or {}
         self.proc = None
         self.endpoint = None
         self.start()
 
     def start(self):
         env = dict(os.environ, GRIDLOG_KEY=KEY, GRIDLOG_LOG="warn")
+        env.update(self.extra_env)
         self.proc = subprocess.Popen(
             [
                 binary_path(),
@@ -59,7 +62,7 @@ class Server:
                 "--config",
                 str(self.config_path),
                 "--listen",
-                "127.0.0.1:0",
+                self.listen,
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -98,6 +101,14 @@ class Server:
         self.proc.stderr.close()
         self.proc = None
         return code
+
+    def kill9(self):
+        """SIGKILL: no drain, no sync beyond what was acknowledged."""
+        self.proc.kill()
+        self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+        self.proc.stderr.close()
+        self.proc = None
 
     def restart(self):
         assert self.stop() == 0

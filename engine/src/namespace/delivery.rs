@@ -2,25 +2,29 @@
 //! WAL for never-delivered events.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use gridlog_format::{billing_units, decode_record};
 use gridlog_wal::{RecordBytes, Seq};
 
 use super::{
-    FailedToken, Inner, RENEW_WINDOW, Received, ReleaseDelay, SCAN_BUDGET_RECORDS, SettleOutcome,
+    FailedToken, Inner, RENEW_WINDOW, Received, SCAN_BUDGET_RECORDS, SettleOutcome,
     TOKEN_LOST_CODE, TOKEN_LOST_MESSAGE, dead_letter_record, event_json_range, ms, not_found_sub,
     not_found_topic,
 };
 use crate::clock::MonotonicTime;
 use crate::error::EngineError;
 use crate::record::{self, DeadLetterReason, Entry, LockEntry, StateRecord};
-use crate::state::{NamespaceState, Now, Pending, PendingState, SubState, add_ms};
+use crate::state::{
+    NamespaceState, Now, Pending, PendingState, RELEASE_DELAY_MAX, SubState, add_ms,
+};
 use crate::throttle::Direction;
 use crate::token::{LockToken, TokenFields};
 
 pub(super) enum SettleOp {
     Ack,
-    Release(ReleaseDelay),
+    /// Release, visible again after this delay (at most [`RELEASE_DELAY_MAX`]).
+    Release(Duration),
     Reject,
     Renew,
 }
@@ -126,6 +130,7 @@ impl Inner {
         topic: &str,
         sub: &str,
         max_events: u32,
+        expected_mode: crate::config::DeliveryMode,
     ) -> Result<(Vec<Received>, Option<MonotonicTime>), EngineError> {
         let granted = self
             .throttle
@@ -143,10 +148,17 @@ impl Inner {
         let sub_id = st
             .sub_id(topic_id, sub)
             .ok_or_else(|| not_found_sub(topic, sub))?;
-        if st.subs[&sub_id].config.delivery.mode != crate::config::DeliveryMode::Queue {
+        if st.subs[&sub_id].config.delivery.mode != expected_mode {
             return Err(EngineError::InvalidArgument {
                 argument: "subscription",
-                reason: format!("{topic}/{sub} is a push subscription; receive needs a queue one"),
+                reason: match expected_mode {
+                    crate::config::DeliveryMode::Queue => {
+                        format!("{topic}/{sub} is a push subscription; receive needs a queue one")
+                    }
+                    crate::config::DeliveryMode::Push => format!(
+                        "{topic}/{sub} is a queue subscription; push receive needs a push one"
+                    ),
+                },
             });
         }
         let retention_ms = ms(st.topics[&topic_id].config.retention());
@@ -383,7 +395,7 @@ impl Inner {
             SettleOp::Release(delay) => {
                 let rec = StateRecord::Release {
                     sub: sub_id,
-                    visible_at_ms: add_ms(now.wall_ms, delay.duration()),
+                    visible_at_ms: add_ms(now.wall_ms, (*delay).min(RELEASE_DELAY_MAX)),
                     entries,
                 };
                 self.append_apply(&mut st, &[rec], now)?;

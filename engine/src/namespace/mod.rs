@@ -38,7 +38,7 @@ pub use types::{
 
 use crate::clock::Clock;
 use crate::config::{
-    NamespaceConfig, SubscriptionConfig, TopicConfig, subscription_to_json_string,
+    DeliveryMode, NamespaceConfig, SubscriptionConfig, TopicConfig, subscription_to_json_string,
     topic_to_json_string,
 };
 use crate::error::EngineError;
@@ -503,7 +503,7 @@ impl Namespace {
         let deadline = inner.clock.monotonic().saturating_add(max_wait);
         loop {
             let listener = inner.listen(topic);
-            let (got, wake) = inner.try_receive(topic, sub, max_events)?;
+            let (got, wake) = inner.try_receive(topic, sub, max_events, DeliveryMode::Queue)?;
             if !got.is_empty() {
                 return Ok(got);
             }
@@ -534,6 +534,32 @@ impl Namespace {
         max_events: u32,
         max_wait: Duration,
     ) -> impl Future<Output = Result<Vec<Received>, EngineError>> + Send + 'static {
+        self.receive_mode_async(topic, sub, max_events, max_wait, DeliveryMode::Queue)
+    }
+
+    /// [`receive_async`](Self::receive_async) for a **push** subscription (and only for one):
+    /// what a push dispatcher calls to take the next events to deliver. Locks, delivery counts,
+    /// `maxDeliveryCount`, TTL, dead-lettering and egress throughput work exactly as for a queue
+    /// subscription; the dispatcher settles each event with [`acknowledge`](Self::acknowledge),
+    /// [`release_after`](Self::release_after) or [`reject`](Self::reject).
+    pub fn receive_push_async(
+        &self,
+        topic: &str,
+        sub: &str,
+        max_events: u32,
+        max_wait: Duration,
+    ) -> impl Future<Output = Result<Vec<Received>, EngineError>> + Send + 'static {
+        self.receive_mode_async(topic, sub, max_events, max_wait, DeliveryMode::Push)
+    }
+
+    fn receive_mode_async(
+        &self,
+        topic: &str,
+        sub: &str,
+        max_events: u32,
+        max_wait: Duration,
+        mode: DeliveryMode,
+    ) -> impl Future<Output = Result<Vec<Received>, EngineError>> + Send + 'static {
         let inner = self.inner.clone();
         let topic = topic.to_owned();
         let sub = sub.to_owned();
@@ -543,7 +569,7 @@ impl Namespace {
             let deadline = inner.clock.monotonic().saturating_add(max_wait);
             loop {
                 let listener = inner.listen(&topic);
-                let (got, _wake) = inner.try_receive(&topic, &sub, max_events)?;
+                let (got, _wake) = inner.try_receive(&topic, &sub, max_events, mode)?;
                 if !got.is_empty() || inner.clock.monotonic() >= deadline {
                     return Ok(got);
                 }
@@ -573,6 +599,20 @@ impl Namespace {
         sub: &str,
         tokens: &[&str],
         delay: ReleaseDelay,
+    ) -> Result<SettleOutcome, EngineError> {
+        self.inner
+            .settle(topic, sub, tokens, &SettleOp::Release(delay.duration()))
+    }
+
+    /// Releases deliveries with any delay up to 1 h (longer is clamped to 1 h): what a push
+    /// dispatcher uses for Event Grid's retry schedule (10 s, 30 s, 1 min, 5 min, …), which the
+    /// API's [`ReleaseDelay`] values do not cover.
+    pub fn release_after(
+        &self,
+        topic: &str,
+        sub: &str,
+        tokens: &[&str],
+        delay: Duration,
     ) -> Result<SettleOutcome, EngineError> {
         self.inner
             .settle(topic, sub, tokens, &SettleOp::Release(delay))

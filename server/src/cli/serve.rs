@@ -17,6 +17,7 @@ use gridlog_server::backend::DataPlane;
 use gridlog_server::eventhubs::EventHubs;
 use gridlog_server::http::App;
 use gridlog_server::metrics::Metrics;
+use gridlog_server::push::{self, PushStore};
 
 /// The default listen address (loopback).
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8765";
@@ -159,6 +160,16 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     file.sync_all()
 }
 
+/// The push dispatcher's options: the test time scale, so its attempt timeout stays inside the
+/// (scaled) lock.
+fn push_options() -> push::PushOptions {
+    let time_scale = std::env::var(TIME_SCALE_ENV)
+        .ok()
+        .and_then(|value| ScaledClock::from_env(&value).ok())
+        .map_or(1, |clock| clock.factor);
+    push::PushOptions { time_scale }
+}
+
 /// The engine options of `serve`: its flags, and the test-only scaled clock of [`TIME_SCALE_ENV`].
 fn namespace_options(args: &Args) -> Result<NamespaceOptions, String> {
     let mut options = NamespaceOptions {
@@ -244,6 +255,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .thread_name("gridlog-http")
         .build()
         .map_err(|e| format!("starting the runtime: {e}"))?;
+    let push_store: Arc<dyn PushStore> = Arc::new(namespace.clone());
     let backend: Arc<dyn DataPlane> = Arc::new(namespace);
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(args.listen)
@@ -256,7 +268,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         let mut app = App::new(
             backend.clone(),
             Authenticator::new(keys.iter().map(String::as_str)),
-            rx,
+            rx.clone(),
         )
         .with_event_hubs(hubs);
         if !args.no_metrics {
@@ -273,6 +285,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
                 topics.join(", ")
             }
         );
+        tokio::spawn(push::run(push_store, push_options(), rx.clone()));
         gridlog_server::server::serve(listener, app, tx, signal).await;
         Ok::<(), String>(())
     });

@@ -25,6 +25,11 @@
 //! | `data_base64` | a single-form body that is not UTF-8 |
 //! | extension attributes | every other user and broker property, and `partitionid` on a partition path |
 //!
+//! Except: a message whose `ContentType` is `application/cloudevents+json` carries a structured
+//! `CloudEvent` in its body (a string or an object), which is stored as it is; its properties are
+//! not applied (gridlog's push delivery to an Event Hubs destination sends such messages, so
+//! forwarding from gridlog to gridlog keeps every event intact).
+//!
 //! - `Body`: a JSON string is kept as a string, unless `ContentType` is a JSON media type and the
 //!   string holds JSON, which then becomes JSON `data` (so filters can look into `data.*`). Any
 //!   other JSON value is kept as it is. A single-form body is treated like a JSON string.
@@ -47,6 +52,9 @@ use crate::http::error::ApiError;
 
 /// The content type of the batch form.
 pub const BATCH_CONTENT_TYPE: &str = "application/vnd.microsoft.servicebus.json";
+/// A message with this `ContentType` carries a structured `CloudEvent` as its body, stored as
+/// that event (what gridlog's push delivery to an Event Hubs destination sends).
+pub const CLOUDEVENT_CONTENT_TYPE: &str = "application/cloudevents+json; charset=utf-8";
 /// The `type` of an event whose message sets none.
 pub const DEFAULT_TYPE: &str = "EventHubs.Message";
 /// Attribute names gridlog sets itself: reserved for user properties.
@@ -393,6 +401,24 @@ pub fn to_event(
         },
         other => other,
     };
+    let carries_event = message
+        .broker_properties
+        .get("ContentType")
+        .and_then(Value::as_str)
+        .and_then(|ct| ct.split(';').next())
+        .is_some_and(|media| {
+            media
+                .trim()
+                .eq_ignore_ascii_case("application/cloudevents+json")
+        });
+    if carries_event {
+        let bytes = match message.body {
+            Body::Json(Value::String(text)) => text.into_bytes(),
+            Body::Json(other) => other.to_string().into_bytes(),
+            Body::Raw(bytes) => bytes,
+        };
+        return parse_structured(&bytes).map_err(|error| format_error(&error, index));
+    }
     let attributes =
         Attributes::collect(message.user_properties, message.broker_properties, origin)
             .map_err(at)?;
@@ -445,18 +471,20 @@ pub fn to_event(
             code: "InvalidBody",
             message: format!("message {index}: {error}"),
         })?;
-    parse_structured(&bytes).map_err(|error| {
-        if error.is_limit() {
-            ApiError::PayloadTooLarge {
-                message: format!("message {index}: {}: {error}", error.code()),
-            }
-        } else {
-            ApiError::BadRequest {
-                code: error.code(),
-                message: format!("message {index}: {error}"),
-            }
+    parse_structured(&bytes).map_err(|error| format_error(&error, index))
+}
+
+fn format_error(error: &gridlog::format::FormatError, index: usize) -> ApiError {
+    if error.is_limit() {
+        ApiError::PayloadTooLarge {
+            message: format!("message {index}: {}: {error}", error.code()),
         }
-    })
+    } else {
+        ApiError::BadRequest {
+            code: error.code(),
+            message: format!("message {index}: {error}"),
+        }
+    }
 }
 
 #[cfg(test)]
