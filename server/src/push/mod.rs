@@ -247,7 +247,9 @@ impl Worker {
             };
             let deliveries = match got {
                 Ok(deliveries) => deliveries,
-                Err(BackendError::Throttled { retry_after_secs }) => {
+                Err(BackendError::Throttled {
+                    retry_after_secs, ..
+                }) => {
                     tokio::time::sleep(Duration::from_secs(retry_after_secs.max(1))).await;
                     continue;
                 }
