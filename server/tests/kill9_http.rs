@@ -470,10 +470,21 @@ fn consumer(addr: &str, history: &Shared, seed: u64) {
             Settle::Reject => "reject",
             Settle::Renew => "renewLock",
         };
-        if matches!(action, Settle::Reject) {
-            history.lock().unwrap().reject_attempted.insert(id.clone());
-        }
         let sent = Instant::now();
+        {
+            let mut h = history.lock().unwrap();
+            if matches!(action, Settle::Reject) {
+                h.reject_attempted.insert(id.clone());
+            }
+            // From the moment a release, acknowledge or reject is sent, the lock may end (the
+            // server can apply it and another consumer receive the event before this thread
+            // hears the answer), so it surely holds only until now.
+            if !matches!(action, Settle::Renew)
+                && let Some(l) = h.locks.get_mut(&id).filter(|l| l.token == lock.token)
+            {
+                l.held_until = l.held_until.min(sent);
+            }
+        }
         let result = settle(addr, "work", &action, &lock.token);
         let answered = Instant::now();
         let mut h = history.lock().unwrap();
