@@ -885,3 +885,39 @@ fn push_receive_and_release_after_any_delay() {
         1
     );
 }
+
+#[test]
+fn push_receive_counts_against_delivery_throughput() {
+    let (_dir, clock, ns) = setup();
+    let config = gridlog::NamespaceConfig::from_json_str(
+        r#"{"topics":[{"name":"orders","properties":{"eventRetentionInDays":1},"eventSubscriptions":[
+          {"name":"pushed","properties":{"deliveryConfiguration":{"deliveryMode":"Push","push":{}}}}]}]}"#,
+    )
+    .unwrap();
+    ns.apply_config(&config).unwrap();
+    for batch in 0..3 {
+        let events: Vec<_> = (0..700)
+            .map(|i| event(&format!("b{batch}-{i}"), "T"))
+            .collect();
+        ns.publish("orders", &events).unwrap();
+    }
+    // 1 TU: 2,000 deliveries a second, shared by pull and push receives.
+    ns.set_throughput_units(Some(1)).unwrap();
+    let mut delivered = 0;
+    for _ in 0..20 {
+        delivered += block_on(ns.receive_push_async("orders", "pushed", 100, NOW))
+            .unwrap()
+            .len();
+    }
+    assert_eq!(delivered, 2_000);
+    match block_on(ns.receive_push_async("orders", "pushed", 100, NOW)) {
+        Err(EngineError::Throttled { direction, .. }) => {
+            assert_eq!(direction, gridlog::Direction::Delivery);
+        }
+        other => panic!("expected Throttled, got {other:?}"),
+    }
+    clock.advance(Duration::from_millis(50));
+    let refill = block_on(ns.receive_push_async("orders", "pushed", 100, NOW)).unwrap();
+    assert_eq!(refill.len(), 100, "50 ms refill 100 deliveries");
+    println!("push receive at 1 TU: {delivered} delivered, then throttled (Delivery)");
+}
