@@ -190,7 +190,6 @@ fn main() {
             .map_or(1, std::num::NonZero::get)
             .min(4)
     );
-    println!("peak RSS of the whole run: {:.1} MiB", peak_rss_mib());
 }
 
 fn throughput(secs: Duration) {
