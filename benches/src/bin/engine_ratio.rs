@@ -756,11 +756,12 @@ fn main() {
         verdict(g["consume_eps"] / best_con >= 1.6)
     );
     println!(
-        "  open after SIGKILL, {} stored 1 KiB events, {} locked: {:.3} s with the index (target <= 1 s: {}), {:.3} s with the index deleted (rebuilt from the WAL; WAL scan {:.3} s of it)",
+        "  open after SIGKILL, {} stored 1 KiB events, {} locked: {:.3} s with the index (target <= 1 s: {}; WAL scan {:.3} s of it), {:.3} s with the index deleted (rebuilt from the WAL; WAL scan {:.3} s of it)",
         p.stored,
         p.locked,
         with_index["open_s"],
         verdict(with_index["open_s"] <= 1.0),
+        with_index["wal_recovery_s"],
         rebuilt["open_s"],
         rebuilt["wal_recovery_s"]
     );

@@ -84,6 +84,8 @@ fn load_index(wal: &Wal, index: &dyn StateIndex, now: Now) -> Result<NamespaceSt
         .ok_or_else(|| "index missing".to_owned())?;
     let checkpoint: IndexCheckpoint =
         gridlog_format::decode_state_record(&blob).map_err(|e| format!("index corrupt: {e}"))?;
+    // Peak memory of an open is this function's: let each encoded copy go once decoded.
+    drop(blob);
     if checkpoint.version != 1 {
         return Err(format!("index version {} unknown", checkpoint.version));
     }
@@ -126,8 +128,10 @@ fn load_index(wal: &Wal, index: &dyn StateIndex, now: Now) -> Result<NamespaceSt
     {
         return Err("index belongs to another namespace".to_owned());
     }
+    let covered = checkpoint.covered_seq;
+    drop(checkpoint);
     let mut state = NamespaceState::new();
     state.restore(&snapshot, now)?;
-    state.applied_seq = checkpoint.covered_seq;
+    state.applied_seq = covered;
     Ok(state)
 }
