@@ -102,6 +102,14 @@ pub const INCLUDED_EVENT_TYPE_CHARS_MAX: usize = FILTER_STRING_VALUE_CHARS_MAX;
 /// Length of the per-namespace lock-token secret, in bytes.
 pub const TOKEN_SECRET_BYTES: usize = 32;
 
+// ---- Storage ---------------------------------------------------------------------------------
+
+/// Bytes a publish leaves free in the active WAL segment (the WAL clamps it to a quarter of the
+/// segment size): when the disk is full and the next segment cannot be created, publishes fail
+/// (`NoSpace`, HTTP 507) while acknowledgements, releases, rejects, renewals, receives and the
+/// checkpoint that lets reclamation free segments still fit (docs/reliability.md).
+pub const PUBLISH_SEGMENT_RESERVE_BYTES: u64 = 64 * 1024;
+
 // ---- Relationships --------------------------------------------------------------------------
 
 const _: () = assert!(RESOURCE_NAME_CHARS_MIN <= RESOURCE_NAME_CHARS_MAX);

@@ -57,11 +57,13 @@ fn space_comes_back_after_everything_is_acked_and_reopen_works() {
     }
     let before = ns.stats();
     assert!(before.wal_segments >= 8, "{before:?}");
-    // Nothing settled: nothing reclaimed.
+    // Nothing settled: no segment with an event is reclaimed. Only the first segment may go:
+    // publishes roll early to keep `PUBLISH_SEGMENT_RESERVE_BYTES` free, so it holds nothing
+    // but the configuration, which the checkpoint covers.
     let report = ns.run_maintenance().unwrap();
-    assert_eq!(report.segments_purged, 0);
+    assert!(report.segments_purged <= 1, "{report:?}");
     assert_eq!(drain(&ns, "orders", "all").len(), 500);
-    // `plain` still holds everything.
+    // `plain` still holds every event.
     assert_eq!(ns.run_maintenance().unwrap().segments_purged, 0);
     assert_eq!(drain(&ns, "orders", "plain").len(), 500);
     let report = ns.run_maintenance().unwrap();

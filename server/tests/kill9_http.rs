@@ -588,7 +588,15 @@ struct Server {
     /// The listening address, once printed.
     addr: std::sync::mpsc::Receiver<String>,
     /// stderr, collected until the process ends.
-    stderr: std::thread::JoinHandle<String>,
+    stderr: Option<std::thread::JoinHandle<String>>,
+}
+
+/// A failing test must not leave a server running.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn start(exe: &Path, data: &Path, config: &Path, durability: &str, anchor: i64) -> Server {
@@ -632,14 +640,14 @@ fn start(exe: &Path, data: &Path, config: &Path, durability: &str, anchor: i64) 
     Server {
         child,
         addr: rx,
-        stderr,
+        stderr: Some(stderr),
     }
 }
 
 fn kill(mut server: Server) -> String {
     server.child.kill().unwrap();
     let status = server.child.wait().unwrap();
-    let stderr = server.stderr.join().unwrap();
+    let stderr = server.stderr.take().unwrap().join().unwrap();
     assert!(
         !stderr.contains("panicked"),
         "the server panicked:\n{stderr}"
@@ -837,7 +845,11 @@ fn run(durability: &str, salt: u64) {
     );
     let mut server = server;
     let status = server.child.wait().unwrap();
-    assert!(status.success(), "{}", server.stderr.join().unwrap());
+    assert!(
+        status.success(),
+        "{}",
+        server.stderr.take().unwrap().join().unwrap()
+    );
     let report = format!(
         "kill9_http[{durability}]: {cycles} kill -9 cycles ({killed_starting} during start/open/\
          recovery, {verified} checked by `gridlog verify`), {} events published (200), {} receives, {} deliveries, settled ok {:?}, \

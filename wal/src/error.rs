@@ -30,8 +30,10 @@ pub enum WalError {
         /// The log's directory.
         dir: PathBuf,
     },
-    /// The disk or quota is full (ENOSPC, EDQUOT or EFBIG). The log is poisoned: nothing of the
-    /// failed call was acknowledged; reopen once space has been freed.
+    /// The disk or quota is full (ENOSPC, EDQUOT or EFBIG). Nothing of the failed call was
+    /// acknowledged. When the next segment could not be created (the usual case: segments are
+    /// preallocated) the log is still usable and a later append retries; any other write that
+    /// fails this way poisons the log (reopen once space has been freed).
     #[error("no space left for the wal at {}", path.display())]
     NoSpace {
         /// The file or directory that could not grow.

@@ -7,7 +7,9 @@
 //!   refuses to open on anything else (`WalError::Corrupt { segment, offset, .. }`), unless
 //!   [`RecoveryMode::Salvage`], which reports the exact sequence ranges lost.
 //! - Any write or sync error poisons the log: appends and syncs return
-//!   [`WalError::Poisoned`] until it is reopened; reads keep working.
+//!   [`WalError::Poisoned`] until it is reopened; reads keep working. One exception: a full disk
+//!   when a roll creates the next segment fails that append with [`WalError::NoSpace`] before
+//!   anything is written, and the log stays usable (see [`Wal::append_reserving`]).
 //! - Readers never see a record before it is durable under the log's policy: with `Always`
 //!   reads stop at the durable watermark, with `Interval` and `Never` at the written one.
 //!

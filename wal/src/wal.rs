@@ -132,9 +132,25 @@ impl Wal {
     /// Appends records with a per-call durability. `Interval` behaves as `Never` for this call
     /// (the background syncer, if the log has one, covers it).
     pub fn append_with(&self, records: &[&[u8]], durability: Durability) -> Result<SeqRange> {
+        self.append_reserving(records, durability, 0)
+    }
+
+    /// [`Self::append_with`], rolling to a new segment first unless `reserve` bytes stay free in
+    /// the active segment after these records (at most a quarter of the segment target).
+    ///
+    /// For bulk data (the engine's publishes): when the disk is full the roll fails with
+    /// [`WalError::NoSpace`] *without* poisoning the log (nothing was written), and appends made
+    /// without a reserve (acknowledgements, checkpoints) still fit in the active segment, so the
+    /// log keeps settling events and reclaiming space until writes can resume.
+    pub fn append_reserving(
+        &self,
+        records: &[&[u8]],
+        durability: Durability,
+        reserve: u64,
+    ) -> Result<SeqRange> {
         let s = &self.shared;
         s.reap_pending()?;
-        let range = s.write_records(records)?;
+        let range = s.write_records(records, reserve)?;
         if durability == Durability::Always {
             s.unsynced_calls.fetch_add(1, Ordering::AcqRel);
             s.sync_until(range.end.0)?;

@@ -39,7 +39,11 @@ const ZERO_CHUNK_BYTES: usize = 1 << 20;
 
 impl Shared {
     /// Writes `records` as consecutive frames; returns their range. Does not sync.
-    pub(crate) fn write_records(&self, records: &[&[u8]]) -> Result<SeqRange> {
+    ///
+    /// `reserve`: roll first unless this many bytes stay free in the active segment after the
+    /// batch (clamped to a quarter of the segment target), so that callers appending without a
+    /// reserve still find room when a roll fails for lack of disk space.
+    pub(crate) fn write_records(&self, records: &[&[u8]], reserve: u64) -> Result<SeqRange> {
         if records.is_empty() {
             return Err(WalError::InvalidArgument("empty batch".into()));
         }
@@ -68,10 +72,17 @@ impl Shared {
         let mut w = self.writer.lock();
         self.check_writable()?;
         let seal_bytes = frame::frame_bytes(8) as u64;
-        if w.offset + bytes + seal_bytes > self.opts.segment_bytes_target
+        let reserve = reserve.min(self.opts.segment_bytes_target / 4);
+        if w.offset + bytes + seal_bytes + reserve > self.opts.segment_bytes_target
             && w.active.end() > w.active.base
         {
-            self.roll(&mut w).map_err(|e| self.poison(e))?;
+            self.roll(&mut w).map_err(|failure| {
+                if failure.clean {
+                    failure.error
+                } else {
+                    self.poison(failure.error)
+                }
+            })?;
         }
         let w = &mut *w;
         let start_seq = w.next_seq;
@@ -106,7 +117,11 @@ impl Shared {
     }
 
     /// Seals the active segment and starts a new one (see the module docs for the order).
-    pub(crate) fn roll(&self, w: &mut Writer) -> Result<()> {
+    ///
+    /// A failure is `clean` when the successor could not be created for lack of space: nothing
+    /// was written to the active segment and the log stays usable (no poisoning); the append
+    /// fails with [`WalError::NoSpace`] and a later one retries the roll.
+    pub(crate) fn roll(&self, w: &mut Writer) -> std::result::Result<(), RollFailure> {
         let old = w.active.clone();
         old.file
             .sync_data()
@@ -121,7 +136,7 @@ impl Shared {
         let spare = self.spare.lock().take();
         let new = match spare {
             Some(file) => name_spare(&*self.vfs, &self.dir, &self.opts, header, file)?,
-            None => create_segment(&*self.vfs, &self.dir, &self.opts, header)?,
+            None => create_segment_or_clean(&*self.vfs, &self.dir, &self.opts, header)?,
         };
         let mut seal = Vec::with_capacity(frame::frame_bytes(8));
         let floor = frame::off32(w.synced_offset);
@@ -182,8 +197,12 @@ impl Shared {
                 let path = dir.join(SPARE_FILE);
                 // Errors are not reported here: without a spare, the roll creates the segment
                 // itself and reports any error on the append path.
-                if let Ok(file) = preallocate_file(&*vfs, &path, &opts) {
-                    *spare.lock() = Some(file);
+                match preallocate_file(&*vfs, &path, &opts) {
+                    Ok(file) => *spare.lock() = Some(file),
+                    // A partly allocated spare would hold disk space a full disk needs.
+                    Err(_) => {
+                        let _ = vfs.remove(&path);
+                    }
                 }
             });
         *slot = spawned.ok();
@@ -193,6 +212,21 @@ impl Shared {
     pub(crate) fn join_spare(&self) {
         if let Some(h) = self.spare_thread.lock().take() {
             let _ = h.join();
+        }
+    }
+}
+
+/// Why a roll failed, and whether the log is still intact (see [`Shared::roll`]).
+pub(crate) struct RollFailure {
+    pub(crate) error: WalError,
+    pub(crate) clean: bool,
+}
+
+impl From<WalError> for RollFailure {
+    fn from(error: WalError) -> Self {
+        Self {
+            error,
+            clean: false,
         }
     }
 }
@@ -258,27 +292,53 @@ pub(crate) fn create_segment(
     opts: &WalOptions,
     header: SegmentHeader,
 ) -> Result<FileHandle> {
+    create_segment_or_clean(vfs, dir, opts, header).map_err(|failure| failure.error)
+}
+
+/// [`create_segment`]; a failure is `clean` when the disk was full before the rename (the tmp
+/// file is removed, so no trace of the segment remains). A failure at or after the rename may
+/// leave the new name behind and is never clean.
+fn create_segment_or_clean(
+    vfs: &dyn Vfs,
+    dir: &Path,
+    opts: &WalOptions,
+    header: SegmentHeader,
+) -> std::result::Result<FileHandle, RollFailure> {
     let name = segment_file_name(header.base_seq);
     let tmp = dir.join(format!(
         "{}{SEGMENT_TMP_SUFFIX}",
         name.trim_end_matches(crate::segment::SEGMENT_SUFFIX)
     ));
     let path = dir.join(&name);
-    let file = vfs
-        .create(&tmp)
-        .map_err(|e| WalError::io("create", &tmp, e))?;
-    file.write_all_at(&header.encode(), 0)
-        .map_err(|e| WalError::io("write", &tmp, e))?;
-    if opts.preallocate {
-        zero_fill(
-            &*file,
-            &tmp,
-            SEGMENT_HEADER_BYTES as u64,
-            opts.segment_bytes_target,
-        )?;
+    let file = vfs.create(&tmp).map_err(|e| {
+        let error = WalError::io("create", &tmp, e);
+        RollFailure {
+            clean: error.is_no_space(),
+            error,
+        }
+    })?;
+    let prepared = file
+        .write_all_at(&header.encode(), 0)
+        .map_err(|e| WalError::io("write", &tmp, e))
+        .and_then(|()| {
+            if opts.preallocate {
+                zero_fill(
+                    &*file,
+                    &tmp,
+                    SEGMENT_HEADER_BYTES as u64,
+                    opts.segment_bytes_target,
+                )?;
+            }
+            file.sync_all().map_err(|e| WalError::io("fsync", &tmp, e))
+        });
+    if let Err(error) = prepared {
+        // Give the space back (a full disk); recovery would remove the tmp file anyway.
+        let removed = vfs.remove(&tmp).is_ok();
+        return Err(RollFailure {
+            clean: removed && error.is_no_space(),
+            error,
+        });
     }
-    file.sync_all()
-        .map_err(|e| WalError::io("fsync", &tmp, e))?;
     vfs.rename(&tmp, &path)
         .map_err(|e| WalError::io("rename", &path, e))?;
     failpoint!("wal::segment::before_dir_sync");

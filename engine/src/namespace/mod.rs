@@ -475,7 +475,12 @@ impl Namespace {
                 event: record::Bytes(body),
             })
             .collect();
-        let seqs = inner.append_apply(&mut st, &records, now)?;
+        let seqs = inner.append_apply_reserving(
+            &mut st,
+            &records,
+            now,
+            crate::limits::PUBLISH_SEGMENT_RESERVE_BYTES,
+        )?;
         drop(st);
         inner.sync()?;
         inner.notify_topic(topic_id);
@@ -923,6 +928,15 @@ impl Inner {
         Ok(guard)
     }
 
+    /// After a failed append: a WAL that is not poisoned wrote nothing (a clean `NoSpace` at a
+    /// segment roll, a rejected argument), so the state is intact and the namespace stays
+    /// usable; otherwise poison.
+    fn poison_unless_wal_intact(&self) {
+        if self.wal.is_poisoned() {
+            self.poison();
+        }
+    }
+
     fn poison(&self) {
         self.poisoned.store(true, Ordering::Release);
         self.notify_all();
@@ -963,12 +977,26 @@ impl Inner {
         records: &[StateRecord<'_>],
         now: Now,
     ) -> Result<SeqRange, EngineError> {
+        self.append_apply_reserving(st, records, now, 0)
+    }
+
+    /// [`Self::append_apply`], keeping `reserve` bytes of the active segment free
+    /// ([`Wal::append_reserving`]): publishes keep room for settlements and checkpoints, so a
+    /// full disk stops publishes (`NoSpace`, HTTP 507) while acknowledgements and reclamation go
+    /// on.
+    fn append_apply_reserving(
+        &self,
+        st: &mut NamespaceState,
+        records: &[StateRecord<'_>],
+        now: Now,
+        reserve: u64,
+    ) -> Result<SeqRange, EngineError> {
         let encoded: Vec<Vec<u8>> = records.iter().map(StateRecord::encode).collect();
         let slices: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
         let range = self
             .wal
-            .append_with(&slices, Durability::Never)
-            .inspect_err(|_| self.poison())?;
+            .append_reserving(&slices, Durability::Never, reserve)
+            .inspect_err(|_| self.poison_unless_wal_intact())?;
         failpoint!("engine::append::after_wal_before_apply");
         for (offset, rec) in records.iter().enumerate() {
             st.apply(range.start.0 + offset as u64, rec, now)
@@ -987,7 +1015,7 @@ impl Inner {
         let range = self
             .wal
             .append_with(&slices, Durability::Never)
-            .inspect_err(|_| self.poison())?;
+            .inspect_err(|_| self.poison_unless_wal_intact())?;
         for (offset, bytes) in encoded.iter().enumerate() {
             let seq = range.start.0 + offset as u64;
             let rec = record::decode(seq, bytes)?;
