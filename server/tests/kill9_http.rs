@@ -201,7 +201,6 @@ struct History {
 
 impl History {
     fn violation(&mut self, text: String) {
-        eprintln!("VIOLATION: {text}");
         self.violations.push(text);
     }
 
@@ -885,4 +884,77 @@ fn kill9_http_always() {
 #[test]
 fn kill9_http_interval() {
     run("interval:50", 0x5eed);
+}
+
+/// One way of feeding the checker a broken history.
+type Feed = Box<dyn Fn(&mut History)>;
+
+/// The checker bites: each invariant it enforces on a delivery reports a violation when fed a
+/// history that breaks it (a checker that cannot fail would make the loop above prove nothing).
+#[test]
+fn checker_reports_each_kind_of_violation() {
+    let item = |id: &str, count: u64, token: &str, pad: usize| {
+        serde_json::json!({
+            "brokerProperties": {"lockToken": token, "deliveryCount": count},
+            "event": serde_json::from_str::<Value>(&event_json(id, pad)).unwrap(),
+        })
+    };
+    let fresh = |ids: &[&str]| {
+        let mut h = History::default();
+        for id in ids {
+            h.attempted.insert(
+                (*id).to_owned(),
+                serde_json::from_str(&event_json(id, 3)).unwrap(),
+            );
+        }
+        h
+    };
+    let t0 = Instant::now();
+    let later = t0 + Duration::from_secs(5);
+    let cases: Vec<(&str, Feed)> = vec![
+        (
+            "I2: phantom",
+            Box::new(move |h| h.on_delivery(&item("ghost", 1, "t", 3), t0, t0)),
+        ),
+        (
+            "I2: event a corrupted",
+            Box::new(move |h| h.on_delivery(&item("a", 1, "t", 4), t0, t0)),
+        ),
+        (
+            "I4: settled event a",
+            Box::new(move |h| {
+                h.acked.insert("a".into());
+                h.on_delivery(&item("a", 1, "t", 3), t0, t0);
+            }),
+        ),
+        (
+            "I6: a delivered as 1 after 2",
+            Box::new(move |h| {
+                h.on_delivery(&item("a", 2, "t1", 3), t0, t0);
+                h.on_delivery(&item("a", 1, "t2", 3), later, later);
+            }),
+        ),
+        (
+            "I7: a delivered",
+            Box::new(move |h| {
+                h.on_delivery(&item("a", 1, "t1", 3), t0, t0);
+                h.on_delivery(&item("a", 2, "t2", 3), t0, t0 + Duration::from_millis(10));
+            }),
+        ),
+    ];
+    for (expected, feed) in cases {
+        let mut h = fresh(&["a"]);
+        feed(&mut h);
+        assert!(
+            h.violations.iter().any(|v| v.starts_with(expected)),
+            "expected a violation starting with {expected:?}, got {:?}",
+            h.violations
+        );
+    }
+    // And a correct history passes: a redelivery after the lock ran out, with a higher count.
+    let mut h = fresh(&["a"]);
+    h.on_delivery(&item("a", 1, "t1", 3), t0, t0);
+    h.on_delivery(&item("a", 2, "t2", 3), later, later);
+    assert!(h.violations.is_empty(), "{:?}", h.violations);
+    assert_eq!(h.stale.len(), 1, "the first token is now stale");
 }
