@@ -866,12 +866,16 @@ fn salvage_skip(
         scan.end = at;
         scan_frames(scan, map, id, max);
     } else {
-        // Nothing valid after the damage: behave as if the segment ended here.
+        // Nothing valid after the damage: behave as if the segment ended here, at a frame
+        // boundary (the next append goes there, and recovery only looks for frames at aligned
+        // offsets: an unaligned end lost the next acknowledged append; found by fuzzing).
         if end_seq.is_some() {
             scan.seal = Some((scan.next, id + 1));
         }
         scan.bad = None;
-        scan.end = nonzero_end(map, scan.end).max(scan.end);
+        scan.end = nonzero_end(map, scan.end)
+            .max(scan.end)
+            .next_multiple_of(FRAME_ALIGN);
     }
 }
 
