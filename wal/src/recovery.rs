@@ -674,15 +674,18 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
         }
         let is_last = i + 1 == bases.len();
         if is_last {
-            if scan.seal.is_some() {
-                cx.decide(
-                    Case::SealedWithoutSuccessor,
-                    &name,
-                    scan.end as u64,
-                    "sealed, but no successor file",
-                )?;
-            }
             loop {
+                // Checked on every round: salvage may meet the seal after skipping damage. A
+                // last segment that is sealed cannot take appends (the next recovery would stop
+                // at the seal and lose them; found by fuzzing), so it is refused in every mode.
+                if scan.seal.is_some() {
+                    cx.decide(
+                        Case::SealedWithoutSuccessor,
+                        &name,
+                        scan.end as u64,
+                        "sealed, but no successor file",
+                    )?;
+                }
                 let x = scan.end;
                 let nz = nonzero_end(&*map, x);
                 if nz <= x {

@@ -226,3 +226,31 @@ fn salvage_ends_a_damaged_segment_at_a_frame_boundary() {
     let (wal, _) = Wal::open_with_vfs(Arc::new(fs), dir, options_for(options)).unwrap();
     assert_eq!(wal.read(seq).unwrap().as_ref(), b"after salvage");
 }
+
+/// Regression (found by the `wal_recovery` fuzzer): salvage skipped damage in the last segment
+/// and then met a seal frame with no successor; recovery opened the log anyway, the next
+/// acknowledged append went after the seal, and the following recovery stopped at the seal and
+/// zeroed the append. A sealed last segment is now refused wherever the seal is met.
+#[test]
+fn salvage_refuses_a_last_segment_sealed_after_damage() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus/wal_recovery/regression-seal-after-salvage.bin");
+    let input = std::fs::read(path).unwrap();
+    let (options, files) = gridlog_wal::testing::fuzz::decode_dir(&input);
+    let fs = CrashFs::new();
+    let dir = Path::new("/wal");
+    fs.create_dir_all(dir).unwrap();
+    for (name, bytes) in &files {
+        fs.create(&dir.join(name))
+            .unwrap()
+            .write_all_at(bytes, 0)
+            .unwrap();
+    }
+    match Wal::open_with_vfs(Arc::new(fs), dir, options_for(options)) {
+        Err(gridlog_wal::WalError::Corrupt { reason, .. }) => {
+            assert!(reason.contains("SealedWithoutSuccessor"), "{reason}");
+        }
+        Err(other) => panic!("unexpected error: {other}"),
+        Ok(_) => panic!("a last segment sealed after damage was accepted"),
+    }
+}
