@@ -669,7 +669,7 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
                     scan.end as u64,
                     scan.bad.unwrap_or("zero bytes before the seal"),
                 )?;
-                salvage_skip(cx, &mut scan, &*map, h.segment_id, Some(next_base));
+                salvage_skip(cx, &mut scan, &*map, h.segment_id, Some(next_base))?;
             }
         }
         let is_last = i + 1 == bases.len();
@@ -710,7 +710,7 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
                             scan.bad.unwrap_or("zero bytes")
                         ),
                     )?;
-                    salvage_skip(cx, &mut scan, &*map, h.segment_id, None);
+                    salvage_skip(cx, &mut scan, &*map, h.segment_id, None)?;
                     continue;
                 }
                 cx.decide(
@@ -844,7 +844,7 @@ fn salvage_skip(
     map: &dyn Mapping,
     id: u64,
     end_seq: Option<u64>,
-) {
+) -> Result<()> {
     let buf: &[u8] = map.as_ref();
     let max = cx.opts.record_bytes_max;
     let mut from = scan.end + FRAME_ALIGN;
@@ -857,6 +857,21 @@ fn salvage_skip(
     };
     let resume_seq = found.map_or(end_seq.unwrap_or(scan.next), |(_, f)| f.seq);
     if resume_seq > scan.next {
+        // The index holds one entry per sequence number: a gap larger than the segment could
+        // hold records for is not a loss salvage can describe (a forged file name or frame;
+        // found by fuzzing, where it asked for terabytes).
+        let room = buf.len() as u64 / frame::frame_bytes(0) as u64 + 1;
+        if resume_seq - scan.next > room {
+            return Err(WalError::corrupt(
+                format!("segment {id}"),
+                scan.end as u64,
+                format!(
+                    "records {}..{resume_seq} cannot have been in a {}-byte segment",
+                    scan.next,
+                    buf.len()
+                ),
+            ));
+        }
         cx.report.lost.push(SeqRange {
             start: Seq(scan.next),
             end: Seq(resume_seq),
@@ -880,6 +895,7 @@ fn salvage_skip(
             .max(scan.end)
             .next_multiple_of(FRAME_ALIGN);
     }
+    Ok(())
 }
 
 fn successor_is_empty(cx: &Ctx<'_>, base: u64, log_id: u64, id: u64) -> Result<bool> {

@@ -254,3 +254,27 @@ fn salvage_refuses_a_last_segment_sealed_after_damage() {
         Ok(_) => panic!("a last segment sealed after damage was accepted"),
     }
 }
+
+/// Regression (found by the `wal_recovery` fuzzer): salvage filled its per-record index across a
+/// sequence gap taken from a forged segment name, asking for terabytes and aborting. A gap larger
+/// than the segment could hold is now refused as corruption.
+#[test]
+fn salvage_refuses_a_gap_the_segment_cannot_hold() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fuzz/corpus/wal_recovery/regression-huge-salvage-gap.bin");
+    let input = std::fs::read(path).unwrap();
+    let (options, files) = gridlog_wal::testing::fuzz::decode_dir(&input);
+    let fs = CrashFs::new();
+    let dir = Path::new("/wal");
+    fs.create_dir_all(dir).unwrap();
+    for (name, bytes) in &files {
+        fs.create(&dir.join(name))
+            .unwrap()
+            .write_all_at(bytes, 0)
+            .unwrap();
+    }
+    assert!(matches!(
+        Wal::open_with_vfs(Arc::new(fs), dir, options_for(options)),
+        Err(gridlog_wal::WalError::Corrupt { .. })
+    ));
+}
