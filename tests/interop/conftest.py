@@ -14,6 +14,7 @@ import urllib.request
 import pytest
 
 KEY = "interop-test-key"
+SEGMENT_BYTES = 4 << 20
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 
 CONFIG = {
@@ -63,6 +64,10 @@ class Server:
                 str(self.config_path),
                 "--listen",
                 self.listen,
+                # 4 MiB segments: each server preallocates its active and spare segment, and a
+                # run starts dozens of servers (64 MiB each by default filled /tmp in CI).
+                "--segment-bytes",
+                str(SEGMENT_BYTES),
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
