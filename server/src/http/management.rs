@@ -268,16 +268,10 @@ where
     if app.shutting_down() {
         return Err(ApiError::ShuttingDown);
     }
-    let sas_key_query = request.uri().query().and_then(|q| {
-        super::route::pairs(q)
-            .into_iter()
-            .find(|(name, _)| name == "aeg-sas-key")
-            .map(|(_, value)| value)
-    });
     authenticate(
         app,
         request.headers(),
-        sas_key_query.as_deref(),
+        request.uri().query(),
         "",
         "/_gridlog",
     )?;

@@ -247,16 +247,10 @@ where
         return Err(ApiError::ShuttingDown);
     }
     // Authenticate before judging the query, so unauthenticated callers learn nothing.
-    let sas_key_query = uri.query().and_then(|q| {
-        route::pairs(q)
-            .into_iter()
-            .find(|(name, _)| name == "aeg-sas-key")
-            .map(|(_, value)| value)
-    });
     authenticate(
         app,
         request.headers(),
-        sas_key_query.as_deref(),
+        uri.query(),
         &route.prefix,
         &route.resource(),
     )?;
@@ -294,20 +288,27 @@ where
     }
 }
 
-/// Checks the request's credentials for `resource` (under the endpoint `prefix`).
+/// Checks the request's credentials (headers, and `aeg-sas-key` in the raw `query`) for
+/// `resource` (under the endpoint `prefix`).
 fn authenticate(
     app: &App,
     headers: &HeaderMap,
-    sas_key_query: Option<&str>,
+    query: Option<&str>,
     prefix: &str,
     resource: &str,
 ) -> Result<(), ApiError> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let sas_key_query = query.and_then(|q| {
+        route::pairs(q)
+            .into_iter()
+            .find(|(name, _)| name == "aeg-sas-key")
+            .map(|(_, value)| value)
+    });
     let credentials = Credentials {
         authorization: header("authorization"),
         sas_key_header: header("aeg-sas-key"),
         sas_token_header: header("aeg-sas-token"),
-        sas_key_query,
+        sas_key_query: sas_key_query.as_deref(),
     };
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -372,16 +373,10 @@ async fn metrics_endpoint<B>(
     if request.method() != Method::GET {
         return Err(ApiError::MethodNotAllowed { allow: "GET" });
     }
-    let sas_key_query = request.uri().query().and_then(|q| {
-        route::pairs(q)
-            .into_iter()
-            .find(|(name, _)| name == "aeg-sas-key")
-            .map(|(_, value)| value)
-    });
     authenticate(
         app,
         request.headers(),
-        sas_key_query.as_deref(),
+        request.uri().query(),
         "",
         "/_gridlog",
     )?;
