@@ -38,29 +38,13 @@ use gridlog::{
     Clock, IndexKind, ManualClock, Namespace, NamespaceConfig, NamespaceOptions, ReleaseDelay,
     Timestamp, WalOptions,
 };
+use gridlog_wal::testing::Rng;
 
 const LOCK_MS: i64 = 60_000;
 const START_MS: i64 = 1_700_000_000_000;
 const DAY_MS: i64 = 86_400_000;
 const RENEW_WINDOW_MS: i64 = 3_600_000;
 const RELEASE_DELAY_MAX_MS: i64 = 3_600_000;
-
-/// splitmix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
 
 /// What the model knows of one held lock.
 struct Lock {
@@ -109,7 +93,7 @@ fn wall_clock_jumps_neither_expire_locks_early_nor_keep_them_forever() {
         });
     eprintln!("clock_jumps: seed {seed} (replay: GRIDLOG_CLOCK_SEED={seed})");
     let started = Instant::now();
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let dir = tempfile::tempdir().unwrap();
     let index = MemoryIndex::default();
     let clock = Arc::new(ManualClock::new(Timestamp::from_unix_millis(START_MS)));

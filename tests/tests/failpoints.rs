@@ -38,6 +38,7 @@ use gridlog::{
     IndexKind, ManualClock, Namespace, NamespaceConfig, NamespaceOptions, ReleaseDelay,
     SystemClock, Timestamp, WalOptions,
 };
+use gridlog_wal::testing::Rng;
 
 const CHILD_DIR: &str = "GRIDLOG_FP_DIR";
 const CHILD_POINT: &str = "GRIDLOG_FP_POINT";
@@ -60,23 +61,6 @@ const POINTS: &[&str] = &[
     "engine::index::sled_after_insert_before_flush",
     "engine::index::after_store",
 ];
-
-/// splitmix64.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
-    }
-}
 
 fn config() -> NamespaceConfig {
     NamespaceConfig::from_json_str(
@@ -150,7 +134,7 @@ fn failpoint_child() {
     let ns = Namespace::open(&dir, options(Arc::new(SystemClock::new()))).unwrap();
     writeln!(out, "\n@O").unwrap();
     ns.apply_config(&config()).unwrap();
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut held: Vec<(String, String)> = Vec::new();
     for n in 0..150 {
         match rng.below(10) {
@@ -290,7 +274,7 @@ fn tear_tail(dir: &Path, rng: &mut Rng) -> bool {
         return false;
     }
     for b in &mut bytes[end..end + torn] {
-        *b = 0x80 | (rng.next() as u8);
+        *b = 0x80 | (rng.next_u64() as u8);
     }
     std::fs::write(last, bytes).unwrap();
     true
@@ -390,7 +374,7 @@ fn failpoints_crash_and_recover() {
         "failpoints: seed {seed} (replay: GRIDLOG_FAILPOINT_SEED={seed}), {runs} runs per point"
     );
     let started = Instant::now();
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let mut figures = Vec::new();
     let mut total_crashes = 0;
     for point in POINTS {
@@ -399,7 +383,7 @@ fn failpoints_crash_and_recover() {
         for run in 0..runs {
             let root = tempfile::tempdir().unwrap();
             let dir = root.path().join("ns");
-            let child_seed = rng.next() >> 16;
+            let child_seed = rng.next_u64() >> 16;
             let what = format!("{point} run {run} (seed {seed})");
             let mut history = History::default();
             let crashed = if *point == "wal::recovery::mid_truncate" {
