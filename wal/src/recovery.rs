@@ -182,11 +182,10 @@ impl Ctx<'_> {
     }
 }
 
-/// Runs recovery on `dir`, creating a new log if the directory is empty.
+/// Runs recovery on `dir` (which exists: `Wal::open_with_vfs` created and locked it), creating a
+/// new log if the directory is empty.
 pub(crate) fn recover(vfs: &dyn Vfs, dir: &Path, opts: &WalOptions) -> Result<Recovered> {
     let t0 = Instant::now();
-    vfs.create_dir_all(dir)
-        .map_err(|e| WalError::io("create_dir_all", dir, e))?;
     let mut cx = Ctx {
         vfs,
         dir,
