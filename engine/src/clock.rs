@@ -11,8 +11,10 @@
 //!   each persisted deadline once into a `MonotonicTime` (`mono_now + (deadline - wall_now)`)
 //!   and schedules it there, so a wall-clock step (NTP, a user changing the date) neither expires
 //!   every lock at once nor keeps them forever. On open, persisted deadlines are re-derived from
-//!   the wall clock at that moment; a wall clock that jumped while the process was down is
-//!   therefore honoured, which is the only information available.
+//!   the wall clock at that moment, the remaining time clamped to the duration they were set for
+//!   (the lock duration; a release's own delay, which its record carries); a wall clock that
+//!   jumped while the process was down is therefore honoured within that bound, which is the
+//!   only information available.
 //!
 //! [`ManualClock`] moves the two clocks independently so tests can cover both rules.
 

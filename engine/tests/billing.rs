@@ -199,13 +199,19 @@ fn snapshots_written_before_billing_meters_still_decode() {
         topics: Vec::new(),
         subs: Vec::new(),
         billing: BillingSnap::default(),
+        release_delays: Vec::new(),
     };
     let today = gridlog::format::encode_state_record(&snapshot);
-    // An empty billing section is three empty sequences: `00 00 00` at the end. Without it, the
-    // bytes are the old layout.
-    assert_eq!(&today[today.len() - 3..], [0, 0, 0]);
-    let old = &today[..today.len() - 3];
+    // An empty billing section is three empty sequences, then the empty release delays: `00 00
+    // 00 00` at the end. Without the last, the bytes are the layout before release delays;
+    // without all four, the layout before billing meters.
+    assert_eq!(&today[today.len() - 4..], [0, 0, 0, 0]);
+    let old = &today[..today.len() - 4];
     assert_eq!(Snapshot::decode(old).unwrap(), snapshot);
+    assert_eq!(
+        Snapshot::decode(&today[..today.len() - 1]).unwrap(),
+        snapshot
+    );
     assert_eq!(Snapshot::decode(&today).unwrap(), snapshot);
     let with_billing = Snapshot {
         billing: BillingSnap {
@@ -213,10 +219,21 @@ fn snapshots_written_before_billing_meters_still_decode() {
             subs: vec![(1, 20, 30)],
             pending_units: vec![(1, 9, 4)],
         },
+        release_delays: vec![(1, 9, 10_000)],
         ..snapshot
     };
     let bytes = gridlog::format::encode_state_record(&with_billing);
     assert_eq!(Snapshot::decode(&bytes).unwrap(), with_billing);
-    // Damaged: neither layout.
+    // The release delays are the last section: `01` one entry, `01` sub, `09` seq, `90 4e`
+    // 10,000 ms. Without it, the billing section decodes alone.
+    assert_eq!(&bytes[bytes.len() - 5..], [0x01, 0x01, 0x09, 0x90, 0x4e]);
+    assert_eq!(
+        Snapshot::decode(&bytes[..bytes.len() - 5]).unwrap(),
+        Snapshot {
+            release_delays: Vec::new(),
+            ..with_billing.clone()
+        }
+    );
+    // Damaged: no layout.
     assert!(Snapshot::decode(&bytes[..bytes.len() - 1]).is_err());
 }

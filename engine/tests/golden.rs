@@ -126,6 +126,23 @@ fn expected(name: &str, event: &[u8]) -> StateRecord<'static> {
                 delivery_count: 1,
             }],
         },
+        "state-release-v1" => StateRecord::ReleaseV1 {
+            sub: 3,
+            visible_at_ms: 1_700_000_010_000,
+            entries: vec![Entry {
+                seq: 40,
+                delivery_count: 1,
+            }],
+        },
+        "state-release-v2" => StateRecord::Release {
+            sub: 3,
+            visible_at_ms: 1_700_000_010_000,
+            delay_ms: 10_000,
+            entries: vec![Entry {
+                seq: 40,
+                delivery_count: 1,
+            }],
+        },
         "state-publish-v1" => StateRecord::Publish {
             topic: 1,
             published_at_ms: 1_700_000_000_000,
@@ -177,6 +194,6 @@ fn damaged_state_records_are_corrupt_not_panics() {
     trailing.push(0);
     assert!(record::decode(1, &trailing).is_err());
     let mut unknown = bytes;
-    unknown[2] = 13; // no variant 13
+    unknown[2] = 14; // no variant 14
     assert_eq!(record::decode(1, &unknown).unwrap_err().code(), "Corrupt");
 }

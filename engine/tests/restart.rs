@@ -547,3 +547,275 @@ fn a_second_open_of_the_same_directory_is_refused() {
     assert_eq!(got.len(), 2, "both publishes survived the refused open");
     ns.close().unwrap();
 }
+
+/// How a test restarts a namespace.
+#[derive(Clone, Copy, Debug)]
+enum Restart {
+    /// `close` (writes the index) and open: the state is restored from the index snapshot.
+    Clean,
+    /// Drop without close after the index was written before the releases: loaded, then the
+    /// `Release` records replayed.
+    Crash,
+    /// Drop without close, and the index lost: the whole WAL replayed.
+    Rebuild,
+}
+
+impl Restart {
+    const ALL: [Self; 3] = [Self::Clean, Self::Crash, Self::Rebuild];
+
+    fn run(
+        self,
+        ns: Namespace,
+        dir: &std::path::Path,
+        clock: &Arc<ManualClock>,
+        index: &MemoryIndex,
+    ) -> Namespace {
+        match self {
+            Self::Clean => {
+                ns.close().unwrap();
+                let ns = Namespace::open(dir, options(clock, index)).unwrap();
+                match ns.open_report().index {
+                    IndexRecovery::Loaded { replayed, .. } => assert_eq!(replayed, 0, "{self:?}"),
+                    ref other => panic!("{self:?}: expected Loaded, got {other:?}"),
+                }
+                ns
+            }
+            Self::Crash => {
+                drop(ns);
+                let ns = Namespace::open(dir, options(clock, index)).unwrap();
+                match ns.open_report().index {
+                    IndexRecovery::Loaded { replayed, .. } => assert!(replayed >= 1, "{self:?}"),
+                    ref other => panic!("{self:?}: expected Loaded, got {other:?}"),
+                }
+                ns
+            }
+            Self::Rebuild => {
+                drop(ns);
+                let ns = Namespace::open(dir, options(clock, &MemoryIndex::default())).unwrap();
+                assert!(
+                    matches!(ns.open_report().index, IndexRecovery::Rebuilt { .. }),
+                    "{self:?}"
+                );
+                ns
+            }
+        }
+    }
+}
+
+/// Receives everything available now from `orders`/`all` and acknowledges it: (id, delivery
+/// count), by id.
+fn available_now(ns: &Namespace) -> Vec<(String, u32)> {
+    let received = ns.receive("orders", "all", 10, NOW).unwrap();
+    let tokens: Vec<&str> = received.iter().map(|r| r.lock_token.as_str()).collect();
+    let acked = ns.acknowledge("orders", "all", &tokens).unwrap();
+    assert_eq!(acked.succeeded.len(), tokens.len());
+    let mut got: Vec<(String, u32)> = received
+        .iter()
+        .map(|r| (id_of(r.json()), r.delivery_count))
+        .collect();
+    got.sort();
+    got
+}
+
+/// Issue 7: the `Release` record carries its delay, so after a restart with the wall clock
+/// stepped back by hours an event released with no delay is available at once, and one released
+/// with delay D exactly D of monotonic time after the restart (not up to an hour later), whether
+/// the state comes from the index snapshot, the index plus replay, or a full replay.
+#[test]
+fn releases_wait_their_own_delay_after_a_restart_with_the_wall_clock_back() {
+    for back_hours in [3, 30] {
+        for restart in Restart::ALL {
+            let dir = tempfile::tempdir().unwrap();
+            let clock = clock();
+            let index = MemoryIndex::default();
+            let ns = open(dir.path(), &clock, &index);
+            ns.publish(
+                "orders",
+                &[
+                    event("a", "T"),
+                    event("b", "T"),
+                    event("c", "T"),
+                    event("d", "T"),
+                ],
+            )
+            .unwrap();
+            ns.run_maintenance().unwrap(); // the index covers the publishes only
+            let got = ns.receive("orders", "all", 4, NOW).unwrap();
+            let token = |id: &str| {
+                got.iter()
+                    .find(|r| id_of(r.json()) == id)
+                    .map(|r| r.lock_token.clone())
+                    .unwrap()
+            };
+            for (id, delay) in [
+                ("a", ReleaseDelay::Zero),
+                ("b", ReleaseDelay::TenSeconds),
+                ("c", ReleaseDelay::OneMinute),
+            ] {
+                let outcome = ns.release("orders", "all", &[&token(id)], delay).unwrap();
+                assert_eq!(outcome.succeeded.len(), 1);
+            }
+            let outcome = ns
+                .release_after("orders", "all", &[&token("d")], Duration::from_secs(25))
+                .unwrap();
+            assert_eq!(outcome.succeeded.len(), 1);
+            clock.rewind_wall(Duration::from_hours(back_hours));
+            let ns = restart.run(ns, dir.path(), &clock, &index);
+
+            // Milliseconds of monotonic time after the restart at which each became available.
+            let restarted = clock.monotonic();
+            let mut seen: Vec<(String, u64)> = Vec::new();
+            let mut expect = |ns: &Namespace, ids: &[&str]| {
+                let got = available_now(ns);
+                let at = clock.monotonic().saturating_duration_since(restarted);
+                assert_eq!(
+                    got.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(),
+                    ids,
+                    "{restart:?}, wall {back_hours} h back, {at:?} after the restart"
+                );
+                for (id, count) in got {
+                    assert_eq!(count, 2, "{id}");
+                    seen.push((id, at.as_millis() as u64));
+                }
+            };
+            expect(&ns, &["a"]);
+            for (step_ms, ids) in [
+                (9_999, &[][..]),
+                (1, &["b"]),
+                (14_999, &[]),
+                (1, &["d"]),
+                (34_999, &[]),
+                (1, &["c"]),
+            ] {
+                clock.advance(Duration::from_millis(step_ms));
+                expect(&ns, ids);
+            }
+            eprintln!(
+                "{restart:?} restart, wall clock {back_hours} h back: available after (ms) {seen:?}"
+            );
+            assert_eq!(
+                seen,
+                [
+                    ("a".to_owned(), 0),
+                    ("b".to_owned(), 10_000),
+                    ("d".to_owned(), 25_000),
+                    ("c".to_owned(), 60_000)
+                ]
+            );
+            ns.close().unwrap();
+        }
+    }
+}
+
+/// Without a clock step, a restart changes nothing: the delay runs on from where it was. A wall
+/// clock that went forward while the process was down shortens it (the wall clock is the only
+/// measure of the downtime), like a lock deadline.
+#[test]
+fn release_delays_run_on_across_a_restart_and_a_forward_step_shortens_them() {
+    for restart in Restart::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = clock();
+        let index = MemoryIndex::default();
+        let ns = open(dir.path(), &clock, &index);
+        ns.publish("orders", &[event("a", "T"), event("b", "T")])
+            .unwrap();
+        ns.run_maintenance().unwrap();
+        let got = ns.receive("orders", "all", 2, NOW).unwrap();
+        let tokens: Vec<&str> = got.iter().map(|r| r.lock_token.as_str()).collect();
+        let outcome = ns
+            .release("orders", "all", &tokens, ReleaseDelay::OneMinute)
+            .unwrap();
+        assert_eq!(outcome.succeeded.len(), 2);
+        clock.advance(Duration::from_secs(20));
+        let ns = restart.run(ns, dir.path(), &clock, &index);
+        clock.advance(Duration::from_millis(39_999));
+        assert!(
+            available_now(&ns).is_empty(),
+            "{restart:?}: 20 s + 39.999 s"
+        );
+        clock.advance(Duration::from_millis(1));
+        assert_eq!(available_now(&ns).len(), 2, "{restart:?}: 60 s");
+        ns.close().unwrap();
+
+        let dir = tempfile::tempdir().unwrap();
+        let ns = open(dir.path(), &clock, &index);
+        ns.publish("orders", &[event("c", "T")]).unwrap();
+        ns.run_maintenance().unwrap();
+        let got = ns.receive("orders", "all", 1, NOW).unwrap();
+        ns.release(
+            "orders",
+            "all",
+            &[&got[0].lock_token],
+            ReleaseDelay::OneMinute,
+        )
+        .unwrap();
+        clock.advance_wall(Duration::from_secs(45));
+        let ns = restart.run(ns, dir.path(), &clock, &index);
+        clock.advance(Duration::from_millis(14_999));
+        assert!(
+            available_now(&ns).is_empty(),
+            "{restart:?}: 45 s forward + 14.999 s"
+        );
+        clock.advance(Duration::from_millis(1));
+        assert_eq!(
+            available_now(&ns).len(),
+            1,
+            "{restart:?}: 45 s forward + 15 s"
+        );
+        ns.close().unwrap();
+    }
+}
+
+/// A data directory written before `Release` carried its delay (tag 8, `ReleaseV1`) still opens
+/// and replays: its released event is available at once when the wall clock did not move, and
+/// bounded by the longest delay (1 h), as that record always was, when it went back.
+#[test]
+fn release_records_written_before_delays_were_recorded_still_replay() {
+    use gridlog::record::{Entry, StateRecord, decode};
+
+    for back in [Duration::ZERO, Duration::from_hours(5)] {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = clock();
+        let index = MemoryIndex::default();
+        let ns = open(dir.path(), &clock, &index);
+        ns.publish("orders", &[event("a", "T")]).unwrap();
+        assert_eq!(ns.receive("orders", "all", 1, NOW).unwrap().len(), 1);
+        ns.close().unwrap();
+
+        // Append the release as an older gridlog wrote it: tag 8, no delay.
+        let (wal, _) =
+            gridlog::wal::Wal::open(dir.path().join("wal"), common::wal_options()).unwrap();
+        let mut lock = None;
+        for item in wal.iter_from(wal.first_seq()) {
+            let (seq, bytes) = item.unwrap();
+            if let StateRecord::Lock { sub, entries, .. } = decode(seq.0, &bytes).unwrap() {
+                lock = Some((sub, entries[0].seq, entries[0].delivery_count));
+            }
+        }
+        let (sub, seq, delivery_count) = lock.expect("the receive's Lock record");
+        let old = StateRecord::ReleaseV1 {
+            sub,
+            visible_at_ms: clock.now().unix_millis(),
+            entries: vec![Entry {
+                seq,
+                delivery_count,
+            }],
+        }
+        .encode();
+        assert_eq!(old[2], 8, "tag 8");
+        wal.append(&old).unwrap();
+        wal.close().unwrap();
+
+        clock.rewind_wall(back);
+        let ns = Namespace::open(dir.path(), options(&clock, &index)).unwrap();
+        if back.is_zero() {
+            assert_eq!(available_now(&ns), [("a".to_owned(), 2)]);
+        } else {
+            clock.advance(Duration::from_millis(3_599_999));
+            assert!(available_now(&ns).is_empty());
+            clock.advance(Duration::from_millis(1));
+            assert_eq!(available_now(&ns), [("a".to_owned(), 2)], "bounded by 1 h");
+        }
+        ns.close().unwrap();
+    }
+}

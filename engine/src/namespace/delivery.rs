@@ -16,7 +16,8 @@ use crate::clock::MonotonicTime;
 use crate::error::EngineError;
 use crate::record::{self, DeadLetterReason, Entry, LockEntry, StateRecord};
 use crate::state::{
-    NamespaceState, Now, Pending, PendingState, RELEASE_DELAY_MAX, SubState, add_ms,
+    NamespaceState, Now, Pending, PendingState, RELEASE_DELAY_MAX, RELEASE_DELAY_MAX_MS, SubState,
+    add_ms,
 };
 use crate::throttle::Direction;
 use crate::token::{LockToken, TokenFields};
@@ -393,9 +394,12 @@ impl Inner {
                 )?;
             }
             SettleOp::Release(delay) => {
+                let delay = (*delay).min(RELEASE_DELAY_MAX);
                 let rec = StateRecord::Release {
                     sub: sub_id,
-                    visible_at_ms: add_ms(now.wall_ms, (*delay).min(RELEASE_DELAY_MAX)),
+                    visible_at_ms: add_ms(now.wall_ms, delay),
+                    // ≤ 1 h: fits (the constant's assertion pins `RELEASE_DELAY_MAX_MS`).
+                    delay_ms: u32::try_from(delay.as_millis()).unwrap_or(RELEASE_DELAY_MAX_MS),
                     entries,
                 };
                 self.append_apply(&mut st, &[rec], now)?;

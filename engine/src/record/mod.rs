@@ -122,7 +122,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
     }
 }
 
-/// A state-change record. Variant indexes (postcard varint) are the on-disk tags 0..=12.
+/// A state-change record. Variant indexes (postcard varint) are the on-disk tags 0..=13.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum StateRecord<'a> {
     /// Tag 0: The first record of a namespace: the lock-token secret lives in the WAL.
@@ -194,8 +194,10 @@ pub enum StateRecord<'a> {
         /// Acknowledged (seq, delivery count).
         entries: Vec<Entry>,
     },
-    /// Tag 8: Released deliveries.
-    Release {
+    /// Tag 8: Released deliveries, as written before the delay was recorded: read (the delay
+    /// counts as [`crate::state::RELEASE_DELAY_MAX`], the longest), never written;
+    /// [`StateRecord::Release`] (tag 13) replaced it.
+    ReleaseV1 {
         /// Subscription id.
         sub: u64,
         /// When they become visible again, Unix ms.
@@ -255,6 +257,20 @@ pub enum StateRecord<'a> {
         cursor: u64,
         /// The events locked, with their new delivery counts and billing units.
         entries: Vec<LockEntry>,
+    },
+    /// Tag 13: Released deliveries, with the delay that was asked for.
+    Release {
+        /// Subscription id.
+        sub: u64,
+        /// When they become visible again, Unix ms: the wall time of the release plus `delay_ms`.
+        visible_at_ms: i64,
+        /// The release delay, ms (at most [`crate::state::RELEASE_DELAY_MAX`]). Whenever the
+        /// record is applied (live, or replayed after a restart), the time left until
+        /// `visible_at_ms` is clamped to `[0, delay_ms]`, so a wall clock that went back while
+        /// the process was down cannot hide the events for longer than the delay.
+        delay_ms: u32,
+        /// Released (seq, delivery count).
+        entries: Vec<Entry>,
     },
 }
 

@@ -18,12 +18,24 @@ use crate::config::{
 use crate::error::EngineError;
 use crate::filter::Filter;
 use crate::limits::TOKEN_SECRET_BYTES;
-use crate::record::{DeadLetterReason, LockEntry, StateRecord};
+use crate::record::{DeadLetterReason, Entry, LockEntry, StateRecord};
 use crate::token::TokenSecret;
 
-/// Longest release delay (1 h): a persisted visibility time further in the future than this is
-/// clamped on apply (a wall clock that jumped backwards cannot hide an event for longer).
+/// Longest release delay (1 h). A persisted visibility time is re-derived on apply with the time
+/// left clamped to the release's own delay, or to this when the delay is unknown (a tag-8
+/// `ReleaseV1` record, or a checkpoint written before delays were recorded).
 pub const RELEASE_DELAY_MAX: Duration = Duration::from_hours(1);
+
+/// [`RELEASE_DELAY_MAX`] in milliseconds, as recorded (`delay_ms` of `StateRecord::Release`).
+pub const RELEASE_DELAY_MAX_MS: u32 = 3_600_000;
+
+const _: () = assert!(RELEASE_DELAY_MAX.as_millis() == RELEASE_DELAY_MAX_MS as u128);
+
+/// The clamp bound for a recorded release delay: the delay, at most [`RELEASE_DELAY_MAX`] (a
+/// damaged or foreign record cannot hide an event for longer).
+pub fn release_bound(delay_ms: u32) -> Duration {
+    Duration::from_millis(u64::from(delay_ms)).min(RELEASE_DELAY_MAX)
+}
 
 /// Publish-time distance between two [`NamespaceState::time_marks`].
 pub const TIME_MARK_STEP_MS: i64 = 60_000;
@@ -59,6 +71,9 @@ pub enum PendingState {
     Available {
         /// Persisted visibility time, Unix ms.
         visible_at_ms: i64,
+        /// The release delay, ms: the time left until `visible_at_ms` is clamped to it whenever
+        /// it is re-derived (after a restart). [`RELEASE_DELAY_MAX_MS`] when unknown.
+        delay_ms: u32,
         /// The same, on the monotonic clock.
         visible_at: MonotonicTime,
     },
@@ -514,33 +529,21 @@ impl NamespaceState {
                     }
                 }
             }
-            StateRecord::Release {
+            StateRecord::ReleaseV1 {
                 sub,
                 visible_at_ms,
                 entries,
             } => {
-                let Some(state) = self.subs.get_mut(sub) else {
-                    return Ok(());
-                };
-                let visible_at = now.mono_for(*visible_at_ms, RELEASE_DELAY_MAX);
-                for entry in entries {
-                    if let Some(&pending) = state.pending.get(&entry.seq)
-                        && pending.delivery_count == entry.delivery_count
-                    {
-                        state.put_pending(
-                            entry.seq,
-                            Pending {
-                                state: PendingState::Available {
-                                    visible_at_ms: *visible_at_ms,
-                                    visible_at,
-                                },
-                                ..pending
-                            },
-                        );
-                        state.meters.released += 1;
-                        state.meters.settlement_units += u64::from(pending.units);
-                    }
-                }
+                // The delay was not recorded: the longest one bounds it.
+                self.apply_release(*sub, *visible_at_ms, RELEASE_DELAY_MAX_MS, entries, now);
+            }
+            StateRecord::Release {
+                sub,
+                visible_at_ms,
+                delay_ms,
+                entries,
+            } => {
+                self.apply_release(*sub, *visible_at_ms, *delay_ms, entries, now);
             }
             StateRecord::Renew {
                 sub,
@@ -624,6 +627,42 @@ impl NamespaceState {
             }
         }
         Ok(())
+    }
+
+    /// Applies a release (`Release`, or `ReleaseV1` with the longest delay): the events become
+    /// available at `visible_at_ms`, at most `delay_ms` (≤ 1 h) of monotonic time from `now`.
+    fn apply_release(
+        &mut self,
+        sub: u64,
+        visible_at_ms: i64,
+        delay_ms: u32,
+        entries: &[Entry],
+        now: Now,
+    ) {
+        let Some(state) = self.subs.get_mut(&sub) else {
+            return;
+        };
+        let delay_ms = delay_ms.min(RELEASE_DELAY_MAX_MS);
+        let visible_at = now.mono_for(visible_at_ms, release_bound(delay_ms));
+        for entry in entries {
+            if let Some(&pending) = state.pending.get(&entry.seq)
+                && pending.delivery_count == entry.delivery_count
+            {
+                state.put_pending(
+                    entry.seq,
+                    Pending {
+                        state: PendingState::Available {
+                            visible_at_ms,
+                            delay_ms,
+                            visible_at,
+                        },
+                        ..pending
+                    },
+                );
+                state.meters.released += 1;
+                state.meters.settlement_units += u64::from(pending.units);
+            }
+        }
     }
 
     /// Applies a receive's locks (`Lock`, or `LockV1` with 1 unit per entry).
@@ -789,6 +828,20 @@ impl NamespaceState {
                     })
                     .collect(),
             },
+            release_delays: self
+                .subs
+                .values()
+                .flat_map(|sub| {
+                    sub.pending.iter().filter_map(|(seq, p)| match p.state {
+                        PendingState::Available { delay_ms, .. }
+                            if delay_ms != RELEASE_DELAY_MAX_MS =>
+                        {
+                            Some((sub.id, *seq, delay_ms))
+                        }
+                        _ => None,
+                    })
+                })
+                .collect(),
         }
     }
 
@@ -814,6 +867,11 @@ impl NamespaceState {
             .pending_units
             .iter()
             .map(|&(sub, seq, units)| ((sub, seq), units))
+            .collect();
+        let release_delays: HashMap<(u64, u64), u32> = snapshot
+            .release_delays
+            .iter()
+            .map(|&(sub, seq, delay_ms)| ((sub, seq), delay_ms.min(RELEASE_DELAY_MAX_MS)))
             .collect();
         for topic in &snapshot.topics {
             let config = topic_from_json_str(&topic.config_json).map_err(|e| e.to_string())?;
@@ -846,28 +904,13 @@ impl NamespaceState {
                 .pending
                 .iter()
                 .map(|p| {
-                    let state = if p.locked {
-                        PendingState::Locked {
-                            locked_at_ms: p.locked_at_ms,
-                            deadline_ms: p.at_ms,
-                            deadline: now.mono_for(p.at_ms, lock),
-                        }
-                    } else {
-                        PendingState::Available {
-                            visible_at_ms: p.at_ms,
-                            visible_at: now.mono_for(p.at_ms, RELEASE_DELAY_MAX),
-                        }
-                    };
-                    (
-                        p.seq,
-                        Pending {
-                            delivery_count: p.delivery_count,
-                            published_at_ms: p.published_at_ms,
-                            last_delivered_at_ms: p.last_delivered_at_ms,
-                            units: pending_units.get(&(sub.id, p.seq)).copied().unwrap_or(1),
-                            state,
-                        },
-                    )
+                    let key = (sub.id, p.seq);
+                    let units = pending_units.get(&key).copied().unwrap_or(1);
+                    let delay_ms = release_delays
+                        .get(&key)
+                        .copied()
+                        .unwrap_or(RELEASE_DELAY_MAX_MS);
+                    (p.seq, p.restore(lock, units, delay_ms, now))
                 })
                 .collect();
             self.sub_names
@@ -917,9 +960,15 @@ pub struct Snapshot {
     pub topics: Vec<TopicSnap>,
     /// Subscriptions.
     pub subs: Vec<SubSnap>,
-    /// Billing meters and the billing units of in-flight events. Last, so that a snapshot
-    /// written before it (without it) is a prefix of today's layout and still decodes.
+    /// Billing meters and the billing units of in-flight events. After the subscriptions, so
+    /// that a snapshot written before it (without it) is a prefix of today's layout and still
+    /// decodes.
     pub billing: BillingSnap,
+    /// (subscription id, seq, release delay ms) of each available in-flight event whose delay
+    /// is known and other than [`RELEASE_DELAY_MAX_MS`]: on restore, the time left until its
+    /// visibility time is clamped to it. Last, for the same reason as `billing`: a snapshot
+    /// written before it decodes with no delays (each counts as the longest, 1 h).
+    pub release_delays: Vec<(u64, u64, u32)>,
 }
 
 /// The billing part of a [`Snapshot`].
@@ -933,7 +982,22 @@ pub struct BillingSnap {
     pub pending_units: Vec<(u64, u64, u32)>,
 }
 
-/// A [`Snapshot`] as written before billing meters (no trailing [`BillingSnap`]).
+/// A [`Snapshot`] as written before release delays (no trailing `release_delays`).
+#[derive(Deserialize)]
+struct SnapshotV2 {
+    secret: Option<[u8; TOKEN_SECRET_BYTES]>,
+    created_at_ms: i64,
+    last_published_at_ms: i64,
+    next_topic_id: u32,
+    next_sub_id: u64,
+    time_marks: Vec<(u64, i64)>,
+    topics: Vec<TopicSnap>,
+    subs: Vec<SubSnap>,
+    billing: BillingSnap,
+}
+
+/// A [`Snapshot`] as written before billing meters (no trailing [`BillingSnap`], no release
+/// delays).
 #[derive(Deserialize)]
 struct SnapshotV1 {
     secret: Option<[u8; TOKEN_SECRET_BYTES]>,
@@ -947,10 +1011,27 @@ struct SnapshotV1 {
 }
 
 impl Snapshot {
-    /// Decodes an encoded snapshot, today's layout or the one without billing meters (whose
-    /// meters then start at 0 and whose in-flight events count 1 unit each).
+    /// Decodes an encoded snapshot: today's layout, the one without release delays (whose
+    /// released events then count the longest delay, 1 h), or the one without billing meters
+    /// either (whose meters then also start at 0 and whose in-flight events count 1 unit each).
+    /// Each layout is a strict prefix of the next and a decode must consume every byte, so no
+    /// bytes decode as two layouts.
     pub fn decode(bytes: &[u8]) -> Result<Self, gridlog_format::FormatError> {
         gridlog_format::decode_state_record::<Self>(bytes).or_else(|error| {
+            if let Ok(v2) = gridlog_format::decode_state_record::<SnapshotV2>(bytes) {
+                return Ok(Self {
+                    secret: v2.secret,
+                    created_at_ms: v2.created_at_ms,
+                    last_published_at_ms: v2.last_published_at_ms,
+                    next_topic_id: v2.next_topic_id,
+                    next_sub_id: v2.next_sub_id,
+                    time_marks: v2.time_marks,
+                    topics: v2.topics,
+                    subs: v2.subs,
+                    billing: v2.billing,
+                    release_delays: Vec::new(),
+                });
+            }
             let v1: SnapshotV1 = gridlog_format::decode_state_record(bytes).map_err(|_| error)?;
             Ok(Self {
                 secret: v1.secret,
@@ -962,6 +1043,7 @@ impl Snapshot {
                 topics: v1.topics,
                 subs: v1.subs,
                 billing: BillingSnap::default(),
+                release_delays: Vec::new(),
             })
         })
     }
@@ -1016,6 +1098,33 @@ pub struct PendingSnap {
     pub at_ms: i64,
     /// Lock time (locked), else 0.
     pub locked_at_ms: i64,
+}
+
+impl PendingSnap {
+    /// The in-flight event, read at `now`: a deadline clamped to `lock`, a visibility time to
+    /// `delay_ms` (≤ 1 h).
+    fn restore(&self, lock: Duration, units: u32, delay_ms: u32, now: Now) -> Pending {
+        let state = if self.locked {
+            PendingState::Locked {
+                locked_at_ms: self.locked_at_ms,
+                deadline_ms: self.at_ms,
+                deadline: now.mono_for(self.at_ms, lock),
+            }
+        } else {
+            PendingState::Available {
+                visible_at_ms: self.at_ms,
+                delay_ms,
+                visible_at: now.mono_for(self.at_ms, release_bound(delay_ms)),
+            }
+        };
+        Pending {
+            delivery_count: self.delivery_count,
+            published_at_ms: self.published_at_ms,
+            last_delivered_at_ms: self.last_delivered_at_ms,
+            units,
+            state,
+        }
+    }
 }
 
 #[cfg(test)]
