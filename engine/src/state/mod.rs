@@ -1225,3 +1225,160 @@ mod tests {
         assert_eq!(error.code(), "Corrupt");
     }
 }
+
+#[cfg(test)]
+mod release_tests {
+    use std::time::Duration;
+
+    use super::{NamespaceState, Now, PendingState, RELEASE_DELAY_MAX_MS};
+    use crate::clock::MonotonicTime;
+    use crate::record::{Entry, LockEntry, StateRecord};
+
+    const T0: i64 = 1_700_000_000_000;
+    const HOUR_MS: i64 = 3_600_000;
+
+    fn now(wall_ms: i64, mono_secs: u64) -> Now {
+        Now {
+            wall_ms,
+            mono: MonotonicTime::from_since_origin(Duration::from_secs(mono_secs)),
+        }
+    }
+
+    /// A state with topic 1, subscription 1 and seq 10 locked (first delivery) at `T0`.
+    fn locked() -> NamespaceState {
+        let mut state = NamespaceState::new();
+        let at = now(T0, 0);
+        state
+            .apply(
+                1,
+                &StateRecord::TopicPut {
+                    id: 1,
+                    config_json: r#"{"name":"t"}"#,
+                },
+                at,
+            )
+            .unwrap();
+        let sub = StateRecord::SubscriptionPut {
+            id: 1,
+            topic: 1,
+            config_json: r#"{"name":"s"}"#,
+            start_seq: 3,
+        };
+        state.apply(2, &sub, at).unwrap();
+        let lock = StateRecord::Lock {
+            sub: 1,
+            locked_at_ms: T0,
+            deadline_ms: T0 + 60_000,
+            cursor: 11,
+            entries: vec![LockEntry {
+                seq: 10,
+                delivery_count: 1,
+                published_at_ms: T0,
+                units: 1,
+            }],
+        };
+        state.apply(3, &lock, at).unwrap();
+        state
+    }
+
+    /// (monotonic visibility, recorded delay) of seq 10 after applying `record` at `at`.
+    fn visible_after(record: &StateRecord<'_>, at: Now) -> (MonotonicTime, u32) {
+        let mut state = locked();
+        state.apply(4, record, at).unwrap();
+        match state.subs[&1].pending()[&10].state {
+            PendingState::Available {
+                visible_at,
+                delay_ms,
+                ..
+            } => (visible_at, delay_ms),
+            PendingState::Locked { .. } => panic!("not released"),
+        }
+    }
+
+    #[test]
+    fn a_release_replayed_with_the_wall_clock_back_waits_its_own_delay_at_most() {
+        let entries = vec![Entry {
+            seq: 10,
+            delivery_count: 1,
+        }];
+        let mono = |secs| MonotonicTime::from_since_origin(Duration::from_secs(secs));
+        // Replayed at monotonic 100 s with the wall clock 5 h behind the release.
+        let replay = now(T0 - 5 * HOUR_MS, 100);
+        for (delay_ms, expected) in [(0, 100), (10_000, 110), (60_000, 160)] {
+            let release = StateRecord::Release {
+                sub: 1,
+                visible_at_ms: T0 + i64::from(delay_ms),
+                delay_ms,
+                entries: entries.clone(),
+            };
+            assert_eq!(
+                visible_after(&release, replay),
+                (mono(expected), delay_ms),
+                "{delay_ms}"
+            );
+            // Replayed with the wall clock right: the delay runs on from the release.
+            let later = now(T0 + 4_000, 100);
+            assert_eq!(
+                visible_after(&release, later).0,
+                mono(100 + (u64::from(delay_ms) / 1000).saturating_sub(4))
+            );
+        }
+        // A damaged delay cannot hide an event for longer than 1 h.
+        let release = StateRecord::Release {
+            sub: 1,
+            visible_at_ms: i64::MAX,
+            delay_ms: u32::MAX,
+            entries: entries.clone(),
+        };
+        assert_eq!(
+            visible_after(&release, replay),
+            (mono(3_700), RELEASE_DELAY_MAX_MS)
+        );
+        // The old record has no delay: bounded by 1 h, as it always was.
+        let old = StateRecord::ReleaseV1 {
+            sub: 1,
+            visible_at_ms: T0,
+            entries,
+        };
+        assert_eq!(
+            visible_after(&old, replay),
+            (mono(3_700), RELEASE_DELAY_MAX_MS)
+        );
+        assert_eq!(visible_after(&old, now(T0, 100)).0, mono(100));
+    }
+
+    #[test]
+    fn snapshots_keep_release_delays() {
+        let mut state = locked();
+        let release = StateRecord::Release {
+            sub: 1,
+            visible_at_ms: T0 + 10_000,
+            delay_ms: 10_000,
+            entries: vec![Entry {
+                seq: 10,
+                delivery_count: 1,
+            }],
+        };
+        state.apply(4, &release, now(T0, 0)).unwrap();
+        let snapshot = state.snapshot();
+        assert_eq!(snapshot.release_delays, [(1, 10, 10_000)]);
+        let mut restored = NamespaceState::new();
+        restored
+            .restore(&snapshot, now(T0 - 5 * HOUR_MS, 100))
+            .unwrap();
+        assert_eq!(
+            restored.subs[&1].pending()[&10].next_change(now(T0, 100)),
+            Some(MonotonicTime::from_since_origin(Duration::from_secs(110)))
+        );
+        // Without the section (an older snapshot), the longest delay bounds it.
+        let old = super::Snapshot {
+            release_delays: Vec::new(),
+            ..snapshot
+        };
+        restored.restore(&old, now(T0 - 5 * HOUR_MS, 100)).unwrap();
+        assert_eq!(
+            restored.subs[&1].pending()[&10].next_change(now(T0, 100)),
+            Some(MonotonicTime::from_since_origin(Duration::from_secs(3_700)))
+        );
+    }
+}
