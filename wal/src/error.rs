@@ -31,9 +31,10 @@ pub enum WalError {
         dir: PathBuf,
     },
     /// The disk or quota is full (ENOSPC, EDQUOT or EFBIG). Nothing of the failed call was
-    /// acknowledged. When the next segment could not be created (the usual case: segments are
-    /// preallocated) the log is still usable and a later append retries; any other write that
-    /// fails this way poisons the log (reopen once space has been freed).
+    /// acknowledged. When the next segment or the next preallocated chunk of the active one
+    /// could not be prepared (the usual case: appends only write into preallocated space) the
+    /// log is still usable and a later append retries; any other write that fails this way
+    /// poisons the log (reopen once space has been freed).
     #[error("no space left for the wal at {}", path.display())]
     NoSpace {
         /// The file or directory that could not grow.

@@ -20,7 +20,7 @@
 //! The byte format is specified in `docs/format.md` §2–§5.
 //!
 //! Module map: [`options`] (configuration), `vfs`/`vfs_std` (I/O boundary), `segment` and
-//! `frame` (bytes on disk), `writer` (append, roll), `commit` (group commit), `reader`,
+//! `frame` (bytes on disk), `writer` (append, roll), `prepare` (chunked preallocation), `commit` (group commit), `reader`,
 //! `retention`, `recovery` (the decision table), `mmap` (the only `unsafe`), `stats` (sync
 //! counts and latency, observed at the `Vfs` boundary).
 
@@ -38,6 +38,7 @@ mod error;
 pub mod frame;
 mod mmap;
 pub mod options;
+mod prepare;
 mod reader;
 pub mod recovery;
 mod retention;

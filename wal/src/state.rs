@@ -1,7 +1,7 @@
 //! The shared state behind a [`crate::Wal`]: the live segments, the writer, the watermarks.
 //!
-//! Lock order (never take them the other way round): `writer` → `segs` → a segment's `index`
-//! → `pending`; `sync` is never held while taking `writer`... except in the sync leader, which
+//! Lock order (never take them the other way round): `writer` → `prep.files` → `segs` → a
+//! segment's `index` → `pending`; `sync` is never held while taking `writer`... except in the sync leader, which
 //! releases `sync` before doing I/O and taking `writer`.
 
 use std::path::PathBuf;
@@ -12,6 +12,7 @@ use parking_lot::{Condvar, Mutex, RwLock};
 
 use crate::error::{Result, WalError};
 use crate::options::WalOptions;
+use crate::prepare::Preparer;
 use crate::vfs::{DirLockGuard, FileHandle, MappedBytes, Vfs};
 
 /// Index sentinel for a sequence number lost in salvage.
@@ -148,9 +149,8 @@ pub(crate) struct Shared {
     pub closed: AtomicBool,
     pub sync: Mutex<SyncState>,
     pub sync_cv: Condvar,
-    /// A prepared (allocated, zero-filled, synced) file for the next segment.
-    pub spare: Arc<Mutex<Option<FileHandle>>>,
-    pub spare_thread: Mutex<Option<std::thread::JoinHandle<()>>>,
+    /// Prepares file space ahead of the writer: chunks of the active segment, the spare.
+    pub prep: Arc<Preparer>,
     /// Interval-syncer shutdown flag.
     pub stop: Mutex<bool>,
     pub stop_cv: Condvar,

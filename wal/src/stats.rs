@@ -4,7 +4,7 @@
 //!
 //! The counters are kept by an observing [`Vfs`] wrapper that the log puts around whatever file
 //! system it is given ([`ObservedVfs`]), so every `fdatasync`, `fsync` and directory sync is
-//! counted and timed (group commit, segment roll, spare preparation, close), and the append and
+//! counted and timed (group commit, segment roll, chunk and spare preparation, close), and the append and
 //! commit paths carry no extra code. Cost: one `Instant::now()` pair and a few relaxed atomic
 //! adds per sync, one atomic add per write.
 
@@ -124,7 +124,7 @@ impl SyncHistogram {
 /// A snapshot of [`Wal::stats`](crate::Wal::stats). Counters count since the log was opened.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct WalStats {
-    /// `fdatasync` calls on segment files (group commits, rolls, close).
+    /// `fdatasync` calls on segment files (group commits, rolls, chunk preparation, close).
     pub data_syncs: u64,
     /// `fsync` calls on files (new segments, the spare, `wal.meta`).
     pub file_syncs: u64,
@@ -140,7 +140,7 @@ pub struct WalStats {
     pub segments: usize,
     /// Bytes used in them (headers and frames).
     pub segment_bytes_used: u64,
-    /// Their file sizes (preallocation included): what the log holds on disk.
+    /// Their file sizes (the space prepared ahead of the writer included).
     pub segment_bytes_on_disk: u64,
 }
 

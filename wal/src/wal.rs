@@ -11,6 +11,7 @@ use crate::commit::interval_syncer;
 use crate::error::{Result, WalError};
 use crate::frame::{self, FrameKind};
 use crate::options::{Durability, WalOptions};
+use crate::prepare::Preparer;
 use crate::reader::WalIter;
 use crate::recovery::recover;
 use crate::state::{Shared, SyncState, Writer};
@@ -62,6 +63,22 @@ impl Wal {
             .cloned()
             .ok_or_else(|| WalError::corrupt(dir.display().to_string(), 0, "no segment"))?;
         let durability = opts.durability;
+        // Recovery left the tail of the active file zero (and synced it): the writer may append
+        // anywhere below its length. After a crash inside a chunk extension that space may be
+        // unwritten extents (correct, only slower to sync until the next chunk).
+        let ready = active
+            .file
+            .len()
+            .map_err(|e| WalError::io("stat", &active.path, e))?
+            .max(rec.offset);
+        let prep = Arc::new(Preparer::new(
+            vfs.clone(),
+            dir.clone(),
+            &opts,
+            active.path.clone(),
+            ready,
+        ));
+        let (active_id, offset) = (active.id, rec.offset);
         let shared = Arc::new(Shared {
             vfs,
             dir,
@@ -87,8 +104,7 @@ impl Wal {
             closed: AtomicBool::new(false),
             sync: Mutex::new(SyncState::default()),
             sync_cv: Condvar::new(),
-            spare: Arc::new(Mutex::new(None)),
-            spare_thread: Mutex::new(None),
+            prep: prep.clone(),
             stop: Mutex::new(false),
             stop_cv: Condvar::new(),
             dir_lock: Mutex::new(Some(dir_lock)),
@@ -106,7 +122,7 @@ impl Wal {
             }
             _ => None,
         };
-        shared.prepare_spare();
+        prep.start(active_id, offset);
         Ok((
             Wal {
                 shared,
@@ -288,7 +304,7 @@ impl Wal {
         if let Some(h) = self.syncer.lock().take() {
             let _ = h.join();
         }
-        self.shared.join_spare();
+        self.shared.prep.stop();
     }
 
     /// Syncs, writes and segment figures since open (see [`crate::stats`]). Cheap: atomic

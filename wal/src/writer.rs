@@ -3,16 +3,21 @@
 //! Append (under the writer mutex, which serializes only the page-cache write):
 //! 1. check the log is writable and the records fit the limits;
 //! 2. roll first if the batch would push a non-empty segment past its target;
-//! 3. encode all frames into one buffer, each carrying the current sync floor;
-//! 4. one positioned write; on error poison the log;
-//! 5. publish the frame offsets to the index, then the written watermark.
+//! 3. make sure the file is prepared (allocated, zero-filled) past the batch, a seal and the
+//!    caller's reserve (prepare.rs); a full disk here fails the append cleanly (`NoSpace`,
+//!    nothing written, not poisoned);
+//! 4. encode all frames into one buffer, each carrying the current sync floor;
+//! 5. one positioned write; on error poison the log;
+//! 6. publish the frame offsets to the index, then the written watermark; ask the preparer
+//!    for the next chunk if the writer is near the prepared end.
 //!
 //! Then, outside the mutex, `Always` waits for group commit (commit.rs).
 //!
-//! Roll (under the writer mutex):
+//! Roll (under the writer mutex, and the preparer's `files` lock: no chunk extension of the
+//! segment being sealed):
 //! 1. `fdatasync` the active segment (everything written so far is durable);
-//! 2. create the successor as `{base}.wal.tmp`: header, preallocate + zero-fill, `fsync`,
-//!    rename to `{base}.wal`, `fsync` the directory;
+//! 2. create the successor as `{base}.wal.tmp`: header, preallocate + zero-fill its first
+//!    chunk, `fsync`, rename to `{base}.wal`, `fsync` the directory (or name the prepared spare);
 //! 3. append the seal frame (successor's base seq and id) to the predecessor, `fdatasync`;
 //! 4. switch appends to the successor.
 //!
@@ -26,16 +31,14 @@ use std::sync::atomic::Ordering;
 use crate::error::{Result, WalError};
 use crate::frame::{self, FrameKind};
 use crate::options::{BATCH_BYTES_MAX, BATCH_RECORDS_MAX, Mutant, WalOptions};
+use crate::prepare::{Preparer, zero_fill};
 use crate::segment::{
     META_FILE, META_TMP_FILE, Meta, SEGMENT_HEADER_BYTES, SEGMENT_TMP_SUFFIX, SPARE_FILE,
     SegmentHeader, segment_file_name,
 };
 use crate::state::{Segment, Shared, Writer};
 use crate::types::{Seq, SeqRange};
-use crate::vfs::{FileHandle, Vfs, VfsFile};
-
-/// Zero-fill chunk size for preallocation.
-const ZERO_CHUNK_BYTES: usize = 1 << 20;
+use crate::vfs::{FileHandle, Vfs};
 
 impl Shared {
     /// Writes `records` as consecutive frames; returns their range. Does not sync.
@@ -84,6 +87,15 @@ impl Shared {
                 }
             })?;
         }
+        // Appends write only into prepared space, and leave room for the seal and the reserve
+        // there (a full disk shows up here, before anything is written).
+        let need = w.offset + bytes + seal_bytes + reserve;
+        if let Err(e) = self
+            .prep
+            .ensure(&*w.active.file, &w.active.path, w.offset, need)
+        {
+            return Err(if e.is_no_space() { e } else { self.poison(e) });
+        }
         let w = &mut *w;
         let start_seq = w.next_seq;
         let floor = frame::off32(w.synced_offset);
@@ -110,6 +122,7 @@ impl Shared {
         w.active.used.store(w.offset, Ordering::Release);
         w.next_seq += records.len() as u64;
         self.written_end.store(w.next_seq, Ordering::Release);
+        self.prep.after_append(w.active.id, w.offset);
         Ok(SeqRange {
             start: Seq(start_seq),
             end: Seq(w.next_seq),
@@ -123,6 +136,9 @@ impl Shared {
     /// fails with [`WalError::NoSpace`] and a later one retries the roll.
     pub(crate) fn roll(&self, w: &mut Writer) -> std::result::Result<(), RollFailure> {
         let old = w.active.clone();
+        // Waits for a running chunk extension of the old segment and keeps new ones out: once
+        // sealed, it is immutable (and mapped by readers).
+        let mut files = self.prep.files();
         old.file
             .sync_data()
             .map_err(|e| WalError::io("sync_data", &old.path, e))?;
@@ -133,7 +149,7 @@ impl Shared {
             segment_id: old.id + 1,
             base_seq: w.next_seq,
         };
-        let spare = self.spare.lock().take();
+        let spare = files.spare.take();
         let new = match spare {
             Some(file) => name_spare(&*self.vfs, &self.dir, &self.opts, header, file)?,
             None => create_segment_or_clean(&*self.vfs, &self.dir, &self.opts, header)?,
@@ -166,53 +182,17 @@ impl Shared {
             SEGMENT_HEADER_BYTES as u64,
         ));
         self.segs.write().push(new.clone());
+        self.prep.switch(
+            &mut files,
+            new.path.clone(),
+            Preparer::initial_len(&self.opts),
+            SEGMENT_HEADER_BYTES as u64,
+        );
+        drop(files);
         w.active = new;
         w.offset = SEGMENT_HEADER_BYTES as u64;
         w.synced_offset = SEGMENT_HEADER_BYTES as u64;
-        self.prepare_spare();
         Ok(())
-    }
-
-    /// Starts preparing the next segment file in the background, if configured and needed.
-    pub(crate) fn prepare_spare(&self) {
-        if !(self.opts.preallocate && self.opts.prepare_spare) || self.spare.lock().is_some() {
-            return;
-        }
-        let mut slot = self.spare_thread.lock();
-        if slot.as_ref().is_some_and(|h| !h.is_finished()) {
-            return;
-        }
-        if let Some(h) = slot.take() {
-            let _ = h.join();
-        }
-        let (vfs, dir, opts, spare) = (
-            self.vfs.clone(),
-            self.dir.clone(),
-            self.opts.clone(),
-            self.spare.clone(),
-        );
-        let spawned = std::thread::Builder::new()
-            .name("wal-spare".into())
-            .spawn(move || {
-                let path = dir.join(SPARE_FILE);
-                // Errors are not reported here: without a spare, the roll creates the segment
-                // itself and reports any error on the append path.
-                match preallocate_file(&*vfs, &path, &opts) {
-                    Ok(file) => *spare.lock() = Some(file),
-                    // A partly allocated spare would hold disk space a full disk needs.
-                    Err(_) => {
-                        let _ = vfs.remove(&path);
-                    }
-                }
-            });
-        *slot = spawned.ok();
-    }
-
-    /// Waits for a running spare preparation (close and drop).
-    pub(crate) fn join_spare(&self) {
-        if let Some(h) = self.spare_thread.lock().take() {
-            let _ = h.join();
-        }
     }
 }
 
@@ -229,34 +209,6 @@ impl From<WalError> for RollFailure {
             clean: false,
         }
     }
-}
-
-/// Creates `path` allocated and zero-filled to the segment target, synced.
-fn preallocate_file(vfs: &dyn Vfs, path: &Path, opts: &WalOptions) -> Result<FileHandle> {
-    let file = vfs
-        .create(path)
-        .map_err(|e| WalError::io("create", path, e))?;
-    zero_fill(&*file, path, 0, opts.segment_bytes_target)?;
-    file.sync_all()
-        .map_err(|e| WalError::io("fsync", path, e))?;
-    Ok(file)
-}
-
-/// Allocates `len` bytes and writes zeros over `from..len`, so later fdatasyncs do not have to
-/// convert unwritten extents (a metadata commit each).
-fn zero_fill(file: &dyn VfsFile, path: &Path, from: u64, len: u64) -> Result<()> {
-    file.allocate(len)
-        .map_err(|e| WalError::io("fallocate", path, e))?;
-    let zeros = vec![0u8; ZERO_CHUNK_BYTES];
-    let mut off = from;
-    while off < len {
-        let n =
-            usize::try_from((len - off).min(ZERO_CHUNK_BYTES as u64)).unwrap_or(ZERO_CHUNK_BYTES);
-        file.write_all_at(&zeros[..n], off)
-            .map_err(|e| WalError::io("write", path, e))?;
-        off += n as u64;
-    }
-    Ok(())
 }
 
 /// Turns the prepared spare into the segment `header` names: header, fdatasync, rename, dir fsync.
@@ -285,7 +237,8 @@ fn name_spare(
     Ok(file)
 }
 
-/// Creates a complete segment file: tmp name, header, preallocation, fsync, rename, dir fsync.
+/// Creates a complete segment file: tmp name, header, preallocation of the first chunk, fsync,
+/// rename, dir fsync.
 pub(crate) fn create_segment(
     vfs: &dyn Vfs,
     dir: &Path,
@@ -326,7 +279,7 @@ fn create_segment_or_clean(
                     &*file,
                     &tmp,
                     SEGMENT_HEADER_BYTES as u64,
-                    opts.segment_bytes_target,
+                    Preparer::initial_len(opts),
                 )?;
             }
             file.sync_all().map_err(|e| WalError::io("fsync", &tmp, e))

@@ -221,6 +221,84 @@ fn spare_segment_is_prepared_and_used() {
     );
 }
 
+/// Chunked preallocation on the real file system: the active segment is never prepared more
+/// than two chunks past the writer, the spare is one chunk, and the whole directory holds at
+/// most about three chunks (plus the sealed segments' unused ends, under one batch each) more
+/// than the written frames. Reopening continues in the shorter files.
+#[test]
+fn segments_are_prepared_in_chunks_ahead_of_the_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let chunk = 64u64 << 10;
+    let seal = 32;
+    let opts = WalOptions {
+        segment_bytes_target: 1 << 20,
+        preallocate_chunk_bytes: chunk,
+        ..WalOptions::default()
+    };
+    let (wal, _) = Wal::open(dir.path(), opts.clone()).unwrap();
+    let spare = dir.path().join("wal.spare.tmp");
+    let batch_max = 10 * 1024;
+    let (mut max_ahead, mut max_extra, mut spare_seen) = (0, 0, 0);
+    let mut seq = 1;
+    for i in 1..=2400u64 {
+        let n = if i % 10 == 0 { 10 } else { 1 };
+        let recs: Vec<Vec<u8>> = (seq..seq + n).map(|s| rec(s, 1000)).collect();
+        let refs: Vec<&[u8]> = recs.iter().map(Vec::as_slice).collect();
+        wal.append_batch(&refs).unwrap();
+        seq += n;
+        let segs = wal.segments();
+        let active = segs.last().unwrap();
+        let len = std::fs::metadata(&active.path).unwrap().len();
+        assert!(
+            len >= active.bytes + seal,
+            "appends stay inside prepared space with room for the seal: {len} < {} + {seal}",
+            active.bytes
+        );
+        assert!(
+            len <= active.bytes + 2 * chunk + seal,
+            "prepared too far ahead: {len} for {} bytes used",
+            active.bytes
+        );
+        max_ahead = max_ahead.max(len - active.bytes);
+        let used: u64 = segs.iter().map(|s| s.bytes).sum();
+        let mut apparent = 0;
+        for e in std::fs::read_dir(dir.path()).unwrap() {
+            let e = e.unwrap();
+            apparent += e.metadata().unwrap().len();
+            if e.path() == spare {
+                let l = e.metadata().unwrap().len();
+                assert!(l <= chunk, "the spare is one chunk, found {l}");
+                spare_seen += 1;
+            }
+        }
+        let extra = apparent.saturating_sub(used);
+        assert!(
+            extra <= 3 * chunk + segs.len() as u64 * batch_max + 1024,
+            "{extra} bytes beyond the frames in {} segments",
+            segs.len()
+        );
+        max_extra = max_extra.max(extra);
+    }
+    let segments = wal.segments().len();
+    assert!(segments >= 3, "the workload rolls ({segments} segments)");
+    assert!(
+        spare_seen > 0,
+        "a spare was prepared near the end of a segment"
+    );
+    wal.close().unwrap();
+    drop(wal);
+    let (wal, report) = Wal::open(dir.path(), opts).unwrap();
+    assert_eq!(wal.next_seq(), Seq(seq));
+    assert!(report.clean_shutdown);
+    for s in [1, seq / 2, seq - 1] {
+        assert_eq!(&*wal.read(Seq(s)).unwrap(), &rec(s, 1000)[..]);
+    }
+    wal.append(&rec(seq, 1000)).unwrap();
+    println!(
+        "chunked preallocation ({chunk}-byte chunks, 1 MiB segments): {segments} segments; prepared ahead of the writer at most {max_ahead} bytes; apparent size beyond the frames at most {max_extra} bytes"
+    );
+}
+
 /// One open log per directory: a second open fails with `Locked` (nothing read or written), on
 /// the real file system and on the crash simulator, and succeeds once the first is dropped.
 #[test]

@@ -51,6 +51,8 @@ fn sampled_crash_states_of_concurrent_appenders() {
     let fs = CrashFs::new();
     let opts = WalOptions {
         segment_bytes_target: 8192,
+        // Chunk extensions by the preparer thread race the appenders.
+        preallocate_chunk_bytes: 2048,
         durability: Durability::Always,
         ..WalOptions::default()
     };

@@ -25,6 +25,8 @@ use gridlog_wal::{Seq, Vfs, Wal, WalError, WalOptions};
 fn opts() -> WalOptions {
     WalOptions {
         segment_bytes_target: 4096,
+        // Chunk extensions on the append path: failures there are injected too.
+        preallocate_chunk_bytes: 1024,
         // Deterministic operation numbering: no background spare preparation.
         prepare_spare: false,
         ..WalOptions::default()
@@ -38,7 +40,7 @@ struct Tally {
     open_failed: u64,
     poisoned_runs: u64,
     nospace_seen: u64,
-    /// `NoSpace` from a roll that could not create the next segment: not poisoned.
+    /// `NoSpace` from a roll or chunk extension that could not prepare space: not poisoned.
     clean_nospace: u64,
     acked: u64,
 }
@@ -97,8 +99,9 @@ fn workload(
                     if wal.is_poisoned() {
                         *failed = true;
                     } else {
-                        // The one error that leaves the log usable: the next segment could
-                        // not be created for lack of space, before anything was written.
+                        // The one error that leaves the log usable: the next segment or
+                        // chunk could not be prepared for lack of space, before anything was
+                        // written.
                         assert!(
                             e.is_no_space(),
                             "a write/sync error other than a clean NoSpace must poison: {e}"
@@ -188,7 +191,7 @@ fn every_operation_fails_once_or_forever() {
     }
     t.injected = t.runs;
     println!(
-        "fault injection: workload of {total_ops} ops; {} runs (every N × EIO/ENOSPC × transient/persistent); open failed {}; poisoned {}; NoSpace surfaced {} ({} at a roll, log kept usable); acknowledged records checked after power loss and reopen: {}",
+        "fault injection: workload of {total_ops} ops; {} runs (every N × EIO/ENOSPC × transient/persistent); open failed {}; poisoned {}; NoSpace surfaced {} ({} at a roll or chunk extension, log kept usable); acknowledged records checked after power loss and reopen: {}",
         t.runs, t.open_failed, t.poisoned_runs, t.nospace_seen, t.clean_nospace, t.acked
     );
     // Regression (issue 7): a full disk at a roll used to poison the log for good.

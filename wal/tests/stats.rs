@@ -56,6 +56,8 @@ fn never_durability_appends_without_syncing() {
     let dir = tempfile::tempdir().unwrap();
     let opts = WalOptions {
         durability: Durability::Never,
+        // No background preparation: its zero-fill writes and syncs would race the counts.
+        prepare_spare: false,
         ..WalOptions::default()
     };
     let (wal, _) = Wal::open(dir.path(), opts).unwrap();

@@ -690,7 +690,7 @@ fn main() {
         );
         if name == "gridlog" {
             println!(
-                "gridlog  after run_maintenance: {:.1} MB on disk ({} segments purged; what stays is the active segment, its preallocated spare and the index)",
+                "gridlog  after run_maintenance: {:.1} MB on disk ({} segments purged; what stays is the active segment, the space prepared ahead in it or in the spare, and the index)",
                 mb(f["disk_settled_allocated"]),
                 f["segments_purged"]
             );
@@ -790,7 +790,7 @@ fn main() {
         verdict(peak <= 64.0 * 1.048_576),
     );
     println!(
-        "  disk: {} events stored: {:.1} MB allocated ({:.1} MB apparent) for {:.1} MB payload = {:.3}x (target <= 1.1: {}); of which written WAL frames {:.1} MB = {:.3}x (the rest: the preallocated tail of the active segment and its spare, {} MiB each at most); after settling {} and run_maintenance: {:.1} MB",
+        "  disk: {} events stored: {:.1} MB allocated ({:.1} MB apparent) for {:.1} MB payload = {:.3}x (target <= 1.1: {}); of which written WAL frames {:.1} MB = {:.3}x (the rest: space prepared ahead of the writer in {} MiB chunks, about three at most, and the index); after settling {} and run_maintenance: {:.1} MB",
         p.stored,
         mb(allocated as f64),
         mb(apparent as f64),
@@ -799,7 +799,7 @@ fn main() {
         verdict(allocated as f64 / payload <= 1.1),
         mb(with_index["wal_bytes"]),
         with_index["wal_bytes"] / payload,
-        gridlog::WalOptions::default().segment_bytes_target >> 20,
+        gridlog::WalOptions::default().preallocate_chunk_bytes >> 20,
         p.n,
         mb(g["disk_settled_allocated"]),
     );

@@ -47,8 +47,9 @@ pub struct Args {
     /// shutdown; survives a process crash only). See docs/reliability.md.
     #[arg(long, default_value = "always", value_parser = parse_durability)]
     pub durability: Durability,
-    /// Size of a WAL segment file (preallocated; the log rolls to a new one when it is full):
-    /// 1024 to 1073741824 bytes. Small values suit small disks and tests.
+    /// Size of a WAL segment file (preallocated in 2 MiB chunks as it fills; the log rolls to a
+    /// new one when it is full): 1024 to 1073741824 bytes. Small values suit small disks and
+    /// tests.
     #[arg(long, default_value_t = WalOptions::default().segment_bytes_target)]
     pub segment_bytes: u64,
     /// Do not serve GET /metrics (Prometheus text format; same credentials as the management

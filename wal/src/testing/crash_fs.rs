@@ -84,6 +84,59 @@ enum Op {
     SyncDir,
 }
 
+/// One recorded mutating operation, as [`CrashFs::trace`] lists them (crash point `k` is the
+/// state after the first `k`). Files are numbered by creation (renames keep the number).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TraceOp {
+    /// A file was created (or truncated by `create`) under this path.
+    Create(PathBuf),
+    /// `len` bytes written at `offset` of file `file`.
+    Write {
+        /// File number.
+        file: usize,
+        /// Where.
+        offset: u64,
+        /// How many bytes.
+        len: u64,
+    },
+    /// `allocate`: file `file` extended to at least `len` bytes.
+    Extend {
+        /// File number.
+        file: usize,
+        /// The length asked for.
+        len: u64,
+    },
+    /// `sync_data` or `sync_all` of file `file`.
+    Sync(usize),
+    /// An unlink.
+    Remove(PathBuf),
+    /// A rename.
+    Rename(PathBuf, PathBuf),
+    /// A directory sync.
+    SyncDir,
+}
+
+impl From<&Op> for TraceOp {
+    fn from(op: &Op) -> TraceOp {
+        match op {
+            Op::Create(p) => TraceOp::Create(p.clone()),
+            Op::Write(file, offset, data) => TraceOp::Write {
+                file: *file,
+                offset: *offset,
+                len: data.len() as u64,
+            },
+            Op::Extend(file, len) => TraceOp::Extend {
+                file: *file,
+                len: *len,
+            },
+            Op::Sync(file) => TraceOp::Sync(*file),
+            Op::Remove(p) => TraceOp::Remove(p.clone()),
+            Op::Rename(a, b) => TraceOp::Rename(a.clone(), b.clone()),
+            Op::SyncDir => TraceOp::SyncDir,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 struct Model {
     nodes: Vec<Node>,
@@ -325,6 +378,11 @@ impl CrashFs {
     pub fn crash(&self, outcome: Outcome, seed: u64) -> CrashFs {
         let st = self.state.lock();
         CrashFs::from_model(st.model.crash(outcome, &mut Rng::new(seed)))
+    }
+
+    /// The recorded operations, in order (to pick crash points of interest).
+    pub fn trace(&self) -> Vec<TraceOp> {
+        self.state.lock().trace.iter().map(TraceOp::from).collect()
     }
 
     /// A cursor that replays the recorded operations, to crash at any earlier point.

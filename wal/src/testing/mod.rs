@@ -7,6 +7,6 @@ mod fault_fs;
 pub mod fuzz;
 mod rng;
 
-pub use crash_fs::{CrashFs, Outcome, Replay};
+pub use crash_fs::{CrashFs, Outcome, Replay, TraceOp};
 pub use fault_fs::{FaultFs, FaultKind};
 pub use rng::Rng;

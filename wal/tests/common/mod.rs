@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use gridlog_wal::testing::{CrashFs, Outcome, Rng};
+use gridlog_wal::testing::{CrashFs, Outcome, Rng, TraceOp};
 use gridlog_wal::{Durability, Seq, Wal, WalOptions};
 
 pub const DIR: &str = "/wal";
@@ -316,6 +316,28 @@ pub fn check_crash_state(
     }
 }
 
+/// Crash points inside chunk extensions of `trace`: after the `allocate` that extends a file
+/// past its first chunk, up to and including the state just before the next sync of that file
+/// (zeros written or not, torn or not, size change kept or lost). Returns (extensions, points).
+pub fn extension_crash_points(trace: &[TraceOp]) -> (usize, Vec<usize>) {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut points = std::collections::BTreeSet::new();
+    let mut extensions = 0;
+    for (i, op) in trace.iter().enumerate() {
+        if let TraceOp::Extend { file, .. } = *op
+            && !seen.insert(file)
+        {
+            extensions += 1;
+            let end = trace[i + 1..]
+                .iter()
+                .position(|o| *o == TraceOp::Sync(file))
+                .map_or(trace.len(), |p| i + 1 + p);
+            points.extend(i + 1..=end);
+        }
+    }
+    (extensions, points.into_iter().collect())
+}
+
 /// Every crash point of `run` × every outcome.
 pub fn exhaustive(run: &Run, seed: u64, st: &mut Stats) {
     let mut replay = run.fs.replay();
@@ -374,6 +396,8 @@ pub fn small_workload() -> Vec<Step> {
 pub fn small_opts() -> WalOptions {
     WalOptions {
         segment_bytes_target: 4096,
+        // Segments are prepared in 4 chunks: the trace holds chunk extensions.
+        preallocate_chunk_bytes: 1024,
         durability: Durability::Always,
         // Deterministic traces: no background spare preparation.
         prepare_spare: false,
