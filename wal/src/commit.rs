@@ -85,17 +85,9 @@ impl Shared {
         let t0 = Instant::now();
         if self.opts.mutant != Mutant::SkipSync {
             file.sync_data()
-                .map_err(|e| WalError::io("sync_data", &path, e))?;
+                .map_err(|e| WalError::io("sync_data", path, e))?;
         }
-        if self.prep.sync_failed() {
-            // The preparer's own fdatasync of this file failed: written pages may have been
-            // lost (and marked clean), so nothing may be acknowledged any more.
-            return Err(WalError::io(
-                "sync_data (chunk preparation)",
-                path,
-                std::io::Error::other("a background fdatasync of the segment failed"),
-            ));
-        }
+
         self.last_sync_nanos.store(
             u64::try_from(t0.elapsed().as_nanos()).unwrap_or(u64::MAX),
             Ordering::Relaxed,

@@ -1,7 +1,7 @@
 //! The shared state behind a [`crate::Wal`]: the live segments, the writer, the watermarks.
 //!
 //! Lock order (never take them the other way round): `writer` → `prep.files` → `segs` → a
-//! segment's `index` → `pending`; `sync` is never held while taking `writer`... except in the sync leader, which
+//! segment's `index` → `pending` (the spare thread takes only `prep.files`); `sync` is never held while taking `writer`... except in the sync leader, which
 //! releases `sync` before doing I/O and taking `writer`.
 
 use std::path::PathBuf;

@@ -65,20 +65,13 @@ impl Wal {
         let durability = opts.durability;
         // Recovery left the tail of the active file zero (and synced it): the writer may append
         // anywhere below its length. After a crash inside a chunk extension that space may be
-        // unwritten extents (correct, only slower to sync until the next chunk).
+        // unwritten extents or holes (correct, only slower to sync until the next chunk).
         let ready = active
             .file
             .len()
             .map_err(|e| WalError::io("stat", &active.path, e))?
             .max(rec.offset);
-        let prep = Arc::new(Preparer::new(
-            vfs.clone(),
-            dir.clone(),
-            &opts,
-            active.path.clone(),
-            ready,
-        ));
-        let (active_id, offset) = (active.id, rec.offset);
+        let prep = Arc::new(Preparer::new(vfs.clone(), dir.clone(), &opts, ready));
         let shared = Arc::new(Shared {
             vfs,
             dir,
@@ -122,7 +115,7 @@ impl Wal {
             }
             _ => None,
         };
-        prep.start(active_id, offset);
+        prep.start();
         Ok((
             Wal {
                 shared,

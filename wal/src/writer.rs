@@ -4,17 +4,15 @@
 //! 1. check the log is writable and the records fit the limits;
 //! 2. roll first if the batch would push a non-empty segment past its target;
 //! 3. make sure the file is prepared (allocated, zero-filled) past the batch, a seal and the
-//!    caller's reserve (prepare.rs); a full disk here fails the append cleanly (`NoSpace`,
-//!    nothing written, not poisoned);
+//!    caller's reserve, extending it by whole chunks if not (prepare.rs); a full disk here fails
+//!    the append cleanly (`NoSpace`, nothing written, not poisoned);
 //! 4. encode all frames into one buffer, each carrying the current sync floor;
 //! 5. one positioned write; on error poison the log;
-//! 6. publish the frame offsets to the index, then the written watermark; ask the preparer
-//!    for the next chunk if the writer is near the prepared end.
+//! 6. publish the frame offsets to the index, then the written watermark.
 //!
 //! Then, outside the mutex, `Always` waits for group commit (commit.rs).
 //!
-//! Roll (under the writer mutex, and the preparer's `files` lock: no chunk extension of the
-//! segment being sealed):
+//! Roll (under the writer mutex):
 //! 1. `fdatasync` the active segment (everything written so far is durable);
 //! 2. create the successor as `{base}.wal.tmp`: header, preallocate + zero-fill its first
 //!    chunk, `fsync`, rename to `{base}.wal`, `fsync` the directory (or name the prepared spare);
@@ -122,7 +120,6 @@ impl Shared {
         w.active.used.store(w.offset, Ordering::Release);
         w.next_seq += records.len() as u64;
         self.written_end.store(w.next_seq, Ordering::Release);
-        self.prep.after_append(w.active.id, w.offset);
         Ok(SeqRange {
             start: Seq(start_seq),
             end: Seq(w.next_seq),
@@ -136,8 +133,6 @@ impl Shared {
     /// fails with [`WalError::NoSpace`] and a later one retries the roll.
     pub(crate) fn roll(&self, w: &mut Writer) -> std::result::Result<(), RollFailure> {
         let old = w.active.clone();
-        // Waits for a running chunk extension of the old segment and keeps new ones out: once
-        // sealed, it is immutable (and mapped by readers).
         let mut files = self.prep.files();
         old.file
             .sync_data()
@@ -182,13 +177,8 @@ impl Shared {
             SEGMENT_HEADER_BYTES as u64,
         ));
         self.segs.write().push(new.clone());
-        self.prep.switch(
-            &mut files,
-            new.path.clone(),
-            Preparer::initial_len(&self.opts),
-            SEGMENT_HEADER_BYTES as u64,
-        );
         drop(files);
+        self.prep.switch(Preparer::initial_len(&self.opts));
         w.active = new;
         w.offset = SEGMENT_HEADER_BYTES as u64;
         w.synced_offset = SEGMENT_HEADER_BYTES as u64;

@@ -51,7 +51,7 @@ fn sampled_crash_states_of_concurrent_appenders() {
     let fs = CrashFs::new();
     let opts = WalOptions {
         segment_bytes_target: 8192,
-        // Chunk extensions by the preparer thread race the appenders.
+        // Chunk extensions by the appenders, the spare thread racing them.
         preallocate_chunk_bytes: 2048,
         durability: Durability::Always,
         ..WalOptions::default()

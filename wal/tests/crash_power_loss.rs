@@ -57,12 +57,12 @@ fn sampled_crash_states_of_larger_workload() {
         segment_bytes_target: 8192,
         preallocate_chunk_bytes: 2048,
         durability: Durability::Always,
-        // Covers rolls into a prepared spare and chunk extensions by the preparer thread (its
-        // background I/O is part of the trace).
+        // Covers rolls into a prepared spare (its background I/O is part of the trace) and
+        // chunk extensions.
         prepare_spare: true,
         ..WalOptions::default()
     };
-    // The preparer thread races the appends: whether it prepares a spare in time for a roll
+    // The spare thread races the appends: whether it prepares a spare in time for a roll
     // depends on scheduling, so the workload is rerun until its trace holds a roll into one.
     let spare = std::path::Path::new(common::DIR).join("wal.spare.tmp");
     let rolled_into_spare = |trace: &[TraceOp]| {

@@ -25,7 +25,8 @@
 //! `ENGINE_RATIO_STORED` / `ENGINE_RATIO_LOCKED` (crash phase; default 1,000,000 / 100,000,
 //! quick 20,000 / 2,000), `ENGINE_RATIO_SECS` (seconds per raw probe, default 2, quick 1),
 //! `ENGINE_RATIO_DIR` (scratch directory, default: the system temp dir), `ENGINE_RATIO_ONLY=crash`
-//! (only the open-after-crash phase).
+//! (only the open-after-crash phase), `ENGINE_RATIO_WAL_CHUNK` (the WAL's
+//! `preallocate_chunk_bytes`; default: whole segments).
 
 #![allow(
     clippy::expect_used,
@@ -203,8 +204,21 @@ fn events(count: usize) -> Vec<Event> {
         .collect()
 }
 
+/// The WAL options of the gridlog runs: the defaults, except `preallocate_chunk_bytes` from
+/// `ENGINE_RATIO_WAL_CHUNK` if set (e.g. 2097152 for the compact preallocation).
+fn wal_options() -> gridlog::WalOptions {
+    let mut wal = gridlog::WalOptions::default();
+    wal.preallocate_chunk_bytes =
+        probe::env_u64("ENGINE_RATIO_WAL_CHUNK", wal.preallocate_chunk_bytes);
+    wal
+}
+
 fn open_gridlog(dir: &Path) -> Namespace {
-    let ns = Namespace::open(dir, NamespaceOptions::default()).expect("open namespace");
+    let options = NamespaceOptions {
+        wal: wal_options(),
+        ..NamespaceOptions::default()
+    };
+    let ns = Namespace::open(dir, options).expect("open namespace");
     ns.apply_config(
         &NamespaceConfig::from_json_str(&format!(
             r#"{{"topics":[{{"name":"{TOPIC}","eventSubscriptions":[{{"name":"{SUB}","properties":{{"deliveryConfiguration":{{"deliveryMode":"Queue","queue":{{"receiveLockDurationInSeconds":{LOCK_SECS}}}}}}}}}]}}]}}"#
@@ -310,7 +324,11 @@ fn child_crash_open(dir: &Path, drop_index: bool, locked: u64) {
     }
     let sampler = AnonSampler::start();
     let t = Instant::now();
-    let ns = Namespace::open(dir, NamespaceOptions::default()).expect("reopen");
+    let options = NamespaceOptions {
+        wal: wal_options(),
+        ..NamespaceOptions::default()
+    };
+    let ns = Namespace::open(dir, options).expect("reopen");
     report("open_s", t.elapsed().as_secs_f64());
     let r = ns.open_report();
     report("wal_recovery_s", r.wal.duration.as_secs_f64());
@@ -790,7 +808,7 @@ fn main() {
         verdict(peak <= 64.0 * 1.048_576),
     );
     println!(
-        "  disk: {} events stored: {:.1} MB allocated ({:.1} MB apparent) for {:.1} MB payload = {:.3}x (target <= 1.1: {}); of which written WAL frames {:.1} MB = {:.3}x (the rest: space prepared ahead of the writer in {} MiB chunks, about three at most, and the index); after settling {} and run_maintenance: {:.1} MB",
+        "  disk: {} events stored: {:.1} MB allocated ({:.1} MB apparent) for {:.1} MB payload = {:.3}x (target <= 1.1: {}); of which written WAL frames {:.1} MB = {:.3}x (the rest: space prepared ahead of the writer, up to {} MiB in the active segment and as much in its spare, and the index); after settling {} and run_maintenance: {:.1} MB",
         p.stored,
         mb(allocated as f64),
         mb(apparent as f64),
@@ -799,7 +817,10 @@ fn main() {
         verdict(allocated as f64 / payload <= 1.1),
         mb(with_index["wal_bytes"]),
         with_index["wal_bytes"] / payload,
-        gridlog::WalOptions::default().preallocate_chunk_bytes >> 20,
+        {
+            let wal = wal_options();
+            wal.preallocate_chunk_bytes.min(wal.segment_bytes_target) >> 20
+        },
         p.n,
         mb(g["disk_settled_allocated"]),
     );
