@@ -21,8 +21,10 @@ use crate::{Durability, WalOptions};
 
 // ---- lock tokens ------------------------------------------------------------------------------
 
-const SECRET: TokenSecret = TokenSecret::from_bytes([7; TOKEN_SECRET_BYTES]);
-const OTHER_SECRET: TokenSecret = TokenSecret::from_bytes([8; TOKEN_SECRET_BYTES]);
+static SECRET: std::sync::LazyLock<TokenSecret> =
+    std::sync::LazyLock::new(|| TokenSecret::from_bytes([7; TOKEN_SECRET_BYTES]));
+static OTHER_SECRET: std::sync::LazyLock<TokenSecret> =
+    std::sync::LazyLock::new(|| TokenSecret::from_bytes([8; TOKEN_SECRET_BYTES]));
 
 /// Lock-token decoding. The input is decoded as a token as it is; then its first 20 bytes
 /// choose the fields of a freshly minted token and the rest, in `(position, byte)` pairs,

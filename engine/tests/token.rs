@@ -6,8 +6,10 @@ use gridlog::token::{TOKEN_BYTES, TOKEN_CHARS, fuzz_decode};
 use gridlog::{LockToken, TokenError, TokenFields, TokenSecret};
 use proptest::prelude::*;
 
-const SECRET: TokenSecret = TokenSecret::from_bytes([0x5a; 32]);
-const OTHER_SECRET: TokenSecret = TokenSecret::from_bytes([0x5b; 32]);
+static SECRET: std::sync::LazyLock<TokenSecret> =
+    std::sync::LazyLock::new(|| TokenSecret::from_bytes([0x5a; 32]));
+static OTHER_SECRET: std::sync::LazyLock<TokenSecret> =
+    std::sync::LazyLock::new(|| TokenSecret::from_bytes([0x5b; 32]));
 const FIELDS: TokenFields = TokenFields {
     subscription_id: 0x0102_0304_0506_0708,
     seq: 42,
@@ -199,4 +201,21 @@ proptest! {
     fn arbitrary_bytes_never_panic(data in proptest::collection::vec(any::<u8>(), 0..128)) {
         fuzz_decode(&data);
     }
+}
+
+/// The token layout and MAC are pinned against an independent computation (Python's `hmac`:
+/// base64url(version ‖ sub ‖ seq ‖ generation ‖ HMAC-SHA256(secret, label ‖ head)[..16])), so a
+/// change to how the MAC is computed (e.g. the precomputed keyed state) cannot silently
+/// invalidate tokens handed out before an upgrade.
+#[test]
+fn token_bytes_match_an_independent_hmac() {
+    let fields = TokenFields {
+        subscription_id: 3,
+        seq: 42,
+        generation: 1,
+    };
+    assert_eq!(
+        LockToken::mint(&SECRET, fields),
+        "AQMAAAAAAAAAKgAAAAAAAAABAAAAV2Mot4VWCMlM0GOrb4IRBA"
+    );
 }
