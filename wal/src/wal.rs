@@ -172,6 +172,15 @@ impl Wal {
         self.shared.sync_written()
     }
 
+    /// Makes every record before `end` (exclusive) durable: a caller that appended up to `end`
+    /// waits only for a sync that covers its own records, not for one that also covers what
+    /// others appended after it (group commit then needs fewer rounds per caller).
+    pub fn sync_to(&self, end: Seq) -> Result<()> {
+        self.shared.check_writable()?;
+        let end = end.0.min(self.shared.written_end.load(Ordering::Acquire));
+        self.shared.sync_until(end)
+    }
+
     /// The sequence number the next append will get.
     pub fn next_seq(&self) -> Seq {
         Seq(self.shared.written_end.load(Ordering::Acquire))

@@ -281,9 +281,10 @@ impl Inner {
             None => None,
         };
         let secret = st.secret.clone();
+        let end = self.wal.next_seq();
         drop(st);
         if appended {
-            self.sync()?;
+            self.sync_to(end)?;
         }
         for topic in notify {
             self.notify_topic(topic);
@@ -327,6 +328,18 @@ impl Inner {
     ) -> Result<SettleOutcome, EngineError> {
         let token_bytes = tokens.iter().map(|token| token.len() as u64).sum();
         self.throttle(Direction::Settlement, tokens.len() as u64, token_bytes)?;
+        // Authenticating tokens (base64 + HMAC) is most of a settlement's CPU and needs no
+        // state: it runs before the namespace lock is taken, so consumers do it in parallel.
+        let secret = self
+            .lock_state()?
+            .secret
+            .clone()
+            .ok_or(EngineError::Poisoned)?;
+        let verified: Vec<Option<crate::token::TokenFields>> = tokens
+            .iter()
+            .map(|token| LockToken::verify(&secret, token).ok())
+            .collect();
+        drop(secret);
         let mut st = self.lock_state()?;
         let now = self.now();
         let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
@@ -334,15 +347,13 @@ impl Inner {
             .sub_id(topic_id, sub)
             .ok_or_else(|| not_found_sub(topic, sub))?;
         let retention_ms = ms(st.topics[&topic_id].config.retention());
-        let secret = st.secret.clone().ok_or(EngineError::Poisoned)?;
         let s = &st.subs[&sub_id];
         let renew_window_ms = ms(RENEW_WINDOW);
         let mut seen = HashSet::new();
         let mut outcome = SettleOutcome::default();
         let mut accepted: Vec<(Entry, Pending)> = Vec::new();
-        for token in tokens {
-            let valid = LockToken::verify(&secret, token)
-                .ok()
+        for (token, fields) in tokens.iter().zip(verified) {
+            let valid = fields
                 .filter(|fields| fields.subscription_id == sub_id)
                 .filter(|fields| seen.insert(fields.seq))
                 .and_then(|fields| {
@@ -433,8 +444,9 @@ impl Inner {
                 notify.extend(outs.iter().filter_map(|out| out.target));
             }
         }
+        let end = self.wal.next_seq();
         drop(st);
-        self.sync()?;
+        self.sync_to(end)?;
         for topic in notify {
             self.notify_topic(topic);
         }

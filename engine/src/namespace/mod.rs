@@ -482,7 +482,7 @@ impl Namespace {
             crate::limits::PUBLISH_SEGMENT_RESERVE_BYTES,
         )?;
         drop(st);
-        inner.sync()?;
+        inner.sync_to(seqs.end)?;
         inner.notify_topic(topic_id);
         Ok(PublishReceipt {
             events: events.len(),
@@ -1029,6 +1029,17 @@ impl Inner {
         failpoint!("engine::append::after_apply_before_sync");
         if self.durability == Durability::Always {
             self.wal.sync().inspect_err(|_| self.poison())?;
+        }
+        Ok(())
+    }
+
+    /// [`Self::sync`] of the records before `end` only (the caller's own, `end` taken under the
+    /// state lock right after its append), so that a caller never waits for a sync round that
+    /// others' later appends need.
+    fn sync_to(&self, end: Seq) -> Result<(), EngineError> {
+        failpoint!("engine::append::after_apply_before_sync");
+        if self.durability == Durability::Always {
+            self.wal.sync_to(end).inspect_err(|_| self.poison())?;
         }
         Ok(())
     }
