@@ -219,7 +219,10 @@ pub fn decode_record(bytes: &[u8]) -> Result<EventRecord<'_>, FormatError> {
 /// body]`. The engine owns the body type; this function is the only place it is encoded, so the
 /// encoding stays postcard behind one door.
 pub fn encode_state_record<T: Serialize>(body: &T) -> Vec<u8> {
-    let mut out: Vec<u8> = Vec::with_capacity(64);
+    // Sized exactly (a counting pass is far cheaper than growing the Vec through reallocations
+    // for a 1 KiB publish record).
+    let body_len = postcard::experimental::serialized_size(body).unwrap_or(64);
+    let mut out: Vec<u8> = Vec::with_capacity(2 + body_len);
     out.push(RECORD_VERSION);
     out.push(RecordKind::State.as_byte());
     #[expect(

@@ -46,13 +46,16 @@ impl Shared {
 /// Reads `seq` from `seg`.
 pub(crate) fn read_in(shared: &Shared, seg: &Segment, seq: u64) -> Result<RecordBytes> {
     let max = shared.opts.record_bytes_max;
-    let off = {
+    // The frame's offset, and the next frame's (which bounds this one, so an active-segment read
+    // takes one positioned read instead of two).
+    let (off, next_off) = {
         let index = seg.index.read();
         let i = usize::try_from(seq - seg.base).unwrap_or(usize::MAX);
-        *index.get(i).ok_or(WalError::NotFound {
+        let off = *index.get(i).ok_or(WalError::NotFound {
             seq,
             reason: "not in segment",
-        })?
+        })?;
+        (off, index.get(i + 1).copied())
     };
     if off == LOST {
         return Err(WalError::NotFound {
@@ -75,6 +78,19 @@ pub(crate) fn read_in(shared: &Shared, seg: &Segment, seq: u64) -> Result<Record
         let range = off + r.start..off + r.end;
         shared.note_mapped_read(frame::frame_bytes(r.end - r.start));
         return Ok(RecordBytes(Repr::Mapped(map, range)));
+    }
+    if let Some(next_off) = next_off.filter(|&next| next != LOST && next as usize > off) {
+        // Frames are contiguous: this one is exactly `next_off - off` bytes. Anything else (a
+        // wrong length in the header) fails decode's checks below like any corruption.
+        let len = next_off as usize - off;
+        if len <= frame::frame_bytes(max as usize) {
+            let mut buf = vec![0u8; len];
+            seg.file
+                .read_exact_at(&mut buf, off as u64)
+                .map_err(|e| WalError::io("read", &seg.path, e))?;
+            let r = frame::decode_record(&buf, seg.id, seq, max).map_err(corrupt)?;
+            return Ok(RecordBytes(Repr::Owned(buf, r)));
+        }
     }
     let mut header = [0u8; FRAME_HEADER_BYTES];
     seg.file
