@@ -129,15 +129,49 @@ impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
     }
 }
 
+impl<'a> EventRecord<'a> {
+    fn body(&self) -> EventBodyV1<'a> {
+        EventBodyV1 {
+            event_type: self.event_type,
+            subject: self.subject,
+            time_unix_micros: self.time_unix_micros,
+            size: self.size(),
+            json: Bytes(self.json),
+        }
+    }
+
+    /// Length of [`encode_record`]'s output for this record, without encoding it.
+    pub fn encoded_len(&self) -> usize {
+        // A counting pass over strings, integers and bytes cannot fail.
+        2 + postcard::experimental::serialized_size(&self.body()).unwrap_or(0)
+    }
+}
+
+/// An event record serialized in place as the byte string `encode_record` would produce
+/// (postcard bytes: varint length, then `[RECORD_VERSION, RecordKind::Event, body]`), without
+/// building that byte string first. For embedding an event record in a state record in one pass
+/// (the publish path); the engine checks the equality in debug builds, and
+/// `format/tests/record_embed.rs` pins it. Meaningful for postcard only (this crate's one
+/// on-disk encoding): other serializers would not see a byte string.
+pub struct EmbeddedEventRecord<'r, 'a>(pub &'r EventRecord<'a>);
+
+impl Serialize for EmbeddedEventRecord<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple as _;
+        // postcard: a u64 is a varint and a u8 one raw byte, so (len, version, kind, body)
+        // is byte for byte `serialize_bytes(&encode_record(record))`.
+        let mut tuple = serializer.serialize_tuple(4)?;
+        tuple.serialize_element(&(self.0.encoded_len() as u64))?;
+        tuple.serialize_element(&RECORD_VERSION)?;
+        tuple.serialize_element(&RecordKind::Event.as_byte())?;
+        tuple.serialize_element(&self.0.body())?;
+        tuple.end()
+    }
+}
+
 /// Encodes `record` as `[RECORD_VERSION, RecordKind::Event, postcard body]`.
 pub fn encode_record(record: &EventRecord<'_>) -> Vec<u8> {
-    let body = EventBodyV1 {
-        event_type: record.event_type,
-        subject: record.subject,
-        time_unix_micros: record.time_unix_micros,
-        size: record.size(),
-        json: Bytes(record.json),
-    };
+    let body = record.body();
     let mut out: Vec<u8> = Vec::with_capacity(record.json.len() + record.event_type.len() + 32);
     out.push(RECORD_VERSION);
     out.push(RecordKind::Event.as_byte());

@@ -154,3 +154,48 @@ fn json_larger_than_an_event_can_be_is_rejected() {
     let error = assert_error(decode_record(&record(&body)), "CorruptRecord", None, None);
     assert!(error.message().contains("1048576"), "{error}");
 }
+
+/// LEB128, as postcard writes a byte string's length: computed here independently of postcard.
+fn varint(mut n: usize) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let byte = u8::try_from(n & 0x7f).unwrap();
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return out;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+/// `EmbeddedEventRecord` serializes as exactly the byte string of `encode_record`'s output
+/// (varint length, then the record), at lengths whose varint takes 1, 2 and 3 bytes, with and
+/// without the optional attributes; and `encoded_len` is that record's length.
+#[test]
+fn an_embedded_record_is_the_byte_string_of_the_encoded_record() {
+    let mut events = vec![structured(&event_with("")).unwrap(), full_event()];
+    for data_len in [0, 50, 120, 200, 16_000, 20_000, 600_000] {
+        events.push(
+            structured(&event_with(&format!(
+                r#","subject":"s","data":"{}""#,
+                "x".repeat(data_len)
+            )))
+            .unwrap(),
+        );
+    }
+    let mut lengths = std::collections::BTreeSet::new();
+    for event in &events {
+        let record = EventRecord::from_event(event);
+        let plain = encode_record(&record);
+        assert_eq!(record.encoded_len(), plain.len());
+        lengths.insert(varint(plain.len()).len());
+        let mut expected = varint(plain.len());
+        expected.extend_from_slice(&plain);
+        let embedded =
+            gridlog_format::encode_state_record(&gridlog_format::EmbeddedEventRecord(&record));
+        // encode_state_record prefixes [RECORD_VERSION, RecordKind::State].
+        assert_eq!(embedded[2..], expected[..]);
+    }
+    assert_eq!(lengths.into_iter().collect::<Vec<_>>(), [1, 2, 3]);
+}

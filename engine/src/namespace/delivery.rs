@@ -339,7 +339,6 @@ impl Inner {
             .iter()
             .map(|token| LockToken::verify(&secret, token).ok())
             .collect();
-        drop(secret);
         let mut st = self.lock_state()?;
         let now = self.now();
         let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;

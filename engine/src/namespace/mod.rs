@@ -25,7 +25,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use event_listener::Listener as _;
-use gridlog_format::{Event, EventRecord, billing_units, decode_record, encode_record};
+use gridlog_format::{Event, EventRecord, billing_units, decode_record};
 use gridlog_wal::{Durability, RecordBytes, Seq, SeqRange, Wal};
 use parking_lot::{Condvar, Mutex, MutexGuard};
 
@@ -444,10 +444,8 @@ impl Namespace {
         let inner = &self.inner;
         let bytes: u64 = events.iter().map(|event| event.size() as u64).sum();
         inner.throttle(Direction::Ingress, events.len() as u64, bytes)?;
-        let bodies: Vec<Vec<u8>> = events
-            .iter()
-            .map(|event| encode_record(&EventRecord::from_event(event)))
-            .collect();
+        let event_records: Vec<EventRecord<'_>> =
+            events.iter().map(EventRecord::from_event).collect();
         let billing = events
             .iter()
             .map(|event| billing_units(event.size() as u64))
@@ -467,16 +465,24 @@ impl Namespace {
         }
         let now = inner.now();
         let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
-        let records: Vec<StateRecord<'_>> = bodies
+        // One pass per event: the state record embeds the event record as it is encoded; the
+        // records applied borrow their event bytes from the encoded ones.
+        let encoded: Vec<Vec<u8>> = event_records
             .iter()
-            .map(|body| StateRecord::Publish {
+            .map(|event| StateRecord::encode_publish(topic_id, published_at_ms, event))
+            .collect();
+        let records: Vec<StateRecord<'_>> = encoded
+            .iter()
+            .zip(&event_records)
+            .map(|(bytes, event)| StateRecord::Publish {
                 topic: topic_id,
                 published_at_ms,
-                event: record::Bytes(body),
+                event: record::Bytes(&bytes[bytes.len() - event.encoded_len()..]),
             })
             .collect();
-        let seqs = inner.append_apply_reserving(
+        let seqs = inner.append_encoded_apply(
             &mut st,
+            &encoded,
             &records,
             now,
             crate::limits::PUBLISH_SEGMENT_RESERVE_BYTES,
@@ -992,6 +998,20 @@ impl Inner {
         reserve: u64,
     ) -> Result<SeqRange, EngineError> {
         let encoded: Vec<Vec<u8>> = records.iter().map(StateRecord::encode).collect();
+        self.append_encoded_apply(st, &encoded, records, now, reserve)
+    }
+
+    /// [`Self::append_apply_reserving`] of records already encoded: `encoded[i]` is the
+    /// encoding of `records[i]`.
+    fn append_encoded_apply(
+        &self,
+        st: &mut NamespaceState,
+        encoded: &[Vec<u8>],
+        records: &[StateRecord<'_>],
+        now: Now,
+        reserve: u64,
+    ) -> Result<SeqRange, EngineError> {
+        debug_assert_eq!(encoded.len(), records.len());
         let slices: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
         let range = self
             .wal

@@ -122,6 +122,29 @@ impl<'de: 'a, 'a> Deserialize<'de> for Bytes<'a> {
     }
 }
 
+/// The variant index (on-disk tag) of [`StateRecord::Publish`].
+const PUBLISH_TAG: u32 = 5;
+
+/// Serialize-only mirror of [`StateRecord::Publish`] whose event record is serialized in place
+/// ([`StateRecord::encode_publish`]).
+struct PublishOut<'r, 'a> {
+    topic: u32,
+    published_at_ms: i64,
+    event: gridlog_format::EmbeddedEventRecord<'r, 'a>,
+}
+
+impl Serialize for PublishOut<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStructVariant as _;
+        let mut variant =
+            serializer.serialize_struct_variant("StateRecord", PUBLISH_TAG, "Publish", 3)?;
+        variant.serialize_field("topic", &self.topic)?;
+        variant.serialize_field("published_at_ms", &self.published_at_ms)?;
+        variant.serialize_field("event", &self.event)?;
+        variant.end()
+    }
+}
+
 /// A state-change record. Variant indexes (postcard varint) are the on-disk tags 0..=13.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum StateRecord<'a> {
@@ -278,6 +301,32 @@ impl StateRecord<'_> {
     /// Encodes the record as stored in the WAL.
     pub fn encode(&self) -> Vec<u8> {
         gridlog_format::encode_state_record(self)
+    }
+
+    /// The encoding of `Publish { topic, published_at_ms, event: Bytes(&encode_record(event)) }`
+    /// built in one pass (no intermediate event-record buffer). The event record is the last
+    /// `event.encoded_len()` bytes of the result.
+    pub fn encode_publish(
+        topic: u32,
+        published_at_ms: i64,
+        event: &gridlog_format::EventRecord<'_>,
+    ) -> Vec<u8> {
+        let out = gridlog_format::encode_state_record(&PublishOut {
+            topic,
+            published_at_ms,
+            event: gridlog_format::EmbeddedEventRecord(event),
+        });
+        debug_assert_eq!(
+            out,
+            StateRecord::Publish {
+                topic,
+                published_at_ms,
+                event: Bytes(&gridlog_format::encode_record(event)),
+            }
+            .encode(),
+            "the one-pass publish encoding must equal the two-pass one"
+        );
+        out
     }
 
     /// Is this a record that publishes an event into a topic (`Publish`, or `DeadLetter` with a
