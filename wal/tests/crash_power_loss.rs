@@ -72,7 +72,7 @@ fn sampled_crash_states_of_larger_workload() {
     };
     let mut attempts = 1;
     let mut run = run_workload(&opts, &steps);
-    while !rolled_into_spare(&run.fs.trace()) && attempts < 50 {
+    while !rolled_into_spare(&run.fs.trace()) && attempts < 500 {
         attempts += 1;
         run = run_workload(&opts, &steps);
     }
