@@ -55,7 +55,7 @@ mod writer;
 pub mod testing;
 
 pub use error::{Result, WalError};
-pub use options::{Durability, RecoveryMode, WalOptions};
+pub use options::{Durability, RecoveryMode, SEGMENT_BYTES_TARGET_DEFAULT, WalOptions};
 pub use reader::WalIter;
 pub use stats::{SYNC_LATENCY_BOUNDS_NANOS, SyncHistogram, WalStats};
 pub use types::{PurgeReport, RecordBytes, RecoveryReport, SegmentInfo, Seq, SeqRange};

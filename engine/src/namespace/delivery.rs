@@ -240,9 +240,9 @@ impl Inner {
         // Everything that can fail without changing anything comes first: reading redeliveries'
         // bytes (in flight, so their segment cannot be reclaimed) and building dead-letter events.
         let mut resolved = Vec::with_capacity(locks.len());
-        for (entry, bytes) in &locks {
-            let bytes = match bytes {
-                Some(bytes) => bytes.clone(),
+        for (entry, bytes) in &mut locks {
+            let bytes = match bytes.take() {
+                Some(bytes) => bytes,
                 None => self.wal.read(Seq(entry.seq))?,
             };
             resolved.push((*entry, bytes));
