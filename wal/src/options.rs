@@ -15,7 +15,7 @@ pub const SEGMENT_BYTES_TARGET_MIN: u64 = 1024;
 /// writer, so the space written but not yet used is at most the active segment's tail plus the
 /// prepared spare: 16 MiB, 1.6% of a 1 GB log (it was 128 MiB with 64 MiB segments, 12.5%). Small
 /// segments also make the spare's zero-fill arrive in short bursts between group commits.
-/// Measured on the 2-core VM (engine_ratio, quiet, alternating runs): publish throughput and open
+/// Measured on the 2-core VM (`engine_ratio`, quiet, alternating runs): publish throughput and open
 /// after a crash the same as with 64 MiB within the run-to-run noise (BENCHMARKS.md).
 /// Reclamation frees space in 8 MiB steps.
 pub const SEGMENT_BYTES_TARGET_DEFAULT: u64 = 8 << 20;
