@@ -81,6 +81,46 @@ pub fn raw_probe(dir: &Path, per_sync: usize, secs: Duration) -> f64 {
     raw_loop(dir, &[WAL_FRAME_BYTES * per_sync], per_sync, secs)
 }
 
+/// The publish probe into fresh space, as an append-only log must write: the same
+/// `pwrite` + `fdatasync` per `per_sync` frames, but sequentially into a new file whose space is
+/// prepared (allocated, zero-filled, synced) `chunk` bytes at a time inside the timed loop,
+/// never reused. Informational: it prices the preallocation the rewrite probe
+/// ([`raw_probe`]) leaves out (each byte reaches the device twice, once as a zero). Returns
+/// events/s.
+pub fn raw_fresh_probe(dir: &Path, per_sync: usize, chunk: u64, secs: Duration) -> f64 {
+    let path = dir.join("fresh-probe");
+    let f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(&path)
+        .expect("fresh probe file");
+    let buf = vec![0x5au8; WAL_FRAME_BYTES * per_sync];
+    let zeros = vec![0u8; 1 << 20];
+    let (mut off, mut prepared, mut events) = (0u64, 0u64, 0u64);
+    let t = Instant::now();
+    while t.elapsed() < secs {
+        while off + buf.len() as u64 > prepared {
+            let mut z = prepared;
+            while z < prepared + chunk {
+                f.write_all_at(&zeros, z).expect("zero-fill");
+                z += zeros.len() as u64;
+            }
+            f.sync_all().expect("sync");
+            prepared += chunk;
+        }
+        f.write_all_at(&buf, off).expect("write");
+        f.sync_data().expect("fdatasync");
+        off += buf.len() as u64;
+        events += per_sync as u64;
+    }
+    let rate = events as f64 / t.elapsed().as_secs_f64();
+    drop(f);
+    let _ = std::fs::remove_file(path);
+    rate
+}
+
 /// A `/proc/self/status` field in MiB (`VmHWM`, `VmRSS`, `RssAnon`, ...).
 pub fn status_mib(field: &str) -> f64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
