@@ -604,6 +604,15 @@ impl Restart {
 
 /// Receives everything available now from `orders`/`all` and acknowledges it: (id, delivery
 /// count), by id.
+/// Advances `clock` by `ms` and checks that `n` events become available exactly then: none
+/// 1 ms before.
+fn visible_exactly_after(ns: &Namespace, clock: &ManualClock, ms: u64, n: usize, what: &str) {
+    clock.advance(Duration::from_millis(ms - 1));
+    assert!(available_now(ns).is_empty(), "{what}: 1 ms early");
+    clock.advance(Duration::from_millis(1));
+    assert_eq!(available_now(ns).len(), n, "{what}");
+}
+
 fn available_now(ns: &Namespace) -> Vec<(String, u32)> {
     let received = ns.receive("orders", "all", 10, NOW).unwrap();
     let tokens: Vec<&str> = received.iter().map(|r| r.lock_token.as_str()).collect();
@@ -728,13 +737,7 @@ fn release_delays_run_on_across_a_restart_and_a_forward_step_shortens_them() {
         assert_eq!(outcome.succeeded.len(), 2);
         clock.advance(Duration::from_secs(20));
         let ns = restart.run(ns, dir.path(), &clock, &index);
-        clock.advance(Duration::from_millis(39_999));
-        assert!(
-            available_now(&ns).is_empty(),
-            "{restart:?}: 20 s + 39.999 s"
-        );
-        clock.advance(Duration::from_millis(1));
-        assert_eq!(available_now(&ns).len(), 2, "{restart:?}: 60 s");
+        visible_exactly_after(&ns, &clock, 40_000, 2, &format!("{restart:?}: 20 s + 40 s"));
         ns.close().unwrap();
 
         let dir = tempfile::tempdir().unwrap();
@@ -751,16 +754,12 @@ fn release_delays_run_on_across_a_restart_and_a_forward_step_shortens_them() {
         .unwrap();
         clock.advance_wall(Duration::from_secs(45));
         let ns = restart.run(ns, dir.path(), &clock, &index);
-        clock.advance(Duration::from_millis(14_999));
-        assert!(
-            available_now(&ns).is_empty(),
-            "{restart:?}: 45 s forward + 14.999 s"
-        );
-        clock.advance(Duration::from_millis(1));
-        assert_eq!(
-            available_now(&ns).len(),
+        visible_exactly_after(
+            &ns,
+            &clock,
+            15_000,
             1,
-            "{restart:?}: 45 s forward + 15 s"
+            &format!("{restart:?}: 45 s forward + 15 s"),
         );
         ns.close().unwrap();
     }
