@@ -108,6 +108,17 @@ pub struct WalOptions {
     /// append path. Default: true. (Tests that replay exact I/O traces turn it off for
     /// determinism.)
     pub prepare_spare: bool,
+    /// With `preallocate`, recycle purged segment files: when `purge_before` drops a segment
+    /// whose file is exactly `segment_bytes_target` long and no spare is waiting, the file is
+    /// renamed to `wal.spare.tmp` instead of being unlinked, and the next roll writes its new
+    /// header into it and appends over the old frames, which can never be read as live data
+    /// (a frame's checksum covers the segment id; docs/format.md §2, "Recycling"). A roll
+    /// into a recycled file writes no zeros, so its bytes reach the device once instead of
+    /// twice. At most one spare is kept: other purged files are unlinked. With recycling, after
+    /// a segment that saw a purge, the background thread prepares a zero-filled spare only once
+    /// the new segment is half full, leaving a purge the chance to supply one first (prepare.rs).
+    /// Default: true.
+    pub recycle_segments: bool,
     /// Test knobs that deliberately break the protocol, to prove the crash harness notices.
     #[doc(hidden)]
     pub mutant: Mutant,
@@ -138,6 +149,7 @@ impl Default for WalOptions {
             preallocate: true,
             preallocate_chunk_bytes: PREALLOCATE_CHUNK_BYTES_DEFAULT,
             prepare_spare: true,
+            recycle_segments: true,
             mutant: Mutant::None,
         }
     }

@@ -18,6 +18,20 @@
 //! So the space allocated beyond the written frames is at most about two chunks (the rest of the
 //! active one, the spare).
 //!
+//! **Recycling** (`WalOptions::recycle_segments`, docs/format.md §2): the spare may instead be a
+//! purged segment file, renamed to `wal.spare.tmp` by retention ([`Preparer::offer`]); its old
+//! frames stay in it. Such a file is one whole segment long, allocated and written, so after a
+//! roll into it the whole segment counts as prepared: the writer never zero-fills it.
+//!
+//! When to zero-fill a spare, with recycling: a purge finds the spare slot empty only if the
+//! background thread has not filled it yet. So when the segment just closed saw a purge (purges
+//! come about as often as segments roll, or more: the next one will likely come during the new
+//! segment), the thread is asked for a zero-filled spare only once the new segment is half full
+//! ([`Preparer::note_written`]), leaving a purge in its first half the chance to supply the next
+//! segment without any zero-fill. Otherwise (no purge during the last segment, e.g. a fast writer
+//! and occasional maintenance; or the roll found no spare waiting) it is asked right after the
+//! roll, as without recycling, so that it is ready in time.
+//!
 //! Measured (`wal_ratio`, `engine_ratio`; ext4 on a loaded 2-core VM, 2026-11-30), small chunks
 //! cost publish throughput, which is why whole segments stay the default: every chunk's
 //! zero-fill and size change land on the active file, whose group commits then write them back
@@ -28,6 +42,8 @@
 //!
 //! Invariant: the writer writes a frame only below [`Preparer::ready`] (or, right after
 //! recovery, past the end of a file it found shorter), and zeros are written only at or above it.
+//! Prepared space is zeros, except in a recycled segment, where it is stale bytes of an older
+//! segment that no frame check accepts (recovery treats them as it treats a torn tail).
 //!
 //! Crash safety needs nothing new from recovery: an extension only makes zero bytes (or a longer
 //! file of zeros) past the last frame, which is a clean end, torn or not; a crash cut into the
@@ -43,6 +59,7 @@ use parking_lot::{Condvar, Mutex, MutexGuard};
 use crate::error::{Result, WalError};
 use crate::options::WalOptions;
 use crate::segment::SPARE_FILE;
+use crate::stats::Counters;
 use crate::vfs::{FileHandle, Vfs, VfsFile};
 
 /// Zeros are written in pieces of this size.
@@ -51,8 +68,14 @@ const ZERO_WRITE_BYTES: usize = 1 << 20;
 /// What the `files` lock guards.
 #[derive(Debug, Default)]
 pub(crate) struct Files {
-    /// A prepared next segment (one chunk, synced), waiting for a roll.
+    /// A prepared next segment (one chunk, synced, or a recycled segment file), waiting for a
+    /// roll.
     pub spare: Option<FileHandle>,
+    /// The spare is a recycled segment file (old frames in it, one segment target long).
+    pub spare_recycled: bool,
+    /// The background thread is creating `wal.spare.tmp` right now: nothing may be renamed
+    /// to that name until it is done.
+    pub preparing: bool,
 }
 
 /// Prepares file space ahead of the writer (see the module docs).
@@ -62,6 +85,8 @@ pub(crate) struct Preparer {
     dir: PathBuf,
     enabled: bool,
     background: bool,
+    /// Purged segment files may become the spare.
+    recycle: bool,
     chunk: u64,
     target: u64,
     /// The spare; the roll takes it under this lock.
@@ -69,6 +94,12 @@ pub(crate) struct Preparer {
     /// End of the prepared space of the active segment (written under the writer lock).
     ready: AtomicU64,
     want_spare: AtomicBool,
+    /// A zero-filled spare was asked for since the last roll (recycling defers the request).
+    asked: AtomicBool,
+    /// Segments were purged since the last roll.
+    purged: AtomicBool,
+    /// Live counters of the log (segments recycled).
+    counters: Arc<Counters>,
     /// Shutdown flag of the thread, and its wake-up.
     stop: Mutex<bool>,
     wake: Condvar,
@@ -77,17 +108,27 @@ pub(crate) struct Preparer {
 
 impl Preparer {
     /// A preparer for the log whose active segment is prepared up to `ready`.
-    pub fn new(vfs: Arc<dyn Vfs>, dir: PathBuf, opts: &WalOptions, ready: u64) -> Preparer {
+    pub fn new(
+        vfs: Arc<dyn Vfs>,
+        dir: PathBuf,
+        opts: &WalOptions,
+        ready: u64,
+        counters: Arc<Counters>,
+    ) -> Preparer {
         Preparer {
             vfs,
             dir,
             enabled: opts.preallocate,
             background: opts.preallocate && opts.prepare_spare,
+            recycle: opts.preallocate && opts.recycle_segments,
             chunk: opts.preallocate_chunk_bytes,
             target: opts.segment_bytes_target,
             files: Mutex::new(Files::default()),
             ready: AtomicU64::new(ready),
             want_spare: AtomicBool::new(false),
+            asked: AtomicBool::new(false),
+            purged: AtomicBool::new(false),
+            counters,
             stop: Mutex::new(false),
             wake: Condvar::new(),
             thread: Mutex::new(None),
@@ -99,6 +140,7 @@ impl Preparer {
         if !self.background {
             return;
         }
+        self.asked.store(true, Ordering::Release);
         let me = Arc::clone(self);
         // Without the thread rolls create the next segment on the append path: slower, correct.
         let spawned = std::thread::Builder::new()
@@ -127,10 +169,71 @@ impl Preparer {
         self.files.lock()
     }
 
-    /// After a roll: the new active segment is prepared up to `ready`; asks for the next spare.
-    pub fn switch(&self, ready: u64) {
+    /// After a roll (under `files`): the new active segment is prepared up to `ready`; asks for
+    /// the next spare at once, unless recycling may supply it (module docs: the closed segment
+    /// saw a purge, and `took_spare`: the roll found a spare waiting, so the thread keeps up).
+    pub fn switch(&self, ready: u64, took_spare: bool) {
         self.ready.store(ready, Ordering::Release);
-        self.request_spare();
+        let purged = self.purged.swap(false, Ordering::AcqRel);
+        if self.recycle && took_spare && purged {
+            self.asked.store(false, Ordering::Release);
+        } else {
+            self.asked.store(true, Ordering::Release);
+            self.request_spare();
+        }
+    }
+
+    /// Retention dropped segments (a hint for [`Self::switch`]).
+    pub fn note_purge(&self) {
+        self.purged.store(true, Ordering::Release);
+    }
+
+    /// After an append: with recycling, asks for a zero-filled spare once the active segment
+    /// is half full and no spare was asked for since the roll. Called under the writer lock.
+    pub fn note_written(&self, offset: u64) {
+        if self.recycle
+            && self.background
+            && offset >= self.target / 2
+            && !self.asked.load(Ordering::Acquire)
+        {
+            self.asked.store(true, Ordering::Release);
+            self.request_spare();
+        }
+    }
+
+    /// Retention offers `file`, a purged segment no reader holds (its name `path`): if
+    /// recycling is on, no spare is waiting or being prepared and the file is exactly one
+    /// segment target long, it is renamed to `wal.spare.tmp` and becomes the spare (`true`;
+    /// the caller syncs the directory); otherwise the caller unlinks it (`false`). The caller
+    /// holds `files` (lock order: `prep.files` before `pending`) and calls this only after
+    /// `wal.meta` records the purge.
+    pub fn offer(&self, files: &mut Files, file: &FileHandle, path: &Path) -> Result<bool> {
+        if !self.recycle || files.spare.is_some() || files.preparing {
+            return Ok(false);
+        }
+        match file.len() {
+            Ok(len) if len == self.target => {}
+            _ => return Ok(false),
+        }
+        // A file written to its end is allocated already, so this allocates nothing; it makes
+        // sure (a crash inside an old chunk extension may have left holes) that appends into
+        // the recycled file never need new space. If it fails, the file is unlinked.
+        if file.allocate(self.target).is_err() {
+            return Ok(false);
+        }
+        let spare = self.dir.join(SPARE_FILE);
+        self.vfs
+            .rename(path, &spare)
+            .map_err(|e| WalError::io("rename", path, e))?;
+        files.spare = Some(file.clone());
+        files.spare_recycled = true;
+        self.counters.note_recycled();
+        Ok(true)
+    }
+
+    /// Is recycling on?
+    pub fn recycles(&self) -> bool {
+        self.recycle
     }
 
     /// Makes sure `file` (the active segment, writer at `offset`) is prepared up to `need`
@@ -180,8 +283,18 @@ impl Preparer {
     /// are not reported here: without a spare, the roll creates the segment itself and reports
     /// any error on the append path.
     fn prepare_spare(&self) {
-        if self.files.lock().spare.is_some() {
-            return;
+        {
+            let mut files = self.files.lock();
+            // With recycling, a request made before the last roll is void until the new
+            // segment asks (`switch`, `note_written`).
+            if files.spare.is_some()
+                || files.preparing
+                || (self.recycle && !self.asked.load(Ordering::Acquire))
+            {
+                return;
+            }
+            // From here until `preparing` is cleared, retention renames nothing to the name.
+            files.preparing = true;
         }
         let path = self.dir.join(SPARE_FILE);
         let len = self.chunk.min(self.target);
@@ -195,12 +308,15 @@ impl Preparer {
                     .map_err(|e| WalError::io("fsync", &path, e))?;
                 Ok(file)
             });
-        match prepared {
-            Ok(file) => self.files.lock().spare = Some(file),
+        if prepared.is_err() {
             // A partly allocated spare would hold disk space a full disk needs.
-            Err(_) => {
-                let _ = self.vfs.remove(&path);
-            }
+            let _ = self.vfs.remove(&path);
+        }
+        let mut files = self.files.lock();
+        files.preparing = false;
+        if let Ok(file) = prepared {
+            files.spare = Some(file);
+            files.spare_recycled = false;
         }
     }
 }

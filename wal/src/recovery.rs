@@ -11,6 +11,17 @@
 //! by a power loss: it and everything after it is zeroed. A bad frame at `X < W`, or anywhere
 //! in a sealed segment, destroyed durable data: corruption.
 //!
+//! Recycled segments (docs/format.md §2, "Recycling") hold the frames of an older segment
+//! after their own. Those can never pass as frames of this segment: the frame checksum covers
+//! the segment id, which is not stored in the frame, and ids only grow, so the two checksums of
+//! a stale frame differ by the CRC of a burst of at most 32 bits (the xor of two ids below
+//! 2^32), which CRC-32 always detects. So a stale frame stops the scan like a torn one, never
+//! adds to `W`, and at `X >= W` is zeroed with the torn tail (the same rule as garbage; after a
+//! clean close the stale rest of a recycled last segment is zeroed too, once). Zeros are not a
+//! proof of "nothing written past here" in such a file, and recovery never relied on them for
+//! that: the tail is zeroed whenever it is not all zeros, which also removes any unsynced frame
+//! of this segment that a torn write left past `X` (those must never resurface).
+//!
 //! Recovery is idempotent and crash-safe: its only writes are removing files that are dead by
 //! the rules (tmp files, segments below the low watermark, an empty successor of an unsealed
 //! segment) and zeroing a torn tail; redoing any prefix of them leads to the same state.
@@ -716,7 +727,11 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
                     Case::TornTail,
                     &name,
                     x as u64,
-                    &format!("{} bytes after the durable watermark {w}", nz - x),
+                    &format!(
+                        "{} bytes after the durable watermark {w} (a torn write, or the old \
+                         frames of a recycled segment)",
+                        nz - x
+                    ),
                 )?;
                 cx.report.bytes_truncated += (nz - x) as u64;
                 if cx.opts.mutant != Mutant::SkipTailTruncation {

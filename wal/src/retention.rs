@@ -1,11 +1,19 @@
 //! Retention: dropping whole segments below a sequence number.
 //!
 //! Order: (1) write the new low watermark to `wal.meta` (atomic replace, durable), (2) remove
-//! the segments from the live list, (3) unlink each file no reader holds, (4) `fsync` the
+//! the segments from the live list, (3) unlink each file no reader holds, or, for one of them,
+//! recycle it: rename it to `wal.spare.tmp` ([`crate::prepare::Preparer::offer`]: recycling on,
+//! no spare waiting or being prepared, file exactly one segment target long), (4) `fsync` the
 //! directory. Files still held (an iterator or a `RecordBytes` keeps a segment or its mapping)
-//! wait on a pending list and are unlinked by a later `purge_before`, append or `close` once the
-//! last reader lets go; `Drop` does no I/O. After a crash, files below the low watermark are
-//! unlinked by recovery.
+//! wait on a pending list and are unlinked (or recycled) by a later `purge_before`, append or
+//! `close` once the last reader lets go; `Drop` does no I/O. A held file is never recycled:
+//! the next roll overwrites a recycled file, and a reader's mapping must keep its bytes.
+//!
+//! Crash safety of recycling: the rename comes after `wal.meta` is durable, so the file is
+//! dead by the rules whatever name a crash leaves it under: below the low watermark under its
+//! old name (`PurgedSegmentLeft`: unlinked by recovery), or `wal.spare.tmp`
+//! (`LeftoverTmpFile`: unlinked). After a crash, files below the low watermark are unlinked by
+//! recovery.
 
 use std::sync::atomic::Ordering;
 
@@ -46,6 +54,7 @@ impl Shared {
         write_meta(&*self.vfs, &self.dir, &meta).map_err(|e| self.poison(e))?;
         failpoint!("wal::retention::after_meta_before_unlink");
         self.segs.write().drain(..purge.len());
+        self.prep.note_purge();
         self.first_seq.store(first.base, Ordering::Release);
         drop(w);
         report.segments_purged = purge.len();
@@ -55,8 +64,9 @@ impl Shared {
             pending.extend(purge);
             self.pending_nonempty.store(true, Ordering::Release);
         }
-        let (unlinked, deferred) = self.reap_pending_counts()?;
+        let (unlinked, recycled, deferred) = self.reap_pending_counts()?;
         report.files_unlinked = unlinked;
+        report.files_recycled = recycled;
         report.files_deferred = deferred;
         Ok(report)
     }
@@ -69,13 +79,32 @@ impl Shared {
         Ok(())
     }
 
-    fn reap_pending_counts(&self) -> Result<(usize, usize)> {
+    /// Unlinks (or recycles) pending files that no reader holds; returns (unlinked, recycled,
+    /// still deferred).
+    fn reap_pending_counts(&self) -> Result<(usize, usize, usize)> {
+        // Lock order: `prep.files` before `pending`. A closing log recycles nothing (a spare is
+        // removed at the next open anyway).
+        let mut files = (self.prep.recycles() && !self.closed.load(Ordering::Acquire))
+            .then(|| self.prep.files());
         let mut pending = self.pending.lock();
-        let mut unlinked = 0;
+        let (mut unlinked, mut recycled) = (0, 0);
         let mut err = None;
         pending.retain(|seg| {
             if err.is_some() || seg.is_held() {
                 return true;
+            }
+            if let Some(files) = files.as_deref_mut() {
+                match self.prep.offer(files, &seg.file, &seg.path) {
+                    Ok(true) => {
+                        recycled += 1;
+                        return false;
+                    }
+                    Ok(false) => {}
+                    Err(e) => {
+                        err = Some(e);
+                        return true;
+                    }
+                }
             }
             match self.vfs.remove(&seg.path) {
                 Ok(()) => {
@@ -91,7 +120,8 @@ impl Shared {
         let deferred = pending.len();
         self.pending_nonempty.store(deferred > 0, Ordering::Release);
         drop(pending);
-        if unlinked > 0 {
+        drop(files);
+        if unlinked + recycled > 0 {
             failpoint!("wal::retention::after_unlink_before_dir_sync");
             self.vfs
                 .sync_dir(&self.dir)
@@ -99,7 +129,7 @@ impl Shared {
         }
         match err {
             Some(e) => Err(e),
-            None => Ok((unlinked, deferred)),
+            None => Ok((unlinked, recycled, deferred)),
         }
     }
 }

@@ -110,6 +110,10 @@ pub(crate) struct Writer {
     pub synced_offset: u64,
     pub next_seq: u64,
     pub buf: Vec<u8>,
+    /// The active segment is a recycled file: stale bytes of an older segment lie past the
+    /// frames, so every write is followed by an end mark (writer.rs). False after recovery,
+    /// which zeroes whatever follows the last frame.
+    pub stale_tail: bool,
 }
 
 /// Group-commit coordination, under `Shared::sync`.

@@ -142,6 +142,9 @@ pub struct WalStats {
     pub segment_bytes_used: u64,
     /// Their file sizes (the space prepared ahead of the writer included).
     pub segment_bytes_on_disk: u64,
+    /// Purged segment files turned into the spare instead of being unlinked
+    /// (`WalOptions::recycle_segments`): each saves a roll the zero-fill of a new segment.
+    pub segments_recycled: u64,
 }
 
 impl WalStats {
@@ -161,6 +164,7 @@ pub(crate) struct Counters {
     sync_nanos: AtomicU64,
     writes: AtomicU64,
     bytes_written: AtomicU64,
+    recycled: AtomicU64,
 }
 
 impl Default for Counters {
@@ -173,6 +177,7 @@ impl Default for Counters {
             sync_nanos: AtomicU64::new(0),
             writes: AtomicU64::new(0),
             bytes_written: AtomicU64::new(0),
+            recycled: AtomicU64::new(0),
         }
     }
 }
@@ -204,6 +209,11 @@ impl Counters {
         self.sync_nanos.fetch_add(nanos, Ordering::Relaxed);
     }
 
+    /// A purged segment file became the spare.
+    pub(crate) fn note_recycled(&self) {
+        self.recycled.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The counters, with the segment figures left at zero (the log fills them in).
     pub(crate) fn snapshot(&self) -> WalStats {
         let load = |a: &AtomicU64| a.load(Ordering::Relaxed);
@@ -217,6 +227,7 @@ impl Counters {
             },
             writes: load(&self.writes),
             bytes_written: load(&self.bytes_written),
+            segments_recycled: load(&self.recycled),
             ..WalStats::default()
         }
     }

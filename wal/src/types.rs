@@ -127,6 +127,9 @@ pub struct PurgeReport {
     pub files_unlinked: usize,
     /// Of those, files still held by a reader; unlinked later when the reader lets go.
     pub files_deferred: usize,
+    /// Of those, files renamed to `wal.spare.tmp` for the next roll instead of being unlinked
+    /// (`WalOptions::recycle_segments`; at most one).
+    pub files_recycled: usize,
     /// The oldest sequence number still in the log.
     pub first_seq: Seq,
 }

@@ -71,7 +71,13 @@ impl Wal {
             .len()
             .map_err(|e| WalError::io("stat", &active.path, e))?
             .max(rec.offset);
-        let prep = Arc::new(Preparer::new(vfs.clone(), dir.clone(), &opts, ready));
+        let prep = Arc::new(Preparer::new(
+            vfs.clone(),
+            dir.clone(),
+            &opts,
+            ready,
+            counters.clone(),
+        ));
         let shared = Arc::new(Shared {
             vfs,
             dir,
@@ -82,6 +88,7 @@ impl Wal {
                 synced_offset: rec.synced_offset,
                 next_seq: rec.next_seq,
                 buf: Vec::new(),
+                stale_tail: false,
             }),
             segs: RwLock::new(rec.segments),
             pending: Mutex::new(Vec::new()),
@@ -269,7 +276,8 @@ impl Wal {
             w.synced_offset = w.offset;
             s.durable_end.fetch_max(w.next_seq, Ordering::AcqRel);
             let mut buf = Vec::new();
-            let floor = frame::off32(w.offset + frame::frame_bytes(0) as u64);
+            let marker_bytes = frame::frame_bytes(0) as u64;
+            let floor = frame::off32(w.offset + marker_bytes);
             frame::encode(
                 &mut buf,
                 FrameKind::Marker,
@@ -278,6 +286,10 @@ impl Wal {
                 floor,
                 &[],
             );
+            if w.stale_tail {
+                // The end mark of a recycled segment (writer.rs).
+                buf.extend_from_slice(&[0; frame::FRAME_HEADER_BYTES]);
+            }
             let r = w
                 .active
                 .file
@@ -287,7 +299,7 @@ impl Wal {
             if let Err(e) = r {
                 return Err(s.poison(e));
             }
-            w.offset += buf.len() as u64;
+            w.offset += marker_bytes;
             w.synced_offset = w.offset;
             w.active.used.store(w.offset, Ordering::Release);
             s.closed.store(true, Ordering::Release);

@@ -15,19 +15,25 @@
 //! Roll (under the writer mutex):
 //! 1. `fdatasync` the active segment (everything written so far is durable);
 //! 2. create the successor as `{base}.wal.tmp`: header, preallocate + zero-fill its first
-//!    chunk, `fsync`, rename to `{base}.wal`, `fsync` the directory (or name the prepared spare);
+//!    chunk, `fsync`, rename to `{base}.wal`, `fsync` the directory (or name the prepared spare,
+//!    zero-filled or recycled: header, `fdatasync`, rename, `fsync` the directory);
 //! 3. append the seal frame (successor's base seq and id) to the predecessor, `fdatasync`;
 //! 4. switch appends to the successor.
 //!
 //! So "sealed but successor missing" is corruption, while "successor exists, predecessor
 //! unsealed" is a crash during the roll (recovery removes the empty successor).
+//!
+//! In a recycled segment (old frames after the header) every batch and the close marker are
+//! followed, in the same write, by one zero frame header (the *end mark*, overwritten by the
+//! next batch): without a power loss the scan of recovery always stops on zeros right after the
+//! last frame, never on an old frame's bytes (docs/format.md §2, "Recycling").
 
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use crate::error::{Result, WalError};
-use crate::frame::{self, FrameKind};
+use crate::frame::{self, FRAME_HEADER_BYTES, FrameKind};
 use crate::options::{BATCH_BYTES_MAX, BATCH_RECORDS_MAX, Mutant, WalOptions};
 use crate::prepare::{Preparer, zero_fill};
 use crate::segment::{
@@ -112,11 +118,16 @@ impl Shared {
             );
         }
         debug_assert_eq!(w.buf.len() as u64, bytes);
+        if w.stale_tail {
+            // The end mark (module docs); inside the room kept for the seal.
+            w.buf.extend_from_slice(&[0; FRAME_HEADER_BYTES]);
+        }
         if let Err(e) = w.active.file.write_all_at(&w.buf, w.offset) {
             return Err(self.poison(WalError::io("write", &w.active.path, e)));
         }
         w.active.index.write().extend_from_slice(&offsets);
         w.offset += bytes;
+        self.prep.note_written(w.offset);
         w.active.used.store(w.offset, Ordering::Release);
         w.next_seq += records.len() as u64;
         self.written_end.store(w.next_seq, Ordering::Release);
@@ -145,6 +156,8 @@ impl Shared {
             base_seq: w.next_seq,
         };
         let spare = files.spare.take();
+        let took_spare = spare.is_some();
+        let recycled = took_spare && std::mem::take(&mut files.spare_recycled);
         let new = match spare {
             Some(file) => name_spare(&*self.vfs, &self.dir, &self.opts, header, file)?,
             None => create_segment_or_clean(&*self.vfs, &self.dir, &self.opts, header)?,
@@ -177,11 +190,20 @@ impl Shared {
             SEGMENT_HEADER_BYTES as u64,
         ));
         self.segs.write().push(new.clone());
+        // A recycled file is one whole segment, allocated and written: all of it is prepared
+        // (its old bytes are never zero-filled). Switched under `files`, so the spare thread
+        // never acts on a request made for the previous segment.
+        let ready = if recycled {
+            self.opts.segment_bytes_target
+        } else {
+            Preparer::initial_len(&self.opts)
+        };
+        self.prep.switch(ready, took_spare);
         drop(files);
-        self.prep.switch(Preparer::initial_len(&self.opts));
         w.active = new;
         w.offset = SEGMENT_HEADER_BYTES as u64;
         w.synced_offset = SEGMENT_HEADER_BYTES as u64;
+        w.stale_tail = recycled;
         Ok(())
     }
 }
@@ -201,7 +223,8 @@ impl From<WalError> for RollFailure {
     }
 }
 
-/// Turns the prepared spare into the segment `header` names: header, fdatasync, rename, dir fsync.
+/// Turns the prepared spare (zero-filled, or a recycled segment file whose old frames stay after
+/// the header) into the segment `header` names: header, fdatasync, rename, dir fsync.
 fn name_spare(
     vfs: &dyn Vfs,
     dir: &Path,

@@ -403,7 +403,9 @@ fn purged_segments_left_on_disk_are_removed() {
         .collect();
     let (wal, _) = Wal::open(d.path(), opts()).unwrap();
     let cut = wal.segments()[2].seqs.start;
-    assert_eq!(wal.purge_before(cut).unwrap().files_unlinked, 2);
+    let purged = wal.purge_before(cut).unwrap();
+    // One of them may have become the spare (recycling): gone under its name all the same.
+    assert_eq!(purged.files_unlinked + purged.files_recycled, 2);
     drop(wal);
     // Simulate "meta updated, crash before unlink": put the purged files back.
     for (p, b) in &saved {

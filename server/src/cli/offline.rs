@@ -153,7 +153,7 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
         Ok((wal, report)) => {
             if report.bytes_truncated > 0 {
                 println!(
-                    "log: torn tail of {} bytes truncated (not an error)",
+                    "log: {} bytes after the last frame zeroed (a torn tail, or the old frames of a recycled segment; not an error)",
                     report.bytes_truncated
                 );
             }
