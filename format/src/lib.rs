@@ -118,7 +118,7 @@ pub use limits::{
 pub use mode::{Mode, parse_request};
 pub use record::{
     EmbeddedEventRecord, EventRecord, RECORD_VERSION, RecordKind, decode_record,
-    decode_state_record, encode_record, encode_state_record, record_kind,
+    decode_state_record, encode_record, encode_state_record, encode_state_record_into, record_kind,
 };
 pub use structured::{parse_batch, parse_structured};
 pub use validate::is_json_media_type;

@@ -15,6 +15,7 @@
 //! our on-disk format; `format/tests/golden.rs` checks the bytes against docs/format.md.
 
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 use crate::error::{ErrorKind, FormatError};
 use crate::event::Event;
@@ -153,7 +154,27 @@ impl<'a> EventRecord<'a> {
 /// (the publish path); the engine checks the equality in debug builds, and
 /// `format/tests/record_embed.rs` pins it. Meaningful for postcard only (this crate's one
 /// on-disk encoding): other serializers would not see a byte string.
-pub struct EmbeddedEventRecord<'r, 'a>(pub &'r EventRecord<'a>);
+pub struct EmbeddedEventRecord<'r, 'a> {
+    record: &'r EventRecord<'a>,
+    /// `record.encoded_len()`, counted once.
+    len: usize,
+}
+
+impl<'r, 'a> EmbeddedEventRecord<'r, 'a> {
+    /// Wraps `record`, counting its encoded length once.
+    pub fn new(record: &'r EventRecord<'a>) -> Self {
+        Self {
+            record,
+            len: record.encoded_len(),
+        }
+    }
+
+    /// The length of the embedded byte string (`encode_record(record).len()`): the embedding
+    /// ends with exactly these bytes.
+    pub fn encoded_len(&self) -> usize {
+        self.len
+    }
+}
 
 impl Serialize for EmbeddedEventRecord<'_, '_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -161,10 +182,10 @@ impl Serialize for EmbeddedEventRecord<'_, '_> {
         // postcard: a u64 is a varint and a u8 one raw byte, so (len, version, kind, body)
         // is byte for byte `serialize_bytes(&encode_record(record))`.
         let mut tuple = serializer.serialize_tuple(4)?;
-        tuple.serialize_element(&(self.0.encoded_len() as u64))?;
+        tuple.serialize_element(&(self.len as u64))?;
         tuple.serialize_element(&RECORD_VERSION)?;
         tuple.serialize_element(&RecordKind::Event.as_byte())?;
-        tuple.serialize_element(&self.0.body())?;
+        tuple.serialize_element(&self.record.body())?;
         tuple.end()
     }
 }
@@ -257,6 +278,15 @@ pub fn encode_state_record<T: Serialize>(body: &T) -> Vec<u8> {
     // for a 1 KiB publish record).
     let body_len = postcard::experimental::serialized_size(body).unwrap_or(64);
     let mut out: Vec<u8> = Vec::with_capacity(2 + body_len);
+    encode_state_record_into(body, &mut out);
+    out
+}
+
+/// [`encode_state_record`], appended to `out` (for many records in one buffer: the publish
+/// path encodes a batch without an allocation per record). Returns where the record lies in
+/// `out`. The caller sizes `out`; growing it is correct, only slower.
+pub fn encode_state_record_into<T: Serialize>(body: &T, out: &mut Vec<u8>) -> Range<usize> {
+    let start = out.len();
     out.push(RECORD_VERSION);
     out.push(RecordKind::State.as_byte());
     #[expect(
@@ -264,7 +294,10 @@ pub fn encode_state_record<T: Serialize>(body: &T) -> Vec<u8> {
         reason = "the engine's state bodies are plain integers, strings, bytes and enums, which \
                   postcard always encodes into a Vec"
     )]
-    postcard::to_extend(body, out).expect("postcard encodes a state body into a Vec")
+    let extended = postcard::to_extend(body, std::mem::take(out))
+        .expect("postcard encodes a state body into a Vec");
+    *out = extended;
+    start..out.len()
 }
 
 /// Decodes an engine state-change record, borrowing from `bytes`. Total: any input gives a

@@ -193,9 +193,35 @@ fn an_embedded_record_is_the_byte_string_of_the_encoded_record() {
         let mut expected = varint(plain.len());
         expected.extend_from_slice(&plain);
         let embedded =
-            gridlog_format::encode_state_record(&gridlog_format::EmbeddedEventRecord(&record));
+            gridlog_format::encode_state_record(&gridlog_format::EmbeddedEventRecord::new(&record));
         // encode_state_record prefixes [RECORD_VERSION, RecordKind::State].
         assert_eq!(embedded[2..], expected[..]);
     }
     assert_eq!(lengths.into_iter().collect::<Vec<_>>(), [1, 2, 3]);
+}
+
+/// `encode_state_record_into` appends: records encoded one after another into one buffer (the
+/// publish path's batch buffer) lie at the returned ranges, each byte for byte what
+/// `encode_state_record` gives alone, and nothing before them is touched.
+#[test]
+fn state_records_appended_into_one_buffer_equal_their_own_encodings() {
+    let bodies: Vec<(u32, String, Vec<u8>)> = vec![
+        (0, String::new(), vec![]),
+        (7, "orders".into(), vec![1, 2, 3]),
+        (u32::MAX, "x".repeat(300), vec![0xab; 2000]),
+    ];
+    let mut buf = vec![0xee; 5];
+    let mut ranges = Vec::new();
+    for body in &bodies {
+        ranges.push(gridlog_format::encode_state_record_into(body, &mut buf));
+    }
+    assert_eq!(buf[..5], [0xee; 5]);
+    assert_eq!(ranges[0].start, 5);
+    for (body, range) in bodies.iter().zip(&ranges) {
+        assert_eq!(
+            buf[range.clone()],
+            gridlog_format::encode_state_record(body)[..]
+        );
+    }
+    assert_eq!(ranges.last().map(|r| r.end), Some(buf.len()));
 }

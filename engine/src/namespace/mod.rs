@@ -465,19 +465,34 @@ impl Namespace {
         }
         let now = inner.now();
         let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
-        // One pass per event: the state record embeds the event record as it is encoded; the
-        // records applied borrow their event bytes from the encoded ones.
-        let encoded: Vec<Vec<u8>> = event_records
+        // One pass per event, into one buffer for the batch: the state record embeds the event
+        // record as it is encoded; the records applied borrow their event bytes from it.
+        // Sized for the batch: an event's record is its JSON plus its type, subject, time and a
+        // few framing bytes (an underestimate only costs a reallocation).
+        let mut buf: Vec<u8> = Vec::with_capacity(
+            events
+                .iter()
+                .map(|event| {
+                    event.size()
+                        + event.event_type().len()
+                        + event.subject().map_or(0, str::len)
+                        + PUBLISH_RECORD_SLACK_BYTES
+                })
+                .sum(),
+        );
+        let ranges: Vec<_> = event_records
             .iter()
-            .map(|event| StateRecord::encode_publish(topic_id, published_at_ms, event))
+            .map(|event| {
+                StateRecord::encode_publish_into(topic_id, published_at_ms, event, &mut buf)
+            })
             .collect();
-        let records: Vec<StateRecord<'_>> = encoded
+        let encoded: Vec<&[u8]> = ranges.iter().map(|(rec, _)| &buf[rec.clone()]).collect();
+        let records: Vec<StateRecord<'_>> = ranges
             .iter()
-            .zip(&event_records)
-            .map(|(bytes, event)| StateRecord::Publish {
+            .map(|(_, event)| StateRecord::Publish {
                 topic: topic_id,
                 published_at_ms,
-                event: record::Bytes(&bytes[bytes.len() - event.encoded_len()..]),
+                event: record::Bytes(&buf[event.clone()]),
             })
             .collect();
         let seqs = inner.append_encoded_apply(
@@ -787,6 +802,10 @@ impl Drop for AsyncWaiter<'_> {
     }
 }
 
+/// Bytes a publish record needs beyond its JSON, type and subject (record headers, varints,
+/// topic, publish and event times): at most 40; only sizes the batch's encoding buffer.
+const PUBLISH_RECORD_SLACK_BYTES: usize = 64;
+
 fn read_now(clock: &dyn Clock) -> Now {
     Now {
         wall_ms: clock.now().unix_millis(),
@@ -998,7 +1017,8 @@ impl Inner {
         reserve: u64,
     ) -> Result<SeqRange, EngineError> {
         let encoded: Vec<Vec<u8>> = records.iter().map(StateRecord::encode).collect();
-        self.append_encoded_apply(st, &encoded, records, now, reserve)
+        let slices: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
+        self.append_encoded_apply(st, &slices, records, now, reserve)
     }
 
     /// [`Self::append_apply_reserving`] of records already encoded: `encoded[i]` is the
@@ -1006,16 +1026,15 @@ impl Inner {
     fn append_encoded_apply(
         &self,
         st: &mut NamespaceState,
-        encoded: &[Vec<u8>],
+        encoded: &[&[u8]],
         records: &[StateRecord<'_>],
         now: Now,
         reserve: u64,
     ) -> Result<SeqRange, EngineError> {
         debug_assert_eq!(encoded.len(), records.len());
-        let slices: Vec<&[u8]> = encoded.iter().map(Vec::as_slice).collect();
         let range = self
             .wal
-            .append_reserving(&slices, Durability::Never, reserve)
+            .append_reserving(encoded, Durability::Never, reserve)
             .inspect_err(|_| self.poison_unless_wal_intact())?;
         failpoint!("engine::append::after_wal_before_apply");
         for (offset, rec) in records.iter().enumerate() {

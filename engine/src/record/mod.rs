@@ -6,6 +6,7 @@
 //! Variant order is the on-disk variant index: never reorder, only append.
 
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 use crate::error::EngineError;
 use crate::limits::TOKEN_SECRET_BYTES;
@@ -311,13 +312,32 @@ impl StateRecord<'_> {
         published_at_ms: i64,
         event: &gridlog_format::EventRecord<'_>,
     ) -> Vec<u8> {
-        let out = gridlog_format::encode_state_record(&PublishOut {
-            topic,
-            published_at_ms,
-            event: gridlog_format::EmbeddedEventRecord(event),
-        });
-        debug_assert_eq!(
+        let mut out = Vec::new();
+        Self::encode_publish_into(topic, published_at_ms, event, &mut out);
+        out
+    }
+
+    /// [`StateRecord::encode_publish`], appended to `out` (the publish path encodes a whole
+    /// batch into one buffer). Returns where the state record lies in `out` and where, inside
+    /// it, the embedded event record does (its last bytes).
+    pub fn encode_publish_into(
+        topic: u32,
+        published_at_ms: i64,
+        event: &gridlog_format::EventRecord<'_>,
+        out: &mut Vec<u8>,
+    ) -> (Range<usize>, Range<usize>) {
+        let embedded = gridlog_format::EmbeddedEventRecord::new(event);
+        let event_len = embedded.encoded_len();
+        let range = gridlog_format::encode_state_record_into(
+            &PublishOut {
+                topic,
+                published_at_ms,
+                event: embedded,
+            },
             out,
+        );
+        debug_assert_eq!(
+            out[range.clone()],
             StateRecord::Publish {
                 topic,
                 published_at_ms,
@@ -326,7 +346,8 @@ impl StateRecord<'_> {
             .encode(),
             "the one-pass publish encoding must equal the two-pass one"
         );
-        out
+        let event_range = range.end - event_len..range.end;
+        (range, event_range)
     }
 
     /// Is this a record that publishes an event into a topic (`Publish`, or `DeadLetter` with a
