@@ -589,8 +589,6 @@ fn consumer(addr: &str, history: &Shared, seed: u64) {
     }
 }
 
-/// Acknowledges every received item in one call; all must succeed (the drain runs well within
-/// the one-second lock).
 /// Acknowledges a drained batch received by the request sent at `sent`; returns the ids whose
 /// acknowledgement succeeded. On a loaded machine a lock (one real second) can expire before
 /// its acknowledgement arrives; such an event is delivered again (or dead-lettered after
