@@ -428,6 +428,11 @@ fn encode_wal(
             "Bytes written to WAL files since start (zero-fill of preallocated segments included)",
             wal.bytes_written,
         ),
+        (
+            "wal_recycled_segments",
+            "Purged WAL segment files kept as the next segment since start (written without zero-fill)",
+            wal.segments_recycled,
+        ),
     ] {
         let metric = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
         ConstCounter::new(value).encode(metric)?;

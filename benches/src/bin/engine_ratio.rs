@@ -11,7 +11,9 @@
 //!    receive(100) + acknowledge(100) until all N are acknowledged; then `run_maintenance`;
 //!    then (informational) the same N published again into the same namespace, whose purged
 //!    segment files the WAL may recycle instead of zero-filling new ones
-//!    (`WalOptions::recycle_segments`; the count recycled is printed).
+//!    (`WalOptions::recycle_segments`; the count recycled is printed). Then, informational, a
+//!    steady state in two more children, recycling on and off: N events published while 4
+//!    consumers receive and acknowledge them and maintenance runs every 10 ms.
 //! 3. fjall, redb and sled used as a queue, each in a child process, with its strongest
 //!    durable commit (fjall: batch `PersistMode::SyncAll`; redb: `Durability::Immediate`;
 //!    sled: `flush()` after each batch): insert batches of 100 (u64 big-endian key, 1 KiB
@@ -217,8 +219,12 @@ fn wal_options() -> gridlog::WalOptions {
 }
 
 fn open_gridlog(dir: &Path) -> Namespace {
+    open_gridlog_with(dir, wal_options())
+}
+
+fn open_gridlog_with(dir: &Path, wal: gridlog::WalOptions) -> Namespace {
     let options = NamespaceOptions {
-        wal: wal_options(),
+        wal,
         ..NamespaceOptions::default()
     };
     let ns = Namespace::open(dir, options).expect("open namespace");
@@ -293,6 +299,41 @@ fn child_gridlog(dir: &Path, n: u64) {
     // namespace whose segments were purged; a purged file may be the next segment.
     report("republish_eps", gridlog_publish(&ns, n));
     report("segments_recycled", ns.wal_stats().segments_recycled as f64);
+    ns.close().expect("close");
+}
+
+/// Maintenance period of the steady-state phase.
+const STEADY_MAINTENANCE_EVERY: Duration = Duration::from_millis(10);
+
+/// Steady state with consumers keeping up (informational): one thread publishes `n` events in
+/// batches of 100 while 4 consumers receive and acknowledge them and a thread runs maintenance
+/// every `STEADY_MAINTENANCE_EVERY`, so settled segments are purged while the log grows, and
+/// with `recycle` the WAL can reuse them. Reports the publish rate and the WAL's counters.
+fn child_gridlog_steady(dir: &Path, n: u64, recycle: bool) {
+    let mut wal = wal_options();
+    wal.recycle_segments = recycle;
+    let ns = open_gridlog_with(dir, wal);
+    let done = AtomicBool::new(false);
+    let purged = AtomicU64::new(0);
+    let (publish_eps, _) = std::thread::scope(|s| {
+        s.spawn(|| {
+            while !done.load(Ordering::Relaxed) {
+                let r = ns.run_maintenance().expect("maintenance");
+                purged.fetch_add(r.segments_purged as u64, Ordering::Relaxed);
+                std::thread::sleep(STEADY_MAINTENANCE_EVERY);
+            }
+        });
+        let consumers = s.spawn(|| gridlog_consume(&ns, n));
+        let publish_eps = gridlog_publish(&ns, n);
+        let consume_eps = consumers.join().expect("consumers");
+        done.store(true, Ordering::Relaxed);
+        (publish_eps, consume_eps)
+    });
+    let wal = ns.wal_stats();
+    report("steady_publish_eps", publish_eps);
+    report("steady_purged", purged.load(Ordering::Relaxed) as f64);
+    report("steady_recycled", wal.segments_recycled as f64);
+    report("steady_bytes_written", wal.bytes_written as f64);
     ns.close().expect("close");
 }
 
@@ -629,6 +670,11 @@ fn child_main(args: &[String]) {
     let dir = PathBuf::from(arg_after(args, "--dir").expect("--dir"));
     match role.as_str() {
         "gridlog" => child_gridlog(&dir, arg_u64(args, "--n")),
+        "gridlog-steady" => child_gridlog_steady(
+            &dir,
+            arg_u64(args, "--n"),
+            args.iter().any(|a| a == "--recycle"),
+        ),
         "fjall" => child_peer(&mut Fjall::open(&dir), &dir, arg_u64(args, "--n")),
         "redb" => {
             let db = redb::Database::create(dir.join("db.redb")).expect("redb create");
@@ -730,6 +776,29 @@ fn main() {
                 f["republish_eps"] / raw_publish,
                 p.n,
                 f["segments_recycled"]
+            );
+            // Steady state with consumers keeping up, recycling on and off.
+            let mut steady = Vec::new();
+            for recycle in [true, false] {
+                let d = scratch("gridlog-steady");
+                let mut args = n_arg.clone();
+                if recycle {
+                    args.push("--recycle".to_owned());
+                }
+                steady.push(run_child("gridlog-steady", &d, &args, false));
+                let _ = std::fs::remove_dir_all(&d);
+            }
+            println!(
+                "gridlog  publish while {CONSUMERS} consumers keep up and maintenance runs every {} ms (informational): recycling on {:.0} ev/s ({} segment files recycled, {} purged, {:.1} MB written), off {:.0} ev/s ({} purged, {:.1} MB written); on / off {:.2}",
+                STEADY_MAINTENANCE_EVERY.as_millis(),
+                steady[0]["steady_publish_eps"],
+                steady[0]["steady_recycled"],
+                steady[0]["steady_purged"],
+                mb(steady[0]["steady_bytes_written"]),
+                steady[1]["steady_publish_eps"],
+                steady[1]["steady_purged"],
+                mb(steady[1]["steady_bytes_written"]),
+                steady[0]["steady_publish_eps"] / steady[1]["steady_publish_eps"],
             );
         }
         results.push((name, f));
