@@ -8,12 +8,11 @@
 //!      `fdatasync` (each the size of the engine's Lock / Ack record for 100 events).
 //! 2. gridlog (`Namespace`, default options: sled index, `Durability::Always`), in a child
 //!    process: publish N 1 KiB events in batches of 100; then 4 consumer threads loop
-//!    receive(100) + acknowledge(100) until all N are acknowledged; then `run_maintenance`;
-//!    then (informational) the same N published again into the same namespace, whose purged
-//!    segment files the WAL may recycle instead of zero-filling new ones
-//!    (`WalOptions::recycle_segments`; the count recycled is printed). Then, informational, a
-//!    steady state in two more children, recycling on and off: N events published while 4
-//!    consumers receive and acknowledge them and maintenance runs every 10 ms.
+//!    receive(100) + acknowledge(100) until all N are acknowledged; then `run_maintenance`.
+//!    Then, informational, a steady state in two more children, recycling on and off
+//!    (`WalOptions::recycle_segments`: purged segment files become the next segment instead of
+//!    zero-filled new ones): N events published while 4 consumers receive and acknowledge them
+//!    and maintenance runs every 10 ms.
 //! 3. fjall, redb and sled used as a queue, each in a child process, with its strongest
 //!    durable commit (fjall: batch `PersistMode::SyncAll`; redb: `Durability::Immediate`;
 //!    sled: `flush()` after each batch): insert batches of 100 (u64 big-endian key, 1 KiB
@@ -295,10 +294,6 @@ fn child_gridlog(dir: &Path, n: u64) {
     report("segments_purged", purged as f64);
     report_disk("disk_settled", dir);
     report_memory(&sampler);
-    // Steady state (informational, after the figures above): the same workload again, into a
-    // namespace whose segments were purged; a purged file may be the next segment.
-    report("republish_eps", gridlog_publish(&ns, n));
-    report("segments_recycled", ns.wal_stats().segments_recycled as f64);
     ns.close().expect("close");
 }
 
@@ -770,13 +765,6 @@ fn main() {
                 mb(f["disk_settled_allocated"]),
                 f["segments_purged"]
             );
-            println!(
-                "gridlog  publish, steady state (recycled segments): {:.0} ev/s, {:.2} of the raw probe (the same {} events again after run_maintenance; {} purged segment files recycled; informational)",
-                f["republish_eps"],
-                f["republish_eps"] / raw_publish,
-                p.n,
-                f["segments_recycled"]
-            );
             // Steady state with consumers keeping up, recycling on and off.
             let mut steady = Vec::new();
             for recycle in [true, false] {
@@ -857,11 +845,6 @@ fn main() {
     println!(
         "  (publish / raw probe into fresh space {:.2}: the rewrite probe above reuses allocated, zeroed space; a log appending fresh space writes each byte twice, once as a zero)",
         g["publish_eps"] / raw_fresh
-    );
-    println!(
-        "  publish, steady state (recycled segments): gridlog / raw probe {:.2} (informational; {} segment files recycled)",
-        g["republish_eps"] / raw_publish,
-        g["segments_recycled"]
     );
     let r = g["consume_eps"] / raw_consume;
     println!(
