@@ -1,26 +1,37 @@
-//! Time, behind a trait: the wall clock (`Timestamp`, Unix milliseconds) and a monotonic clock
-//! (`MonotonicTime`), so tests move time instead of sleeping.
+//! Time, behind a trait: the wall clock (`Timestamp`, Unix milliseconds), a monotonic clock
+//! (`MonotonicTime`) and the machine's boot clock (`BootTime`), so tests move time instead of
+//! sleeping.
 //!
-//! How the engine uses the two (the storage core is built on this contract):
+//! How the engine uses them (the storage core is built on this contract):
 //!
-//! - **Persisted deadlines are absolute wall-clock times.** A lock's deadline, a release delay's
-//!   end, an event's TTL expiry and retention cut-offs are written to the WAL as `Timestamp`s,
-//!   because they must mean the same thing after a restart, when the monotonic clock has a new,
-//!   unrelated origin.
+//! - **Persisted times are absolute.** Publish times, and through them TTL expiry and retention
+//!   cut-offs, are wall-clock `Timestamp`s, like every time users see. Lock deadlines, the lock
+//!   time the renewal window starts from, and release visibility times are on the namespace's
+//!   **lock clock**: `since_boot + offset`, Unix ms, where `since_boot` is the boot clock
+//!   ([`Clock::boot`], Linux `CLOCK_BOOTTIME`: it counts suspend and never steps) and `offset` is
+//!   `wall - since_boot` taken at the first open of the namespace in this boot and kept in the data
+//!   directory (`crate::anchor`). They must mean the same thing after a restart, when the monotonic
+//!   clock has a new, unrelated origin.
 //! - **In-process expiry runs on the monotonic clock.** While the process runs, the engine converts
-//!   each persisted deadline once into a `MonotonicTime` (`mono_now + (deadline - wall_now)`)
-//!   and schedules it there, so a wall-clock step (NTP, a user changing the date) neither expires
-//!   every lock at once nor keeps them forever. On open, persisted deadlines are re-derived from
-//!   the wall clock at that moment, the remaining time clamped to the duration they were set for
-//!   (the lock duration; a release's own delay, which its record carries); a wall clock that
-//!   jumped while the process was down is therefore honoured within that bound, which is the
-//!   only information available.
+//!   each persisted deadline once into a `MonotonicTime` (`mono_now + (deadline - lock_now)`) and
+//!   schedules it there, so a wall-clock step (NTP, a user changing the date) neither expires
+//!   every lock at once nor keeps them forever. On open, persisted deadlines are re-derived the
+//!   same way, the remaining time clamped to the duration they were set for (the lock duration; a
+//!   release's own delay, which its record carries). Every open in one boot uses the same offset,
+//!   so the lock clock never steps across a process restart: the time a lock has left after a
+//!   restart is exact whatever the wall clock did. At a new boot (another boot id) the offset is
+//!   taken again from the wall clock, so a wall clock that jumped while the machine was down is
+//!   honoured within the clamp, which is the only information available. A clock without a boot
+//!   reading puts the lock clock on the wall clock.
 //!
-//! [`ManualClock`] moves the two clocks independently so tests can cover both rules.
+//! [`ManualClock`] moves the wall and monotonic clocks independently so tests can cover these
+//! rules, and simulates reboots ([`ManualClock::reboot`]).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use parking_lot::Mutex;
 
 /// A wall-clock instant: milliseconds since the Unix epoch (1970-01-01T00:00:00Z), UTC.
 ///
@@ -101,6 +112,19 @@ impl MonotonicTime {
     }
 }
 
+/// A reading of the machine's boot clock: which boot, and how long since it (suspend included).
+///
+/// Every process of one boot of the machine reads the same boot id and one continuous, never
+/// stepping boot clock; that is what makes lock deadlines exact across a process restart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BootTime {
+    /// The boot's identity (Linux: `/proc/sys/kernel/random/boot_id`, a UUID: its 16 bytes in
+    /// printed order).
+    pub boot_id: [u8; 16],
+    /// Time since the boot, suspend included (Linux: `CLOCK_BOOTTIME`).
+    pub since_boot: Duration,
+}
+
 /// A source of wall-clock and monotonic time. The engine reads time only through this trait.
 pub trait Clock: Send + Sync {
     /// The current wall-clock time. It may jump backwards or forwards.
@@ -114,6 +138,13 @@ pub trait Clock: Send + Sync {
     /// waiting receives re-read the clock often instead.
     fn tracks_real_time(&self) -> bool {
         false
+    }
+
+    /// The boot clock, if this clock has one: the lock clock of a namespace is anchored on it
+    /// (see the module documentation). `None` (the default) puts lock deadlines on the wall
+    /// clock.
+    fn boot(&self) -> Option<BootTime> {
+        None
     }
 }
 
@@ -129,6 +160,10 @@ impl<C: Clock + ?Sized> Clock for Arc<C> {
     fn tracks_real_time(&self) -> bool {
         (**self).tracks_real_time()
     }
+
+    fn boot(&self) -> Option<BootTime> {
+        (**self).boot()
+    }
 }
 
 impl<C: Clock + ?Sized> Clock for &C {
@@ -143,22 +178,67 @@ impl<C: Clock + ?Sized> Clock for &C {
     fn tracks_real_time(&self) -> bool {
         (**self).tracks_real_time()
     }
+
+    fn boot(&self) -> Option<BootTime> {
+        (**self).boot()
+    }
 }
 
 /// The operating system's clocks: `SystemTime` for the wall clock, `Instant` for the monotonic one
-/// (its origin is when this `SystemClock` was created).
+/// (its origin is when this `SystemClock` was created), and on Linux the boot clock
+/// (`CLOCK_BOOTTIME` and the boot id, read once when it is created; without a readable boot id
+/// there is no boot reading).
 #[derive(Clone, Copy, Debug)]
 pub struct SystemClock {
     origin: Instant,
+    boot_id: Option<[u8; 16]>,
 }
+
+/// Where Linux publishes the boot id.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const BOOT_ID_PATH: &str = "/proc/sys/kernel/random/boot_id";
 
 impl SystemClock {
     /// A system clock whose monotonic origin is now.
     pub fn new() -> Self {
         Self {
             origin: Instant::now(),
+            boot_id: read_boot_id(),
         }
     }
+}
+
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn read_boot_id() -> Option<[u8; 16]> {
+    std::fs::read_to_string(BOOT_ID_PATH)
+        .ok()
+        .and_then(|text| parse_boot_id(&text))
+}
+
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn read_boot_id() -> Option<[u8; 16]> {
+    None
+}
+
+/// A boot id as Linux prints it (`8-4-4-4-12` hex digits, a trailing newline allowed): its 16
+/// bytes in printed order. Anything else is `None`.
+pub fn parse_boot_id(text: &str) -> Option<[u8; 16]> {
+    let text = text.trim_end_matches('\n');
+    let groups: Vec<&str> = text.split('-').collect();
+    let lengths: Vec<usize> = groups.iter().map(|group| group.len()).collect();
+    if lengths != [8, 4, 4, 4, 12]
+        || !groups
+            .iter()
+            .all(|group| group.bytes().all(|byte| byte.is_ascii_hexdigit()))
+    {
+        return None;
+    }
+    let digits = groups.concat();
+    let mut id = [0_u8; 16];
+    for (byte, pair) in id.iter_mut().zip(digits.as_bytes().chunks(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(id)
 }
 
 impl Default for SystemClock {
@@ -185,25 +265,84 @@ impl Clock for SystemClock {
     fn tracks_real_time(&self) -> bool {
         true
     }
+
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    fn boot(&self) -> Option<BootTime> {
+        let boot_id = self.boot_id?;
+        let now = rustix::time::clock_gettime(rustix::time::ClockId::Boottime);
+        let secs = u64::try_from(now.tv_sec).ok()?;
+        let nanos = u32::try_from(now.tv_nsec).ok()?;
+        Some(BootTime {
+            boot_id,
+            since_boot: Duration::new(secs, nanos),
+        })
+    }
 }
 
 /// A clock that moves only when told to. The wall clock and the monotonic clock are set
 /// independently: [`advance`](Self::advance) moves both, the other methods move one.
+///
+/// It is one boot of a simulated machine: its boot clock is its monotonic clock since the boot,
+/// under a boot id drawn at random when it is created, so a namespace reopened with the same
+/// `ManualClock` is a process restart within one boot, and one reopened with a new
+/// `ManualClock` (or after [`reboot`](Self::reboot)) comes back after a reboot.
 ///
 /// Shared between threads by reference or `Arc`; every method takes `&self`.
 #[derive(Debug)]
 pub struct ManualClock {
     wall_unix_millis: AtomicI64,
     monotonic_nanos: AtomicU64,
+    /// (boot id, monotonic nanoseconds at the boot), or `None` when boot readings are off.
+    boot: Mutex<Option<([u8; 16], u64)>>,
+}
+
+/// A boot id no other clock (of this process or another) is likely to have drawn.
+fn random_boot_id() -> [u8; 16] {
+    let mut bytes = [0_u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        // No randomness: the time, the process and a per-process counter still tell boots
+        // apart in tests.
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |since| since.as_nanos());
+        let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let mixed = nanos ^ (u128::from(count) << 64) ^ (u128::from(std::process::id()) << 96);
+        return mixed.to_le_bytes();
+    }
+    bytes
 }
 
 impl ManualClock {
-    /// A clock reading `start` on the wall clock and the origin on the monotonic clock.
+    /// A clock reading `start` on the wall clock and the origin on the monotonic clock, in a
+    /// fresh boot (a random boot id, booted at the monotonic origin).
     pub fn new(start: Timestamp) -> Self {
         Self {
             wall_unix_millis: AtomicI64::new(start.unix_millis()),
             monotonic_nanos: AtomicU64::new(0),
+            boot: Mutex::new(Some((random_boot_id(), 0))),
         }
+    }
+
+    /// Simulates a reboot of the machine: a new boot id, and the boot clock starts again from
+    /// zero now (the wall and monotonic clocks do not move). Only between a close (or crash)
+    /// and the next open: a namespace open across a reboot is not a thing that happens.
+    pub fn reboot(&self) {
+        let now = self.monotonic_nanos.load(Ordering::SeqCst);
+        *self.boot.lock() = Some((random_boot_id(), now));
+    }
+
+    /// Sets the boot id (the boot clock does not move): two clocks given the same id are the
+    /// same boot. `None` turns boot readings off (a platform without a boot clock).
+    pub fn set_boot_id(&self, boot_id: Option<[u8; 16]>) {
+        let mut boot = self.boot.lock();
+        let booted_at = boot.map_or(0, |(_, at)| at);
+        *boot = boot_id.map(|id| (id, booted_at));
+    }
+
+    /// The current boot id (`None` when boot readings are off).
+    pub fn boot_id(&self) -> Option<[u8; 16]> {
+        self.boot.lock().map(|(id, _)| id)
     }
 
     /// Lets time pass: moves both clocks forward by `duration`.
@@ -259,6 +398,15 @@ impl Clock for ManualClock {
             self.monotonic_nanos.load(Ordering::SeqCst),
         ))
     }
+
+    fn boot(&self) -> Option<BootTime> {
+        let (boot_id, booted_at) = (*self.boot.lock())?;
+        let now = self.monotonic_nanos.load(Ordering::SeqCst);
+        Some(BootTime {
+            boot_id,
+            since_boot: Duration::from_nanos(now.saturating_sub(booted_at)),
+        })
+    }
 }
 
 #[cfg(test)]
@@ -312,6 +460,71 @@ mod tests {
         let first = clock.monotonic();
         let second = clock.monotonic();
         assert!(second >= first);
+    }
+
+    #[test]
+    fn manual_boot_clock_follows_monotonic_and_restarts_at_a_reboot() {
+        let clock = ManualClock::new(START);
+        let first = clock.boot().unwrap();
+        assert_eq!(first.since_boot, Duration::ZERO);
+        clock.advance(Duration::from_secs(5));
+        clock.advance_wall(Duration::from_hours(3));
+        let later = clock.boot().unwrap();
+        assert_eq!(later.boot_id, first.boot_id);
+        assert_eq!(later.since_boot, Duration::from_secs(5));
+        clock.reboot();
+        let rebooted = clock.boot().unwrap();
+        assert_ne!(rebooted.boot_id, first.boot_id);
+        assert_eq!(rebooted.since_boot, Duration::ZERO);
+        clock.advance_monotonic(Duration::from_secs(2));
+        assert_eq!(clock.boot().unwrap().since_boot, Duration::from_secs(2));
+        clock.set_boot_id(Some([7; 16]));
+        assert_eq!(
+            clock.boot(),
+            Some(BootTime {
+                boot_id: [7; 16],
+                since_boot: Duration::from_secs(2)
+            })
+        );
+        clock.set_boot_id(None);
+        assert_eq!(clock.boot(), None);
+        assert_ne!(
+            ManualClock::new(START).boot_id(),
+            ManualClock::new(START).boot_id()
+        );
+    }
+
+    #[test]
+    fn boot_ids_parse_as_linux_prints_them() {
+        assert_eq!(
+            parse_boot_id("0123abcd-4567-89ab-cdef-0123456789AB\n"),
+            Some([
+                0x01, 0x23, 0xab, 0xcd, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0x01, 0x23, 0x45, 0x67,
+                0x89, 0xab
+            ])
+        );
+        for bad in [
+            "",
+            "0123abcd456789abcdef0123456789ab",
+            "0123abcd-4567-89ab-cdef-0123456789a",
+            "0123abcd-4567-89ab-cdef-0123456789ag",
+            "+123abcd-4567-89ab-cdef-0123456789ab",
+        ] {
+            assert_eq!(parse_boot_id(bad), None, "{bad:?}");
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn system_boot_clock_is_shared_by_clocks_of_one_boot_and_advances() {
+        let (one, two) = (SystemClock::new(), SystemClock::new());
+        let Some(first) = one.boot() else {
+            eprintln!("no boot id readable here: the lock clock is the wall clock");
+            return;
+        };
+        let second = two.boot().unwrap();
+        assert_eq!(first.boot_id, second.boot_id);
+        assert!(second.since_boot >= first.since_boot);
     }
 
     #[test]

@@ -54,6 +54,7 @@ macro_rules! failpoint {
     };
 }
 
+pub mod anchor;
 pub mod clock;
 pub mod config;
 pub mod error;
@@ -70,7 +71,8 @@ pub mod token;
 
 pub use gridlog_format as format;
 
-pub use clock::{Clock, ManualClock, MonotonicTime, SystemClock, Timestamp};
+pub use anchor::{AnchorReason, AnchorReport};
+pub use clock::{BootTime, Clock, ManualClock, MonotonicTime, SystemClock, Timestamp};
 pub use config::{
     AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode, EventHubMapping,
     NamespaceConfig, PushDestination, SharedAccessPolicy, SubscriptionConfig, TopicConfig,

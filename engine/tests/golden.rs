@@ -226,3 +226,35 @@ fn one_pass_publish_encoding_equals_the_record_encoding() {
         }
     }
 }
+
+/// docs/format.md §6c pins the lock clock's anchor file (`clock.anchor`): its golden block must be
+/// exactly what `ClockAnchor::encode` gives for the documented example, and decode back to it.
+#[test]
+fn docs_golden_clock_anchor_matches_the_encoder() {
+    use gridlog::anchor::ClockAnchor;
+
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/format.md");
+    let doc = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let start = doc
+        .find("<!-- BEGIN clock anchor")
+        .expect("anchor start marker");
+    let end = doc
+        .find("<!-- END clock anchor -->")
+        .expect("anchor end marker");
+    let goldens = fenced_blocks(&doc[start..end], "golden:");
+    assert_eq!(goldens.len(), 1, "one golden block in §6c");
+    let (name, hex) = &goldens[0];
+    assert_eq!(name, "clock-anchor-v1");
+    let anchor = ClockAnchor {
+        boot_id: gridlog::clock::parse_boot_id("6f1e3c2a-9b4d-4e7f-8a21-3c5d7e9f0b12\n").unwrap(),
+        offset_ms: 1_700_000_000_000 - 1_000_000,
+    };
+    let encoded = anchor.encode();
+    assert_eq!(
+        to_hex(&encoded),
+        hex.trim(),
+        "golden:{name} differs from the encoder; the encoder gives:\n{}",
+        to_hex(&encoded)
+    );
+    assert_eq!(ClockAnchor::decode(&parse_hex(hex)), Ok(anchor));
+}

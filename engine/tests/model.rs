@@ -5,6 +5,12 @@
 //! delete + re-create a subscription, clean reopen, process crash (drop without close), and power
 //! loss (wal's `CrashFs`, every outcome; half the time the index is lost too).
 //!
+//! A reopen and a process crash are restarts within one boot of the machine (the same
+//! `ManualClock`: the lock clock's anchor in the data directory is reused); a power loss is a
+//! reboot too (`ManualClock::reboot`: a new boot id, the anchor taken again). The model's clock
+//! never steps the wall clock, so both give the same deadlines; wall steps are
+//! `tests/tests/clock_jumps.rs`'s.
+//!
 //! Every operation is acknowledged only after its fsync (default durability), so after any
 //! crash the engine must answer exactly as the model does.
 //!
@@ -608,6 +614,8 @@ impl StateMachineTest for EngineTest {
             Transition::PowerLoss { outcome, seed } => {
                 drop(sut.ns.take());
                 sut.fs = sut.fs.crash(Outcome::ALL[outcome], seed);
+                // The machine comes back in a new boot.
+                sut.clock.reboot();
                 if seed % 2 == 0 {
                     // Half the time the index is lost with the power too: rebuild from the WAL.
                     sut.index = MemoryIndex::default();

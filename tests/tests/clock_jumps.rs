@@ -1,21 +1,26 @@
 //! Clock jumps (issue 7; fault F9 in docs/reliability.md): the wall clock is stepped back and
 //! forward (up to two days) between receives, renewals, acknowledgements, releases, monotonic
-//! time passing, clean restarts and crashes (drop without close), on the engine's `ManualClock`.
+//! time passing, clean restarts, crashes (drop without close) and reboots (a restart after
+//! `ManualClock::reboot`), on the engine's `ManualClock`.
 //!
 //! The model is the contract of docs/delivery.md §5 and §7. In process, a lock expires exactly
 //! one lock duration of *monotonic* time after its receive or renewal: no wall step expires it
-//! early or extends it. Across a restart, the remaining time is re-derived from the persisted
-//! wall-clock deadline, `clamp(deadline - wall_now, 0, lock duration)`: a wall clock that went
-//! back cannot make a lock live forever (at most one more lock duration), one that went forward
-//! expires it. A release (delay 0, 10 s, 60 s, or any delay up to 90 s through `release_after`)
-//! is the same: in process it becomes visible exactly its delay of monotonic time later; its
-//! record carries the wall-clock visibility time and the delay, and across a restart the time
-//! left is `clamp(visible - wall_now, 0, delay)`, so a wall clock that went back while the
-//! process was down delays it by at most its own delay after the restart (an event released with
-//! no delay is available at once; issue 7 was a 1 h bound here). Checked on every step: a receive
-//! never returns an event whose lock still holds or whose release delay has not run out (not
-//! early), a full receive returns every event whose lock or delay has run out (not forever), and
-//! settling a token succeeds exactly when its lock holds.
+//! early or extends it. Persisted deadlines are on the lock clock (boot clock plus the anchor
+//! taken at the first open in the boot), which the model follows as `mono + lock_base`. Across a
+//! restart in the same boot the lock clock has not stepped, so nothing changes: a lock holds
+//! exactly its remaining monotonic time whatever the wall clock did. Across a reboot the anchor
+//! is taken again from the wall clock (`lock_base = wall - mono` at that open) and the remaining
+//! time is `clamp(deadline - lock_now, 0, lock duration)`: a wall clock that went back cannot
+//! make a lock live forever (at most one more lock duration), one that went forward expires it.
+//! A release (delay 0, 10 s, 60 s, or any delay up to 90 s through `release_after`) is the same:
+//! in process, and across a restart in the boot, it becomes visible exactly its delay of
+//! monotonic time after the release; across a reboot the time left is
+//! `clamp(visible - lock_now, 0, delay)` (an event released with no delay is available at once;
+//! issue 7 was a 1 h bound here). The renewal window (1 h from the receive) runs on the lock
+//! clock too. Checked on every step: a receive never returns an event whose lock still holds or
+//! whose release delay has not run out (not early), a full receive returns every event whose
+//! lock or delay has run out (not forever), and settling a token succeeds exactly when its lock
+//! holds.
 //!
 //! This runs at the engine level: the server's clock is the system clock (or the test-only
 //! uniform `GRIDLOG_TEST_TIME_SCALE`), which a test cannot step without changing the machine's
@@ -57,10 +62,13 @@ struct Lock {
     token: String,
     /// Monotonic milliseconds at which it runs out (in this process).
     mono_deadline: i64,
-    /// The persisted wall-clock deadline.
+    /// The persisted deadline, on the lock clock.
+    persisted_deadline: i64,
+    /// The wall clock's deadline at the receive or renewal: what the pre-anchor rule (the wall
+    /// clock across every restart) would have re-derived (for the printed figures only).
     wall_deadline: i64,
-    /// Wall time of the receive: renewals are refused from one hour (wall time) after it.
-    locked_at_wall: i64,
+    /// Lock-clock time of the receive: renewals are refused from one hour after it.
+    locked_at_lock_clock: i64,
 }
 
 fn options(clock: &Arc<ManualClock>, index: &MemoryIndex) -> NamespaceOptions {
@@ -116,8 +124,12 @@ fn wall_clock_jumps_neither_expire_locks_early_nor_keep_them_forever() {
     // Wall offset from "true" time, kept within (-2 days, +1 day) so retention (7 days) and
     // TTL never interfere.
     let mut offset: i64 = 0;
+    // The lock clock is `mono + lock_base`: anchored at the first open (wall START_MS at mono 0)
+    // and again at the first open after each reboot.
+    let mut lock_base: i64 = START_MS;
+    let (mut same_boot_restarts, mut reboots, mut kept_against_wall_rule) = (0, 0, 0);
     let mut locks: BTreeMap<String, Lock> = BTreeMap::new();
-    // Available events: (for a release: (persisted wall visibility time, delay ms); monotonic
+    // Available events: (for a release: (persisted lock-clock visibility time, delay ms); monotonic
     // time it becomes visible in this process). A publish is visible at once and for good; a
     // release's visibility is re-derived on open, `clamp(visible - wall_now, 0, delay)`.
     let mut available: BTreeMap<String, (Option<(i64, i64)>, i64)> = BTreeMap::new();
@@ -177,8 +189,9 @@ fn wall_clock_jumps_neither_expire_locks_early_nor_keep_them_forever() {
                         assert!(
                             returned.contains_key(id),
                             "step {step} (seed {seed}): the lock of {id} ran out {} ms ago and \
-                             still holds (wall offset {offset} ms)",
-                            now - lock.mono_deadline
+                             still holds (wall offset {offset} ms): {:?}",
+                            now - lock.mono_deadline,
+                            trail.get(id)
                         );
                     }
                 }
@@ -207,14 +220,16 @@ fn wall_clock_jumps_neither_expire_locks_early_nor_keep_them_forever() {
                 }
                 available.retain(|id, _| !returned.contains_key(id));
                 let wall = clock.now().unix_millis();
+                let lock_now = now + lock_base;
                 for (id, token) in returned {
                     locks.insert(
                         id,
                         Lock {
                             token,
                             mono_deadline: now + LOCK_MS,
+                            persisted_deadline: lock_now + LOCK_MS,
                             wall_deadline: wall + LOCK_MS,
-                            locked_at_wall: wall,
+                            locked_at_lock_clock: lock_now,
                         },
                     );
                 }
@@ -228,9 +243,10 @@ fn wall_clock_jumps_neither_expire_locks_early_nor_keep_them_forever() {
                 let lock = &locks[&id];
                 let action = rng.below(3);
                 let wall = clock.now().unix_millis();
-                // Renewal also needs the wall clock within an hour of the receive
-                // (docs/delivery.md §3, §7: the renewal window compares wall times).
-                let window = action != 1 || wall < lock.locked_at_wall + RENEW_WINDOW_MS;
+                let lock_now = now + lock_base;
+                // Renewal also needs the lock clock within an hour of the receive
+                // (docs/delivery.md §3, §7: the renewal window runs on the lock clock).
+                let window = action != 1 || lock_now < lock.locked_at_lock_clock + RENEW_WINDOW_MS;
                 let holds = lock.mono_deadline > now && window;
                 let tie = lock.mono_deadline == now;
                 let token = lock.token.clone();
@@ -281,16 +297,18 @@ fn wall_clock_jumps_neither_expire_locks_early_nor_keep_them_forever() {
                             locks.remove(&id);
                         }
                         1 => {
-                            let wall = clock.now().unix_millis();
                             let l = locks.get_mut(&id).unwrap();
                             l.mono_deadline = now + LOCK_MS;
+                            l.persisted_deadline = lock_now + LOCK_MS;
                             l.wall_deadline = wall + LOCK_MS;
                         }
                         _ => {
                             locks.remove(&id);
                             releases[class] += 1;
-                            available
-                                .insert(id, (Some((wall + delay_ms, delay_ms)), now + delay_ms));
+                            available.insert(
+                                id,
+                                (Some((lock_now + delay_ms, delay_ms)), now + delay_ms),
+                            );
                         }
                     }
                 } else {
@@ -321,11 +339,15 @@ fn wall_clock_jumps_neither_expire_locks_early_nor_keep_them_forever() {
                 clock.advance(Duration::from_millis(1 + rng.below(40_000)));
             }
             18..=19 => {
-                // Restart, clean or crash; the remaining lock time is re-derived from the wall.
+                // Restart, clean or crash, in the same boot or (one in three) after a reboot.
                 if rng.below(2) == 0 {
                     ns.close().unwrap();
                 } else {
                     drop(ns);
+                }
+                let reboot = rng.below(3) == 0;
+                if reboot {
+                    clock.reboot();
                 }
                 if rng.below(3) == 0 {
                     clock.advance(Duration::from_millis(rng.below(30_000)));
@@ -334,19 +356,48 @@ fn wall_clock_jumps_neither_expire_locks_early_nor_keep_them_forever() {
                 restarts += 1;
                 let wall = clock.now().unix_millis();
                 let now = mono_ms(&clock);
+                for id in locks.keys() {
+                    trail.entry(id.clone()).or_default().push(format!(
+                        "{step}: restart, reboot {reboot} (wall offset {offset}, mono {now})"
+                    ));
+                }
+                if reboot {
+                    // A new anchor: lock time is wall time at this open.
+                    reboots += 1;
+                    lock_base = wall - now;
+                } else {
+                    // The lock clock did not step: deadlines written in this boot stand, exactly.
+                    // Count the held locks the wall-clock rule would have changed.
+                    same_boot_restarts += 1;
+                    kept_against_wall_rule += locks
+                        .values()
+                        .filter(|lock| {
+                            lock.mono_deadline > now
+                                && lock.mono_deadline - now <= LOCK_MS
+                                && lock.persisted_deadline - (now + lock_base)
+                                    == lock.mono_deadline - now
+                                && now + (lock.wall_deadline - wall).clamp(0, LOCK_MS)
+                                    != lock.mono_deadline
+                        })
+                        .count();
+                }
+                // Every persisted deadline is re-derived on the lock clock, clamped: exact for
+                // those written in this boot; those carried over from an earlier boot are
+                // clamped again at every open (docs/reliability.md "Locks and the clock").
+                let lock_now = now + lock_base;
                 for lock in locks.values_mut() {
-                    let remaining = (lock.wall_deadline - wall).clamp(0, LOCK_MS);
+                    let remaining = (lock.persisted_deadline - lock_now).clamp(0, LOCK_MS);
                     lock.mono_deadline = now + remaining;
                 }
                 for (id, (release, visible)) in &mut available {
                     if let Some((at, delay_ms)) = *release {
-                        if at - wall > delay_ms {
+                        if at - lock_now > delay_ms {
                             waited_across_back_step += 1;
                             if delay_ms == 0 {
                                 zero_delay_back_step += 1;
                             }
                         }
-                        *visible = now + (at - wall).clamp(0, delay_ms);
+                        *visible = now + (at - lock_now).clamp(0, delay_ms);
                         trail.entry(id.clone()).or_default().push(format!(
                             "{step}: restart: visible in {} ms (wall offset {offset}, mono {now})",
                             *visible - now
@@ -360,12 +411,14 @@ fn wall_clock_jumps_neither_expire_locks_early_nor_keep_them_forever() {
     ns.close().unwrap();
     eprintln!(
         "clock_jumps: {steps} steps, {jumps_back} wall jumps back and {jumps_forward} forward (up \
-         to 2 days), {restarts} restarts, {expiries_seen} lock expiries observed, {settled} \
-         settlements/renewals succeeded and {refused} refused exactly as the model said; \
-         releases by delay (0 / 10 s / 60 s / other): {releases:?}, {waited_across_back_step} \
-         times a released event was undelivered at a restart with the wall clock behind by \
-         more than its delay ({zero_delay_back_step} with delay 0), each visible exactly when the model \
-         said; seed {seed}; {:.1?}",
+         to 2 days), {restarts} restarts ({same_boot_restarts} in the same boot, {reboots} after \
+         a reboot), {kept_against_wall_rule} held locks kept exactly across a same-boot restart \
+         where the wall-clock rule would have changed them, {expiries_seen} lock expiries \
+         observed, {settled} settlements/renewals succeeded and {refused} refused exactly as the \
+         model said; releases by delay (0 / 10 s / 60 s / other): {releases:?}, \
+         {waited_across_back_step} times a released event was undelivered at a restart with the \
+         lock clock behind by more than its delay ({zero_delay_back_step} with delay 0), each \
+         visible exactly when the model said; seed {seed}; {:.1?}",
         started.elapsed()
     );
     assert!(jumps_back > 10 && jumps_forward > 10 && restarts > 10 && expiries_seen > 10);

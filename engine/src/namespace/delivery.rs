@@ -255,7 +255,7 @@ impl Inner {
             records.push(StateRecord::Lock {
                 sub: sub_id,
                 locked_at_ms: now.wall_ms,
-                deadline_ms: now.wall_ms.saturating_add(lock_ms),
+                deadline_ms: now.lock_ms.saturating_add(lock_ms),
                 cursor,
                 entries: locks.iter().map(|(entry, _)| *entry).collect(),
             });
@@ -362,7 +362,7 @@ impl Inner {
                         && now.wall_ms < p.published_at_ms.saturating_add(retention_ms)
                         && match (op, p.state) {
                             (SettleOp::Renew, PendingState::Locked { locked_at_ms, .. }) => {
-                                now.wall_ms < locked_at_ms.saturating_add(renew_window_ms)
+                                now.lock_ms < locked_at_ms.saturating_add(renew_window_ms)
                             }
                             _ => true,
                         };
@@ -407,7 +407,7 @@ impl Inner {
                 let delay = (*delay).min(RELEASE_DELAY_MAX);
                 let rec = StateRecord::Release {
                     sub: sub_id,
-                    visible_at_ms: add_ms(now.wall_ms, delay),
+                    visible_at_ms: add_ms(now.lock_ms, delay),
                     // ≤ 1 h: fits (the constant's assertion pins `RELEASE_DELAY_MAX_MS`).
                     delay_ms: u32::try_from(delay.as_millis()).unwrap_or(RELEASE_DELAY_MAX_MS),
                     entries,
@@ -418,7 +418,7 @@ impl Inner {
             SettleOp::Renew => {
                 let rec = StateRecord::Renew {
                     sub: sub_id,
-                    deadline_ms: now.wall_ms.saturating_add(lock_ms),
+                    deadline_ms: now.lock_ms.saturating_add(lock_ms),
                     entries,
                 };
                 self.append_apply(&mut st, &[rec], now)?;

@@ -26,7 +26,7 @@ use std::time::Duration;
 
 use event_listener::Listener as _;
 use gridlog_format::{Event, EventRecord, billing_units, decode_record};
-use gridlog_wal::{Durability, RecordBytes, Seq, SeqRange, Wal};
+use gridlog_wal::{Durability, RecordBytes, Seq, SeqRange, StdVfs, Vfs, Wal};
 use parking_lot::{Condvar, Mutex, MutexGuard};
 
 pub use deadletter::{DEAD_LETTER_ATTRIBUTES, dead_letter_record, rfc3339_ms};
@@ -36,6 +36,7 @@ pub use types::{
     SubscriptionInfo, SubscriptionStats, ThrottleStats, TopicInfo, TopicStats,
 };
 
+use crate::anchor::ClockAnchor;
 use crate::clock::Clock;
 use crate::config::{
     DeliveryMode, NamespaceConfig, SubscriptionConfig, TopicConfig, subscription_to_json_string,
@@ -69,7 +70,7 @@ pub const TOKEN_LOST_CODE: &str = "TokenLost";
 /// The `message` of every failed token.
 pub const TOKEN_LOST_MESSAGE: &str = "Token has expired.";
 
-/// A namespace: one data directory (`wal/`, `index/`). Cheap to clone (shared handle);
+/// A namespace: one data directory (`wal/`, `index/`, `clock.anchor`). Cheap to clone (shared handle);
 /// `Send + Sync`.
 #[derive(Clone)]
 pub struct Namespace {
@@ -83,6 +84,8 @@ struct Inner {
     /// Throughput-unit limits (taken before the state mutex, never while holding it).
     throttle: SharedThrottle,
     clock: Arc<dyn Clock>,
+    /// The lock clock's anchor for this boot (`None`: lock time is wall time).
+    anchor: Option<ClockAnchor>,
     durability: Durability,
     record_bytes_max: usize,
     index: Arc<dyn StateIndex>,
@@ -165,8 +168,12 @@ impl Namespace {
             None => Wal::open(&wal_dir, wal_options)?,
         };
         let clock = options.clock.clone();
-        let now = read_now(&*clock);
         let created = wal.next_seq() == Seq::FIRST;
+        // The lock clock's anchor for this boot, found or taken (and persisted) before any
+        // record that reads the lock clock is appended; under the WAL's directory lock.
+        let vfs: Arc<dyn Vfs> = options.vfs.clone().unwrap_or_else(|| Arc::new(StdVfs));
+        let (anchor, anchor_report) = crate::anchor::establish(&*vfs, &dir, &*clock, created);
+        let now = read_now(&*clock, anchor);
         if created {
             let secret = TokenSecret::generate().map_err(|error| EngineError::Index {
                 reason: format!("no randomness for the namespace secret: {error}"),
@@ -192,7 +199,7 @@ impl Namespace {
                 (sled.clone() as Arc<dyn StateIndex>, Some(sled))
             }
         };
-        let (state, recovery) = recover_state(&wal, &*index, &*clock, created)?;
+        let (state, recovery) = recover_state(&wal, &*index, read_now(&*clock, anchor), created)?;
         let throttle = SharedThrottle::new(clock.monotonic());
         let inner = Arc::new(Inner {
             dir,
@@ -200,6 +207,7 @@ impl Namespace {
             state: Mutex::new(state),
             throttle,
             clock,
+            anchor,
             durability: options.durability,
             record_bytes_max: options.wal.record_bytes_max as usize,
             index,
@@ -216,6 +224,7 @@ impl Namespace {
             report: OpenReport {
                 wal: wal_report,
                 index: recovery,
+                clock: anchor_report,
             },
         });
         if let Some(every) = options.maintenance_interval {
@@ -806,9 +815,15 @@ impl Drop for AsyncWaiter<'_> {
 /// topic, publish and event times): at most 40; only sizes the batch's encoding buffer.
 const PUBLISH_RECORD_SLACK_BYTES: usize = 64;
 
-fn read_now(clock: &dyn Clock) -> Now {
+/// Reads the clock: wall, lock (on `anchor`, when it is this boot's) and monotonic time.
+fn read_now(clock: &dyn Clock, anchor: Option<ClockAnchor>) -> Now {
+    let wall_ms = clock.now().unix_millis();
+    let lock_ms = anchor
+        .and_then(|anchor| anchor.lock_ms(clock.boot()?))
+        .unwrap_or(wall_ms);
     Now {
-        wall_ms: clock.now().unix_millis(),
+        wall_ms,
+        lock_ms,
         mono: clock.monotonic(),
     }
 }
@@ -923,7 +938,7 @@ fn sub_info(st: &NamespaceState, id: u64) -> SubscriptionInfo {
 
 impl Inner {
     fn now(&self) -> Now {
-        read_now(&*self.clock)
+        read_now(&*self.clock, self.anchor)
     }
 
     /// Takes `events` and `bytes` from `direction`'s throughput limit, or fails with `Throttled`.

@@ -2,8 +2,7 @@
 
 use gridlog_wal::{Seq, Wal};
 
-use super::{IndexRecovery, crc, read_now};
-use crate::clock::Clock;
+use super::{IndexRecovery, crc};
 use crate::error::EngineError;
 use crate::index::{IndexCheckpoint, StateIndex};
 use crate::record::{self, StateRecord};
@@ -13,10 +12,9 @@ use crate::state::{NamespaceState, Now, Snapshot};
 pub(super) fn recover_state(
     wal: &Wal,
     index: &dyn StateIndex,
-    clock: &dyn Clock,
+    now: Now,
     created: bool,
 ) -> Result<(NamespaceState, IndexRecovery), EngineError> {
-    let now = read_now(clock);
     let loaded = if created {
         Err("new namespace".to_owned())
     } else {

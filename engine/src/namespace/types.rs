@@ -313,4 +313,6 @@ pub struct OpenReport {
     pub wal: gridlog_wal::RecoveryReport,
     /// The state's recovery.
     pub index: IndexRecovery,
+    /// The lock clock: this boot's anchor reused, or taken again (and why).
+    pub clock: crate::anchor::AnchorReport,
 }

@@ -201,9 +201,10 @@ pub enum StateRecord<'a> {
     LockV1 {
         /// Subscription id.
         sub: u64,
-        /// Time of the receive, Unix ms.
+        /// Time of the receive on the wall clock, Unix ms (the delivery time users see).
         locked_at_ms: i64,
-        /// Lock deadline, Unix ms.
+        /// Lock deadline on the namespace's lock clock (docs/delivery.md §5), Unix ms: the
+        /// lock-clock time of the receive plus the lock duration.
         deadline_ms: i64,
         /// Scan position after this receive: every matching event below it is in flight,
         /// settled, or dead-lettered by a preceding record.
@@ -224,7 +225,7 @@ pub enum StateRecord<'a> {
     ReleaseV1 {
         /// Subscription id.
         sub: u64,
-        /// When they become visible again, Unix ms.
+        /// When they become visible again, on the lock clock, Unix ms.
         visible_at_ms: i64,
         /// Released (seq, delivery count).
         entries: Vec<Entry>,
@@ -233,7 +234,7 @@ pub enum StateRecord<'a> {
     Renew {
         /// Subscription id.
         sub: u64,
-        /// The new deadline, Unix ms.
+        /// The new deadline on the lock clock, Unix ms.
         deadline_ms: i64,
         /// Renewed (seq, delivery count).
         entries: Vec<Entry>,
@@ -272,9 +273,10 @@ pub enum StateRecord<'a> {
     Lock {
         /// Subscription id.
         sub: u64,
-        /// Time of the receive, Unix ms.
+        /// Time of the receive on the wall clock, Unix ms (the delivery time users see).
         locked_at_ms: i64,
-        /// Lock deadline, Unix ms.
+        /// Lock deadline on the namespace's lock clock (docs/delivery.md §5), Unix ms: the
+        /// lock-clock time of the receive plus the lock duration.
         deadline_ms: i64,
         /// Scan position after this receive: every matching event below it is in flight,
         /// settled, or dead-lettered by a preceding record.
@@ -286,12 +288,13 @@ pub enum StateRecord<'a> {
     Release {
         /// Subscription id.
         sub: u64,
-        /// When they become visible again, Unix ms: the wall time of the release plus `delay_ms`.
+        /// When they become visible again, Unix ms: the lock-clock time of the release plus
+        /// `delay_ms`.
         visible_at_ms: i64,
         /// The release delay, ms (at most [`crate::state::RELEASE_DELAY_MAX`]). Whenever the
         /// record is applied (live, or replayed after a restart), the time left until
-        /// `visible_at_ms` is clamped to `[0, delay_ms]`, so a wall clock that went back while
-        /// the process was down cannot hide the events for longer than the delay.
+        /// `visible_at_ms` is clamped to `[0, delay_ms]`, so a clock that went back (a wall
+        /// clock across a reboot) cannot hide the events for longer than the delay.
         delay_ms: u32,
         /// Released (seq, delivery count).
         entries: Vec<Entry>,

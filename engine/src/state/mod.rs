@@ -40,20 +40,35 @@ pub fn release_bound(delay_ms: u32) -> Duration {
 /// Publish-time distance between two [`NamespaceState::time_marks`].
 pub const TIME_MARK_STEP_MS: i64 = 60_000;
 
-/// One reading of the clock: wall time (persisted values) and monotonic time (in-process expiry).
+/// One reading of the clock: wall time (publish times, TTL, retention, user-visible times), lock
+/// time (persisted lock deadlines, lock times and release visibility times) and monotonic time
+/// (in-process expiry).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Now {
     /// Wall clock, Unix ms.
     pub wall_ms: i64,
+    /// Lock clock, Unix ms: the boot clock plus the namespace's anchor for this boot
+    /// (`crate::anchor`), which never steps within a boot; the wall clock when there is no
+    /// anchor.
+    pub lock_ms: i64,
     /// Monotonic clock.
     pub mono: MonotonicTime,
 }
 
 impl Now {
-    /// The monotonic instant for the persisted wall instant `target_ms`: the remaining time
-    /// `target_ms - now`, clamped to `[0, max]` (docs/delivery.md §5).
+    /// A reading without a lock clock of its own: lock time is wall time.
+    pub const fn on_wall(wall_ms: i64, mono: MonotonicTime) -> Self {
+        Self {
+            wall_ms,
+            lock_ms: wall_ms,
+            mono,
+        }
+    }
+
+    /// The monotonic instant for the persisted lock-clock instant `target_ms`: the remaining
+    /// time `target_ms - lock_now`, clamped to `[0, max]` (docs/delivery.md §5).
     pub fn mono_for(self, target_ms: i64, max: Duration) -> MonotonicTime {
-        let remaining = u64::try_from(target_ms.saturating_sub(self.wall_ms)).unwrap_or(0);
+        let remaining = u64::try_from(target_ms.saturating_sub(self.lock_ms)).unwrap_or(0);
         self.mono
             .saturating_add(Duration::from_millis(remaining).min(max))
     }
@@ -69,7 +84,7 @@ pub fn add_ms(ms: i64, duration: Duration) -> i64 {
 pub enum PendingState {
     /// Visible to receives from `visible_at` on.
     Available {
-        /// Persisted visibility time, Unix ms.
+        /// Persisted visibility time, on the lock clock ([`Now::lock_ms`]), Unix ms.
         visible_at_ms: i64,
         /// The release delay, ms: the time left until `visible_at_ms` is clamped to it whenever
         /// it is re-derived (after a restart). [`RELEASE_DELAY_MAX_MS`] when unknown.
@@ -79,9 +94,10 @@ pub enum PendingState {
     },
     /// Locked to one delivery until `deadline`.
     Locked {
-        /// When this delivery's lock was taken, Unix ms (renewals stop 1 h after it).
+        /// When this delivery's lock was taken, on the lock clock, Unix ms (renewals stop 1 h
+        /// after it): its first deadline minus the lock duration.
         locked_at_ms: i64,
-        /// Persisted deadline, Unix ms.
+        /// Persisted deadline, on the lock clock, Unix ms.
         deadline_ms: i64,
         /// The same, on the monotonic clock.
         deadline: MonotonicTime,
@@ -678,7 +694,13 @@ impl NamespaceState {
         let Some(state) = self.subs.get_mut(&sub) else {
             return;
         };
-        let deadline = now.mono_for(deadline_ms, state.config.delivery.lock_duration);
+        let lock = state.config.delivery.lock_duration;
+        let deadline = now.mono_for(deadline_ms, lock);
+        // The record's lock time is the wall clock's (the delivery time users see, as
+        // `deliveryattemptutc`); the renewal window runs on the lock clock, from the deadline
+        // the lock was taken with.
+        let locked_at_lock_ms =
+            deadline_ms.saturating_sub(i64::try_from(lock.as_millis()).unwrap_or(i64::MAX));
         for entry in entries {
             state.put_pending(
                 entry.seq,
@@ -688,7 +710,7 @@ impl NamespaceState {
                     last_delivered_at_ms: locked_at_ms,
                     units: entry.units,
                     state: PendingState::Locked {
-                        locked_at_ms,
+                        locked_at_ms: locked_at_lock_ms,
                         deadline_ms,
                         deadline,
                     },
@@ -1094,9 +1116,9 @@ pub struct PendingSnap {
     pub last_delivered_at_ms: i64,
     /// Locked (else available).
     pub locked: bool,
-    /// Deadline (locked) or visibility time (available), Unix ms.
+    /// Deadline (locked) or visibility time (available), on the lock clock, Unix ms.
     pub at_ms: i64,
-    /// Lock time (locked), else 0.
+    /// Lock time on the lock clock (locked), else 0.
     pub locked_at_ms: i64,
 }
 
@@ -1138,10 +1160,10 @@ mod tests {
     const T0: i64 = 1_700_000_000_000;
 
     fn now(wall_ms: i64, mono_secs: u64) -> Now {
-        Now {
+        Now::on_wall(
             wall_ms,
-            mono: MonotonicTime::from_since_origin(Duration::from_secs(mono_secs)),
-        }
+            MonotonicTime::from_since_origin(Duration::from_secs(mono_secs)),
+        )
     }
 
     #[test]
@@ -1156,6 +1178,13 @@ mod tests {
             "wall clock went back"
         );
         assert_eq!(at.mono_for(T0 - 5_000, lock), mono(100), "already passed");
+        // Persisted deadlines are read on the lock clock, not the wall clock.
+        let stepped = Now {
+            wall_ms: T0 + 5 * 3_600_000,
+            lock_ms: T0,
+            mono: mono(100),
+        };
+        assert_eq!(stepped.mono_for(T0 + 30_000, lock), mono(130));
     }
 
     #[test]
@@ -1238,10 +1267,10 @@ mod release_tests {
     const HOUR_MS: i64 = 3_600_000;
 
     fn now(wall_ms: i64, mono_secs: u64) -> Now {
-        Now {
+        Now::on_wall(
             wall_ms,
-            mono: MonotonicTime::from_since_origin(Duration::from_secs(mono_secs)),
-        }
+            MonotonicTime::from_since_origin(Duration::from_secs(mono_secs)),
+        )
     }
 
     /// A state with topic 1, subscription 1 and seq 10 locked (first delivery) at `T0`.

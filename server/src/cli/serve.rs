@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use gridlog::{
-    Clock, Durability, MonotonicTime, Namespace, NamespaceConfig, NamespaceOptions, SystemClock,
-    Timestamp, WalOptions,
+    AnchorReport, BootTime, Clock, Durability, MonotonicTime, Namespace, NamespaceConfig,
+    NamespaceOptions, SystemClock, Timestamp, WalOptions,
 };
 
 use gridlog_server::auth::Authenticator;
@@ -119,6 +119,40 @@ impl Clock for ScaledClock {
                 .since_origin()
                 .saturating_mul(self.factor),
         )
+    }
+
+    /// The boot clock runs `factor` times faster too, so the lock clock (boot clock plus the
+    /// namespace's anchor) keeps pace with the scaled wall clock, and stays exact across
+    /// restarts in one boot.
+    fn boot(&self) -> Option<BootTime> {
+        self.system.boot().map(|boot| BootTime {
+            since_boot: boot.since_boot.saturating_mul(self.factor),
+            ..boot
+        })
+    }
+}
+
+/// Logs what open did about the lock clock (docs/reliability.md "Locks and the clock"): a warning
+/// when lock deadlines written earlier in this boot could not be read exactly.
+fn log_lock_clock(report: &AnchorReport) {
+    match report {
+        AnchorReport::Reused { offset_ms } => {
+            tracing::info!(offset_ms, "lock clock: this boot's anchor reused");
+        }
+        AnchorReport::Anchored { reason } if reason.is_expected() => {
+            tracing::info!(%reason, "lock clock: anchored on the wall clock");
+        }
+        AnchorReport::Anchored { reason } => {
+            tracing::warn!(%reason, "lock clock: anchored again on the wall clock; deadlines of earlier runs are re-derived from it");
+        }
+        AnchorReport::Unpersisted { reason, error } => {
+            tracing::warn!(%reason, %error, "lock clock: anchor not persisted; the next start in this boot anchors again");
+        }
+        AnchorReport::NoBootClock => {
+            tracing::warn!(
+                "lock clock: no boot clock; lock deadlines follow the wall clock across restarts"
+            );
+        }
     }
 }
 
@@ -236,6 +270,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     let options = namespace_options(args)?;
     let namespace = Namespace::open(&args.data_dir, options)
         .map_err(|e| format!("opening {}: {e}", args.data_dir.display()))?;
+    log_lock_clock(&namespace.open_report().clock);
     let hubs = file_config
         .as_ref()
         .map_or_else(EventHubs::default, EventHubs::from_config);
