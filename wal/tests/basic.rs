@@ -150,7 +150,10 @@ fn purge_and_reopen() {
     let cut = segs[3].seqs.start;
     let rep = wal.purge_before(cut).unwrap();
     assert_eq!(rep.segments_purged, 3);
-    assert_eq!(rep.files_unlinked, 3);
+    // With recycling (on by default), one purged file becomes the spare when no spare is
+    // waiting at that moment (it depends on the background thread's timing).
+    assert_eq!(rep.files_unlinked + rep.files_recycled, 3);
+    assert!(rep.files_recycled <= 1, "{rep:?}");
     assert_eq!(wal.first_seq(), cut);
     assert!(matches!(wal.read(Seq(1)), Err(WalError::NotFound { .. })));
     drop(wal);
