@@ -200,7 +200,8 @@ pub fn encode_record(record: &EventRecord<'_>) -> Vec<u8> {
         clippy::expect_used,
         reason = "postcard serialization of strings, integers and bytes into a Vec cannot fail"
     )]
-    let out = postcard::to_extend(&body, out).expect("postcard encodes EventBodyV1 into a Vec");
+    postcard::serialize_with_flavor(&body, AppendVec(&mut out))
+        .expect("postcard encodes EventBodyV1 into a Vec");
     // Paired with decode: what is written must read back as the same record.
     debug_assert_eq!(decode_record(&out).ok().as_ref(), Some(record));
     out
@@ -294,10 +295,32 @@ pub fn encode_state_record_into<T: Serialize>(body: &T, out: &mut Vec<u8>) -> Ra
         reason = "the engine's state bodies are plain integers, strings, bytes and enums, which \
                   postcard always encodes into a Vec"
     )]
-    let extended = postcard::to_extend(body, std::mem::take(out))
+    postcard::serialize_with_flavor(body, AppendVec(out))
         .expect("postcard encodes a state body into a Vec");
-    *out = extended;
     start..out.len()
+}
+
+/// A postcard output that appends to a borrowed `Vec` with `extend_from_slice` (a `memcpy` for
+/// an event's JSON; postcard's own `to_extend` pushes a byte at a time through an iterator,
+/// 7% of publish CPU). The bytes are those of `postcard::to_extend`.
+struct AppendVec<'a>(&'a mut Vec<u8>);
+
+impl postcard::ser_flavors::Flavor for AppendVec<'_> {
+    type Output = ();
+
+    fn try_push(&mut self, data: u8) -> postcard::Result<()> {
+        self.0.push(data);
+        Ok(())
+    }
+
+    fn try_extend(&mut self, data: &[u8]) -> postcard::Result<()> {
+        self.0.extend_from_slice(data);
+        Ok(())
+    }
+
+    fn finalize(self) -> postcard::Result<()> {
+        Ok(())
+    }
 }
 
 /// Decodes an engine state-change record, borrowing from `bytes`. Total: any input gives a
