@@ -13,7 +13,13 @@
 //!   allocate and write zeros, no sync of its own (its group commit's `fdatasync` covers the
 //!   zeros and the size change, once per chunk);
 //! - a background thread prepares the spare next segment (`wal.spare.tmp`, one chunk, `fsync`ed)
-//!   after open and after every roll, so a roll only writes its header.
+//!   after open and after every roll, so a roll only writes its header. It writes the zeros back
+//!   to the device 128 KiB at a time (`sync_file_range`, a pacing hint, not a durability point):
+//!   written whole and then `fsync`ed, the 8 MiB reached the device as one burst, and the
+//!   appender's `fdatasync` that came during it waited about 5 ms for it, once per segment (a
+//!   quarter of a publisher's time). Measured on 300,000 1 KiB events in batches of 100, 3 runs
+//!   each, quiet 2-core VM, 2026-11-30: publish p99 4.3–4.7 ms → 0.56–0.65 ms, max 6–9 ms →
+//!   1–2 ms, throughput 397–457k → 442–503k events/s.
 //!
 //! So the space allocated beyond the written frames is at most about two chunks (the rest of the
 //! active one, the spare).
@@ -68,6 +74,10 @@ const ZERO_WRITE_BYTES: usize = 1 << 20;
 /// The source of every zero-fill write: in `.bss`, so it costs no allocation and no `memset`
 /// per chunk (a `vec![0; 1 MiB]` per call was a `calloc` + `memset` on the spare thread).
 static ZEROS: [u8; ZERO_WRITE_BYTES] = [0; ZERO_WRITE_BYTES];
+
+/// The spare thread writes its zeros back to the device in pieces of this size (see
+/// [`zero_fill_written_back`]).
+const SPARE_WRITE_BACK_BYTES: usize = 128 << 10;
 
 /// What the `files` lock guards.
 #[derive(Debug, Default)]
@@ -307,7 +317,7 @@ impl Preparer {
             .create(&path)
             .map_err(|e| WalError::io("create", &path, e))
             .and_then(|file| {
-                zero_fill(&*file, &path, 0, len)?;
+                zero_fill_written_back(&*file, &path, len)?;
                 file.sync_all()
                     .map_err(|e| WalError::io("fsync", &path, e))?;
                 Ok(file)
@@ -337,14 +347,37 @@ pub(crate) fn next_end(ready: u64, need: u64, chunk: u64, target: u64) -> u64 {
 /// Allocates `file` up to `len` and writes zeros over `from..len`, so later `fdatasync`s do
 /// not have to convert unwritten extents (a metadata commit each).
 pub(crate) fn zero_fill(file: &dyn VfsFile, path: &Path, from: u64, len: u64) -> Result<()> {
+    zero_fill_in(file, path, from, len, ZERO_WRITE_BYTES, false)
+}
+
+/// [`zero_fill`] of a whole spare, `0..len`, off the append path: each piece of
+/// [`SPARE_WRITE_BACK_BYTES`] is written back before the next is written, so the spare reaches
+/// the device in small writes between the appender's group commits instead of as one burst at
+/// its `fsync`, which an appender's `fdatasync` then waited behind (measured below).
+pub(crate) fn zero_fill_written_back(file: &dyn VfsFile, path: &Path, len: u64) -> Result<()> {
+    zero_fill_in(file, path, 0, len, SPARE_WRITE_BACK_BYTES, true)
+}
+
+fn zero_fill_in(
+    file: &dyn VfsFile,
+    path: &Path,
+    from: u64,
+    len: u64,
+    piece: usize,
+    write_back: bool,
+) -> Result<()> {
+    debug_assert!(piece <= ZEROS.len());
     file.allocate(len)
         .map_err(|e| WalError::io("fallocate", path, e))?;
-    let zeros: &[u8] = &ZEROS;
     let mut off = from;
     while off < len {
-        let n = usize::try_from((len - off).min(zeros.len() as u64)).unwrap_or(zeros.len());
-        file.write_all_at(&zeros[..n], off)
+        let n = usize::try_from((len - off).min(piece as u64)).unwrap_or(piece);
+        file.write_all_at(&ZEROS[..n], off)
             .map_err(|e| WalError::io("write", path, e))?;
+        if write_back {
+            file.write_back(off, n as u64)
+                .map_err(|e| WalError::io("sync_file_range", path, e))?;
+        }
         off += n as u64;
     }
     Ok(())

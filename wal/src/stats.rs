@@ -326,6 +326,10 @@ impl VfsFile for ObservedFile {
             .timed_sync(SyncKind::File, || self.inner.sync_all())
     }
 
+    fn write_back(&self, offset: u64, len: u64) -> io::Result<()> {
+        self.inner.write_back(offset, len)
+    }
+
     fn map(&self) -> io::Result<MappedBytes> {
         self.inner.map()
     }

@@ -74,6 +74,13 @@ pub trait VfsFile: Send + Sync + Debug {
     fn sync_data(&self) -> io::Result<()>;
     /// `fsync`: data and all metadata become durable.
     fn sync_all(&self) -> io::Result<()>;
+    /// Starts writing `offset..offset + len` back to the device and waits for it (Linux
+    /// `sync_file_range`, `WAIT_BEFORE | WRITE | WAIT_AFTER`). A pacing hint, **not** a durability
+    /// point: it commits no metadata and flushes no device cache, so only `sync_data` /
+    /// `sync_all` count. The default (and the crash simulator) does nothing.
+    fn write_back(&self, _offset: u64, _len: u64) -> io::Result<()> {
+        Ok(())
+    }
     /// A read-only view of the whole file as it is now. Only used on files that will not be
     /// written or shrunk any more while the view is alive (sealed segments, the tail during
     /// recovery before any write).

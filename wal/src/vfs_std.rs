@@ -114,6 +114,10 @@ impl VfsFile for StdFile {
         self.file.sync_all()
     }
 
+    fn write_back(&self, offset: u64, len: u64) -> io::Result<()> {
+        write_back(&self.file, offset, len)
+    }
+
     fn map(&self) -> io::Result<MappedBytes> {
         map_file(&self.file, false)
     }
@@ -121,4 +125,28 @@ impl VfsFile for StdFile {
     fn map_for_scan(&self) -> io::Result<MappedBytes> {
         map_file(&self.file, true)
     }
+}
+
+#[cfg(target_os = "linux")]
+fn write_back(file: &File, offset: u64, len: u64) -> io::Result<()> {
+    use std::os::fd::AsRawFd as _;
+    let (Ok(offset), Ok(len)) = (i64::try_from(offset), i64::try_from(len)) else {
+        return Ok(());
+    };
+    let flags = libc::SYNC_FILE_RANGE_WAIT_BEFORE
+        | libc::SYNC_FILE_RANGE_WRITE
+        | libc::SYNC_FILE_RANGE_WAIT_AFTER;
+    #[allow(unsafe_code)]
+    // SAFETY: the descriptor is open for the life of `file`; the call reads no memory of ours.
+    let rc = unsafe { libc::sync_file_range(file.as_raw_fd(), offset, len, flags) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn write_back(_file: &File, _offset: u64, _len: u64) -> io::Result<()> {
+    Ok(())
 }
