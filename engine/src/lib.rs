@@ -83,9 +83,10 @@ pub use filter::{
     Operator,
 };
 pub use namespace::{
-    ApplyReport, FailedToken, IndexKind, IndexRecovery, MaintenanceReport, Namespace,
-    NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt, Received, ReleaseDelay,
-    SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats, TopicInfo, TopicStats,
+    ApplyReport, FailedToken, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
+    MaintenanceReport, Namespace, NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt,
+    Received, ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats,
+    TopicInfo, TopicStats,
 };
 pub use throttle::Direction;
 pub use token::{LockToken, TokenError, TokenFields, TokenSecret};

@@ -219,3 +219,57 @@ fn multi_chunk_checkpoints_rebuild_many_locks() {
     assert!(chunks >= 2, "the checkpoint took {chunks} chunk(s)");
     wal.close().unwrap();
 }
+
+/// With the default options (real clock, sled index, background maintenance), space comes back
+/// by itself: nobody calls `run_maintenance`.
+#[test]
+fn default_options_reclaim_space_by_themselves() {
+    let dir = tempfile::tempdir().unwrap();
+    let ns = Namespace::open(
+        dir.path(),
+        gridlog::NamespaceOptions {
+            wal: gridlog::WalOptions {
+                segment_bytes_target: 64 << 10,
+                ..gridlog::WalOptions::default()
+            },
+            ..gridlog::NamespaceOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        gridlog::NamespaceOptions::default().maintenance_interval,
+        Some(gridlog::MAINTENANCE_INTERVAL_DEFAULT)
+    );
+    ns.apply_config(&common::config()).unwrap();
+    let payload = "x".repeat(900);
+    for batch in 0..10 {
+        let events: Vec<_> = (0..50)
+            .map(|i| {
+                let json = format!(
+                    r#"{{"specversion":"1.0","id":"e{batch}-{i}","source":"/t","type":"T","data":"{payload}"}}"#
+                );
+                gridlog::format::parse_structured(json.as_bytes()).unwrap()
+            })
+            .collect();
+        ns.publish("orders", &events).unwrap();
+    }
+    let before = ns.stats().wal_segments;
+    assert!(before >= 8, "{before} segments");
+    assert_eq!(drain(&ns, "orders", "all").len(), 500);
+    assert_eq!(drain(&ns, "orders", "plain").len(), 500);
+    // A few sweeps at the default interval; the bound only keeps a broken build from hanging.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let mut after = ns.stats().wal_segments;
+    while after > 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+        after = ns.stats().wal_segments;
+    }
+    println!(
+        "reclaim: default options, {before} segments before settling, {after} after the background sweep"
+    );
+    assert!(
+        after <= 2,
+        "{before} segments before, {after} after settling"
+    );
+    ns.close().unwrap();
+}

@@ -81,6 +81,8 @@ fn options(clock: &Arc<ManualClock>, index: &MemoryIndex) -> NamespaceOptions {
         },
         clock: clock.clone(),
         index: IndexKind::Custom(Arc::new(index.clone())),
+        // Every sweep is the model's own step (a background one would race the manual clock).
+        maintenance_interval: None,
         ..NamespaceOptions::default()
     }
 }

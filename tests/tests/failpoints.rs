@@ -79,6 +79,8 @@ fn options(clock: Arc<dyn gridlog::Clock>) -> NamespaceOptions {
         },
         index: IndexKind::Sled,
         clock,
+        // The tests run each sweep themselves, so every failpoint is hit at a known step.
+        maintenance_interval: None,
         ..NamespaceOptions::default()
     }
 }

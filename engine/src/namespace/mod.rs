@@ -31,9 +31,10 @@ use parking_lot::{Condvar, Mutex, MutexGuard};
 
 pub use deadletter::{DEAD_LETTER_ATTRIBUTES, dead_letter_record, rfc3339_ms};
 pub use types::{
-    ApplyReport, FailedToken, IndexKind, IndexRecovery, MaintenanceReport, NamespaceOptions,
-    NamespaceStats, OpenReport, PublishReceipt, Received, ReleaseDelay, SettleOutcome,
-    SubscriptionInfo, SubscriptionStats, ThrottleStats, TopicInfo, TopicStats,
+    ApplyReport, FailedToken, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
+    MaintenanceReport, NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt, Received,
+    ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats, TopicInfo,
+    TopicStats,
 };
 
 use crate::anchor::ClockAnchor;

@@ -41,9 +41,14 @@ pub struct NamespaceOptions {
     /// A file system for the WAL (tests: crash simulation, fault injection). Default: the real one.
     pub vfs: Option<Arc<dyn Vfs>>,
     /// Run [`Namespace::run_maintenance`](super::Namespace::run_maintenance) in a background
-    /// thread this often. Default `None` (the caller runs it).
+    /// thread this often: retention, due dead-letters, segment reclamation, index writes.
+    /// Default [`MAINTENANCE_INTERVAL_DEFAULT`], so space comes back by itself once events are
+    /// settled or expire; `None` leaves every sweep to the caller (deterministic tests).
     pub maintenance_interval: Option<Duration>,
 }
+
+/// How often the background maintenance sweep runs by default (the server's interval too).
+pub const MAINTENANCE_INTERVAL_DEFAULT: Duration = Duration::from_secs(1);
 
 impl Default for NamespaceOptions {
     fn default() -> Self {
@@ -53,7 +58,7 @@ impl Default for NamespaceOptions {
             clock: Arc::new(SystemClock::new()),
             index: IndexKind::Sled,
             vfs: None,
-            maintenance_interval: None,
+            maintenance_interval: Some(MAINTENANCE_INTERVAL_DEFAULT),
         }
     }
 }

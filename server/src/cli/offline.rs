@@ -37,6 +37,8 @@ fn open(dir: &Path, index: IndexKind) -> Result<Namespace, String> {
         dir,
         NamespaceOptions {
             index,
+            // An offline command reads or changes what it was asked to, nothing else.
+            maintenance_interval: None,
             ..NamespaceOptions::default()
         },
     )

@@ -208,7 +208,6 @@ fn push_options() -> push::PushOptions {
 /// The engine options of `serve`: its flags, and the test-only scaled clock of [`TIME_SCALE_ENV`].
 fn namespace_options(args: &Args) -> Result<NamespaceOptions, String> {
     let mut options = NamespaceOptions {
-        maintenance_interval: Some(Duration::from_secs(1)),
         durability: args.durability,
         wal: WalOptions {
             segment_bytes_target: args.segment_bytes,
