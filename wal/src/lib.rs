@@ -21,7 +21,7 @@
 //!
 //! Module map: [`options`] (configuration), `vfs`/`vfs_std` (I/O boundary), `segment` and
 //! `frame` (bytes on disk), `writer` (append, roll), `prepare` (chunked preallocation), `commit` (group commit), `reader`,
-//! `retention`, `recovery` (the decision table), `mmap` (the only `unsafe`), `stats` (sync
+//! `retention`, `recovery` (the decision table), `mmap` (the `unsafe` of mapping; `vfs_std` has one more, `sync_file_range`), `stats` (sync
 //! counts and latency, observed at the `Vfs` boundary).
 
 /// A named failpoint (`fail` crate) at a crash-critical step; compiled only with the

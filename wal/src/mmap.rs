@@ -1,4 +1,5 @@
-//! The crate's only `unsafe`: mapping a segment file read-only.
+//! `unsafe` for mapping a segment file read-only (the crate's only other `unsafe` is the
+//! `sync_file_range` call in `vfs_std`).
 
 use std::fs::File;
 use std::io;
