@@ -199,6 +199,22 @@ struct History {
     stale_probes: u64,
     expired_probes: u64,
     unknown: u64,
+    /// What the consumers did and saw, newest last (at most [`TRACE_LINES`]): printed for the
+    /// event of an I7 violation, so that one found in a long run can be explained.
+    trace: std::collections::VecDeque<(String, String)>,
+    /// The kill -9 cycle the server is in (for the trace).
+    cycle: u64,
+}
+
+/// How many trace lines the checker keeps (about 100 bytes each).
+const TRACE_LINES: usize = 200_000;
+
+/// Milliseconds since the checker's first clock reading (trace times).
+fn trace_ms(at: Instant) -> f64 {
+    static ORIGIN: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let origin = *ORIGIN.get_or_init(Instant::now);
+    at.checked_duration_since(origin)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
 /// How far the wall clock (`SystemTime`) has moved ahead of the monotonic clock (`Instant`)
@@ -219,6 +235,30 @@ fn wall_offset_ms() -> f64 {
 impl History {
     fn violation(&mut self, text: String) {
         self.violations.push(text);
+    }
+
+    /// Notes what happened to event `id` between `sent` and `answered`.
+    fn note(&mut self, id: &str, sent: Instant, answered: Instant, what: &str) {
+        if self.trace.len() == TRACE_LINES {
+            self.trace.pop_front();
+        }
+        let line = format!(
+            "cycle {}: sent {:.1} ms, answered {:.1} ms: {what}",
+            self.cycle,
+            trace_ms(sent),
+            trace_ms(answered)
+        );
+        self.trace.push_back((id.to_owned(), line));
+    }
+
+    /// The trace lines of `id`, one per line.
+    fn trace_of(&self, id: &str) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        for (_, line) in self.trace.iter().filter(|(of, _)| of == id) {
+            let _ = writeln!(out, "    {line}");
+        }
+        out
     }
 
     /// Checks one delivery (I2, I4, I6, I7) and records its lock.
@@ -251,6 +291,12 @@ impl History {
             self.violation(format!("{id} delivered {count} times (max {MAX_DELIVERY})"));
         }
         self.max_count.insert(id.clone(), count.max(before));
+        self.note(
+            &id,
+            sent,
+            answered,
+            &format!("delivered, count {count}, token {token}"),
+        );
         if let Some(previous) = self.locks.get(&id).cloned() {
             if answered < previous.held_until {
                 let early = previous.held_until - answered;
@@ -259,10 +305,12 @@ impl History {
                 // redelivery is a violation. How far the wall clock moved against the
                 // monotonic one is printed to tell a clock-related fault apart.
                 let step = wall_offset_ms() - previous.offset_at_sent;
+                let trace = self.trace_of(&id);
                 self.violation(format!(
                     "I7: {id} delivered (count {count}) {early:?} before the lock of delivery \
                      token {} could expire; the wall clock moved {step:+.1} ms against the \
-                     monotonic one meanwhile",
+                     monotonic one meanwhile; what the clients saw of it (ms since the start):\n\
+                     {trace}",
                     previous.token
                 ));
             }
@@ -557,6 +605,12 @@ fn consumer(addr: &str, history: &Shared, seed: u64) {
         let result = settle(addr, "work", &action, &lock.token);
         let answered = Instant::now();
         let mut h = history.lock().unwrap();
+        h.note(
+            &id,
+            sent,
+            answered,
+            &format!("{name} of token {}: {result:?}", lock.token),
+        );
         let current = h.locks.get(&id).is_some_and(|l| l.token == lock.token);
         match result {
             None => {
@@ -786,7 +840,13 @@ fn run(durability: &str, salt: u64) {
     let mut startup = Duration::from_millis(300);
     let mut killed_starting = 0;
     let mut verified = 0;
+    // The server's log (warnings and errors) of the last cycles, printed with a violation.
+    let mut logs: std::collections::VecDeque<(u64, String)> = std::collections::VecDeque::new();
     for cycle in 0..cycles {
+        history.lock().unwrap().cycle = cycle;
+        if logs.len() == 8 {
+            logs.pop_front();
+        }
         let spawned = Instant::now();
         let server = start(exe, &data, &config, durability, anchor);
         if rng.below(5) == 0 {
@@ -797,6 +857,7 @@ fn run(durability: &str, salt: u64) {
                 killed_starting += 1;
             }
             let stderr = kill(server);
+            logs.push_back((cycle, stderr.clone()));
             if stderr
                 .lines()
                 .any(|l| l.starts_with("gridlog: ") && !l.starts_with("gridlog: warning"))
@@ -824,6 +885,7 @@ fn run(durability: &str, salt: u64) {
         }
         std::thread::sleep(Duration::from_millis(20 + rng.below(250)));
         let stderr = kill(server);
+        logs.push_back((cycle, stderr.clone()));
         for client in clients {
             client.join().unwrap();
         }
@@ -848,11 +910,21 @@ fn run(durability: &str, salt: u64) {
             verified += 1;
         }
         let h = history.lock().unwrap();
-        assert!(
-            h.violations.is_empty(),
-            "cycle {cycle} (seed {seed}): {:#?}",
-            h.violations
-        );
+        if !h.violations.is_empty() {
+            let mut text = String::new();
+            for (cycle, log) in &logs {
+                text.push_str("--- server log, cycle ");
+                text.push_str(&cycle.to_string());
+                text.push_str(":\n");
+                text.push_str(log);
+            }
+            panic!(
+                "cycle {cycle} (seed {seed}): {} violation(s):\n{}\n{logs}",
+                h.violations.len(),
+                h.violations.join("\n"),
+                logs = text
+            );
+        }
     }
 
     // Faults stop: one more start, every lock and release delay expires, then drain.
@@ -1079,6 +1151,15 @@ fn checker_reports_each_kind_of_violation() {
             h.violations
         );
     }
+    // An I7 violation carries what the clients saw of the event: both deliveries.
+    let mut h = fresh(&["a"]);
+    h.on_delivery(&item("a", 1, "t1", 3), t0, t0);
+    h.on_delivery(&item("a", 2, "t2", 3), t0, t0 + Duration::from_millis(10));
+    let i7 = h.violations.first().expect("an I7 violation");
+    assert!(
+        i7.contains("delivered, count 1, token t1") && i7.contains("delivered, count 2, token t2"),
+        "{i7}"
+    );
     // And a correct history passes: a redelivery after the lock ran out, with a higher count.
     let mut h = fresh(&["a"]);
     h.on_delivery(&item("a", 1, "t1", 3), t0, t0);
