@@ -19,6 +19,23 @@ use common::{NOW, clock, event, id_of, open, options};
 use gridlog::index::MemoryIndex;
 use gridlog::{IndexRecovery, Namespace};
 
+/// Publishes `batches` batches of 50 events of about 1 KiB (900 bytes of `fill`) to "orders",
+/// with ids `{prefix}{batch}-{i}`.
+fn publish_batches(ns: &Namespace, prefix: &str, batches: usize, fill: char) {
+    let payload = fill.to_string().repeat(900);
+    for batch in 0..batches {
+        let events: Vec<_> = (0..50)
+            .map(|i| {
+                let json = format!(
+                    r#"{{"specversion":"1.0","id":"{prefix}{batch}-{i}","source":"/t","type":"T","data":"{payload}"}}"#
+                );
+                gridlog::format::parse_structured(json.as_bytes()).unwrap()
+            })
+            .collect();
+        ns.publish("orders", &events).unwrap();
+    }
+}
+
 fn drain(ns: &Namespace, topic: &str, sub: &str) -> Vec<String> {
     let mut ids = Vec::new();
     loop {
@@ -42,19 +59,7 @@ fn space_comes_back_after_everything_is_acked_and_reopen_works() {
     let index = MemoryIndex::default();
     let ns = open(dir.path(), &clock, &index);
     // ~1 KiB events, 64 KiB segments: about 60 events per segment.
-    let payload = "x".repeat(900);
-    for batch in 0..10 {
-        let events: Vec<_> = (0..50)
-            .map(|i| {
-                let id = format!("e{batch}-{i}");
-                let json = format!(
-                    r#"{{"specversion":"1.0","id":"{id}","source":"/t","type":"T","data":"{payload}"}}"#
-                );
-                gridlog::format::parse_structured(json.as_bytes()).unwrap()
-            })
-            .collect();
-        ns.publish("orders", &events).unwrap();
-    }
+    publish_batches(&ns, "e", 10, 'x');
     let before = ns.stats();
     assert!(before.wal_segments >= 8, "{before:?}");
     // Nothing settled: no segment with an event is reclaimed. Only the first segment may go:
@@ -116,18 +121,7 @@ fn topics_without_subscriptions_keep_events_until_retention() {
     ns.delete_subscription("orders", "all").unwrap();
     ns.delete_subscription("orders", "plain").unwrap();
     ns.delete_subscription("orders-dlq", "dead").unwrap();
-    let payload = "y".repeat(900);
-    for batch in 0..6 {
-        let events: Vec<_> = (0..50)
-            .map(|i| {
-                let json = format!(
-                    r#"{{"specversion":"1.0","id":"u{batch}-{i}","source":"/t","type":"T","data":"{payload}"}}"#
-                );
-                gridlog::format::parse_structured(json.as_bytes()).unwrap()
-            })
-            .collect();
-        ns.publish("orders", &events).unwrap();
-    }
+    publish_batches(&ns, "u", 6, 'y');
     assert_eq!(ns.run_maintenance().unwrap().segments_purged, 0);
     // orders keeps 1 day, orders-dlq 7 days (both unread now): the longest wins.
     clock.advance(Duration::from_secs(86_400 + 120));
@@ -241,18 +235,7 @@ fn default_options_reclaim_space_by_themselves() {
         Some(gridlog::MAINTENANCE_INTERVAL_DEFAULT)
     );
     ns.apply_config(&common::config()).unwrap();
-    let payload = "x".repeat(900);
-    for batch in 0..10 {
-        let events: Vec<_> = (0..50)
-            .map(|i| {
-                let json = format!(
-                    r#"{{"specversion":"1.0","id":"e{batch}-{i}","source":"/t","type":"T","data":"{payload}"}}"#
-                );
-                gridlog::format::parse_structured(json.as_bytes()).unwrap()
-            })
-            .collect();
-        ns.publish("orders", &events).unwrap();
-    }
+    publish_batches(&ns, "e", 10, 'x');
     let before = ns.stats().wal_segments;
     assert!(before >= 8, "{before} segments");
     assert_eq!(drain(&ns, "orders", "all").len(), 500);
