@@ -96,12 +96,24 @@ pub fn id_of(json: &[u8]) -> String {
 /// No waiting.
 pub const NOW: Duration = Duration::ZERO;
 
-/// Seed from `var`, or `default`; printed.
+/// Seed from `var`; without it, `default` (CI replays the same cases every run), or under
+/// `GRIDLOG_LONG=1` (the long tier, `scripts/soak`) a fresh one, so each long run explores new
+/// cases. Printed either way.
 pub fn seed(var: &str, default: u64) -> u64 {
     let seed = std::env::var(var)
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(default);
+        .unwrap_or_else(|| {
+            if std::env::var("GRIDLOG_LONG").is_ok_and(|v| v == "1") {
+                std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .ok()
+                    .and_then(|since| u64::try_from(since.as_nanos()).ok())
+                    .unwrap_or(default)
+            } else {
+                default
+            }
+        });
     eprintln!("{var}={seed} (set {var} to replay)");
     seed
 }
