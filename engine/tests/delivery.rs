@@ -921,3 +921,33 @@ fn push_receive_counts_against_delivery_throughput() {
     assert_eq!(refill.len(), 100, "50 ms refill 100 deliveries");
     println!("push receive at 1 TU: {delivered} delivered, then throttled (Delivery)");
 }
+
+/// A receive that gives up early must not answer "nothing" while deliverable events lie further
+/// in the log. A scan reads at most a budget of records under the namespace lock (4,096), so a
+/// sparse topic (a dead-letter topic, say) can have its next event many budgets past its
+/// subscription's cursor. A zero-wait receive used to answer empty after the first budget, and a
+/// waiting one scanned one budget per wake-up (100 ms apart). The long tier's engine kill -9
+/// loop met it, 2026-11-30: its final drain of the dead-letter topic stopped early.
+#[test]
+fn a_receive_scans_past_other_topics_traffic_before_answering_empty() {
+    let (_dir, _clock, ns) = setup();
+    ns.publish("orders-dlq", &[event("first", "T")]).unwrap();
+    // Far more than one scan budget of another topic's events between the two.
+    for batch in 0..20 {
+        let events: Vec<_> = (0..500)
+            .map(|n| event(&format!("o{batch}-{n}"), "T"))
+            .collect();
+        ns.publish("orders", &events).unwrap();
+    }
+    ns.publish("orders-dlq", &[event("second", "T"), event("third", "T")])
+        .unwrap();
+    let got = ns.receive("orders-dlq", "dead", 1, NOW).unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(id_of(got[0].json()), "first");
+    let got = ns.receive("orders-dlq", "dead", 1, NOW).unwrap();
+    assert_eq!(got.len(), 1, "a zero-wait receive answered empty");
+    assert_eq!(id_of(got[0].json()), "second");
+    let got = block_on(ns.receive_async("orders-dlq", "dead", 5, Duration::ZERO)).unwrap();
+    assert_eq!(got.len(), 1, "a zero-wait async receive answered empty");
+    assert_eq!(id_of(got[0].json()), "third");
+}

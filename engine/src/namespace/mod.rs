@@ -544,6 +544,9 @@ impl Namespace {
                 return Ok(got);
             }
             let now = inner.clock.monotonic();
+            if scan_again(wake, now) {
+                continue;
+            }
             if now >= deadline {
                 return Ok(got);
             }
@@ -605,8 +608,17 @@ impl Namespace {
             let deadline = inner.clock.monotonic().saturating_add(max_wait);
             loop {
                 let listener = inner.listen(&topic);
-                let (got, _wake) = inner.try_receive(&topic, &sub, max_events, mode)?;
-                if !got.is_empty() || inner.clock.monotonic() >= deadline {
+                let (got, wake) = inner.try_receive(&topic, &sub, max_events, mode)?;
+                if !got.is_empty() {
+                    return Ok(got);
+                }
+                let now = inner.clock.monotonic();
+                if scan_again(wake, now) {
+                    // Let the executor run others between two scan budgets.
+                    YieldNow(false).await;
+                    continue;
+                }
+                if now >= deadline {
                     return Ok(got);
                 }
                 let _guard = AsyncWaiter::new(&inner);
@@ -795,6 +807,36 @@ fn check_receive_args(max_events: u32, max_wait: Duration) -> Result<(), EngineE
         });
     }
     Ok(())
+}
+
+/// Whether an empty [`Inner::try_receive`] must be repeated at once, deadline or not: its scan
+/// stopped at [`SCAN_BUDGET_RECORDS`] with more of the log to read (`wake` is then the time of
+/// the scan), or an event became available since. Without this a receive could answer "nothing"
+/// while deliverable events lay further in the log, past other topics' records: a sparse topic
+/// such as a dead-letter topic can have its next event many budgets past its subscription's
+/// cursor. Each repeat advances the cursor or delivers, so the loop ends.
+fn scan_again(wake: Option<crate::clock::MonotonicTime>, now: crate::clock::MonotonicTime) -> bool {
+    wake.is_some_and(|wake| wake <= now)
+}
+
+/// A future that is pending once (after waking its task) and then ready: a yield point between
+/// two scan budgets of an async receive, with no runtime to ask.
+struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
 }
 
 struct AsyncWaiter<'a>(&'a Inner);
