@@ -8,8 +8,8 @@
 //! behind other writes land there), the WAL's sync counts and the throughput. Environment:
 //! `PUBLISH_LATENCY_N`, `PUBLISH_LATENCY_DIR` (default: the system temp dir),
 //! `PUBLISH_LATENCY_MAINTENANCE_MS` (the background sweep's interval; 0 = off; default: the
-//! engine's default). Informational: it
-//! has no target of its own; `engine_ratio` holds the publish targets.
+//! engine's default). Informational: it has no target of its own; `engine_ratio` holds the
+//! publish targets.
 
 #![allow(
     clippy::expect_used,
