@@ -29,7 +29,8 @@
 //! under either (the page cache survives), so the same invariants apply.
 //!
 //! Cycles per policy: `GRIDLOG_KILL9_HTTP_CYCLES` (default 150; 5,000 with `GRIDLOG_LONG=1`).
-//! Seed: `GRIDLOG_KILL9_HTTP_SEED` (printed).
+//! Seed: `GRIDLOG_KILL9_HTTP_SEED` (printed). The checker's slack on lock times:
+//! `GRIDLOG_KILL9_HTTP_MARGIN_MS` (default 5, printed).
 
 #![allow(
     clippy::unwrap_used,
@@ -56,10 +57,28 @@ const LOCK_REAL: Duration = Duration::from_secs(1);
 /// Slack for rounding: the server keeps lock-clock deadlines in whole milliseconds of the 60x
 /// clock, under 0.1 ms of real time. It was 50 ms until 2026-11-30; 5,000 cycles with 1 ms
 /// found no early redelivery (docs/reliability.md §4), so 5 ms leaves a wide safety factor
-/// while catching an error ten times smaller than before.
-const MARGIN: Duration = Duration::from_millis(5);
-/// How long a lock surely holds after its request was sent: [`LOCK_REAL`] minus [`MARGIN`].
-const LOCK_HELD: Duration = LOCK_REAL.saturating_sub(MARGIN);
+/// while catching an error ten times smaller than before. [`MARGIN_ENV`] sets another value.
+const MARGIN_DEFAULT: Duration = Duration::from_millis(5);
+/// Overrides [`MARGIN_DEFAULT`], in whole ms (0–500), to rerun with another slack.
+const MARGIN_ENV: &str = "GRIDLOG_KILL9_HTTP_MARGIN_MS";
+
+/// The slack in use: [`MARGIN_ENV`] if set, else [`MARGIN_DEFAULT`]. A value that is not a
+/// whole number of ms up to 500 fails the test (a typo must not silently loosen the check).
+fn margin() -> Duration {
+    static MARGIN: std::sync::OnceLock<Duration> = std::sync::OnceLock::new();
+    *MARGIN.get_or_init(|| match std::env::var(MARGIN_ENV) {
+        Err(_) => MARGIN_DEFAULT,
+        Ok(text) => match text.parse::<u64>() {
+            Ok(ms) if ms <= 500 => Duration::from_millis(ms),
+            _ => panic!("{MARGIN_ENV}={text:?}: expected whole ms, 0 to 500"),
+        },
+    })
+}
+
+/// How long a lock surely holds after its request was sent: [`LOCK_REAL`] minus [`margin`].
+fn lock_held() -> Duration {
+    LOCK_REAL.saturating_sub(margin())
+}
 const MAX_DELIVERY: u64 = 4;
 const API: &str = "api-version=2024-06-01";
 
@@ -375,9 +394,9 @@ impl History {
             id.clone(),
             LockInfo {
                 token,
-                held_until: sent + LOCK_HELD,
+                held_until: sent + lock_held(),
                 offset_at_sent: wall_offset_ms(),
-                expired_after: answered + LOCK_REAL + MARGIN,
+                expired_after: answered + LOCK_REAL + margin(),
                 renewals: 0,
             },
         );
@@ -685,7 +704,7 @@ fn consumer(addr: &str, history: &Shared, seed: u64) {
                     Settle::Renew => {
                         if current {
                             let l = h.locks.get_mut(&id).unwrap();
-                            l.expired_after = answered + LOCK_REAL + MARGIN;
+                            l.expired_after = answered + LOCK_REAL + margin();
                         }
                     }
                 }
@@ -726,11 +745,11 @@ fn consumer(addr: &str, history: &Shared, seed: u64) {
                     }
                     Settle::Renew => {
                         let l = h.locks.get_mut(&id).unwrap();
-                        if sent + LOCK_HELD > l.held_until {
-                            l.held_until = sent + LOCK_HELD;
+                        if sent + lock_held() > l.held_until {
+                            l.held_until = sent + lock_held();
                             l.offset_at_sent = wall_offset_ms();
                         }
-                        l.expired_after = answered + LOCK_REAL + MARGIN;
+                        l.expired_after = answered + LOCK_REAL + margin();
                         l.renewals += 1;
                         h.held.insert(id);
                     }
@@ -771,7 +790,7 @@ fn ack_all(addr: &str, topic: &str, sub: &str, items: &[Value], sent: Instant) -
     assert_eq!(succeeded.len() + failed.len(), items.len(), "drain: {v}");
     if !failed.is_empty() {
         assert!(
-            ack_sent >= sent + LOCK_HELD,
+            ack_sent >= sent + lock_held(),
             "I8 (drain): {} of {} acknowledgements failed {:?} after the receive, while the \
              locks surely held: {v}",
             failed.len(),
@@ -874,8 +893,9 @@ fn run(durability: &str, salt: u64) {
     }) ^ salt;
     eprintln!(
         "kill9_http[{durability}]: seed {seed} (replay: GRIDLOG_KILL9_HTTP_SEED={} with the same \
-         cycle count)",
-        seed ^ salt
+         cycle count); lock slack {:?}",
+        seed ^ salt,
+        margin()
     );
     let mut rng = Rng(seed);
     let exe = Path::new(env!("CARGO_BIN_EXE_gridlog"));
