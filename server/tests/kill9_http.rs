@@ -402,6 +402,114 @@ impl History {
         );
         self.held.insert(id);
     }
+
+    /// Records that a consumer is about to send `action` for `token` of event `id`, at `sent`.
+    /// Returns whether the token was then the newest delivery the clients knew of: a newer one
+    /// answered before the request was sent means the server had replaced this lock, so the
+    /// token must fail; one answered later may be the server's doing after it applied this
+    /// settlement (a release's delay can pass while the consumer waits for the history).
+    fn before_settle(&mut self, id: &str, token: &str, action: &Settle, sent: Instant) -> bool {
+        let was_current = self.locks.get(id).is_some_and(|l| l.token == token);
+        if matches!(action, Settle::Reject) {
+            self.reject_attempted.insert(id.to_owned());
+        }
+        // From the moment a release, acknowledge or reject is sent, the lock may end (the
+        // server can apply it and another consumer receive the event before this thread hears
+        // the answer), so it surely holds only until now.
+        if !matches!(action, Settle::Renew)
+            && let Some(l) = self.locks.get_mut(id).filter(|l| l.token == token)
+        {
+            l.held_until = l.held_until.min(sent);
+        }
+        was_current
+    }
+
+    /// Checks the answer to a settlement (I8 and lock exclusivity) and records its effect.
+    /// `lock` is what the consumer knew of the lock when it picked the event; `result` is
+    /// `Some(succeeded)`, or `None` when the server died before answering.
+    fn on_settled(
+        &mut self,
+        id: &str,
+        lock: &LockInfo,
+        action: &Settle,
+        was_current: bool,
+        (sent, answered): (Instant, Instant),
+        result: Option<bool>,
+    ) {
+        let name = action.name();
+        self.note(
+            id,
+            sent,
+            answered,
+            &format!("{name} of token {}: {result:?}", lock.token),
+        );
+        // Whether it still is the newest: only then does the answer tell anything about the
+        // newest lock.
+        let current = self.locks.get(id).is_some_and(|l| l.token == lock.token);
+        match result {
+            None => {
+                self.unknown += 1;
+                if matches!(action, Settle::Ack | Settle::Reject) {
+                    self.maybe_settled.insert(id.to_owned());
+                }
+                if let Some(l) = self.locks.get_mut(id).filter(|_| current) {
+                    if matches!(action, Settle::Renew) {
+                        l.expired_after = answered + LOCK_REAL + margin();
+                    } else {
+                        l.held_until = sent;
+                    }
+                }
+            }
+            Some(false) => {
+                if current && answered < lock.held_until {
+                    self.violation(format!(
+                        "{name} of {id} refused while its lock surely held ({:?} left)",
+                        lock.held_until - answered
+                    ));
+                }
+                if let Some(l) = self.locks.get_mut(id).filter(|_| current) {
+                    l.held_until = sent;
+                }
+            }
+            Some(true) => {
+                *self.settle_ok.entry(name).or_default() += 1;
+                if sent > lock.expired_after {
+                    self.violation(format!("I8: {name} of {id} succeeded on an expired lock"));
+                }
+                if !was_current {
+                    self.violation(format!("I8: {name} of {id} succeeded with an old token"));
+                }
+                match action {
+                    Settle::Ack => {
+                        self.acked.insert(id.to_owned());
+                    }
+                    Settle::Reject => {
+                        self.rejected.insert(id.to_owned());
+                    }
+                    Settle::Release | Settle::Renew => {}
+                }
+                if !current {
+                    // Ended, or renewed and then expired, and delivered again before the
+                    // consumer heard: the newest lock is another's.
+                    self.stale.push((id.to_owned(), lock.token.clone()));
+                    return;
+                }
+                let l = self.locks.get_mut(id).unwrap();
+                if matches!(action, Settle::Renew) {
+                    if sent + lock_held() > l.held_until {
+                        l.held_until = sent + lock_held();
+                        l.offset_at_sent = wall_offset_ms();
+                    }
+                    l.expired_after = answered + LOCK_REAL + margin();
+                    l.renewals += 1;
+                    self.held.insert(id.to_owned());
+                } else {
+                    l.held_until = sent;
+                    self.stale.push((id.to_owned(), lock.token.clone()));
+                }
+            }
+        }
+    }
 }
 
 type Shared = Arc<Mutex<History>>;
@@ -509,6 +617,18 @@ enum Settle {
     Release,
     Reject,
     Renew,
+}
+
+impl Settle {
+    /// The API verb.
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Ack => "acknowledge",
+            Self::Release => "release",
+            Self::Reject => "reject",
+            Self::Renew => "renewLock",
+        }
+    }
 }
 
 /// Sends one settlement of `token`; `Some(succeeded)` when answered.
@@ -655,106 +775,23 @@ fn consumer(addr: &str, history: &Shared, seed: u64) {
                 continue;
             }
         };
-        let name = match action {
-            Settle::Ack => "acknowledge",
-            Settle::Release => "release",
-            Settle::Reject => "reject",
-            Settle::Renew => "renewLock",
-        };
         let sent = Instant::now();
-        {
-            let mut h = history.lock().unwrap();
-            if matches!(action, Settle::Reject) {
-                h.reject_attempted.insert(id.clone());
-            }
-            // From the moment a release, acknowledge or reject is sent, the lock may end (the
-            // server can apply it and another consumer receive the event before this thread
-            // hears the answer), so it surely holds only until now.
-            if !matches!(action, Settle::Renew)
-                && let Some(l) = h.locks.get_mut(&id).filter(|l| l.token == lock.token)
-            {
-                l.held_until = l.held_until.min(sent);
-            }
-        }
+        let was_current = history
+            .lock()
+            .unwrap()
+            .before_settle(&id, &lock.token, &action, sent);
         let result = settle(addr, "work", &action, &lock.token);
         let answered = Instant::now();
-        let mut h = history.lock().unwrap();
-        h.note(
+        history.lock().unwrap().on_settled(
             &id,
-            sent,
-            answered,
-            &format!("{name} of token {}: {result:?}", lock.token),
+            &lock,
+            &action,
+            was_current,
+            (sent, answered),
+            result,
         );
-        let current = h.locks.get(&id).is_some_and(|l| l.token == lock.token);
-        match result {
-            None => {
-                h.unknown += 1;
-                match action {
-                    Settle::Ack | Settle::Reject => {
-                        h.maybe_settled.insert(id.clone());
-                        if current {
-                            h.locks.get_mut(&id).unwrap().held_until = sent;
-                        }
-                    }
-                    Settle::Release => {
-                        if current {
-                            h.locks.get_mut(&id).unwrap().held_until = sent;
-                        }
-                    }
-                    Settle::Renew => {
-                        if current {
-                            let l = h.locks.get_mut(&id).unwrap();
-                            l.expired_after = answered + LOCK_REAL + margin();
-                        }
-                    }
-                }
-                return;
-            }
-            Some(false) => {
-                if current && answered < lock.held_until {
-                    h.violation(format!(
-                        "{name} of {id} refused while its lock surely held ({:?} left)",
-                        lock.held_until - answered
-                    ));
-                }
-                if current {
-                    h.locks.get_mut(&id).unwrap().held_until = sent;
-                }
-            }
-            Some(true) => {
-                *h.settle_ok.entry(name).or_default() += 1;
-                if sent > lock.expired_after {
-                    h.violation(format!("I8: {name} of {id} succeeded on an expired lock"));
-                }
-                if !current {
-                    h.violation(format!("I8: {name} of {id} succeeded with an old token"));
-                }
-                match action {
-                    Settle::Ack | Settle::Reject => {
-                        if matches!(action, Settle::Ack) {
-                            h.acked.insert(id.clone());
-                        } else {
-                            h.rejected.insert(id.clone());
-                        }
-                        h.locks.get_mut(&id).unwrap().held_until = sent;
-                        h.stale.push((id, lock.token));
-                    }
-                    Settle::Release => {
-                        h.locks.get_mut(&id).unwrap().held_until = sent;
-                        h.stale.push((id, lock.token));
-                    }
-                    Settle::Renew => {
-                        let l = h.locks.get_mut(&id).unwrap();
-                        if sent + lock_held() > l.held_until {
-                            l.held_until = sent + lock_held();
-                            l.offset_at_sent = wall_offset_ms();
-                        }
-                        l.expired_after = answered + LOCK_REAL + margin();
-                        l.renewals += 1;
-                        h.held.insert(id);
-                    }
-                }
-            }
+        if result.is_none() {
+            return;
         }
     }
 }
@@ -1176,8 +1213,9 @@ fn kill9_http_interval() {
 /// One way of feeding the checker a broken history.
 type Feed = Box<dyn Fn(&mut History)>;
 
-/// The checker bites: each invariant it enforces on a delivery reports a violation when fed a
-/// history that breaks it (a checker that cannot fail would make the loop above prove nothing).
+/// The checker bites: each invariant it enforces on a delivery or a settlement reports a
+/// violation when fed a history that breaks it (a checker that cannot fail would make the loop
+/// above prove nothing).
 #[test]
 fn checker_reports_each_kind_of_violation() {
     let item = |id: &str, count: u64, token: &str, pad: usize| {
@@ -1228,6 +1266,36 @@ fn checker_reports_each_kind_of_violation() {
                 h.on_delivery(&item("a", 2, "t2", 3), t0, t0 + Duration::from_millis(10));
             }),
         ),
+        (
+            "I8: acknowledge of a succeeded with an old token",
+            Box::new(move |h| {
+                h.on_delivery(&item("a", 1, "t1", 3), t0, t0);
+                let first = h.locks["a"].clone();
+                h.on_delivery(&item("a", 2, "t2", 3), later, later);
+                let sent = later + Duration::from_millis(1);
+                let was = h.before_settle("a", "t1", &Settle::Ack, sent);
+                h.on_settled("a", &first, &Settle::Ack, was, (sent, sent), Some(true));
+            }),
+        ),
+        (
+            "I8: renewLock of a succeeded on an expired lock",
+            Box::new(move |h| {
+                h.on_delivery(&item("a", 1, "t1", 3), t0, t0);
+                let lock = h.locks["a"].clone();
+                let was = h.before_settle("a", "t1", &Settle::Renew, later);
+                h.on_settled("a", &lock, &Settle::Renew, was, (later, later), Some(true));
+            }),
+        ),
+        (
+            "release of a refused while its lock surely held",
+            Box::new(move |h| {
+                h.on_delivery(&item("a", 1, "t1", 3), t0, t0);
+                let lock = h.locks["a"].clone();
+                let sent = t0 + Duration::from_millis(10);
+                let was = h.before_settle("a", "t1", &Settle::Release, sent);
+                h.on_settled("a", &lock, &Settle::Release, was, (sent, sent), Some(false));
+            }),
+        ),
     ];
     for (expected, feed) in cases {
         let mut h = fresh(&["a"]);
@@ -1253,6 +1321,27 @@ fn checker_reports_each_kind_of_violation() {
     h.on_delivery(&item("a", 2, "t2", 3), later, later);
     assert!(h.violations.is_empty(), "{:?}", h.violations);
     assert_eq!(h.stale.len(), 1, "the first token is now stale");
+    // A release applied, its delay passed and the event delivered again before the releasing
+    // consumer heard its answer: no violation, and the newer lock is left as it was.
+    let mut h = fresh(&["a"]);
+    h.on_delivery(&item("a", 1, "t1", 3), t0, t0);
+    let first = h.locks["a"].clone();
+    let sent = t0 + Duration::from_millis(10);
+    let was = h.before_settle("a", "t1", &Settle::Release, sent);
+    let again = t0 + Duration::from_millis(200);
+    h.on_delivery(&item("a", 2, "t2", 3), again, again);
+    let answered = t0 + Duration::from_millis(300);
+    h.on_settled(
+        "a",
+        &first,
+        &Settle::Release,
+        was,
+        (sent, answered),
+        Some(true),
+    );
+    assert!(h.violations.is_empty(), "{:?}", h.violations);
+    assert_eq!(h.locks["a"].token, "t2");
+    assert_eq!(h.locks["a"].held_until, again + lock_held());
 }
 
 /// The consumers' pool of held ids: no duplicates, and `take` keeps the index of the id it
