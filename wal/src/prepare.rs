@@ -18,8 +18,8 @@
 //!   written whole and then `fsync`ed, the 8 MiB reached the device as one burst, and the
 //!   appender's `fdatasync` that came during it waited about 5 ms for it, once per segment (a
 //!   quarter of a publisher's time). Measured with `publish_latency` (benches; 300,000 1 KiB
-//!   events in batches of 100), 3 runs each, quiet 2-core VM, 2026-11-30: publish p99 4.3–4.7 ms → 0.56–0.65 ms, max 6–9 ms →
-//!   1–2 ms, throughput 397–457k → 442–503k events/s.
+//!   events in batches of 100), 3 runs each, quiet 2-core VM, 2026-11-30: publish p99
+//!   4.3–4.7 ms → 0.56–0.65 ms, max 6–9 ms → 1–2 ms, throughput 397–457k → 442–503k events/s.
 //!
 //! So the space allocated beyond the written frames is at most about two chunks (the rest of the
 //! active one, the spare).
