@@ -461,7 +461,9 @@ impl History {
                 }
             }
             Some(false) => {
-                if current && answered < lock.held_until {
+                // Nothing but this consumer ends a lock it picked before the lock's time, so a
+                // refusal answered while it surely held is a violation, whatever came after.
+                if was_current && answered < lock.held_until {
                     self.violation(format!(
                         "{name} of {id} refused while its lock surely held ({:?} left)",
                         lock.held_until - answered
