@@ -80,6 +80,7 @@ fn margin() -> Duration {
 fn lock_held() -> Duration {
     LOCK_REAL.saturating_sub(margin())
 }
+
 const MAX_DELIVERY: u64 = 4;
 const API: &str = "api-version=2024-06-01";
 
