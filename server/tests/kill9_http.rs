@@ -659,11 +659,11 @@ impl Settle {
 
 /// Sends one settlement of `token`; `Some(succeeded)` when answered.
 fn settle(addr: &str, sub: &str, action: &Settle, token: &str) -> Option<bool> {
-    let (verb, query) = match action {
-        Settle::Ack => ("acknowledge", String::new()),
-        Settle::Release => ("release", "&releaseDelayInSeconds=10".to_owned()),
-        Settle::Reject => ("reject", String::new()),
-        Settle::Renew => ("renewLock", String::new()),
+    let verb = action.name();
+    let query = if matches!(action, Settle::Release) {
+        "&releaseDelayInSeconds=10"
+    } else {
+        ""
     };
     let topic = if sub == "dead" { "dlq" } else { "orders" };
     let body = serde_json::json!({ "lockTokens": [token] }).to_string();
