@@ -71,7 +71,7 @@
 //! | `InvalidUri` | `source` is not a URI-reference, `dataschema` not an absolute URI |
 //! | `DataConflict` | both `data` and `data_base64` are present |
 //! | `InvalidBase64` | `data_base64` is not standard padded base64 |
-//! | `InvalidJson` | body not UTF-8 or not JSON, wrong shape (object/array), or `data` too deep or (binary mode) not JSON |
+//! | `InvalidJson` | body not UTF-8 or not JSON, wrong shape (object/array), or `data` too deep, holding a lone UTF-16 surrogate escape (`"\ud800"`), or (binary mode) not JSON |
 //! | `DuplicateAttribute` | a member or `ce-` header appears twice |
 //! | `InvalidContentType` | unsupported `application/cloudevents*` format or charset, malformed or repeated `Content-Type` |
 //! | `InvalidHeader` | undecodable `ce-` header value (bad quoting, bad `%XX`, invalid UTF-8), or `ce-datacontenttype`/`ce-data` present |

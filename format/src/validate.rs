@@ -168,6 +168,7 @@ fn data(event: &CloudEvent) -> Result<(), FormatError> {
         return Ok(());
     };
     check_data_depth(raw.get())?;
+    check_unicode_escapes(raw.get())?;
     let json_content = event
         .datacontenttype
         .as_deref()
@@ -197,6 +198,60 @@ fn check_data_depth(text: &str) -> Result<(), FormatError> {
             "data",
             format!("member 'data' nests {depth} levels deep; the maximum is {DATA_DEPTH_MAX}"),
         ));
+    }
+    Ok(())
+}
+
+/// Refuses a `\u` escape that encodes no Unicode scalar value: a lone surrogate (`"\ud800"`,
+/// `"\udc00"`, a high surrogate not followed by a low one). `serde_json` skips the strings of a
+/// kept-raw value without decoding them, so `data` needs this check; strict JSON parsers (and
+/// gridlog's own `lockTokens` body) refuse such strings, and an event must not be stored that
+/// its receivers cannot parse. Linear; strings without a `\u` cost one substring search.
+pub(crate) fn check_unicode_escapes(text: &str) -> Result<(), FormatError> {
+    if !text.contains("\\u") {
+        return Ok(());
+    }
+    let bytes = text.as_bytes();
+    let hex = |at: usize| -> Option<u16> {
+        let digits = bytes.get(at..at + 4)?;
+        u16::from_str_radix(std::str::from_utf8(digits).ok()?, 16).ok()
+    };
+    let escape_at = |at: usize| -> Option<u16> {
+        (bytes.get(at..at + 2) == Some(b"\\u"))
+            .then(|| hex(at + 2))
+            .flatten()
+    };
+    let (mut at, mut in_string) = (0, false);
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => in_string = !in_string,
+            b'\\' if in_string => {
+                if bytes.get(at + 1) == Some(&b'u') {
+                    let unit = hex(at + 2).unwrap_or(0);
+                    let paired = match unit {
+                        0xD800..=0xDBFF => {
+                            let low = escape_at(at + 6);
+                            at += 6; // the low surrogate's escape, if any, is consumed too
+                            matches!(low, Some(0xDC00..=0xDFFF))
+                        }
+                        0xDC00..=0xDFFF => false,
+                        _ => true,
+                    };
+                    if !paired {
+                        return Err(FormatError::attr(
+                            ErrorKind::InvalidJson,
+                            "data",
+                            "member 'data' holds a \\u escape of a lone UTF-16 surrogate, which \
+                             is not a Unicode character",
+                        ));
+                    }
+                }
+                at += 2;
+                continue;
+            }
+            _ => {}
+        }
+        at += 1;
     }
     Ok(())
 }

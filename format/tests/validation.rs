@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{assert_error, batch, event_with, object, structured};
+use common::{assert_error, batch, binary, binary_headers, err, event_with, object, structured};
 use gridlog_format::{CloudEvent, Data, Event, ExtensionValue, Timestamp, parse_structured};
 
 #[test]
@@ -295,6 +295,50 @@ fn lone_surrogate_escapes_are_rejected_in_attributes() {
         Some("subject"),
         None,
     );
+}
+
+/// Issue #17: `data` kept raw skipped its strings undecoded, so `"\ud800"` was stored and served
+/// to strict parsers while the same escape in a `lockTokens` body was a 400.
+#[test]
+fn lone_surrogate_escapes_are_rejected_in_data() {
+    for data in [
+        r#""\ud800""#,
+        r#""\uDBFF""#,
+        r#""\udc00""#,
+        r#""x\ud800y""#,
+        r#""\ud800\u0041""#,
+        r#""\ud800\ud800""#,
+        r#""\udc00\ud800""#,
+        r#"{"k":["ok","\ud83d"]}"#,
+        r#"{"\ud800":1}"#,
+        r#""\\\ud800""#,
+    ] {
+        let error = assert_error(
+            structured(&event_with(&format!(r#","data":{data}"#))),
+            "InvalidJson",
+            Some("data"),
+            None,
+        );
+        assert!(!error.is_limit(), "{data}");
+        let error = err(binary(
+            &binary_headers(&[("content-type", "application/json")]),
+            data.as_bytes(),
+        ));
+        assert_eq!(error.code(), "InvalidJson", "binary {data}");
+    }
+    // Pairs, other escapes, and an escaped backslash before a `u` are fine.
+    for data in [
+        r#""\ud83d\ude00""#,
+        r#""\uD83D\uDE00 \u00e9 \u0000""#,
+        r#""\\ud800""#,
+        r#""\\\\ud800""#,
+        r#"{"k":"\ud800\udc00","\u0041":1}"#,
+    ] {
+        let event = structured(&event_with(&format!(r#","data":{data}"#)))
+            .unwrap_or_else(|e| panic!("{data}: {e}"));
+        let json = std::str::from_utf8(event.json()).expect("UTF-8");
+        assert!(json.contains(data), "{data}");
+    }
 }
 
 #[test]

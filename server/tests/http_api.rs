@@ -645,3 +645,39 @@ fn backend_errors_map_to_statuses() {
         }
     }
 }
+
+/// Issue #17, security item 6: a lone surrogate escape in `data` is refused like the same escape
+/// in a `lockTokens` body (400 `InvalidJson`), so nothing is stored that strict JSON parsers
+/// cannot read; nothing reaches the subscription.
+#[test]
+fn lone_surrogates_in_data_are_refused_like_in_lock_tokens() {
+    let server = TestServer::start();
+    for data in [r#""\ud800""#, r#"{"a":"x\udc00"}"#, r#"["\ud83d","b"]"#] {
+        let reply = server.publish(
+            "orders",
+            &format!(
+                r#"[{{"specversion":"1.0","id":"1","source":"/s","type":"t","data":{data}}}]"#
+            ),
+        );
+        assert_eq!(reply.status, 400, "{data}: {}", reply.text());
+        assert_eq!(reply.error_code(), "InvalidJson", "{data}");
+    }
+    let raw = br#"{"lockTokens":["\ud800"]}"#;
+    let reply = server.post(
+        "/topics/orders/eventsubscriptions/all:acknowledge?api-version=2024-06-01",
+        Some("application/json"),
+        raw,
+    );
+    assert_eq!(reply.status, 400, "{}", reply.text());
+    // A valid pair is accepted and served back byte for byte.
+    let event = r#"{"specversion":"1.0","id":"2","source":"/s","type":"t","data":"\ud83d\ude00"}"#;
+    assert_eq!(server.publish("orders", &format!("[{event}]")).status, 200);
+    let reply = server.receive("all", "&maxWaitTime=10");
+    let value = reply.json()["value"].clone();
+    assert_eq!(value.as_array().map(Vec::len), Some(1), "{}", reply.text());
+    assert!(
+        reply.text().contains(r#""data":"\ud83d\ude00""#),
+        "{}",
+        reply.text()
+    );
+}

@@ -272,8 +272,7 @@ where
         app,
         request.headers(),
         request.uri().query(),
-        "",
-        "/_gridlog",
+        super::NAMESPACE,
     )?;
     let (parts, body) = request.into_parts();
     let body = if method == Method::PUT {

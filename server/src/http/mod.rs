@@ -35,7 +35,7 @@ use tokio::sync::watch;
 use gridlog::format::limits::REQUEST_BYTES_MAX;
 use gridlog::format::parse_request;
 
-use crate::auth::{Authenticator, Credentials, Resource};
+use crate::auth::{Authenticator, Credentials, Resource, Target};
 use crate::backend::{BackendError, DataPlane, Delivery, Settle, SettleResult};
 use crate::eventhubs::EventHubs;
 use crate::metrics::{METRICS_PATH, Metrics};
@@ -247,13 +247,7 @@ where
         return Err(ApiError::ShuttingDown);
     }
     // Authenticate before judging the query, so unauthenticated callers learn nothing.
-    authenticate(
-        app,
-        request.headers(),
-        uri.query(),
-        &route.prefix,
-        &route.resource(),
-    )?;
+    authenticate(app, request.headers(), uri.query(), route.resource())?;
     let query =
         route::parse_query(uri.query(), route.action).map_err(|error| ApiError::BadRequest {
             code: error.code,
@@ -288,14 +282,19 @@ where
     }
 }
 
+/// The resource of the management API and `/metrics`: the whole namespace.
+const NAMESPACE: Resource<'static> = Resource {
+    prefix: "",
+    target: Target::Namespace,
+};
+
 /// Checks the request's credentials (headers, and `aeg-sas-key` in the raw `query`) for
-/// `resource` (under the endpoint `prefix`).
+/// `resource`.
 fn authenticate(
     app: &App,
     headers: &HeaderMap,
     query: Option<&str>,
-    prefix: &str,
-    resource: &str,
+    resource: Resource<'_>,
 ) -> Result<(), ApiError> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let sas_key_query = query.and_then(|q| {
@@ -313,19 +312,10 @@ fn authenticate(
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    app.auth
-        .check(
-            &credentials,
-            Resource {
-                prefix,
-                path: resource,
-            },
-            now,
-        )
-        .map_err(|_| {
-            tracing::info!("authentication failed");
-            ApiError::Unauthorized
-        })
+    app.auth.check(&credentials, resource, now).map_err(|_| {
+        tracing::info!("authentication failed");
+        ApiError::Unauthorized
+    })
 }
 
 /// Reads a body of at most [`REQUEST_BYTES_MAX`] bytes, refusing a larger one as it streams
@@ -373,13 +363,7 @@ async fn metrics_endpoint<B>(
     if request.method() != Method::GET {
         return Err(ApiError::MethodNotAllowed { allow: "GET" });
     }
-    authenticate(
-        app,
-        request.headers(),
-        request.uri().query(),
-        "",
-        "/_gridlog",
-    )?;
+    authenticate(app, request.headers(), request.uri().query(), NAMESPACE)?;
     let text = blocking(move || {
         metrics.render().map_err(|error| BackendError::Internal {
             code: "InternalServerError",

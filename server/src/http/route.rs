@@ -4,11 +4,14 @@
 //! literal** `:` first, then the rest is split into `/`-segments and each is percent-decoded, so
 //! a `%3A` or `%2F` inside a name is part of the name. An endpoint path prefix (`/ns1/topics/…`)
 //! is allowed: the operation is recognised by its last `topics` (and `eventsubscriptions`)
-//! segments.
+//! segments, and the prefix may hold neither (nor an encoded `/`), so what a SAS scope is
+//! checked against is what the operation acts on.
 
 use percent_encoding::percent_decode_str;
 
 use gridlog::ReleaseDelay;
+
+use crate::auth::{Resource, Target, is_reserved_segment};
 
 /// A data-plane operation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,11 +44,14 @@ pub struct Route {
 }
 
 impl Route {
-    /// The resource path a SAS scope is compared with: `/topics/t[/eventsubscriptions/s]`.
-    pub fn resource(&self) -> String {
-        match &self.subscription {
-            None => format!("/topics/{}", self.topic),
-            Some(sub) => format!("/topics/{}/eventsubscriptions/{sub}", self.topic),
+    /// What the request acts on, for the credentials check.
+    pub fn resource(&self) -> Resource<'_> {
+        Resource {
+            prefix: &self.prefix,
+            target: match &self.subscription {
+                None => Target::Topic(&self.topic),
+                Some(sub) => Target::Subscription(&self.topic, sub),
+            },
         }
     }
 }
@@ -86,14 +92,20 @@ pub fn parse_path(raw: &str) -> Option<Route> {
         ("renewLock", true) => Action::RenewLock,
         _ => return None,
     };
-    let prefix_segments = &segments[1..topic_index];
+    // The prefix only names the endpoint: a segment that selects a resource (`topics`,
+    // `eventsubscriptions`, however spelled or encoded) or hides a `/` would let the path say
+    // one thing to a SAS scope and another to the router (issue #17), so such paths are refused.
     let mut prefix = String::new();
-    for segment in prefix_segments {
+    for segment in &segments[1..topic_index] {
         if segment.is_empty() {
             continue; // a collapsed or doubled '/'
         }
+        let decoded = percent_decode_str(segment).decode_utf8().ok()?;
+        if decoded.contains('/') || is_reserved_segment(&decoded) {
+            return None;
+        }
         prefix.push('/');
-        prefix.push_str(&percent_decode_str(segment).decode_utf8_lossy());
+        prefix.push_str(&decoded);
     }
     Some(Route {
         prefix,
@@ -311,6 +323,16 @@ mod tests {
             "/topics/t/x:publish",
             "/topics/t/eventsubscriptions/s/x:receive",
             "/topics/%FF:publish",
+            // A prefix may not select a resource (issue #17's scope bypass).
+            "/topics/tpc/topics/other:publish",
+            "/topics/tpc/topics/other/eventsubscriptions/s:receive",
+            "/topics/tpc/eventsubscriptions/s01/topics/tpc:publish",
+            "/topics/tpc/eventsubscriptions/s01/topics/tpc/eventsubscriptions/s02:receive",
+            "/ns/Topics/tpc/topics/other:publish",
+            "/ns/EVENTSUBSCRIPTIONS/topics/t:publish",
+            "/%74opics/tpc/topics/other:publish",
+            "/a%2Ftopics/topics/t:publish",
+            "/%FF/topics/t:publish",
         ] {
             assert_eq!(parse_path(path), None, "{path}");
         }

@@ -44,6 +44,19 @@ impl TestServer {
     }
 
     pub fn with_backend(backend: Arc<dyn DataPlane>, auth: Authenticator) -> Self {
+        Self::with_app(backend, move |backend, shutdown| {
+            App::new(backend, auth, shutdown)
+        })
+    }
+
+    /// A server over `backend` whose app `make_app` builds (from the backend and the shutdown
+    /// flag), e.g. with metrics.
+    pub fn with_app(
+        backend: Arc<dyn DataPlane>,
+        make_app: impl FnOnce(Arc<dyn DataPlane>, tokio::sync::watch::Receiver<bool>) -> App
+        + Send
+        + 'static,
+    ) -> Self {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let for_thread = backend.clone();
@@ -61,7 +74,7 @@ impl TestServer {
                     .send(listener.local_addr().expect("addr"))
                     .expect("send");
                 let (tx, rx) = tokio::sync::watch::channel(false);
-                let app = Arc::new(App::new(for_thread, auth, rx));
+                let app = Arc::new(make_app(for_thread, rx));
                 gridlog_server::server::serve(listener, app, tx, async {
                     let _ = stop_rx.await;
                 })

@@ -21,10 +21,10 @@
 //! (`6/15/2017 6:20:15 PM`, UTC). A token is valid until its expiry (exclusive).
 //!
 //! The resource `r` may be a URL (`https://host[/prefix]/topics/t[/eventsubscriptions/s]`, any
-//! query string ignored) or a bare path. Its path, without a trailing `/`, must equal the
-//! request's resource or be a `/`-prefix of it: the whole namespace (empty path), a topic (publish
-//! and all its subscriptions) or one subscription. The request's resource is compared both with
-//! and without the endpoint's path prefix, case-insensitively (Azure names are).
+//! query string ignored) or a bare path. It is parsed into what it grants — the whole namespace,
+//! one topic (publish and all its subscriptions) or one subscription — and a token authorizes
+//! exactly that ([`scope`]): never a string-prefix comparison. Its endpoint prefix, if any, must
+//! be the request's. The management API and `/metrics` need a namespace-wide token.
 //!
 //! Failures never say which check failed, and no key or token is ever logged.
 
@@ -34,6 +34,10 @@ use hmac::{Hmac, Mac};
 use percent_encoding::percent_decode_str;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
+
+mod scope;
+
+pub use scope::{Resource, Target, is_reserved_segment};
 
 /// Lenient standard base64 (padding optional, trailing bits ignored), for HMAC keys.
 const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
@@ -59,16 +63,6 @@ impl std::fmt::Debug for Authenticator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Authenticator({} key(s))", self.keys.len())
     }
-}
-
-/// What the request wants to reach: its resource path, e.g. `/topics/t/eventsubscriptions/s`,
-/// and the endpoint's path prefix that came before it (`""` or e.g. `/ns1`).
-#[derive(Clone, Copy, Debug)]
-pub struct Resource<'a> {
-    /// The endpoint path prefix (decoded), without a trailing `/`.
-    pub prefix: &'a str,
-    /// The resource path (decoded names), starting with `/`, or `""` for the namespace.
-    pub path: &'a str,
 }
 
 /// The credentials a request carries (borrowed from its headers and query).
@@ -166,7 +160,7 @@ impl Authenticator {
             return Err(Unauthorized);
         }
         let scope = decode(sas.r, true).ok_or(Unauthorized)?;
-        if !scope_covers(&scope, resource) {
+        if !scope::covers(&scope, resource) {
             return Err(Unauthorized);
         }
         let signature = decode(sas.s, false).ok_or(Unauthorized)?;
@@ -250,32 +244,6 @@ fn parse_sas(token: &str) -> Option<Sas<'_>> {
     })
 }
 
-/// Does SAS resource `scope` cover `resource`?
-fn scope_covers(scope: &str, resource: Resource<'_>) -> bool {
-    // Drop the scheme and authority, then any query or fragment.
-    let mut path = scope;
-    if let Some(index) = path.find("://") {
-        let after = &path[index + 3..];
-        path = after.find('/').map_or("", |slash| &after[slash..]);
-    }
-    let path = path.split(['?', '#']).next().unwrap_or("");
-    let path = path.trim_end_matches('/');
-    let full = format!("{}{}", resource.prefix, resource.path);
-    [full.as_str(), resource.path]
-        .iter()
-        .any(|candidate| is_path_prefix(path, candidate))
-}
-
-fn is_path_prefix(prefix: &str, path: &str) -> bool {
-    if prefix.is_empty() {
-        return true;
-    }
-    path.len() >= prefix.len()
-        && path.is_char_boundary(prefix.len())
-        && path[..prefix.len()].eq_ignore_ascii_case(prefix)
-        && (path.len() == prefix.len() || path.as_bytes()[prefix.len()] == b'/')
-}
-
 /// Parses a SAS expiry into unix seconds (formats in the module docs).
 pub fn parse_expiry(text: &str) -> Option<i64> {
     let text = text.trim();
@@ -304,6 +272,9 @@ fn num<T: std::str::FromStr>(text: &str, min_len: usize, max_len: usize) -> Opti
         .then(|| text.parse().ok())
         .flatten()
 }
+
+/// The largest UTC offset accepted in a SAS expiry, in hours (real offsets span -12 to +14).
+const OFFSET_HOURS_MAX: i64 = 23;
 
 /// `YYYY-MM-DD[T| ]HH:MM:SS[.fraction][Z|±HH:MM|±HHMM]`; no offset means UTC.
 fn parse_iso(text: &str) -> Option<i64> {
@@ -334,9 +305,18 @@ fn parse_iso(text: &str) -> Option<i64> {
                 b'-' => -1,
                 _ => return None,
             };
-            let body = zone[1..].replace(':', "");
-            let hours: i64 = num(body.get(..2)?, 2, 2)?;
-            let minutes: i64 = num(body.get(2..)?, 2, 2)?;
+            // `HH:MM` or `HHMM`, a real offset: hours 0-23, minutes 0-59 (`+99:99` is refused).
+            let body = &zone[1..];
+            let (hours, minutes) = match body.len() {
+                5 if body.as_bytes()[2] == b':' => (&body[..2], &body[3..]),
+                4 => body.split_at_checked(2)?,
+                _ => return None,
+            };
+            let hours: i64 = num(hours, 2, 2)?;
+            let minutes: i64 = num(minutes, 2, 2)?;
+            if hours > OFFSET_HOURS_MAX || minutes > 59 {
+                return None;
+            }
             sign * (hours * 3600 + minutes * 60)
         }
     };
@@ -391,7 +371,7 @@ mod tests {
     fn topic_resource() -> Resource<'static> {
         Resource {
             prefix: "",
-            path: "/topics/orders",
+            target: Target::Topic("orders"),
         }
     }
 
@@ -407,9 +387,11 @@ mod tests {
         // Reference §2.2: generate_sas output for key dGVzdGtleQ== (resource with apiVersion).
         let token = "r=https%3A%2F%2Fns1.westus-1.eventgrid.azure.net%2Fapi%2Fevents%3FapiVersion%3D2018-01-01&e=2025-01-01%2000%3A00%3A00%2B00%3A00&s=WSWp4PmKF9UGH7k8xPyOrBnDfpB3M1JkalGL767liSw%3D";
         let auth = Authenticator::new([KEY]);
+        // The reference vector's resource is a basic topic's `/api/events`: here, a namespace
+        // scope under that endpoint prefix.
         let resource = Resource {
-            prefix: "",
-            path: "/api/events",
+            prefix: "/api/events",
+            target: Target::Namespace,
         };
         let before = parse_expiry("2024-12-31T23:59:59Z").expect("parses");
         assert_eq!(auth.check(&creds_token(token), resource, before), Ok(()));
@@ -496,7 +478,7 @@ mod tests {
         let e = "2100-01-01T00:00:00Z";
         let sub = Resource {
             prefix: "/ns1",
-            path: "/topics/orders/eventsubscriptions/all",
+            target: Target::Subscription("orders", "all"),
         };
         for (key, r, resource, expected) in [
             (&b"testkey"[..], "https://ns.example/", sub, true),
@@ -608,6 +590,14 @@ mod tests {
             "1/1/2025 13:00:00 PM",
             "2025-01-01",
             "-5",
+            // Impossible UTC offsets (issue #17).
+            "2025-01-01T00:00:00+99:99",
+            "2025-01-01T00:00:00+24:00",
+            "2025-01-01T00:00:00-01:60",
+            "2025-01-01T00:00:00+0160",
+            "2025-01-01T00:00:00+1:000",
+            "2025-01-01T00:00:00+01:0",
+            "2025-01-01T00:00:00+01-00",
         ] {
             assert_eq!(parse_expiry(bad), None, "{bad}");
         }
