@@ -47,10 +47,19 @@ pub enum EngineError {
         reason: String,
     },
     /// The state index (derived state) failed in a way that cannot be repaired by a rebuild.
-    #[error("state index: {reason}")]
-    Index {
-        /// What was wrong.
-        reason: String,
+    #[error("state index: {0}")]
+    Index(#[from] crate::index::IndexError),
+    /// The operating system gave no randomness for a new namespace's token secret.
+    #[error("no randomness for the namespace secret: {0}")]
+    NoRandomness(getrandom::Error),
+    /// A background thread could not be started.
+    #[error("starting the {name} thread: {source}")]
+    Thread {
+        /// The thread's name.
+        name: &'static str,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
     },
     /// An earlier write or sync failed; reopen the namespace.
     #[error("namespace is poisoned by an earlier write or sync failure; reopen it")]
@@ -73,7 +82,7 @@ pub enum EngineError {
 impl EngineError {
     /// Stable machine code of the variant: `InvalidConfiguration`, `InvalidFilter`,
     /// `InvalidLockToken`, `NotFound`, `InvalidArgument`, `NoSpace` (a full disk),
-    /// `StorageError`, `Corrupt`, `IndexError`, `Poisoned`, `Closed` or `Throttled`. [`detail_code`](Self::detail_code) says which rule was broken.
+    /// `StorageError`, `Corrupt`, `IndexError`, `NoRandomness`, `ThreadSpawnFailed`, `Poisoned`, `Closed` or `Throttled`. [`detail_code`](Self::detail_code) says which rule was broken.
     pub fn code(&self) -> &'static str {
         match self {
             Self::Config(_) => "InvalidConfiguration",
@@ -84,7 +93,9 @@ impl EngineError {
             Self::Wal(error) if error.is_no_space() => "NoSpace",
             Self::Wal(_) => "StorageError",
             Self::Corrupt { .. } => "Corrupt",
-            Self::Index { .. } => "IndexError",
+            Self::Index(_) => "IndexError",
+            Self::NoRandomness(_) => "NoRandomness",
+            Self::Thread { .. } => "ThreadSpawnFailed",
             Self::Poisoned => "Poisoned",
             Self::Closed => "Closed",
             Self::Throttled { .. } => "Throttled",

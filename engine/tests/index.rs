@@ -338,3 +338,64 @@ fn damaged_or_swapped_index_recovers_the_wal_state_or_fails_loudly() {
     assert!(tally.get("exact (loaded)").copied().unwrap_or(0) >= 2);
     assert!(tally.get("exact (rebuilt)").copied().unwrap_or(0) >= 3);
 }
+
+/// A custom index backend sees `close` when the namespace closes (issue #18: the trait had no
+/// `close`, so the engine kept the concrete sled index beside the trait object), and its typed
+/// errors reach the caller as `EngineError::Index`.
+#[test]
+fn a_custom_index_is_closed_with_the_namespace_and_its_errors_are_typed() {
+    use gridlog::index::{IndexError, StateIndex};
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+    #[derive(Debug, Default)]
+    struct Recording {
+        inner: MemoryIndex,
+        closes: AtomicUsize,
+        fail_store: AtomicBool,
+    }
+    impl StateIndex for Recording {
+        fn load(&self) -> std::result::Result<Option<Vec<u8>>, IndexError> {
+            self.inner.load()
+        }
+        fn store(&self, blob: &[u8]) -> std::result::Result<(), IndexError> {
+            if self.fail_store.load(Ordering::Acquire) {
+                return Err(IndexError::Backend("disk on fire".into()));
+            }
+            self.inner.store(blob)
+        }
+        fn clear(&self) -> std::result::Result<(), IndexError> {
+            self.inner.clear()
+        }
+        fn close(&self) -> std::result::Result<(), IndexError> {
+            self.closes.fetch_add(1, Ordering::AcqRel);
+            Ok(())
+        }
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock_at(START_MS);
+    let index = Arc::new(Recording::default());
+    let options = || NamespaceOptions {
+        index: IndexKind::Custom(index.clone()),
+        ..common::options(&clock, &MemoryIndex::default())
+    };
+    let ns = Namespace::open(dir.path(), options()).unwrap();
+    ns.close().unwrap();
+    assert_eq!(index.closes.load(Ordering::Acquire), 1);
+    ns.close().unwrap();
+    assert_eq!(
+        index.closes.load(Ordering::Acquire),
+        1,
+        "close is idempotent"
+    );
+
+    let ns = Namespace::open(dir.path(), options()).unwrap();
+    index.fail_store.store(true, Ordering::Release);
+    let error = ns.close().unwrap_err();
+    assert_eq!(error.code(), "IndexError", "{error}");
+    assert!(
+        matches!(error, gridlog::EngineError::Index(IndexError::Backend(_))),
+        "{error:?}"
+    );
+    assert_eq!(index.closes.load(Ordering::Acquire), 2);
+}

@@ -11,14 +11,21 @@ use std::sync::Arc;
 use parking_lot::Mutex;
 use serde::{Deserialize, Serialize};
 
+mod error;
+
+pub use error::IndexError;
+
 /// Where the derived-state checkpoint is kept.
 pub trait StateIndex: Send + Sync + std::fmt::Debug {
     /// The stored blob, if any. An error means the index is unreadable (corrupt).
-    fn load(&self) -> Result<Option<Vec<u8>>, String>;
+    fn load(&self) -> Result<Option<Vec<u8>>, IndexError>;
     /// Replaces the stored blob, durably.
-    fn store(&self, blob: &[u8]) -> Result<(), String>;
+    fn store(&self, blob: &[u8]) -> Result<(), IndexError>;
     /// Forgets the stored blob, durably.
-    fn clear(&self) -> Result<(), String>;
+    fn clear(&self) -> Result<(), IndexError>;
+    /// Flushes and releases the backend (its files stay); later calls fail with
+    /// [`IndexError::Closed`]. Closing twice is harmless.
+    fn close(&self) -> Result<(), IndexError>;
 }
 
 /// What the engine stores in the index.
@@ -46,17 +53,22 @@ pub struct MemoryIndex {
 }
 
 impl StateIndex for MemoryIndex {
-    fn load(&self) -> Result<Option<Vec<u8>>, String> {
+    fn load(&self) -> Result<Option<Vec<u8>>, IndexError> {
         Ok(self.blob.lock().clone())
     }
 
-    fn store(&self, blob: &[u8]) -> Result<(), String> {
+    fn store(&self, blob: &[u8]) -> Result<(), IndexError> {
         *self.blob.lock() = Some(blob.to_vec());
         Ok(())
     }
 
-    fn clear(&self) -> Result<(), String> {
+    fn clear(&self) -> Result<(), IndexError> {
         *self.blob.lock() = None;
+        Ok(())
+    }
+
+    /// The memory stays (clones share it, so a test can reopen a namespace over it).
+    fn close(&self) -> Result<(), IndexError> {
         Ok(())
     }
 }
@@ -75,7 +87,7 @@ pub struct SledIndex {
 impl SledIndex {
     /// Opens (or creates) the index in `dir`. A directory sled cannot open is reported as an
     /// error: the caller discards it ([`SledIndex::recreate`]) and rebuilds from the WAL.
-    pub fn open(dir: &Path) -> Result<Self, String> {
+    pub fn open(dir: &Path) -> Result<Self, IndexError> {
         let db = open_sled(dir)?;
         Ok(Self {
             dir: dir.to_path_buf(),
@@ -84,21 +96,18 @@ impl SledIndex {
     }
 
     /// Deletes whatever is in `dir` and opens a fresh, empty index there.
-    pub fn recreate(dir: &Path) -> Result<Self, String> {
+    pub fn recreate(dir: &Path) -> Result<Self, IndexError> {
         match std::fs::remove_dir_all(dir) {
             Ok(()) => {}
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-            Err(error) => return Err(format!("removing {}: {error}", dir.display())),
+            Err(source) => {
+                return Err(IndexError::Remove {
+                    path: dir.to_path_buf(),
+                    source,
+                });
+            }
         }
         Self::open(dir)
-    }
-
-    /// Flushes and releases the sled database (its files stay).
-    pub fn close(&self) -> Result<(), String> {
-        if let Some(db) = self.db.lock().take() {
-            db.flush().map_err(|e| e.to_string())?;
-        }
-        Ok(())
     }
 
     /// The directory.
@@ -107,48 +116,59 @@ impl SledIndex {
     }
 }
 
-fn open_sled(dir: &Path) -> Result<sled::Db, String> {
+fn sled_error(operation: &'static str) -> impl FnOnce(sled::Error) -> IndexError {
+    move |source| IndexError::Sled { operation, source }
+}
+
+/// Runs a sled call, containing a panic (sled 0.34 may panic on some damaged files rather than
+/// return an error: a damaged index must not take the process down, it is rebuilt from the WAL).
+fn contained<T>(
+    operation: &'static str,
+    call: impl FnOnce() -> sled::Result<T>,
+) -> Result<T, IndexError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(call))
+        .map_err(|_| IndexError::Panicked { operation })?
+        .map_err(sled_error(operation))
+}
+
+fn open_sled(dir: &Path) -> Result<sled::Db, IndexError> {
     let config = sled::Config::new()
         .path(dir)
         .cache_capacity(SLED_CACHE_BYTES)
         .mode(sled::Mode::LowSpace);
-    // sled 0.34 may panic on some damaged files rather than return an error: a damaged index
-    // must not take the process down, it is rebuilt from the WAL.
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
-        config.open().map_err(|error| error.to_string())
-    })) {
-        Ok(Ok(db)) => Ok(db),
-        Ok(Err(error)) => Err(format!("sled open: {error}")),
-        Err(_) => Err("sled open panicked".to_owned()),
-    }
+    contained("open", move || config.open())
 }
 
 impl StateIndex for SledIndex {
-    fn load(&self) -> Result<Option<Vec<u8>>, String> {
+    fn load(&self) -> Result<Option<Vec<u8>>, IndexError> {
         let guard = self.db.lock();
-        let db = guard.as_ref().ok_or("index closed")?;
-        let got = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| db.get(CHECKPOINT_KEY)))
-            .map_err(|_| "sled get panicked".to_owned())?
-            .map_err(|e| format!("sled get: {e}"))?;
+        let db = guard.as_ref().ok_or(IndexError::Closed)?;
+        let got = contained("get", || db.get(CHECKPOINT_KEY))?;
         Ok(got.map(|value| value.to_vec()))
     }
 
-    fn store(&self, blob: &[u8]) -> Result<(), String> {
+    fn store(&self, blob: &[u8]) -> Result<(), IndexError> {
         let guard = self.db.lock();
-        let db = guard.as_ref().ok_or("index closed")?;
+        let db = guard.as_ref().ok_or(IndexError::Closed)?;
         db.insert(CHECKPOINT_KEY, blob)
-            .map_err(|e| format!("sled insert: {e}"))?;
+            .map_err(sled_error("insert"))?;
         failpoint!("engine::index::sled_after_insert_before_flush");
-        db.flush().map_err(|e| format!("sled flush: {e}"))?;
+        db.flush().map_err(sled_error("flush"))?;
         Ok(())
     }
 
-    fn clear(&self) -> Result<(), String> {
+    fn clear(&self) -> Result<(), IndexError> {
         let guard = self.db.lock();
-        let db = guard.as_ref().ok_or("index closed")?;
-        db.remove(CHECKPOINT_KEY)
-            .map_err(|e| format!("sled remove: {e}"))?;
-        db.flush().map_err(|e| format!("sled flush: {e}"))?;
+        let db = guard.as_ref().ok_or(IndexError::Closed)?;
+        db.remove(CHECKPOINT_KEY).map_err(sled_error("remove"))?;
+        db.flush().map_err(sled_error("flush"))?;
+        Ok(())
+    }
+
+    fn close(&self) -> Result<(), IndexError> {
+        if let Some(db) = self.db.lock().take() {
+            db.flush().map_err(sled_error("flush"))?;
+        }
         Ok(())
     }
 }

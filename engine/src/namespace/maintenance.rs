@@ -170,9 +170,7 @@ impl Inner {
             })
         };
         failpoint!("engine::index::before_store");
-        self.index
-            .store(&blob)
-            .map_err(|reason| EngineError::Index { reason })?;
+        self.index.store(&blob)?;
         failpoint!("engine::index::after_store");
         Ok(true)
     }

@@ -90,7 +90,6 @@ struct Inner {
     durability: Durability,
     record_bytes_max: usize,
     index: Arc<dyn StateIndex>,
-    sled: Option<Arc<SledIndex>>,
     /// Wake-ups per topic id: publishes, releases and dead-letter publishes notify their topic;
     /// close, poisoning and the async ticker notify all.
     wakers: Mutex<std::collections::HashMap<u32, Arc<event_listener::Event>>>,
@@ -176,9 +175,7 @@ impl Namespace {
         let (anchor, anchor_report) = crate::anchor::establish(&*vfs, &dir, &*clock, created);
         let now = read_now(&*clock, anchor);
         if created {
-            let secret = TokenSecret::generate().map_err(|error| EngineError::Index {
-                reason: format!("no randomness for the namespace secret: {error}"),
-            })?;
+            let secret = TokenSecret::generate().map_err(EngineError::NoRandomness)?;
             let rec = StateRecord::Created {
                 secret: *secret.as_bytes(),
                 created_at_ms: now.wall_ms,
@@ -186,18 +183,17 @@ impl Namespace {
             wal.append_with(&[&rec.encode()], Durability::Never)?;
             wal.sync()?;
         }
-        let (index, sled): (Arc<dyn StateIndex>, Option<Arc<SledIndex>>) = match &options.index {
-            IndexKind::Memory => (Arc::new(MemoryIndex::default()), None),
-            IndexKind::Custom(index) => (index.clone(), None),
+        let index: Arc<dyn StateIndex> = match &options.index {
+            IndexKind::Memory => Arc::new(MemoryIndex::default()),
+            IndexKind::Custom(index) => index.clone(),
             IndexKind::Sled => {
                 let index_dir = dir.join("index");
+                // An index sled cannot open is derived state: discard it and rebuild.
                 let sled = match SledIndex::open(&index_dir) {
                     Ok(sled) => sled,
-                    Err(_) => SledIndex::recreate(&index_dir)
-                        .map_err(|reason| EngineError::Index { reason })?,
+                    Err(_) => SledIndex::recreate(&index_dir)?,
                 };
-                let sled = Arc::new(sled);
-                (sled.clone() as Arc<dyn StateIndex>, Some(sled))
+                Arc::new(sled)
             }
         };
         let (state, recovery) = recover_state(&wal, &*index, read_now(&*clock, anchor), created)?;
@@ -212,7 +208,6 @@ impl Namespace {
             durability: options.durability,
             record_bytes_max: options.wal.record_bytes_max as usize,
             index,
-            sled,
             wakers: Mutex::new(std::collections::HashMap::new()),
             notify: event_listener::Event::new(),
             poisoned: AtomicBool::new(false),
@@ -233,8 +228,9 @@ impl Namespace {
             let handle = std::thread::Builder::new()
                 .name("gridlog-maintenance".into())
                 .spawn(move || maintenance_loop(&weak, every))
-                .map_err(|error| EngineError::Index {
-                    reason: format!("spawning the maintenance thread: {error}"),
+                .map_err(|source| EngineError::Thread {
+                    name: "gridlog-maintenance",
+                    source,
                 })?;
             *inner.maintenance.lock() = Some(handle);
         }
@@ -783,10 +779,7 @@ impl Namespace {
         };
         inner.notify_all();
         let wal_result = inner.wal.close();
-        if let Some(sled) = &inner.sled {
-            sled.close()
-                .map_err(|reason| EngineError::Index { reason })?;
-        }
+        inner.index.close()?;
         index_result?;
         wal_result?;
         Ok(())

@@ -27,9 +27,7 @@ pub(super) fn recover_state(
         }
         Err(reason) => {
             // Whatever is there is useless (or another namespace's): forget it before rebuilding.
-            index
-                .clear()
-                .map_err(|reason| EngineError::Index { reason })?;
+            index.clear()?;
             (
                 NamespaceState::new(),
                 wal.first_seq().0,
