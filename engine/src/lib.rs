@@ -1,6 +1,6 @@
 //! gridlog engine: Azure Event Grid namespace-topic semantics on top of `format` and `wal`.
 //!
-//! What exists today are the storage-free building blocks the storage core is built on:
+//! The storage core is [`Namespace`]; the modules below are its building blocks:
 //!
 //! - [`config`]: the ARM-shaped namespace configuration (topics, event subscriptions, delivery
 //!   settings, access keys), parsed with every default filled in, validated with errors that
