@@ -8,43 +8,13 @@
     reason = "a test fails loudly by design"
 )]
 
-use std::path::PathBuf;
-
 use gridlog::fuzzing;
 use gridlog::{LockToken, TokenFields, TokenSecret};
 
-fn replay(target: &str, body: fn(&[u8])) -> usize {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz/corpus")
-        .join(target);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.is_file())
-        .collect();
-    paths.sort();
-    for path in &paths {
-        let input = std::fs::read(path).unwrap();
-        let outcome = std::panic::catch_unwind(|| body(&input));
-        assert!(
-            outcome.is_ok(),
-            "fuzz target {target} panicked on {}",
-            path.display()
-        );
-    }
-    println!("replayed {} inputs from fuzz/corpus/{target}", paths.len());
-    paths.len()
-}
+use gridlog_testkit::corpus::{run_seeds, write_seeds};
 
-fn write_seeds(target: &str, seeds: &[(String, Vec<u8>)]) {
-    if let Ok(root) = std::env::var("GRIDLOG_FUZZ_SEEDS") {
-        let dir = PathBuf::from(root).join(target);
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, bytes) in seeds {
-            std::fs::write(dir.join(name), bytes).unwrap();
-        }
-        println!("wrote {} seeds to {}", seeds.len(), dir.display());
-    }
+fn replay(target: &str, body: fn(&[u8])) -> usize {
+    gridlog_testkit::corpus::replay(env!("CARGO_MANIFEST_DIR"), target, body)
 }
 
 fn token_seeds() -> Vec<(String, Vec<u8>)> {
@@ -180,10 +150,7 @@ fn crash_seeds() -> Vec<(String, Vec<u8>)> {
 #[test]
 fn lock_token_corpus_and_seeds() {
     let seeds = token_seeds();
-    for (name, seed) in &seeds {
-        let outcome = std::panic::catch_unwind(|| fuzzing::lock_token(seed));
-        assert!(outcome.is_ok(), "seed {name} panicked");
-    }
+    run_seeds(&seeds, fuzzing::lock_token);
     write_seeds("lock_token", &seeds);
     assert!(replay("lock_token", fuzzing::lock_token) >= 15);
 }
@@ -192,13 +159,12 @@ fn lock_token_corpus_and_seeds() {
 fn crash_state_corpus_and_seeds() {
     let seeds = crash_seeds();
     let (mut checked, mut events) = (0, 0);
-    for (name, seed) in &seeds {
-        let outcome = std::panic::catch_unwind(|| fuzzing::crash_state_checked(seed));
-        let delivered = outcome.unwrap_or_else(|_| panic!("seed {name} panicked"));
-        if let Some(delivered) = delivered {
-            checked += 1;
-            events += delivered;
-        }
+    for delivered in run_seeds(&seeds, fuzzing::crash_state_checked)
+        .into_iter()
+        .flatten()
+    {
+        checked += 1;
+        events += delivered;
     }
     println!(
         "crash_state seeds: {} inputs, {checked} crash states with completed operations, \

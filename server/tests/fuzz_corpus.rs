@@ -4,9 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 #![allow(clippy::too_many_lines, reason = "the seed list")]
 
-use std::path::PathBuf;
-
 use base64::Engine as _;
+use gridlog_testkit::corpus::{replay, run_seeds, write_seeds};
 use hmac::Mac as _;
 
 use gridlog_server::http::fuzzing::{KEY, router, status_of};
@@ -185,6 +184,28 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
             format!("PATCH /_gridlog/topics\n{auth}\n\n"),
         ),
         ("empty", String::new()),
+        // Issue #17: a topic-scoped token through a prefix that names another topic.
+        (
+            "scope-bypass-publish",
+            format!(
+                "POST /topics/orders/topics/other:publish?{q}\naeg-sas-token: {}\n{batch}\n\n[{event}]",
+                sas("https://ns.example/topics/orders")
+            ),
+        ),
+        (
+            "scope-bypass-receive",
+            format!(
+                "POST /topics/orders/eventsubscriptions/all/topics/orders/eventsubscriptions/other:receive?{q}\naeg-sas-token: {}\n\n",
+                sas("https://ns.example/topics/orders/eventsubscriptions/all")
+            ),
+        ),
+        (
+            "scope-gridlog-management",
+            format!(
+                "GET /_gridlog/topics\naeg-sas-token: {}\n\n",
+                sas("https://ns.example/_gridlog")
+            ),
+        ),
     ];
     seeds.push((
         "long-target",
@@ -202,12 +223,11 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
 #[test]
 fn router_corpus_and_seeds() {
     let seeds = seeds();
-    let mut statuses = std::collections::BTreeMap::new();
-    for (name, seed) in &seeds {
-        let outcome = std::panic::catch_unwind(|| status_of(seed));
-        let status = outcome.unwrap_or_else(|_| panic!("seed {name} panicked"));
-        statuses.insert(name.trim_end_matches(".txt").to_owned(), status);
-    }
+    let statuses: std::collections::BTreeMap<String, Option<u16>> = seeds
+        .iter()
+        .map(|(name, _)| name.trim_end_matches(".txt").to_owned())
+        .zip(run_seeds(&seeds, status_of))
+        .collect();
     println!("seed statuses: {statuses:?}");
     // The seeds reach every layer: the store, the auth refusal, the parsers' refusals.
     for (name, status) in [
@@ -226,29 +246,12 @@ fn router_corpus_and_seeds() {
         ("get-data-plane", 405),
         ("long-target", 414),
         ("health", 200),
+        ("scope-bypass-publish", 404),
+        ("scope-bypass-receive", 404),
+        ("scope-gridlog-management", 401),
     ] {
         assert_eq!(statuses[name], Some(status), "{name}");
     }
-    if let Ok(root) = std::env::var("GRIDLOG_FUZZ_SEEDS") {
-        let dir = PathBuf::from(root).join("router");
-        std::fs::create_dir_all(&dir).unwrap();
-        for (name, bytes) in &seeds {
-            std::fs::write(dir.join(name), bytes).unwrap();
-        }
-        println!("wrote {} seeds to {}", seeds.len(), dir.display());
-    }
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/router");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.is_file())
-        .collect();
-    paths.sort();
-    for path in &paths {
-        let input = std::fs::read(path).unwrap();
-        let outcome = std::panic::catch_unwind(|| router(&input));
-        assert!(outcome.is_ok(), "router panicked on {}", path.display());
-    }
-    println!("replayed {} inputs from fuzz/corpus/router", paths.len());
-    assert!(paths.len() >= 30);
+    write_seeds("router", &seeds);
+    assert!(replay(env!("CARGO_MANIFEST_DIR"), "router", router) >= 30);
 }

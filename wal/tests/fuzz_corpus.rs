@@ -2,9 +2,9 @@
 //! fuzz target's body, on the in-memory file system the fuzzer uses and on the real one, and
 //! checks that the seed generator still produces logs recovery accepts.
 //!
-//! `GRIDLOG_FUZZ_SEEDS=<dir>` writes the generated seeds to `<dir>` (how the committed seeds
-//! were made: `GRIDLOG_FUZZ_SEEDS=fuzz/corpus/wal_recovery cargo test -p gridlog-wal --test
-//! fuzz_corpus`).
+//! `GRIDLOG_FUZZ_SEEDS=<fuzz/corpus>` writes the generated seeds into `<dir>/wal_recovery/` (how
+//! the committed seeds were made: `GRIDLOG_FUZZ_SEEDS=fuzz/corpus cargo test -p gridlog-wal
+//! --test fuzz_corpus`).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -21,20 +21,7 @@ use gridlog_wal::testing::{CrashFs, Outcome, Rng};
 use gridlog_wal::{StdVfs, Vfs, Wal};
 
 fn corpus() -> Vec<(PathBuf, Vec<u8>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/wal_recovery");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().path())
-        .filter(|path| path.is_file())
-        .collect();
-    paths.sort();
-    paths
-        .into_iter()
-        .map(|path| {
-            let bytes = std::fs::read(&path).unwrap();
-            (path, bytes)
-        })
-        .collect()
+    gridlog_testkit::corpus::inputs(env!("CARGO_MANIFEST_DIR"), "wal_recovery")
 }
 
 #[test]
@@ -189,14 +176,11 @@ fn generated_seeds_recover_and_hold_the_contract() {
     // Healthy logs and power-loss states must open; the damaged ones exercise refusal.
     assert!(opened >= 20, "{opened}");
     assert!(opened < seeds.len(), "no seed exercises a refusal");
-    if let Ok(out) = std::env::var("GRIDLOG_FUZZ_SEEDS") {
-        let out = PathBuf::from(out);
-        std::fs::create_dir_all(&out).unwrap();
-        for (name, input) in &seeds {
-            std::fs::write(out.join(format!("{name}.bin")), input).unwrap();
-        }
-        println!("wrote {} seeds to {}", seeds.len(), out.display());
-    }
+    let named: Vec<(String, Vec<u8>)> = seeds
+        .iter()
+        .map(|(name, input)| (format!("{name}.bin"), input.clone()))
+        .collect();
+    gridlog_testkit::corpus::write_seeds("wal_recovery", &named);
 }
 
 /// Regression (found by the `wal_recovery` fuzzer): salvage skipped a frame that ran past the
