@@ -200,19 +200,21 @@ fn snapshots_written_before_billing_meters_still_decode() {
         subs: Vec::new(),
         billing: BillingSnap::default(),
         release_delays: Vec::new(),
+        backlog: Vec::new(),
     };
     let today = gridlog::format::encode_state_record(&snapshot);
-    // An empty billing section is three empty sequences, then the empty release delays: `00 00
-    // 00 00` at the end. Without the last, the bytes are the layout before release delays;
-    // without all four, the layout before billing meters.
-    assert_eq!(&today[today.len() - 4..], [0, 0, 0, 0]);
-    let old = &today[..today.len() - 4];
-    assert_eq!(Snapshot::decode(old).unwrap(), snapshot);
-    assert_eq!(
-        Snapshot::decode(&today[..today.len() - 1]).unwrap(),
-        snapshot
-    );
-    assert_eq!(Snapshot::decode(&today).unwrap(), snapshot);
+    // An empty billing section is three empty sequences, then the empty release delays and the
+    // empty backlogs: `00 00 00 00 00` at the end. Without the last, the bytes are the layout
+    // before backlogs; without the last two, the layout before release delays; without all
+    // five, the layout before billing meters.
+    assert_eq!(&today[today.len() - 5..], [0, 0, 0, 0, 0]);
+    for short in [0, 1, 2, 5] {
+        assert_eq!(
+            Snapshot::decode(&today[..today.len() - short]).unwrap(),
+            snapshot,
+            "{short} bytes short"
+        );
+    }
     let with_billing = Snapshot {
         billing: BillingSnap {
             topics: vec![(1, 10)],
@@ -220,17 +222,33 @@ fn snapshots_written_before_billing_meters_still_decode() {
             pending_units: vec![(1, 9, 4)],
         },
         release_delays: vec![(1, 9, 10_000)],
+        backlog: vec![(1, 7)],
         ..snapshot
     };
     let bytes = gridlog::format::encode_state_record(&with_billing);
     assert_eq!(Snapshot::decode(&bytes).unwrap(), with_billing);
-    // The release delays are the last section: `01` one entry, `01` sub, `09` seq, `90 4e`
-    // 10,000 ms. Without it, the billing section decodes alone.
-    assert_eq!(&bytes[bytes.len() - 5..], [0x01, 0x01, 0x09, 0x90, 0x4e]);
+    // The backlogs are the last section: `01` one entry, `01` sub, `07` backlog. Without it,
+    // the layout before backlogs (none: counted from the log on open).
+    assert_eq!(&bytes[bytes.len() - 3..], [0x01, 0x01, 0x07]);
+    let without_backlog = &bytes[..bytes.len() - 3];
     assert_eq!(
-        Snapshot::decode(&bytes[..bytes.len() - 5]).unwrap(),
+        Snapshot::decode(without_backlog).unwrap(),
+        Snapshot {
+            backlog: Vec::new(),
+            ..with_billing.clone()
+        }
+    );
+    // Before it, the release delays: `01` one entry, `01` sub, `09` seq, `90 4e` 10,000 ms.
+    // Without them, the billing section decodes alone.
+    assert_eq!(
+        &without_backlog[without_backlog.len() - 5..],
+        [0x01, 0x01, 0x09, 0x90, 0x4e]
+    );
+    assert_eq!(
+        Snapshot::decode(&without_backlog[..without_backlog.len() - 5]).unwrap(),
         Snapshot {
             release_delays: Vec::new(),
+            backlog: Vec::new(),
             ..with_billing.clone()
         }
     );

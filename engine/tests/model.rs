@@ -628,6 +628,30 @@ impl StateMachineTest for EngineTest {
 
     fn check_invariants(sut: &Harness, model: &Model) {
         assert_eq!(sut.tokens.len(), model.issued.len(), "tokens issued");
+        // The exact backlog: every event of the subscription's topic not settled (in flight, or
+        // at or after its scan position and not settled ahead), through every transition,
+        // restarts and power losses included.
+        let stats = sut.ns().stats();
+        for ((topic, name), s) in SUBS.iter().zip(&model.subs) {
+            let ahead = (s.cursor..model.log.len())
+                .filter(|idx| {
+                    model.log[*idx].topic == s.topic
+                        && !s.pending.contains_key(idx)
+                        && !s.settled_ahead.contains(idx)
+                })
+                .count();
+            let backlog = stats
+                .topics
+                .iter()
+                .find(|t| t.name == *topic)
+                .and_then(|t| t.subscriptions.iter().find(|sub| sub.name == *name))
+                .map(|sub| sub.backlog);
+            assert_eq!(
+                backlog,
+                Some((s.pending.len() + ahead) as u64),
+                "backlog of {topic}/{name}"
+            );
+        }
     }
 
     fn teardown(sut: Harness, _model: Model) {

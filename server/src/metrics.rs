@@ -7,7 +7,7 @@
 //! - **Collected at scrape time** from [`DataPlane::stats`] (the engine's durable meters and the
 //!   WAL's I/O counters): events and bytes published per topic; events delivered, acknowledged,
 //!   released, rejected, dead-lettered, dropped, expired and locks renewed per subscription;
-//!   backlog, locked and unscanned counts per subscription; WAL segments, bytes used and on
+//!   exact backlog (events waiting), locked and unscanned counts per subscription; WAL segments, bytes used and on
 //!   disk; syncs by kind with a latency histogram; writes and bytes written.
 //! - The standard `process_cpu_seconds_total` and `process_resident_memory_bytes` (Linux).
 //!
@@ -280,13 +280,13 @@ const SUB_COUNTERS: [SubField; 10] = [
 const SUB_GAUGES: [SubField; 3] = [
     (
         "backlog_events",
-        "In-flight events not locked (available or delayed); never-delivered events are in unscanned_records",
+        "Events waiting in the subscription, exactly: published after it, passing its filter, not yet acknowledged, rejected, dead-lettered, dropped or removed by retention (available, delayed, never delivered and locked)",
         |s| s.backlog,
     ),
     ("locked_events", "Events locked now", |s| s.locked),
     (
         "unscanned_records",
-        "Records after the subscription's scan position (upper bound of never-delivered events)",
+        "Records after the subscription's scan position, of any topic (how far its scan has to read; not a count of events)",
         |s| s.unscanned_records,
     ),
 ];

@@ -159,6 +159,11 @@ fn metrics_move_with_publish_receive_and_acknowledge() {
         value(&after_publish, &format!("gridlog_unscanned_records{sub}")),
         3.0
     );
+    // The backlog counts the 3 events before any receive scanned them.
+    assert_eq!(
+        value(&after_publish, &format!("gridlog_backlog_events{sub}")),
+        3.0
+    );
     let syncs_after = value(&after_publish, r#"gridlog_wal_syncs_total{kind="data"}"#);
     assert!(
         syncs_after > syncs_before,
@@ -265,9 +270,10 @@ fn metrics_move_with_publish_receive_and_acknowledge() {
         value(&after_settle, &format!("gridlog_locked_events{sub}")),
         0.0
     );
+    // Exact: 3 published, 1 acknowledged; the released one and the never-delivered one wait.
     assert_eq!(
         value(&after_settle, &format!("gridlog_backlog_events{sub}")),
-        1.0
+        2.0
     );
     assert_eq!(
         value(

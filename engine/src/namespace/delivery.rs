@@ -199,6 +199,7 @@ impl Inner {
         }
         let mut cursor = s.cursor;
         let mut expired = 0_u64;
+        let mut expired_waiting = 0_u64;
         let mut more = false;
         if locks.len() < max {
             for (scanned, item) in self.wal.iter_from(Seq(s.cursor)).enumerate() {
@@ -213,7 +214,10 @@ impl Inner {
                 cursor = seq.0 + 1;
                 match scan_one(s, topic_id, seq.0, &bytes, now, retention_ms, ttl_ms)? {
                     Scan::Skip => {}
-                    Scan::Expired => expired += 1,
+                    Scan::Expired { matched } => {
+                        expired += 1;
+                        expired_waiting += u64::from(matched);
+                    }
                     Scan::DeadLetter(published_at_ms) => plans.push(DeadLetterPlan {
                         seq: seq.0,
                         delivery_count: 0,
@@ -270,6 +274,7 @@ impl Inner {
             Some(s) => {
                 s.skip_to(cursor);
                 s.meters.expired += expired;
+                s.scanned_past_expired(expired_waiting);
                 if !locks.is_empty() {
                     None
                 } else if more {
@@ -457,8 +462,11 @@ impl Inner {
 pub(super) enum Scan {
     /// Not this subscription's, filtered out, or already handled.
     Skip,
-    /// Past the topic's retention.
-    Expired,
+    /// Past the topic's retention; `matched`: it passes the filter (it was in the backlog).
+    Expired {
+        /// It passes the subscription's filter.
+        matched: bool,
+    },
     /// Past the subscription's TTL (publish time inside).
     DeadLetter(i64),
     /// Deliverable.
@@ -490,13 +498,16 @@ pub(super) fn scan_one(
     {
         return Ok(Scan::Skip);
     }
-    if now.wall_ms >= published_at_ms.saturating_add(retention_ms) {
-        return Ok(Scan::Expired);
-    }
     let corrupt = |reason: String| EngineError::Corrupt { seq, reason };
     let event = decode_record(event).map_err(|e| corrupt(e.to_string()))?;
+    if now.wall_ms >= published_at_ms.saturating_add(retention_ms) {
+        return Ok(Scan::Expired {
+            matched: s.counts(event.json()),
+        });
+    }
     if !s.filter.is_match_all() {
-        let value = filter_view(event.json(), s.filter.needs_data()).map_err(corrupt)?;
+        let value =
+            crate::state::filter_view(event.json(), s.filter.needs_data()).map_err(corrupt)?;
         if !s.filter.is_match(&value) {
             return Ok(Scan::Skip);
         }
@@ -509,24 +520,6 @@ pub(super) fn scan_one(
         published_at_ms,
         units,
     })
-}
-
-/// The JSON object a filter is evaluated against: the whole event when the filter reads `data`
-/// or extensions, else only its context attributes (`data` is never parsed).
-fn filter_view(json: &[u8], needs_data: bool) -> Result<serde_json::Value, String> {
-    if needs_data {
-        return serde_json::from_slice(json).map_err(|e| e.to_string());
-    }
-    let members: std::collections::HashMap<String, &serde_json::value::RawValue> =
-        serde_json::from_slice(json).map_err(|e| e.to_string())?;
-    let mut object = serde_json::Map::new();
-    for name in crate::filter::CONTEXT_ATTRIBUTES {
-        if let Some(raw) = members.get(name) {
-            let value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
-            object.insert(name.to_owned(), value);
-        }
-    }
-    Ok(serde_json::Value::Object(object))
 }
 
 /// Why an available in-flight event must be dead-lettered instead of delivered, if it must.

@@ -47,6 +47,7 @@ impl Inner {
                 // the scan stops at the first matching event still within its TTL.
                 let mut cursor = s.cursor;
                 let mut expired = 0_u64;
+                let mut expired_waiting = 0_u64;
                 for item in self.wal.iter_from(Seq(s.cursor)) {
                     let (seq, bytes) = item?;
                     if seq.0 >= sweep_end {
@@ -54,7 +55,10 @@ impl Inner {
                     }
                     match scan_one(s, s.topic, seq.0, &bytes, now, retention_ms, ttl_ms)? {
                         Scan::Skip => {}
-                        Scan::Expired => expired += 1,
+                        Scan::Expired { matched } => {
+                            expired += 1;
+                            expired_waiting += u64::from(matched);
+                        }
                         Scan::DeadLetter(published_at_ms) => plans.push(DeadLetterPlan {
                             seq: seq.0,
                             delivery_count: 0,
@@ -80,6 +84,7 @@ impl Inner {
                 if let Some(s) = st.subs.get_mut(&sub_id) {
                     s.skip_to(cursor);
                     s.meters.expired += expired;
+                    s.unwait(expired_waiting);
                 }
             }
             drop(st);

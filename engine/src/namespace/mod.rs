@@ -11,6 +11,7 @@
 //! (receive and settlement decisions, the WAL scan), `maintenance` (sweep, reclamation, index
 //! write), `recover` (open: index or rebuild), `deadletter` (dead-letter events), `types`.
 
+mod backlog;
 mod deadletter;
 mod delivery;
 mod maintenance;
@@ -196,7 +197,10 @@ impl Namespace {
                 Arc::new(sled)
             }
         };
-        let (state, recovery) = recover_state(&wal, &*index, read_now(&*clock, anchor), created)?;
+        let now = read_now(&*clock, anchor);
+        let (mut state, recovery) = recover_state(&wal, &*index, now, created)?;
+        backlog::recount(&wal, &mut state, now)?;
+        backlog::expire_on_open(&wal, &mut state, now)?;
         let throttle = SharedThrottle::new(clock.monotonic());
         let inner = Arc::new(Inner {
             dir,
@@ -342,6 +346,12 @@ impl Namespace {
         let encoded = records;
         if !encoded.is_empty() {
             inner.append_apply_encoded(&mut st, &encoded, now)?;
+        }
+        if st.subs.values().any(crate::state::SubState::needs_recount) {
+            // New filters: the backlog is counted again from the log, all of which must be
+            // durable to be read (a rare configuration change holds the lock over this sync).
+            inner.wal.sync().inspect_err(|_| inner.poison())?;
+            backlog::recount(&inner.wal, &mut st, now)?;
         }
         drop(st);
         if !encoded.is_empty() {
@@ -738,7 +748,7 @@ impl Namespace {
                         let locked = sub.pending().values().filter(|p| p.is_locked(now)).count();
                         SubscriptionStats {
                             name: sub.config.name.clone(),
-                            backlog: (sub.pending().len() - locked) as u64,
+                            backlog: sub.backlog(),
                             unscanned_records: next.saturating_sub(sub.cursor),
                             locked: locked as u64,
                             meters: sub.meters,

@@ -217,12 +217,18 @@ pub struct SubscriptionInfo {
 pub struct SubscriptionStats {
     /// Name.
     pub name: String,
-    /// In-flight events not locked (available or delayed), plus never-delivered events not
-    /// yet scanned are NOT included (they are counted in `unscanned_records`).
+    /// Events waiting, exactly: published into the topic after the subscription was created,
+    /// passing its filter, and neither settled (acknowledged, rejected, dead-lettered or
+    /// dropped) nor removed by topic retention. Available, delayed (released with a delay),
+    /// never-delivered and locked events all count: `backlog - locked` are not held by a
+    /// consumer. An event past its TTL or at `maxDeliveryCount` waits until a receive or the
+    /// sweep dead-letters it; one past retention until a receive or the sweep removes it.
+    /// Kept by apply and persisted in snapshots (docs/delivery.md §10, "Backlog"): O(1) to read.
     pub backlog: u64,
-    /// Records after the scan position (upper bound of never-delivered events).
+    /// Records after the scan position, of any topic (how far the subscription's scan has to
+    /// read; not a count of events).
     pub unscanned_records: u64,
-    /// Events locked now.
+    /// Events locked now (part of `backlog`).
     pub locked: u64,
     /// Counters.
     pub meters: SubMeters,

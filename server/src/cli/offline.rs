@@ -89,10 +89,9 @@ pub fn inspect(args: &InspectArgs) -> Result<ExitCode, String> {
         for sub in &topic.subscriptions {
             let m = &sub.meters;
             println!(
-                "  subscription {}: backlog {} (+ up to {} not yet scanned), locked {}, delivered {}, acknowledged {}, released {}, rejected {}, renewed {}, dead-lettered {}, dropped {}; billing units: delivery {}, settlement {}",
+                "  subscription {}: backlog {} ({} locked), delivered {}, acknowledged {}, released {}, rejected {}, renewed {}, dead-lettered {}, dropped {}; billing units: delivery {}, settlement {}",
                 sub.name,
                 sub.backlog,
-                sub.unscanned_records,
                 sub.locked,
                 m.delivered,
                 m.acked,

@@ -160,11 +160,12 @@ pub struct SubFigures {
     pub rejected: f64,
     /// Dead-lettered plus dropped.
     pub dead_lettered: f64,
-    /// Backlog (in flight, not locked).
+    /// Backlog: events waiting, exactly (not yet settled or removed by retention; locked ones
+    /// included).
     pub backlog: f64,
     /// Locked.
     pub locked: f64,
-    /// Not yet scanned.
+    /// Records after the scan position (any topic; not a count of events).
     pub unscanned: f64,
 }
 

@@ -149,6 +149,7 @@ fn sub_meters_json(stats: &gridlog::SubscriptionStats) -> Value {
         "renewed": m.renewed,
         "deadLettered": m.dead_lettered,
         "dropped": m.dropped,
+        // Exact: events waiting (not yet settled or removed by retention), locked ones included.
         "backlog": stats.backlog,
         "locked": stats.locked,
     })
