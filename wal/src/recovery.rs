@@ -33,11 +33,11 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::error::{Result, WalError};
 use crate::frame::{self, Decoded, FRAME_ALIGN, FRAME_HEADER_BYTES, Frame, FrameKind, u64_at};
+use crate::live_segment::{LOST, Segment};
 use crate::options::{Mutant, RecoveryMode, WalOptions};
 use crate::segment::{
     DirEntry, META_FILE, Meta, SEGMENT_HEADER_BYTES, SegmentHeader, classify, segment_file_name,
 };
-use crate::state::{LOST, Segment};
 use crate::types::{RecoveryReport, Seq, SeqRange};
 use crate::vfs::{Mapping, Vfs};
 use crate::writer::{create_segment, write_meta};
