@@ -20,7 +20,7 @@ use parking_lot::{Condvar, Mutex};
 
 use crate::error::{Result, WalError};
 use crate::lifecycle::Lifecycle;
-use crate::options::Mutant;
+use crate::mutant::Mutant;
 use crate::state::Shared;
 use crate::watermarks::Watermarks;
 
@@ -159,7 +159,7 @@ pub(crate) fn sync_now(shared: &Shared) -> Result<()> {
     let commit = shared.commit();
     let group = commit.take_group();
     let t0 = Instant::now();
-    if shared.opts().mutant != Mutant::SkipSync {
+    if !shared.opts().plants(Mutant::SkipSync) {
         file.sync_data()
             .map_err(|e| WalError::io("sync_data", path, e))?;
     }

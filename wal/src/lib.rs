@@ -44,6 +44,7 @@ mod lifecycle;
 mod live_segment;
 mod live_segments;
 mod mmap;
+mod mutant;
 pub mod options;
 mod prepare;
 mod reader;
@@ -75,5 +76,7 @@ pub use wal::Wal;
 #[cfg(feature = "failpoints")]
 pub use fail;
 
+/// Deliberate bugs for the crash harness's self-tests (`mutants` feature: tests only).
+#[cfg(feature = "mutants")]
 #[doc(hidden)]
-pub use options::Mutant;
+pub use mutant::Mutant;

@@ -34,7 +34,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 use crate::error::{Result, WalError};
 use crate::frame::{self, Decoded, FRAME_ALIGN, FRAME_HEADER_BYTES, Frame, FrameKind, u64_at};
 use crate::live_segment::{LOST, Segment};
-use crate::options::{Mutant, RecoveryMode, WalOptions};
+use crate::mutant::Mutant;
+use crate::options::{RecoveryMode, WalOptions};
 use crate::segment::{
     DirEntry, META_FILE, Meta, SEGMENT_HEADER_BYTES, SegmentHeader, classify, segment_file_name,
 };
@@ -734,7 +735,7 @@ fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Result<Recover
                     ),
                 )?;
                 cx.report.bytes_truncated += (nz - x) as u64;
-                if cx.opts.mutant != Mutant::SkipTailTruncation {
+                if !cx.opts.plants(Mutant::SkipTailTruncation) {
                     drop(map);
                     zero_range(cx, &*file, &path, x, nz)?;
                 }

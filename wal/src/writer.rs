@@ -35,7 +35,8 @@ use std::sync::atomic::Ordering;
 use crate::error::{Result, WalError};
 use crate::frame::{self, FRAME_HEADER_BYTES, FrameKind};
 use crate::live_segment::Segment;
-use crate::options::{BATCH_BYTES_MAX, BATCH_RECORDS_MAX, Mutant, WalOptions};
+use crate::mutant::Mutant;
+use crate::options::{BATCH_BYTES_MAX, BATCH_RECORDS_MAX, WalOptions};
 use crate::prepare::{Preparer, zero_fill};
 use crate::segment::{
     META_FILE, META_TMP_FILE, Meta, SEGMENT_HEADER_BYTES, SEGMENT_TMP_SUFFIX, SPARE_FILE,
@@ -262,7 +263,7 @@ fn name_spare(
         .map_err(|e| WalError::io("rename", &path, e))?;
     failpoint!("wal::segment::before_dir_sync");
     // IMPORTANT: the new name must be durable before any append in it is acknowledged.
-    if opts.mutant != Mutant::SkipDirSync {
+    if !opts.plants(Mutant::SkipDirSync) {
         vfs.sync_dir(dir)
             .map_err(|e| WalError::io("sync_dir", dir, e))?;
     }
@@ -329,7 +330,7 @@ fn create_segment_or_clean(
         .map_err(|e| WalError::io("rename", &path, e))?;
     failpoint!("wal::segment::before_dir_sync");
     // IMPORTANT: the new name must be durable before any append in it is acknowledged.
-    if opts.mutant != Mutant::SkipDirSync {
+    if !opts.plants(Mutant::SkipDirSync) {
         vfs.sync_dir(dir)
             .map_err(|e| WalError::io("sync_dir", dir, e))?;
     }
