@@ -24,9 +24,9 @@
 //! `live_segment` (one live segment), `live_segments` (the live list, purged files waiting for
 //! readers), `watermarks` (written, durable, first), `lifecycle` (closed, poisoned, directory
 //! lock), `writer` (append, roll), `prepare` (chunked preallocation), `commit` (group commit),
-//! `reader`, `retention`, `recovery` (the decision table), `mmap` (the `unsafe` of mapping;
-//! `vfs_std` has one more, `sync_file_range`), `stats` (sync counts and latency, observed at the
-//! `Vfs` boundary).
+//! `reader`, `retention`, `recovery` (the decision table; `walk`, `scan`), `mutant` (planted
+//! bugs, `mutants` feature), `mmap` (the `unsafe` of mapping; `vfs_std` has one more,
+//! `sync_file_range`), `stats` (sync counts and latency, observed at the `Vfs` boundary).
 
 /// A named failpoint (`fail` crate) at a crash-critical step; compiled only with the
 /// `failpoints` feature (tests; the list is in docs/reliability.md).
