@@ -20,9 +20,13 @@
 //! The byte format is specified in `docs/format.md` §2–§5.
 //!
 //! Module map: [`options`] (configuration), `vfs`/`vfs_std` (I/O boundary), `segment` and
-//! `frame` (bytes on disk), `writer` (append, roll), `prepare` (chunked preallocation), `commit` (group commit), `reader`,
-//! `retention`, `recovery` (the decision table), `mmap` (the `unsafe` of mapping; `vfs_std` has one more, `sync_file_range`), `stats` (sync
-//! counts and latency, observed at the `Vfs` boundary).
+//! `frame` (bytes on disk), `state` (`Shared`: the parts of an open log, and the lock order),
+//! `live_segment` (one live segment), `live_segments` (the live list, purged files waiting for
+//! readers), `watermarks` (written, durable, first), `lifecycle` (closed, poisoned, directory
+//! lock), `writer` (append, roll), `prepare` (chunked preallocation), `commit` (group commit),
+//! `reader`, `retention`, `recovery` (the decision table; `walk`, `scan`), `mutant` (planted
+//! bugs, `mutants` feature), `mmap` (the `unsafe` of mapping; `vfs_std` has one more,
+//! `sync_file_range`), `stats` (sync counts and latency, observed at the `Vfs` boundary).
 
 /// A named failpoint (`fail` crate) at a crash-critical step; compiled only with the
 /// `failpoints` feature (tests; the list is in docs/reliability.md).
@@ -36,7 +40,11 @@ macro_rules! failpoint {
 mod commit;
 mod error;
 pub mod frame;
+mod lifecycle;
+mod live_segment;
+mod live_segments;
 mod mmap;
+mod mutant;
 pub mod options;
 mod prepare;
 mod reader;
@@ -49,6 +57,7 @@ mod types;
 mod vfs;
 mod vfs_std;
 mod wal;
+mod watermarks;
 mod writer;
 
 #[cfg(feature = "test-util")]
@@ -67,5 +76,7 @@ pub use wal::Wal;
 #[cfg(feature = "failpoints")]
 pub use fail;
 
+/// Deliberate bugs for the crash harness's self-tests (`mutants` feature: tests only).
+#[cfg(feature = "mutants")]
 #[doc(hidden)]
-pub use options::Mutant;
+pub use mutant::Mutant;

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::error::{Result, WalError};
 use crate::frame::FRAME_HEADER_BYTES;
+use crate::mutant::Mutant;
 
 /// Largest segment target: offsets inside a segment are `u32`, and a segment may exceed its
 /// target by one batch, so the target stays well below 4 GiB.
@@ -119,24 +120,11 @@ pub struct WalOptions {
     /// the new segment is half full, leaving a purge the chance to supply one first (prepare.rs).
     /// Default: true.
     pub recycle_segments: bool,
-    /// Test knobs that deliberately break the protocol, to prove the crash harness notices.
+    /// Test knobs that deliberately break the protocol, to prove the crash harness notices
+    /// (only with the `mutants` feature, which this crate's own tests enable).
+    #[cfg(feature = "mutants")]
     #[doc(hidden)]
     pub mutant: Mutant,
-}
-
-/// Deliberate bugs for harness self-tests. Never set outside tests.
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Mutant {
-    /// Correct behaviour.
-    #[default]
-    None,
-    /// Skip the directory fsync after creating (renaming) a segment.
-    SkipDirSync,
-    /// Accept a torn tail without zeroing it.
-    SkipTailTruncation,
-    /// Acknowledge `Always` appends without syncing.
-    SkipSync,
 }
 
 impl Default for WalOptions {
@@ -150,12 +138,31 @@ impl Default for WalOptions {
             preallocate_chunk_bytes: PREALLOCATE_CHUNK_BYTES_DEFAULT,
             prepare_spare: true,
             recycle_segments: true,
+            #[cfg(feature = "mutants")]
             mutant: Mutant::None,
         }
     }
 }
 
 impl WalOptions {
+    /// Is the deliberate bug `m` planted? Always false without the `mutants` feature, so a
+    /// build without it has no mutant in it.
+    #[cfg_attr(
+        not(feature = "mutants"),
+        expect(clippy::unused_self, reason = "reads the option only with `mutants`")
+    )]
+    pub(crate) fn plants(&self, m: Mutant) -> bool {
+        #[cfg(feature = "mutants")]
+        {
+            self.mutant == m
+        }
+        #[cfg(not(feature = "mutants"))]
+        {
+            let _ = m;
+            false
+        }
+    }
+
     /// Checks the documented ranges.
     pub(crate) fn validate(&self) -> Result<()> {
         if !(SEGMENT_BYTES_TARGET_MIN..=SEGMENT_BYTES_TARGET_MAX)

@@ -3,49 +3,42 @@
 //! A sealed segment is read through its shared mapping (zero copy); the active segment with
 //! positioned reads into an owned buffer. Every read re-verifies the frame (checksum, kind,
 //! sequence number, maximum record size), so a bit flip after open is reported, never returned.
-//! Readers see only sequence numbers below [`Shared::visible_end`].
+//! Readers see only sequence numbers below [`crate::watermarks::Watermarks::visible_end`].
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use crate::error::{Result, WalError};
 use crate::frame::{self, FRAME_HEADER_BYTES, u32_at};
-use crate::state::{LOST, Segment, Shared};
+use crate::live_segment::{LOST, Segment};
+use crate::state::Shared;
 use crate::types::{RecordBytes, Repr, Seq};
 
-impl Shared {
-    /// The live segment holding `seq`, if any.
-    pub(crate) fn segment_for(&self, seq: u64) -> Option<Arc<Segment>> {
-        let segs = self.segs.read();
-        let i = segs.partition_point(|s| s.base <= seq);
-        let seg = segs.get(i.checked_sub(1)?)?;
-        Some(seg.clone())
+/// Reads one record (`Wal::read`).
+pub(crate) fn read(shared: &Shared, seq: u64) -> Result<RecordBytes> {
+    let marks = shared.marks();
+    if seq == 0 || seq >= marks.visible_end() {
+        return Err(WalError::NotFound {
+            seq,
+            reason: "not yet written or not yet durable",
+        });
     }
-
-    pub(crate) fn read(&self, seq: u64) -> Result<RecordBytes> {
-        if seq == 0 || seq >= self.visible_end() {
-            return Err(WalError::NotFound {
-                seq,
-                reason: "not yet written or not yet durable",
-            });
-        }
-        if seq < self.first_seq.load(Ordering::Acquire) {
-            return Err(WalError::NotFound {
-                seq,
-                reason: "purged",
-            });
-        }
-        let seg = self.segment_for(seq).ok_or(WalError::NotFound {
+    if seq < marks.first_seq() {
+        return Err(WalError::NotFound {
             seq,
             reason: "purged",
-        })?;
-        read_in(self, &seg, seq)
+        });
     }
+    let seg = shared.segs().segment_for(seq).ok_or(WalError::NotFound {
+        seq,
+        reason: "purged",
+    })?;
+    read_in(shared, &seg, seq)
 }
 
 /// Reads `seq` from `seg`.
 pub(crate) fn read_in(shared: &Shared, seg: &Segment, seq: u64) -> Result<RecordBytes> {
-    let max = shared.opts.record_bytes_max;
+    let max = shared.opts().record_bytes_max;
     // The frame's offset, and the next frame's (which bounds this one, so an active-segment read
     // takes one positioned read instead of two).
     let (off, next_off) = {
@@ -76,7 +69,9 @@ pub(crate) fn read_in(shared: &Shared, seg: &Segment, seq: u64) -> Result<Record
             .ok_or_else(|| WalError::corrupt(seg.name(), off as u64, "offset past end"))?;
         let r = frame::decode_record(frame_buf, seg.id, seq, max).map_err(corrupt)?;
         let range = off + r.start..off + r.end;
-        shared.note_mapped_read(frame::frame_bytes(r.end - r.start));
+        shared
+            .segs()
+            .note_mapped_read(frame::frame_bytes(r.end - r.start));
         return Ok(RecordBytes(Repr::Mapped(map, range)));
     }
     if let Some(next_off) = next_off.filter(|&next| next != LOST && next as usize > off) {
@@ -121,23 +116,38 @@ pub(crate) fn read_in(shared: &Shared, seg: &Segment, seq: u64) -> Result<Record
 /// yield an error).
 #[derive(Debug)]
 pub struct WalIter {
-    pub(crate) shared: Arc<Shared>,
-    pub(crate) next: u64,
-    pub(crate) seg: Option<Arc<Segment>>,
-    pub(crate) done: bool,
+    /// The log.
+    shared: Arc<Shared>,
+    /// The next sequence number to yield.
+    next: u64,
+    /// The segment of the last read (the next one is usually in it too).
+    seg: Option<Arc<Segment>>,
+    /// An error ended the iteration.
+    done: bool,
+}
+
+impl WalIter {
+    /// Iterates from `seq` (clamped to the log's first sequence number) to the visible end.
+    pub(crate) fn new(shared: Arc<Shared>, seq: u64) -> WalIter {
+        let first = shared.marks().first_seq();
+        WalIter {
+            shared,
+            next: seq.max(first).max(1),
+            seg: None,
+            done: false,
+        }
+    }
 }
 
 impl Iterator for WalIter {
     type Item = Result<(Seq, RecordBytes)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done || self.next >= self.shared.visible_end() {
+        if self.done || self.next >= self.shared.marks().visible_end() {
             return None;
         }
         let seq = self.next;
-        if seq < self.shared.first_seq.load(Ordering::Acquire)
-            && self.seg.as_ref().is_none_or(|s| seq < s.base)
-        {
+        if seq < self.shared.marks().first_seq() && self.seg.as_ref().is_none_or(|s| seq < s.base) {
             self.done = true;
             return Some(Err(WalError::NotFound {
                 seq,
@@ -149,7 +159,7 @@ impl Iterator for WalIter {
             .as_ref()
             .is_some_and(|s| seq >= s.base && seq < s.end());
         if !fits {
-            self.seg = self.shared.segment_for(seq);
+            self.seg = self.shared.segs().segment_for(seq);
         }
         let Some(seg) = self.seg.as_ref() else {
             self.done = true;

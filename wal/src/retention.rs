@@ -15,121 +15,87 @@
 //! (`LeftoverTmpFile`: unlinked). After a crash, files below the low watermark are unlinked by
 //! recovery.
 
-use std::sync::atomic::Ordering;
-
 use crate::error::{Result, WalError};
+use crate::live_segments::Disposal;
 use crate::segment::Meta;
 use crate::state::Shared;
 use crate::types::{PurgeReport, Seq};
 use crate::writer::write_meta;
 
-impl Shared {
-    pub(crate) fn purge_before(&self, seq: u64) -> Result<PurgeReport> {
-        let w = self.writer.lock();
-        self.check_writable()?;
-        let purge: Vec<_> = {
-            let segs = self.segs.read();
-            // A segment may go when its successor starts at or below `seq`; never the active one.
-            let n = segs.windows(2).take_while(|p| p[1].base <= seq).count();
-            segs[..n].to_vec()
-        };
-        let mut report = PurgeReport {
-            first_seq: Seq(self.first_seq.load(Ordering::Acquire)),
-            ..PurgeReport::default()
-        };
-        if purge.is_empty() {
-            drop(w);
-            self.reap_pending()?;
-            return Ok(report);
-        }
-        let first = {
-            let segs = self.segs.read();
-            segs[purge.len()].clone()
-        };
-        let meta = Meta {
-            log_id: self.log_id,
-            first_segment_id: first.id,
-            first_seq: first.base,
-        };
-        write_meta(&*self.vfs, &self.dir, &meta).map_err(|e| self.poison(e))?;
-        failpoint!("wal::retention::after_meta_before_unlink");
-        self.segs.write().drain(..purge.len());
-        self.prep.note_purge();
-        self.first_seq.store(first.base, Ordering::Release);
+/// Drops every segment whose records are all below `seq` (`Wal::purge_before`).
+pub(crate) fn purge_before(shared: &Shared, seq: u64) -> Result<PurgeReport> {
+    let w = shared.writer().lock();
+    shared.life().check_writable()?;
+    let segs = shared.segs();
+    let marks = shared.marks();
+    // A segment may go when its successor starts at or below `seq`; never the active one.
+    let purge = segs.purgeable(seq);
+    let mut report = PurgeReport {
+        first_seq: Seq(marks.first_seq()),
+        ..PurgeReport::default()
+    };
+    if purge.is_empty() {
         drop(w);
-        report.segments_purged = purge.len();
-        report.first_seq = Seq(first.base);
+        reap_pending(shared)?;
+        return Ok(report);
+    }
+    let first = segs.nth(purge.len());
+    let meta = Meta {
+        log_id: shared.log_id(),
+        first_segment_id: first.id,
+        first_seq: first.base,
+    };
+    write_meta(shared.vfs(), shared.dir(), &meta).map_err(|e| shared.poison(e))?;
+    failpoint!("wal::retention::after_meta_before_unlink");
+    segs.purge_prefix(purge.len());
+    shared.prep().note_purge();
+    marks.set_first_seq(first.base);
+    drop(w);
+    report.segments_purged = purge.len();
+    report.first_seq = Seq(first.base);
+    segs.defer(purge);
+    let (unlinked, recycled, deferred) = reap_pending_counts(shared)?;
+    report.files_unlinked = unlinked;
+    report.files_recycled = recycled;
+    report.files_deferred = deferred;
+    Ok(report)
+}
+
+/// Unlinks pending files that no reader holds.
+pub(crate) fn reap_pending(shared: &Shared) -> Result<()> {
+    if shared.segs().has_pending() {
+        reap_pending_counts(shared)?;
+    }
+    Ok(())
+}
+
+/// Unlinks (or recycles) pending files that no reader holds; returns (unlinked, recycled,
+/// still deferred).
+fn reap_pending_counts(shared: &Shared) -> Result<(usize, usize, usize)> {
+    let prep = shared.prep();
+    let vfs = shared.vfs();
+    let dir = shared.dir();
+    // Lock order: `prep.files` before `pending`. A closing log recycles nothing (a spare is
+    // removed at the next open anyway).
+    let mut files = (prep.recycles() && !shared.life().is_closed()).then(|| prep.files());
+    let reaped = shared.segs().reap(|seg| {
+        if let Some(files) = files.as_deref_mut()
+            && prep.offer(files, &seg.file, &seg.path)?
         {
-            let mut pending = self.pending.lock();
-            pending.extend(purge);
-            self.pending_nonempty.store(true, Ordering::Release);
+            return Ok(Disposal::Recycled);
         }
-        let (unlinked, recycled, deferred) = self.reap_pending_counts()?;
-        report.files_unlinked = unlinked;
-        report.files_recycled = recycled;
-        report.files_deferred = deferred;
-        Ok(report)
+        vfs.remove(&seg.path)
+            .map_err(|e| WalError::io("remove", &seg.path, e))?;
+        Ok(Disposal::Unlinked)
+    });
+    drop(files);
+    if reaped.unlinked + reaped.recycled > 0 {
+        failpoint!("wal::retention::after_unlink_before_dir_sync");
+        vfs.sync_dir(dir)
+            .map_err(|e| WalError::io("sync_dir", dir, e))?;
     }
-
-    /// Unlinks pending files that no reader holds.
-    pub(crate) fn reap_pending(&self) -> Result<()> {
-        if self.pending_nonempty.load(Ordering::Acquire) {
-            self.reap_pending_counts()?;
-        }
-        Ok(())
-    }
-
-    /// Unlinks (or recycles) pending files that no reader holds; returns (unlinked, recycled,
-    /// still deferred).
-    fn reap_pending_counts(&self) -> Result<(usize, usize, usize)> {
-        // Lock order: `prep.files` before `pending`. A closing log recycles nothing (a spare is
-        // removed at the next open anyway).
-        let mut files = (self.prep.recycles() && !self.closed.load(Ordering::Acquire))
-            .then(|| self.prep.files());
-        let mut pending = self.pending.lock();
-        let (mut unlinked, mut recycled) = (0, 0);
-        let mut err = None;
-        pending.retain(|seg| {
-            if err.is_some() || seg.is_held() {
-                return true;
-            }
-            if let Some(files) = files.as_deref_mut() {
-                match self.prep.offer(files, &seg.file, &seg.path) {
-                    Ok(true) => {
-                        recycled += 1;
-                        return false;
-                    }
-                    Ok(false) => {}
-                    Err(e) => {
-                        err = Some(e);
-                        return true;
-                    }
-                }
-            }
-            match self.vfs.remove(&seg.path) {
-                Ok(()) => {
-                    unlinked += 1;
-                    false
-                }
-                Err(e) => {
-                    err = Some(WalError::io("remove", &seg.path, e));
-                    true
-                }
-            }
-        });
-        let deferred = pending.len();
-        self.pending_nonempty.store(deferred > 0, Ordering::Release);
-        drop(pending);
-        drop(files);
-        if unlinked + recycled > 0 {
-            failpoint!("wal::retention::after_unlink_before_dir_sync");
-            self.vfs
-                .sync_dir(&self.dir)
-                .map_err(|e| WalError::io("sync_dir", &self.dir, e))?;
-        }
-        match err {
-            Some(e) => Err(e),
-            None => Ok((unlinked, recycled, deferred)),
-        }
+    match reaped.error {
+        Some(e) => Err(e),
+        None => Ok((reaped.unlinked, reaped.recycled, reaped.deferred)),
     }
 }

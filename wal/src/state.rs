@@ -1,214 +1,166 @@
-//! The shared state behind a [`crate::Wal`]: the live segments, the writer, the watermarks.
+//! [`Shared`]: the state behind a [`crate::Wal`], made of parts that each own their fields: the
+//! writer, the live segments ([`LiveSegments`]), the watermarks ([`Watermarks`]), group commit
+//! ([`GroupCommit`]), the lifecycle ([`Lifecycle`]) and the preparer ([`Preparer`]). The
+//! operations that span parts are free functions in the files of their concern: append and
+//! roll in writer.rs, reads in reader.rs, syncs in commit.rs, retention in retention.rs, close
+//! in wal.rs.
 //!
-//! Lock order (never take them the other way round): `writer` → `prep.files` → `segs` → a
-//! segment's `index` → `pending` (the spare thread takes only `prep.files`); `sync` is never held while taking `writer`... except in the sync leader, which
-//! releases `sync` before doing I/O and taking `writer`.
+//! Lock order (never take them the other way round): `writer` (here) → `prep.files`
+//! (prepare.rs) → the live segment list → a segment's `index` → `pending` (both
+//! `live_segments.rs`); the spare thread takes only `prep.files`. Group commit's `sync`
+//! (commit.rs) is never held while taking `writer`: the sync leader releases it before doing
+//! I/O and taking `writer`. The lifecycle's `stop` and `dir_lock` are leaves.
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use parking_lot::{Condvar, Mutex, RwLock};
+use parking_lot::Mutex;
 
-use crate::error::{Result, WalError};
+use crate::commit::GroupCommit;
+use crate::error::WalError;
+use crate::lifecycle::Lifecycle;
+use crate::live_segments::LiveSegments;
 use crate::options::WalOptions;
 use crate::prepare::Preparer;
-use crate::vfs::{DirLockGuard, FileHandle, MappedBytes, Vfs};
+use crate::vfs::Vfs;
+use crate::watermarks::Watermarks;
+use crate::writer::Writer;
 
-/// Index sentinel for a sequence number lost in salvage.
-pub(crate) const LOST: u32 = u32::MAX;
-
-/// One live segment.
-pub(crate) struct Segment {
-    pub id: u64,
-    pub base: u64,
-    pub path: PathBuf,
-    pub file: FileHandle,
-    /// In-segment offset of the frame of `base + i`; `LOST` for salvage holes.
-    /// Memory cost: 4 bytes per record (0.4% of a log of 1 KiB records).
-    pub index: RwLock<Vec<u32>>,
-    /// Set once the seal frame is durable; from then on the file is immutable and mapped.
-    pub sealed: AtomicBool,
-    /// Bytes used (header + frames), for `segments()`.
-    pub used: AtomicU64,
-    pub map: OnceLock<MappedBytes>,
-}
-
-/// After this many bytes were read through the mappings of sealed segments, they all release
-/// their resident pages ([`crate::vfs::Mapping::release`]): reading a backlog of any size keeps
-/// about this much of the log resident (plus what readers touch again), not the whole log.
-pub(crate) const READ_RELEASE_BYTES: u64 = 4 << 20;
-
-impl std::fmt::Debug for Segment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Segment")
-            .field("id", &self.id)
-            .field("base", &self.base)
-            .field("path", &self.path)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Segment {
-    pub fn new(
-        id: u64,
-        base: u64,
-        path: PathBuf,
-        file: FileHandle,
-        index: Vec<u32>,
-        used: u64,
-    ) -> Segment {
-        Segment {
-            id,
-            base,
-            path,
-            file,
-            index: RwLock::new(index),
-            sealed: AtomicBool::new(false),
-            used: AtomicU64::new(used),
-            map: OnceLock::new(),
-        }
-    }
-
-    pub fn name(&self) -> String {
-        self.path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    }
-
-    /// One past the last sequence number written in this segment.
-    pub fn end(&self) -> u64 {
-        self.base + self.index.read().len() as u64
-    }
-
-    /// Is some reader holding this segment or its mapping?
-    pub fn is_held(self: &Arc<Self>) -> bool {
-        Arc::strong_count(self) > 1 || self.map.get().is_some_and(|m| Arc::strong_count(m) > 1)
-    }
-
-    /// The mapping of a sealed segment, created on first use.
-    pub fn mapped(&self) -> Result<MappedBytes> {
-        if let Some(m) = self.map.get() {
-            return Ok(m.clone());
-        }
-        let m = self
-            .file
-            .map()
-            .map_err(|e| WalError::io("mmap", &self.path, e))?;
-        Ok(self.map.get_or_init(|| m).clone())
-    }
-}
-
-/// Writer-side state, under `Shared::writer`.
-#[derive(Debug)]
-pub(crate) struct Writer {
-    pub active: Arc<Segment>,
-    /// Where the next frame goes in the active segment.
-    pub offset: u64,
-    /// In-segment offset known durable in the active segment (the sync floor written in frames).
-    pub synced_offset: u64,
-    pub next_seq: u64,
-    pub buf: Vec<u8>,
-    /// The active segment is a recycled file: stale bytes of an older segment lie past the
-    /// frames, so every write is followed by an end mark (writer.rs). False after recovery,
-    /// which zeroes whatever follows the last frame.
-    pub stale_tail: bool,
-}
-
-/// Group-commit coordination, under `Shared::sync`.
-#[derive(Debug, Default)]
-pub(crate) struct SyncState {
-    /// A leader is running `fdatasync` right now.
-    pub syncing: bool,
-}
-
+/// The shared state of one open log.
 #[derive(Debug)]
 pub(crate) struct Shared {
-    pub vfs: Arc<dyn Vfs>,
-    pub dir: PathBuf,
-    pub opts: WalOptions,
-    pub log_id: u64,
-    pub writer: Mutex<Writer>,
-    /// Live segments in order; the last one is active.
-    pub segs: RwLock<Vec<Arc<Segment>>>,
-    /// Purged segments whose files wait for their readers.
-    pub pending: Mutex<Vec<Arc<Segment>>>,
-    pub pending_nonempty: AtomicBool,
-    /// Bytes read through sealed segments' mappings since they last released their pages.
-    pub mapped_reads: AtomicU64,
-    /// One past the last record fully written (page cache).
-    pub written_end: AtomicU64,
-    /// One past the last record covered by a successful `fdatasync`.
-    pub durable_end: AtomicU64,
-    /// Oldest live sequence number.
-    pub first_seq: AtomicU64,
-    pub poisoned: AtomicBool,
-    /// `Always` appends written but not yet covered by a sync leader's capture.
-    pub unsynced_calls: AtomicU64,
-    /// Appends the last sync covered (group-commit sizing).
-    pub last_group: AtomicU64,
-    /// Duration of the last `fdatasync`, in nanoseconds.
-    pub last_sync_nanos: AtomicU64,
-    pub closed: AtomicBool,
-    pub sync: Mutex<SyncState>,
-    pub sync_cv: Condvar,
+    /// The file system (wrapped in the observing `Vfs` of stats.rs).
+    vfs: Arc<dyn Vfs>,
+    /// The log's directory.
+    dir: PathBuf,
+    /// The options the log was opened with.
+    opts: WalOptions,
+    /// The log's identity, in every file header.
+    log_id: u64,
+    /// Writer-side state; serializes appends, rolls, purges and close.
+    writer: Mutex<Writer>,
+    /// The live segments and the purged ones waiting for readers.
+    segs: LiveSegments,
+    /// Written, durable and first sequence numbers.
+    marks: Watermarks,
+    /// Group-commit coordination.
+    commit: GroupCommit,
+    /// Closed, poisoned, the syncer's stop signal, the directory lock.
+    life: Lifecycle,
     /// Prepares file space ahead of the writer: chunks of the active segment, the spare.
+    prep: Arc<Preparer>,
+}
+
+/// The parts [`Shared::new`] assembles (all but group commit, which starts idle).
+pub(crate) struct Parts {
+    /// See [`Shared`]'s fields.
+    pub vfs: Arc<dyn Vfs>,
+    /// See [`Shared`]'s fields.
+    pub dir: PathBuf,
+    /// See [`Shared`]'s fields.
+    pub opts: WalOptions,
+    /// See [`Shared`]'s fields.
+    pub log_id: u64,
+    /// See [`Shared`]'s fields.
+    pub writer: Writer,
+    /// See [`Shared`]'s fields.
+    pub segs: LiveSegments,
+    /// See [`Shared`]'s fields.
+    pub marks: Watermarks,
+    /// See [`Shared`]'s fields.
+    pub life: Lifecycle,
+    /// See [`Shared`]'s fields.
     pub prep: Arc<Preparer>,
-    /// Interval-syncer shutdown flag.
-    pub stop: Mutex<bool>,
-    pub stop_cv: Condvar,
-    /// The directory lock ([`Vfs::lock_dir`]): released by a clean close that leaves no purged
-    /// segment waiting for a reader, else when the last reference goes.
-    pub dir_lock: Mutex<Option<DirLockGuard>>,
 }
 
 impl Shared {
-    /// Counts `bytes` read through a sealed segment's mapping; past [`READ_RELEASE_BYTES`],
-    /// every mapped sealed segment releases its resident pages (readers holding slices of
-    /// them still read the same bytes).
-    pub fn note_mapped_read(&self, bytes: usize) {
-        let before = self.mapped_reads.fetch_add(bytes as u64, Ordering::Relaxed);
-        if before + bytes as u64 >= READ_RELEASE_BYTES {
-            self.mapped_reads.store(0, Ordering::Relaxed);
-            for seg in self.segs.read().iter() {
-                if let Some(map) = seg.map.get() {
-                    map.release(0..(**map).as_ref().len());
-                }
-            }
+    /// Assembles the state of a recovered log.
+    pub fn new(parts: Parts) -> Shared {
+        let Parts {
+            vfs,
+            dir,
+            opts,
+            log_id,
+            writer,
+            segs,
+            marks,
+            life,
+            prep,
+        } = parts;
+        Shared {
+            vfs,
+            dir,
+            opts,
+            log_id,
+            writer: Mutex::new(writer),
+            segs,
+            marks,
+            commit: GroupCommit::default(),
+            life,
+            prep,
         }
     }
 
+    /// The file system.
+    pub fn vfs(&self) -> &dyn Vfs {
+        &*self.vfs
+    }
+
+    /// The log's directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The path of `name` in the log's directory.
     pub fn path(&self, name: &str) -> PathBuf {
         self.dir.join(name)
     }
 
-    /// Rejects calls on a closed or poisoned log.
-    pub fn check_writable(&self) -> Result<()> {
-        if self.closed.load(Ordering::Acquire) {
-            return Err(WalError::Closed);
-        }
-        if self.poisoned.load(Ordering::Acquire) {
-            return Err(WalError::Poisoned);
-        }
-        Ok(())
+    /// The options the log was opened with.
+    pub fn opts(&self) -> &WalOptions {
+        &self.opts
+    }
+
+    /// The log's identity.
+    pub fn log_id(&self) -> u64 {
+        self.log_id
+    }
+
+    /// The writer lock (the first lock of the order).
+    pub fn writer(&self) -> &Mutex<Writer> {
+        &self.writer
+    }
+
+    /// The live segments.
+    pub fn segs(&self) -> &LiveSegments {
+        &self.segs
+    }
+
+    /// The watermarks.
+    pub fn marks(&self) -> &Watermarks {
+        &self.marks
+    }
+
+    /// Group commit.
+    pub fn commit(&self) -> &GroupCommit {
+        &self.commit
+    }
+
+    /// The lifecycle flags and the directory lock.
+    pub fn life(&self) -> &Lifecycle {
+        &self.life
+    }
+
+    /// The preparer.
+    pub fn prep(&self) -> &Preparer {
+        &self.prep
     }
 
     /// Marks the log poisoned and passes the error through.
     pub fn poison(&self, e: WalError) -> WalError {
-        self.poisoned.store(true, Ordering::Release);
+        self.life.set_poisoned();
         // Wake every group-commit follower so it sees the poison instead of waiting.
-        let _guard = self.sync.lock();
-        self.sync_cv.notify_all();
+        self.commit.wake_all();
         e
-    }
-
-    /// One past the last record readers may see: the durable watermark under `Always`, the
-    /// written watermark otherwise.
-    pub fn visible_end(&self) -> u64 {
-        match self.opts.durability {
-            crate::options::Durability::Always => self.durable_end.load(Ordering::Acquire),
-            _ => self.written_end.load(Ordering::Acquire),
-        }
     }
 }

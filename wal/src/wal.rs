@@ -2,23 +2,28 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::thread::JoinHandle;
 
-use parking_lot::{Condvar, Mutex, RwLock};
+use parking_lot::Mutex;
 
-use crate::commit::interval_syncer;
+use crate::commit::{interval_syncer, sync_until, sync_written};
 use crate::error::{Result, WalError};
 use crate::frame::{self, FrameKind};
+use crate::lifecycle::Lifecycle;
+use crate::live_segments::LiveSegments;
 use crate::options::{Durability, WalOptions};
 use crate::prepare::Preparer;
-use crate::reader::WalIter;
+use crate::reader::{self, WalIter};
 use crate::recovery::recover;
-use crate::state::{Shared, SyncState, Writer};
+use crate::retention::{purge_before, reap_pending};
+use crate::state::{Parts, Shared};
 use crate::stats::{Counters, ObservedVfs, WalStats};
 use crate::types::{PurgeReport, RecordBytes, RecoveryReport, SegmentInfo, Seq, SeqRange};
 use crate::vfs::Vfs;
 use crate::vfs_std::StdVfs;
+use crate::watermarks::Watermarks;
+use crate::writer::{Writer, write_records};
 
 /// A segmented, CRC-framed, group-committed write-ahead log of opaque records.
 ///
@@ -78,38 +83,24 @@ impl Wal {
             ready,
             counters.clone(),
         ));
-        let shared = Arc::new(Shared {
+        let shared = Arc::new(Shared::new(Parts {
             vfs,
             dir,
             log_id: rec.log_id,
-            writer: Mutex::new(Writer {
+            writer: Writer {
                 active,
                 offset: rec.offset,
                 synced_offset: rec.synced_offset,
                 next_seq: rec.next_seq,
                 buf: Vec::new(),
                 stale_tail: false,
-            }),
-            segs: RwLock::new(rec.segments),
-            pending: Mutex::new(Vec::new()),
-            pending_nonempty: AtomicBool::new(false),
-            mapped_reads: AtomicU64::new(0),
-            written_end: AtomicU64::new(rec.next_seq),
-            durable_end: AtomicU64::new(rec.next_seq),
-            first_seq: AtomicU64::new(rec.first_seq),
-            poisoned: AtomicBool::new(false),
-            unsynced_calls: AtomicU64::new(0),
-            last_group: AtomicU64::new(0),
-            last_sync_nanos: AtomicU64::new(0),
-            closed: AtomicBool::new(false),
-            sync: Mutex::new(SyncState::default()),
-            sync_cv: Condvar::new(),
+            },
+            segs: LiveSegments::new(rec.segments),
+            marks: Watermarks::new(rec.next_seq, rec.first_seq, durability),
+            life: Lifecycle::new(dir_lock),
             prep: prep.clone(),
-            stop: Mutex::new(false),
-            stop_cv: Condvar::new(),
-            dir_lock: Mutex::new(Some(dir_lock)),
             opts,
-        });
+        }));
         let syncer = match durability {
             Durability::Interval(every) => {
                 let s = shared.clone();
@@ -136,13 +127,13 @@ impl Wal {
     /// Appends one record under the log's durability policy.
     pub fn append(&self, record: &[u8]) -> Result<Seq> {
         Ok(self
-            .append_with(&[record], self.shared.opts.durability)?
+            .append_with(&[record], self.shared.opts().durability)?
             .start)
     }
 
     /// Appends records as one write (and, under `Always`, one shared sync).
     pub fn append_batch(&self, records: &[&[u8]]) -> Result<SeqRange> {
-        self.append_with(records, self.shared.opts.durability)
+        self.append_with(records, self.shared.opts().durability)
     }
 
     /// Appends records with a per-call durability. `Interval` behaves as `Never` for this call
@@ -165,86 +156,62 @@ impl Wal {
         reserve: u64,
     ) -> Result<SeqRange> {
         let s = &self.shared;
-        s.reap_pending()?;
-        let range = s.write_records(records, reserve)?;
+        reap_pending(s)?;
+        let range = write_records(s, records, reserve)?;
         if durability == Durability::Always {
-            s.unsynced_calls.fetch_add(1, Ordering::AcqRel);
-            s.sync_until(range.end.0)?;
+            s.commit().note_append();
+            sync_until(s, range.end.0)?;
         }
         Ok(range)
     }
 
     /// Makes everything appended so far durable.
     pub fn sync(&self) -> Result<()> {
-        self.shared.sync_written()
+        sync_written(&self.shared)
     }
 
     /// Makes every record before `end` (exclusive) durable: a caller that appended up to `end`
     /// waits only for a sync that covers its own records, not for one that also covers what
     /// others appended after it (group commit then needs fewer rounds per caller).
     pub fn sync_to(&self, end: Seq) -> Result<()> {
-        self.shared.check_writable()?;
-        let end = end.0.min(self.shared.written_end.load(Ordering::Acquire));
-        self.shared.sync_until(end)
+        self.shared.life().check_writable()?;
+        let end = end.0.min(self.shared.marks().written_end());
+        sync_until(&self.shared, end)
     }
 
     /// The sequence number the next append will get.
     pub fn next_seq(&self) -> Seq {
-        Seq(self.shared.written_end.load(Ordering::Acquire))
+        Seq(self.shared.marks().written_end())
     }
 
     /// The highest sequence number known durable (`Seq::NONE` if none).
     pub fn durable_seq(&self) -> Seq {
-        Seq(self
-            .shared
-            .durable_end
-            .load(Ordering::Acquire)
-            .saturating_sub(1))
+        Seq(self.shared.marks().durable_end().saturating_sub(1))
     }
 
     /// The oldest sequence number in the log (equals `next_seq` when the log is empty).
     pub fn first_seq(&self) -> Seq {
-        Seq(self.shared.first_seq.load(Ordering::Acquire))
+        Seq(self.shared.marks().first_seq())
     }
 
     /// Reads one record. Records not yet visible (see [`crate`] docs) are `NotFound`.
     pub fn read(&self, seq: Seq) -> Result<RecordBytes> {
-        self.shared.read(seq.0)
+        reader::read(&self.shared, seq.0)
     }
 
     /// Iterates from `seq` (clamped to `first_seq`) to the visible end.
     pub fn iter_from(&self, seq: Seq) -> WalIter {
-        let first = self.shared.first_seq.load(Ordering::Acquire);
-        WalIter {
-            shared: self.shared.clone(),
-            next: seq.0.max(first).max(1),
-            seg: None,
-            done: false,
-        }
+        WalIter::new(self.shared.clone(), seq.0)
     }
 
     /// Drops every segment whose records are all below `seq` (never the active segment).
     pub fn purge_before(&self, seq: Seq) -> Result<PurgeReport> {
-        self.shared.purge_before(seq.0)
+        purge_before(&self.shared, seq.0)
     }
 
     /// The live segments, oldest first.
     pub fn segments(&self) -> Vec<SegmentInfo> {
-        self.shared
-            .segs
-            .read()
-            .iter()
-            .map(|s| SegmentInfo {
-                id: s.id,
-                seqs: SeqRange {
-                    start: Seq(s.base),
-                    end: Seq(s.end()),
-                },
-                bytes: s.used.load(Ordering::Acquire),
-                sealed: s.sealed.load(Ordering::Acquire),
-                path: s.path.clone(),
-            })
-            .collect()
+        self.shared.segs().infos()
     }
 
     /// Syncs, writes a close marker whose sync floor covers the whole log (so that after a clean
@@ -256,16 +223,16 @@ impl Wal {
     pub fn close(&self) -> Result<()> {
         let s = &self.shared;
         self.stop_syncer();
-        if s.closed.load(Ordering::Acquire) {
+        if s.life().is_closed() {
             return Ok(());
         }
         {
-            let mut w = s.writer.lock();
+            let mut w = s.writer().lock();
             let w = &mut *w;
-            if s.closed.load(Ordering::Acquire) {
+            if s.life().is_closed() {
                 return Ok(());
             }
-            s.check_writable()?;
+            s.life().check_writable()?;
             // Under the writer lock, so no frame can slip in between: first make everything
             // written durable, then write the marker that claims it. (A marker written before
             // that sync could survive a power loss that drops an earlier unsynced frame, and
@@ -274,7 +241,7 @@ impl Wal {
                 return Err(s.poison(WalError::io("sync_data", &w.active.path, e)));
             }
             w.synced_offset = w.offset;
-            s.durable_end.fetch_max(w.next_seq, Ordering::AcqRel);
+            s.marks().advance_durable_end(w.next_seq);
             let mut buf = Vec::new();
             let marker_bytes = frame::frame_bytes(0) as u64;
             let floor = frame::off32(w.offset + marker_bytes);
@@ -302,42 +269,35 @@ impl Wal {
             w.offset += marker_bytes;
             w.synced_offset = w.offset;
             w.active.used.store(w.offset, Ordering::Release);
-            s.closed.store(true, Ordering::Release);
+            s.life().set_closed();
         }
-        s.reap_pending()?;
+        reap_pending(s)?;
         // Closed and nothing left to unlink: another open may have the directory now.
-        if !s.pending_nonempty.load(Ordering::Acquire) {
-            drop(s.dir_lock.lock().take());
+        if !s.segs().has_pending() {
+            s.life().release_dir_lock();
         }
         Ok(())
     }
 
     fn stop_syncer(&self) {
-        *self.shared.stop.lock() = true;
-        self.shared.stop_cv.notify_all();
+        self.shared.life().request_stop();
         if let Some(h) = self.syncer.lock().take() {
             let _ = h.join();
         }
-        self.shared.prep.stop();
+        self.shared.prep().stop();
     }
 
     /// Syncs, writes and segment figures since open (see [`crate::stats`]). Cheap: atomic
     /// loads plus one `fstat` per live segment.
     pub fn stats(&self) -> WalStats {
         let mut stats = self.counters.snapshot();
-        let segs = self.shared.segs.read();
-        stats.segments = segs.len();
-        for seg in segs.iter() {
-            let used = seg.used.load(Ordering::Acquire);
-            stats.segment_bytes_used += used;
-            stats.segment_bytes_on_disk += seg.file.len().unwrap_or(used);
-        }
+        self.shared.segs().fill_stats(&mut stats);
         stats
     }
 
     /// Is the log poisoned by an earlier write or sync error?
     pub fn is_poisoned(&self) -> bool {
-        self.shared.poisoned.load(Ordering::Acquire)
+        self.shared.life().is_poisoned()
     }
 }
 

@@ -34,183 +34,204 @@ use std::sync::atomic::Ordering;
 
 use crate::error::{Result, WalError};
 use crate::frame::{self, FRAME_HEADER_BYTES, FrameKind};
-use crate::options::{BATCH_BYTES_MAX, BATCH_RECORDS_MAX, Mutant, WalOptions};
+use crate::live_segment::Segment;
+use crate::mutant::Mutant;
+use crate::options::{BATCH_BYTES_MAX, BATCH_RECORDS_MAX, WalOptions};
 use crate::prepare::{Preparer, zero_fill};
 use crate::segment::{
     META_FILE, META_TMP_FILE, Meta, SEGMENT_HEADER_BYTES, SEGMENT_TMP_SUFFIX, SPARE_FILE,
     SegmentHeader, segment_file_name,
 };
-use crate::state::{Segment, Shared, Writer};
+use crate::state::Shared;
 use crate::types::{Seq, SeqRange};
 use crate::vfs::{FileHandle, Vfs};
 
-impl Shared {
-    /// Writes `records` as consecutive frames; returns their range. Does not sync.
-    ///
-    /// `reserve`: roll first unless this many bytes stay free in the active segment after the
-    /// batch (clamped to a quarter of the segment target), so that callers appending without a
-    /// reserve still find room when a roll fails for lack of disk space.
-    pub(crate) fn write_records(&self, records: &[&[u8]], reserve: u64) -> Result<SeqRange> {
-        if records.is_empty() {
-            return Err(WalError::InvalidArgument("empty batch".into()));
-        }
-        if records.len() > BATCH_RECORDS_MAX {
-            return Err(WalError::InvalidArgument(format!(
-                "batch of {} records exceeds {BATCH_RECORDS_MAX}",
-                records.len()
-            )));
-        }
-        let max = self.opts.record_bytes_max;
-        let mut bytes = 0u64;
-        for r in records {
-            if r.len() as u64 > u64::from(max) {
-                return Err(WalError::RecordTooLarge {
-                    len: r.len() as u64,
-                    max,
-                });
-            }
-            bytes += frame::frame_bytes(r.len()) as u64;
-        }
-        if bytes > BATCH_BYTES_MAX {
-            return Err(WalError::InvalidArgument(format!(
-                "batch of {bytes} encoded bytes exceeds {BATCH_BYTES_MAX}"
-            )));
-        }
-        let mut w = self.writer.lock();
-        self.check_writable()?;
-        let seal_bytes = frame::frame_bytes(8) as u64;
-        let reserve = reserve.min(self.opts.segment_bytes_target / 4);
-        if w.offset + bytes + seal_bytes + reserve > self.opts.segment_bytes_target
-            && w.active.end() > w.active.base
-        {
-            self.roll(&mut w).map_err(|failure| {
-                if failure.clean {
-                    failure.error
-                } else {
-                    self.poison(failure.error)
-                }
-            })?;
-        }
-        // Appends write only into prepared space, and leave room for the seal and the reserve
-        // there (a full disk shows up here, before anything is written).
-        let need = w.offset + bytes + seal_bytes + reserve;
-        if let Err(e) = self
-            .prep
-            .ensure(&*w.active.file, &w.active.path, w.offset, need)
-        {
-            return Err(if e.is_no_space() { e } else { self.poison(e) });
-        }
-        let w = &mut *w;
-        let start_seq = w.next_seq;
-        let floor = frame::off32(w.synced_offset);
-        w.buf.clear();
-        let mut offsets = Vec::with_capacity(records.len());
-        for (i, r) in records.iter().enumerate() {
-            let off = w.offset + w.buf.len() as u64;
-            offsets.push(frame::off32(off));
-            frame::encode(
-                &mut w.buf,
-                FrameKind::Record,
-                w.active.id,
-                start_seq + i as u64,
-                floor,
-                r,
-            );
-        }
-        debug_assert_eq!(w.buf.len() as u64, bytes);
-        if w.stale_tail {
-            // The end mark (module docs); inside the room kept for the seal.
-            w.buf.extend_from_slice(&[0; FRAME_HEADER_BYTES]);
-        }
-        if let Err(e) = w.active.file.write_all_at(&w.buf, w.offset) {
-            return Err(self.poison(WalError::io("write", &w.active.path, e)));
-        }
-        w.active.index.write().extend_from_slice(&offsets);
-        w.offset += bytes;
-        self.prep.note_written(w.offset);
-        w.active.used.store(w.offset, Ordering::Release);
-        w.next_seq += records.len() as u64;
-        self.written_end.store(w.next_seq, Ordering::Release);
-        Ok(SeqRange {
-            start: Seq(start_seq),
-            end: Seq(w.next_seq),
-        })
-    }
-
-    /// Seals the active segment and starts a new one (see the module docs for the order).
-    ///
-    /// A failure is `clean` when the successor could not be created for lack of space: nothing
-    /// was written to the active segment and the log stays usable (no poisoning); the append
-    /// fails with [`WalError::NoSpace`] and a later one retries the roll.
-    pub(crate) fn roll(&self, w: &mut Writer) -> std::result::Result<(), RollFailure> {
-        let old = w.active.clone();
-        let mut files = self.prep.files();
-        old.file
-            .sync_data()
-            .map_err(|e| WalError::io("sync_data", &old.path, e))?;
-        w.synced_offset = w.offset;
-        self.durable_end.fetch_max(w.next_seq, Ordering::AcqRel);
-        let header = SegmentHeader {
-            log_id: self.log_id,
-            segment_id: old.id + 1,
-            base_seq: w.next_seq,
-        };
-        let spare = files.spare.take();
-        let took_spare = spare.is_some();
-        let recycled = took_spare && std::mem::take(&mut files.spare_recycled);
-        let new = match spare {
-            Some(file) => name_spare(&*self.vfs, &self.dir, &self.opts, header, file)?,
-            None => create_segment_or_clean(&*self.vfs, &self.dir, &self.opts, header)?,
-        };
-        let mut seal = Vec::with_capacity(frame::frame_bytes(8));
-        let floor = frame::off32(w.synced_offset);
-        frame::encode(
-            &mut seal,
-            FrameKind::Seal,
-            old.id,
-            header.base_seq,
-            floor,
-            &header.segment_id.to_le_bytes(),
-        );
-        old.file
-            .write_all_at(&seal, w.offset)
-            .map_err(|e| WalError::io("write", &old.path, e))?;
-        old.file
-            .sync_data()
-            .map_err(|e| WalError::io("sync_data", &old.path, e))?;
-        old.used
-            .store(w.offset + seal.len() as u64, Ordering::Release);
-        old.sealed.store(true, Ordering::Release);
-        let new = Arc::new(Segment::new(
-            header.segment_id,
-            header.base_seq,
-            self.path(&segment_file_name(header.base_seq)),
-            new,
-            Vec::new(),
-            SEGMENT_HEADER_BYTES as u64,
-        ));
-        self.segs.write().push(new.clone());
-        // A recycled file is one whole segment, allocated and written: all of it is prepared
-        // (its old bytes are never zero-filled). Switched under `files`, so the spare thread
-        // never acts on a request made for the previous segment.
-        let ready = if recycled {
-            self.opts.segment_bytes_target
-        } else {
-            Preparer::initial_len(&self.opts)
-        };
-        self.prep.switch(ready, took_spare);
-        drop(files);
-        w.active = new;
-        w.offset = SEGMENT_HEADER_BYTES as u64;
-        w.synced_offset = SEGMENT_HEADER_BYTES as u64;
-        w.stale_tail = recycled;
-        Ok(())
-    }
+/// Writer-side state, under [`Shared::writer`].
+#[derive(Debug)]
+pub(crate) struct Writer {
+    /// The segment appends go to (the last live one).
+    pub active: Arc<Segment>,
+    /// Where the next frame goes in the active segment.
+    pub offset: u64,
+    /// In-segment offset known durable in the active segment (the sync floor written in frames).
+    pub synced_offset: u64,
+    /// The sequence number of the next record.
+    pub next_seq: u64,
+    /// Encoding buffer, reused by every append.
+    pub buf: Vec<u8>,
+    /// The active segment is a recycled file: stale bytes of an older segment lie past the
+    /// frames, so every write is followed by an end mark (module docs). False after recovery,
+    /// which zeroes whatever follows the last frame.
+    pub stale_tail: bool,
 }
 
-/// Why a roll failed, and whether the log is still intact (see [`Shared::roll`]).
+/// Writes `records` as consecutive frames; returns their range. Does not sync.
+///
+/// `reserve`: roll first unless this many bytes stay free in the active segment after the
+/// batch (clamped to a quarter of the segment target), so that callers appending without a
+/// reserve still find room when a roll fails for lack of disk space.
+pub(crate) fn write_records(shared: &Shared, records: &[&[u8]], reserve: u64) -> Result<SeqRange> {
+    if records.is_empty() {
+        return Err(WalError::InvalidArgument("empty batch".into()));
+    }
+    if records.len() > BATCH_RECORDS_MAX {
+        return Err(WalError::InvalidArgument(format!(
+            "batch of {} records exceeds {BATCH_RECORDS_MAX}",
+            records.len()
+        )));
+    }
+    let max = shared.opts().record_bytes_max;
+    let mut bytes = 0u64;
+    for r in records {
+        if r.len() as u64 > u64::from(max) {
+            return Err(WalError::RecordTooLarge {
+                len: r.len() as u64,
+                max,
+            });
+        }
+        bytes += frame::frame_bytes(r.len()) as u64;
+    }
+    if bytes > BATCH_BYTES_MAX {
+        return Err(WalError::InvalidArgument(format!(
+            "batch of {bytes} encoded bytes exceeds {BATCH_BYTES_MAX}"
+        )));
+    }
+    let mut w = shared.writer().lock();
+    shared.life().check_writable()?;
+    let seal_bytes = frame::frame_bytes(8) as u64;
+    let reserve = reserve.min(shared.opts().segment_bytes_target / 4);
+    if w.offset + bytes + seal_bytes + reserve > shared.opts().segment_bytes_target
+        && w.active.end() > w.active.base
+    {
+        roll(shared, &mut w).map_err(|failure| {
+            if failure.clean {
+                failure.error
+            } else {
+                shared.poison(failure.error)
+            }
+        })?;
+    }
+    // Appends write only into prepared space, and leave room for the seal and the reserve
+    // there (a full disk shows up here, before anything is written).
+    let need = w.offset + bytes + seal_bytes + reserve;
+    if let Err(e) = shared
+        .prep()
+        .ensure(&*w.active.file, &w.active.path, w.offset, need)
+    {
+        return Err(if e.is_no_space() { e } else { shared.poison(e) });
+    }
+    let w = &mut *w;
+    let start_seq = w.next_seq;
+    let floor = frame::off32(w.synced_offset);
+    w.buf.clear();
+    let mut offsets = Vec::with_capacity(records.len());
+    for (i, r) in records.iter().enumerate() {
+        let off = w.offset + w.buf.len() as u64;
+        offsets.push(frame::off32(off));
+        frame::encode(
+            &mut w.buf,
+            FrameKind::Record,
+            w.active.id,
+            start_seq + i as u64,
+            floor,
+            r,
+        );
+    }
+    debug_assert_eq!(w.buf.len() as u64, bytes);
+    if w.stale_tail {
+        // The end mark (module docs); inside the room kept for the seal.
+        w.buf.extend_from_slice(&[0; FRAME_HEADER_BYTES]);
+    }
+    if let Err(e) = w.active.file.write_all_at(&w.buf, w.offset) {
+        return Err(shared.poison(WalError::io("write", &w.active.path, e)));
+    }
+    w.active.index.write().extend_from_slice(&offsets);
+    w.offset += bytes;
+    shared.prep().note_written(w.offset);
+    w.active.used.store(w.offset, Ordering::Release);
+    w.next_seq += records.len() as u64;
+    shared.marks().set_written_end(w.next_seq);
+    Ok(SeqRange {
+        start: Seq(start_seq),
+        end: Seq(w.next_seq),
+    })
+}
+
+/// Seals the active segment and starts a new one (see the module docs for the order).
+///
+/// A failure is `clean` when the successor could not be created for lack of space: nothing
+/// was written to the active segment and the log stays usable (no poisoning); the append
+/// fails with [`WalError::NoSpace`] and a later one retries the roll.
+fn roll(shared: &Shared, w: &mut Writer) -> std::result::Result<(), RollFailure> {
+    let old = w.active.clone();
+    let mut files = shared.prep().files();
+    old.file
+        .sync_data()
+        .map_err(|e| WalError::io("sync_data", &old.path, e))?;
+    w.synced_offset = w.offset;
+    shared.marks().advance_durable_end(w.next_seq);
+    let header = SegmentHeader {
+        log_id: shared.log_id(),
+        segment_id: old.id + 1,
+        base_seq: w.next_seq,
+    };
+    let spare = files.spare.take();
+    let took_spare = spare.is_some();
+    let recycled = took_spare && std::mem::take(&mut files.spare_recycled);
+    let new = match spare {
+        Some(file) => name_spare(shared.vfs(), shared.dir(), shared.opts(), header, file)?,
+        None => create_segment_or_clean(shared.vfs(), shared.dir(), shared.opts(), header)?,
+    };
+    let mut seal = Vec::with_capacity(frame::frame_bytes(8));
+    let floor = frame::off32(w.synced_offset);
+    frame::encode(
+        &mut seal,
+        FrameKind::Seal,
+        old.id,
+        header.base_seq,
+        floor,
+        &header.segment_id.to_le_bytes(),
+    );
+    old.file
+        .write_all_at(&seal, w.offset)
+        .map_err(|e| WalError::io("write", &old.path, e))?;
+    old.file
+        .sync_data()
+        .map_err(|e| WalError::io("sync_data", &old.path, e))?;
+    old.used
+        .store(w.offset + seal.len() as u64, Ordering::Release);
+    old.sealed.store(true, Ordering::Release);
+    let new = Arc::new(Segment::new(
+        header.segment_id,
+        header.base_seq,
+        shared.path(&segment_file_name(header.base_seq)),
+        new,
+        Vec::new(),
+        SEGMENT_HEADER_BYTES as u64,
+    ));
+    shared.segs().push(new.clone());
+    // A recycled file is one whole segment, allocated and written: all of it is prepared
+    // (its old bytes are never zero-filled). Switched under `files`, so the spare thread
+    // never acts on a request made for the previous segment.
+    let ready = if recycled {
+        shared.opts().segment_bytes_target
+    } else {
+        Preparer::initial_len(shared.opts())
+    };
+    shared.prep().switch(ready, took_spare);
+    drop(files);
+    w.active = new;
+    w.offset = SEGMENT_HEADER_BYTES as u64;
+    w.synced_offset = SEGMENT_HEADER_BYTES as u64;
+    w.stale_tail = recycled;
+    Ok(())
+}
+
+/// Why a roll failed, and whether the log is still intact (see [`roll`]).
 pub(crate) struct RollFailure {
+    /// What failed.
     pub(crate) error: WalError,
+    /// Nothing was written and the log stays usable.
     pub(crate) clean: bool,
 }
 
@@ -242,7 +263,7 @@ fn name_spare(
         .map_err(|e| WalError::io("rename", &path, e))?;
     failpoint!("wal::segment::before_dir_sync");
     // IMPORTANT: the new name must be durable before any append in it is acknowledged.
-    if opts.mutant != Mutant::SkipDirSync {
+    if !opts.plants(Mutant::SkipDirSync) {
         vfs.sync_dir(dir)
             .map_err(|e| WalError::io("sync_dir", dir, e))?;
     }
@@ -309,7 +330,7 @@ fn create_segment_or_clean(
         .map_err(|e| WalError::io("rename", &path, e))?;
     failpoint!("wal::segment::before_dir_sync");
     // IMPORTANT: the new name must be durable before any append in it is acknowledged.
-    if opts.mutant != Mutant::SkipDirSync {
+    if !opts.plants(Mutant::SkipDirSync) {
         vfs.sync_dir(dir)
             .map_err(|e| WalError::io("sync_dir", dir, e))?;
     }
