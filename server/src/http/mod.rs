@@ -12,9 +12,14 @@
 //! | GET | `/_gridlog/topics/{t}/eventSubscriptions` | `{"value":[subscription…]}` |
 //! | GET, PUT, DELETE | `/_gridlog/topics/{t}/eventSubscriptions/{s}` | the subscription / `{}` |
 //!
-//! Order of checks: URL length (414), header size (431), path (404), method (405), authentication (401), query
+//! Order of checks: URL length (414, over [`URL_BYTES_MAX`]), header size (431, over
+//! [`HEADERS_BYTES_MAX`] of names and values), header count (431, over [`HEADERS_COUNT_MAX`]),
+//! path (404), method (405), authentication (401), query
 //! (400), body size (413, while streaming), body content (400/413), then the store (404, 400,
-//! 507, 503, 500). Every error is `{"error":{"code","message"}}` with `x-ms-error-code`.
+//! 507, 503, 500). Every error is `{"error":{"code","message"}}` with `x-ms-error-code`, also
+//! the ones the HTTP parser makes before any handler runs (a head over
+//! [`crate::server::HEAD_BYTES_MAX`]: 431; a malformed request line or header: 400
+//! `InvalidRequest`; see [`crate::server`]).
 
 pub mod error;
 mod eventhubs;
@@ -46,6 +51,8 @@ use route::{Action, Route};
 pub const URL_BYTES_MAX: usize = 8 * 1024;
 /// Largest total size of the request headers (names and values), in bytes.
 pub const HEADERS_BYTES_MAX: usize = 32 * 1024;
+/// Most request header lines.
+pub const HEADERS_COUNT_MAX: usize = 200;
 /// Most lock tokens in one settlement request.
 pub const LOCK_TOKENS_MAX: usize = 1_000;
 /// Time a client has to send its whole body once the headers are in.
@@ -170,6 +177,11 @@ fn request_id(headers: &HeaderMap) -> (String, bool) {
     (id, false)
 }
 
+/// A new request id (for answers made before any request is parsed).
+pub(crate) fn new_request_id() -> String {
+    request_id(&HeaderMap::new()).0
+}
+
 /// Handles one request (never fails: errors become error responses).
 pub async fn handle<B>(
     app: Arc<App>,
@@ -226,6 +238,9 @@ where
         .sum();
     if header_bytes > HEADERS_BYTES_MAX {
         return Err(ApiError::HeadersTooLarge);
+    }
+    if request.headers().len() > HEADERS_COUNT_MAX {
+        return Err(ApiError::TooManyHeaders);
     }
     let path = uri.path().to_owned();
     if path == "/_gridlog" || path.starts_with("/_gridlog/") {
