@@ -12,6 +12,10 @@
 //! | GET | `/_gridlog/topics/{t}/eventSubscriptions` | `{"value":[subscription…]}` |
 //! | GET, PUT, DELETE | `/_gridlog/topics/{t}/eventSubscriptions/{s}` | the subscription / `{}` |
 //!
+//! Waiting receives are capped: [`LONG_POLLS_PER_SUBSCRIPTION_MAX`] per subscription and
+//! [`LONG_POLLS_MAX`] in the namespace; one over a cap is answered at once without waiting (the
+//! events already there, or `{"value":[]}`); see [`long_polls`].
+//!
 //! Order of checks: URL length (414, over [`URL_BYTES_MAX`]), header size (431, over
 //! [`HEADERS_BYTES_MAX`] of names and values), header count (431, over [`HEADERS_COUNT_MAX`]),
 //! path (404), method (405), authentication (401), query
@@ -25,6 +29,7 @@ pub mod error;
 mod eventhubs;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod long_polls;
 mod management;
 pub mod route;
 
@@ -45,6 +50,8 @@ use crate::backend::{BackendError, DataPlane, Delivery, Settle, SettleResult};
 use crate::eventhubs::EventHubs;
 use crate::metrics::{METRICS_PATH, Metrics};
 use error::{ApiError, error_body};
+use long_polls::LongPolls;
+pub use long_polls::{LONG_POLLS_MAX, LONG_POLLS_PER_SUBSCRIPTION_MAX};
 use route::{Action, Route};
 
 /// Longest accepted request target (path and query), in bytes.
@@ -65,6 +72,7 @@ pub struct App {
     event_hubs: EventHubs,
     shutdown: watch::Receiver<bool>,
     metrics: Option<Arc<Metrics>>,
+    long_polls: Arc<LongPolls>,
 }
 
 impl std::fmt::Debug for App {
@@ -89,6 +97,7 @@ impl App {
             event_hubs: EventHubs::default(),
             shutdown,
             metrics: None,
+            long_polls: Arc::default(),
         }
     }
 
@@ -469,6 +478,15 @@ pub fn receive_body(deliveries: &[Delivery]) -> Vec<u8> {
 
 async fn receive(app: &Arc<App>, route: &Route, max_events: u32, max_wait: Duration) -> Answer {
     let subscription = route.subscription.as_deref().unwrap_or_default();
+    // Over a long-poll cap the receive does not wait (see `long_polls`); the slot is held until
+    // the answer is ready.
+    let slot = app.long_polls.try_begin(&route.topic, subscription);
+    let max_wait = if slot.is_some() {
+        max_wait
+    } else {
+        tracing::debug!("long-poll cap reached: answering without waiting");
+        Duration::ZERO
+    };
     let wait = app
         .backend
         .receive(&route.topic, subscription, max_events, max_wait);
@@ -478,6 +496,7 @@ async fn receive(app: &Arc<App>, route: &Route, max_events: u32, max_wait: Durat
         got = wait => got?,
         _ = shutdown.wait_for(|down| *down) => Vec::new(),
     };
+    drop(slot);
     tracing::debug!(events = deliveries.len(), "received");
     ok_json(receive_body(&deliveries))
 }
