@@ -15,6 +15,8 @@
 //!   oldest first, when there are too many: see [`connections`] ([`IDLE_PRESSURE`],
 //!   [`IDLE_CONNECTIONS_MAX`], [`PRESSURE_HEADER_TIMEOUT`], [`PRESSURE_KEEP_ALIVE_TIMEOUT`]).
 //!   Waiting receives are capped per subscription and namespace in [`crate::http`].
+//! - The listen backlog is [`LISTEN_BACKLOG`] ([`bind`]), so clients let go together and
+//!   reconnecting together do not overflow it.
 //! - At start, the soft open-file limit is raised to the hard one ([`open_files`]) so thousands
 //!   of sockets can be held; the figure is logged.
 //! - Shutdown: stop accepting, turn the shutdown flag on (waiting receives answer at once with
@@ -28,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
 use tokio::sync::watch;
 
 use crate::http::{App, handle};
@@ -56,10 +58,28 @@ pub const HEADER_LINES_PARSED_MAX: usize = 256;
 /// How long a connection told to close (idle budget) may take to finish its last write before
 /// it is dropped, unless it is working.
 pub const CLOSE_GRACE: Duration = Duration::from_secs(5);
+/// The listen backlog (the kernel caps it at `net.core.somaxconn`, 4,096 by default). When the
+/// idle budget lets go of many connections at once, their clients reconnect together; a
+/// backlog that overflows drops SYNs, and every client caught then waits a full SYN retransmit
+/// (1 s), legitimate ones included.
+pub const LISTEN_BACKLOG: u32 = 4_096;
 /// Idle connections closed at once when accepting fails for want of file descriptors.
 pub const CLOSE_ON_FD_EXHAUSTION: usize = 16;
 /// How long in-flight requests may take to finish on shutdown.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// A listener on `addr` with [`LISTEN_BACKLOG`] (and `SO_REUSEADDR`, as tokio's `bind` sets).
+pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
 
 /// Serves `app` on `listener` until `signal` completes, then drains (see the module docs).
 /// `shutdown` is the sender of the flag `app` watches.
