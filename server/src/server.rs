@@ -1,33 +1,85 @@
 //! The HTTP/1.1 listener: accept loop, connection limits, timeouts and graceful shutdown.
 //!
-//! - Request headers must arrive within [`HEADER_READ_TIMEOUT`] (slow clients are cut off) and
-//!   fit in [`HEADER_BYTES_MAX`]; bodies within [`crate::http::BODY_READ_TIMEOUT`].
-//! - At most [`CONNECTIONS_MAX`] connections are served at once; further ones wait in the
-//!   kernel's backlog.
+//! - Request headers must arrive within [`HEADER_READ_TIMEOUT`] (slow clients are cut off);
+//!   bodies within [`crate::http::BODY_READ_TIMEOUT`].
+//! - Head limits, and who answers them: the request target is at most
+//!   [`crate::http::URL_BYTES_MAX`] bytes (414), the headers at most
+//!   [`crate::http::HEADERS_BYTES_MAX`] bytes of names and values (431) in at most
+//!   [`crate::http::HEADERS_COUNT_MAX`] lines (431); those are checked by the handler. The
+//!   parser's buffer ([`HEAD_BYTES_MAX`]) is sized so that any head within them fits, and its
+//!   header-line cap ([`HEADER_LINES_PARSED_MAX`]) is above the handler's; a head beyond either,
+//!   or one that is not HTTP/1.1 (400), is refused by hyper itself, and that answer is rewritten
+//!   to the same JSON error shape ([`parse_errors`]); the connection is then closed.
+//! - Connections are always accepted; there is no cap on connections doing authenticated work.
+//!   Idle ones (no complete request head yet, or between keep-alive requests) are let go,
+//!   oldest first, when there are too many: see [`connections`] ([`IDLE_PRESSURE`],
+//!   [`IDLE_CONNECTIONS_MAX`], [`PRESSURE_HEADER_TIMEOUT`], [`PRESSURE_KEEP_ALIVE_TIMEOUT`]).
+//!   Waiting receives are capped per subscription and namespace in [`crate::http`].
+//! - The listen backlog is [`LISTEN_BACKLOG`] ([`bind`]), so clients let go together and
+//!   reconnecting together do not overflow it.
+//! - At start, the soft open-file limit is raised to the hard one ([`open_files`]) so thousands
+//!   of sockets can be held; the figure is logged.
 //! - Shutdown: stop accepting, turn the shutdown flag on (waiting receives answer at once with
 //!   whatever they have, new requests get 503), let in-flight requests finish for up to
 //!   [`SHUTDOWN_GRACE`], close idle keep-alive connections. The caller then closes the store.
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
-use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::sync::watch;
 
 use crate::http::{App, handle};
+use connections::{Connection, Connections};
+pub use connections::{
+    IDLE_CONNECTIONS_MAX, IDLE_PRESSURE, PRESSURE_HEADER_TIMEOUT, PRESSURE_KEEP_ALIVE_TIMEOUT,
+    REAP_INTERVAL,
+};
+use parse_errors::JsonParseErrors;
+
+pub mod connections;
+pub mod open_files;
+pub mod parse_errors;
 
 /// Time a client has to send its request line and headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// Largest request head (request line and headers), in bytes.
-pub const HEADER_BYTES_MAX: usize = 64 * 1024;
-/// Connections served at once.
-pub const CONNECTIONS_MAX: usize = 1024;
+/// hyper's read buffer, so the largest request head (request line and headers, line ends
+/// included) it takes. Above the largest head the handler's own limits let through (an 8 KiB
+/// target and 32 KiB of headers in 200 lines come to about 42 KiB).
+pub const HEAD_BYTES_MAX: usize = 64 * 1024;
+/// hyper's cap on header lines, above [`crate::http::HEADERS_COUNT_MAX`] so the handler's check
+/// answers first on a connection that stays usable. hyper allocates this many slots for every
+/// head it parses, hence not higher.
+pub const HEADER_LINES_PARSED_MAX: usize = 256;
+/// How long a connection told to close (idle budget) may take to finish its last write before
+/// it is dropped, unless it is working.
+pub const CLOSE_GRACE: Duration = Duration::from_secs(5);
+/// The listen backlog (the kernel caps it at `net.core.somaxconn`, 4,096 by default). When the
+/// idle budget lets go of many connections at once, their clients reconnect together; a
+/// backlog that overflows drops SYNs, and every client caught then waits a full SYN retransmit
+/// (1 s), legitimate ones included.
+pub const LISTEN_BACKLOG: u32 = 4_096;
+/// Idle connections closed at once when accepting fails for want of file descriptors.
+pub const CLOSE_ON_FD_EXHAUSTION: usize = 16;
 /// How long in-flight requests may take to finish on shutdown.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// A listener on `addr` with [`LISTEN_BACKLOG`] (and `SO_REUSEADDR`, as tokio's `bind` sets).
+pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    #[cfg(unix)]
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
 
 /// Serves `app` on `listener` until `signal` completes, then drains (see the module docs).
 /// `shutdown` is the sender of the flag `app` watches.
@@ -37,52 +89,132 @@ pub async fn serve(
     shutdown: watch::Sender<bool>,
     signal: impl Future<Output = ()>,
 ) {
-    let graceful = GracefulShutdown::new();
+    let limit = open_files::raise_open_files_limit();
+    tracing::info!(
+        limit = limit.map_or_else(|| "unlimited".to_owned(), |n| n.to_string()),
+        "open-file limit"
+    );
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT)
-        .max_buf_size(HEADER_BYTES_MAX)
+        .max_buf_size(HEAD_BYTES_MAX)
+        .max_headers(HEADER_LINES_PARSED_MAX)
         .keep_alive(true);
-    let permits = Arc::new(Semaphore::new(CONNECTIONS_MAX));
+    let builder = Arc::new(builder);
+    let connections = Connections::new();
+    let reaper = tokio::spawn(reap(connections.clone()));
     tokio::pin!(signal);
     loop {
-        let Ok(permit) = permits.clone().acquire_owned().await else {
-            break;
-        };
         tokio::select! {
             accepted = listener.accept() => {
                 let (stream, peer) = match accepted {
                     Ok(accepted) => accepted,
                     Err(error) => {
+                        if is_fd_exhaustion(&error) {
+                            connections.close_oldest(CLOSE_ON_FD_EXHAUSTION);
+                        }
                         tracing::warn!(%error, "accept failed");
-                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        tokio::time::sleep(Duration::from_millis(10)).await;
                         continue;
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                let app = app.clone();
-                let service = service_fn(move |request| handle(app.clone(), request));
-                let connection = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
-                tokio::spawn(async move {
-                    if let Err(error) = connection.await {
-                        tracing::debug!(%peer, %error, "connection ended with an error");
-                    }
-                    drop(permit);
-                });
+                let connection = connections.open();
+                tokio::spawn(serve_connection(
+                    builder.clone(),
+                    app.clone(),
+                    stream,
+                    peer,
+                    connection,
+                    shutdown.subscribe(),
+                ));
             }
             () = &mut signal => break,
         }
     }
     drop(listener);
+    reaper.abort();
     tracing::info!("shutting down: no new connections; answering waiting receives");
     let _ = shutdown.send(true);
-    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+    if tokio::time::timeout(SHUTDOWN_GRACE, connections.all_closed())
         .await
         .is_err()
     {
         tracing::warn!("some connections were still busy after {SHUTDOWN_GRACE:?}; closing anyway");
     }
+}
+
+/// Serves one connection until it ends, the idle budget wants it closed, or the server shuts
+/// down. Closing is graceful (hyper finishes a request in flight, closes an idle connection at
+/// once); a connection that is not working and still has not finished after [`CLOSE_GRACE`]
+/// (a client that does not read its answer) is dropped.
+async fn serve_connection(
+    builder: Arc<hyper::server::conn::http1::Builder>,
+    app: Arc<App>,
+    stream: TcpStream,
+    peer: SocketAddr,
+    connection: Connection,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let tracker = connection.tracker();
+    let service = service_fn(move |request| {
+        let guard = tracker.begin_request();
+        let app = app.clone();
+        async move {
+            let answer = handle(app, request).await;
+            drop(guard);
+            answer
+        }
+    });
+    let conn = builder.serve_connection(JsonParseErrors::new(TokioIo::new(stream)), service);
+    tokio::pin!(conn);
+    let mut closing = false;
+    loop {
+        tokio::select! {
+            result = conn.as_mut() => {
+                if let Err(error) = result {
+                    tracing::debug!(%peer, %error, "connection ended with an error");
+                }
+                break;
+            }
+            () = connection.close_requested(), if !closing => {
+                tracing::debug!(%peer, "closing an idle connection (idle budget)");
+                conn.as_mut().graceful_shutdown();
+                closing = true;
+            }
+            _ = shutdown.wait_for(|down| *down), if !closing => {
+                conn.as_mut().graceful_shutdown();
+                closing = true;
+            }
+            () = tokio::time::sleep(CLOSE_GRACE), if closing => {
+                if !connection.tracker().working() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Applies the idle budget's short timeouts every [`REAP_INTERVAL`].
+async fn reap(connections: Arc<Connections>) {
+    let mut tick = tokio::time::interval(REAP_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let closed = connections.reap(Instant::now());
+        if closed > 0 {
+            tracing::debug!(closed, "idle connections closed under pressure");
+        }
+    }
+}
+
+/// Out of file descriptors (process or system), which closing idle connections relieves.
+fn is_fd_exhaustion(error: &std::io::Error) -> bool {
+    matches!(
+        rustix::io::Errno::from_io_error(error),
+        Some(rustix::io::Errno::MFILE | rustix::io::Errno::NFILE)
+    )
 }
 
 /// A future that completes on SIGINT (Ctrl-C) or SIGTERM. The handlers are installed by this

@@ -293,8 +293,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     let push_store: Arc<dyn PushStore> = Arc::new(namespace.clone());
     let backend: Arc<dyn DataPlane> = Arc::new(namespace);
     let result = runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.listen)
-            .await
+        let listener = gridlog_server::server::bind(args.listen)
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         let signal = gridlog_server::server::termination_signal()

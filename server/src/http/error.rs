@@ -36,6 +36,13 @@ pub enum ApiError {
     UriTooLong,
     /// The request headers are larger than allowed.
     HeadersTooLarge,
+    /// More request header lines than allowed.
+    TooManyHeaders,
+    /// The request head (request line and headers) does not fit the parser's buffer (hyper
+    /// refuses it before any handler runs; see [`crate::server::HEAD_BYTES_MAX`]).
+    HeadTooLarge,
+    /// The request head is not HTTP/1.1 (a malformed request line or header; refused by hyper).
+    MalformedRequest,
     /// The event(s) did not parse or validate.
     Format(FormatError),
     /// The store refused.
@@ -94,6 +101,27 @@ impl ApiError {
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
                 "RequestHeaderFieldsTooLarge",
                 "the request headers are too large".to_owned(),
+            ),
+            Self::TooManyHeaders => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "RequestHeaderFieldsTooLarge",
+                format!(
+                    "more than {} request headers",
+                    crate::http::HEADERS_COUNT_MAX
+                ),
+            ),
+            Self::HeadTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "RequestHeaderFieldsTooLarge",
+                format!(
+                    "the request head (request line and headers) exceeds {} bytes",
+                    crate::server::HEAD_BYTES_MAX
+                ),
+            ),
+            Self::MalformedRequest => (
+                StatusCode::BAD_REQUEST,
+                "InvalidRequest",
+                "the request is not valid HTTP/1.1 (request line or headers)".to_owned(),
             ),
             Self::Format(error) if error.is_limit() => (
                 StatusCode::PAYLOAD_TOO_LARGE,

@@ -12,14 +12,24 @@
 //! | GET | `/_gridlog/topics/{t}/eventSubscriptions` | `{"value":[subscription…]}` |
 //! | GET, PUT, DELETE | `/_gridlog/topics/{t}/eventSubscriptions/{s}` | the subscription / `{}` |
 //!
-//! Order of checks: URL length (414), header size (431), path (404), method (405), authentication (401), query
+//! Waiting receives are capped: [`LONG_POLLS_PER_SUBSCRIPTION_MAX`] per subscription and
+//! [`LONG_POLLS_MAX`] in the namespace; one over a cap is answered at once without waiting (the
+//! events already there, or `{"value":[]}`); see [`long_polls`].
+//!
+//! Order of checks: URL length (414, over [`URL_BYTES_MAX`]), header size (431, over
+//! [`HEADERS_BYTES_MAX`] of names and values), header count (431, over [`HEADERS_COUNT_MAX`]),
+//! path (404), method (405), authentication (401), query
 //! (400), body size (413, while streaming), body content (400/413), then the store (404, 400,
-//! 507, 503, 500). Every error is `{"error":{"code","message"}}` with `x-ms-error-code`.
+//! 507, 503, 500). Every error is `{"error":{"code","message"}}` with `x-ms-error-code`, also
+//! the ones the HTTP parser makes before any handler runs (a head over
+//! [`crate::server::HEAD_BYTES_MAX`]: 431; a malformed request line or header: 400
+//! `InvalidRequest`; see [`crate::server`]).
 
 pub mod error;
 mod eventhubs;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod long_polls;
 mod management;
 pub mod route;
 
@@ -40,12 +50,16 @@ use crate::backend::{BackendError, DataPlane, Delivery, Settle, SettleResult};
 use crate::eventhubs::EventHubs;
 use crate::metrics::{METRICS_PATH, Metrics};
 use error::{ApiError, error_body};
+use long_polls::LongPolls;
+pub use long_polls::{LONG_POLLS_MAX, LONG_POLLS_PER_SUBSCRIPTION_MAX};
 use route::{Action, Route};
 
 /// Longest accepted request target (path and query), in bytes.
 pub const URL_BYTES_MAX: usize = 8 * 1024;
 /// Largest total size of the request headers (names and values), in bytes.
 pub const HEADERS_BYTES_MAX: usize = 32 * 1024;
+/// Most request header lines.
+pub const HEADERS_COUNT_MAX: usize = 200;
 /// Most lock tokens in one settlement request.
 pub const LOCK_TOKENS_MAX: usize = 1_000;
 /// Time a client has to send its whole body once the headers are in.
@@ -58,6 +72,7 @@ pub struct App {
     event_hubs: EventHubs,
     shutdown: watch::Receiver<bool>,
     metrics: Option<Arc<Metrics>>,
+    long_polls: Arc<LongPolls>,
 }
 
 impl std::fmt::Debug for App {
@@ -82,6 +97,7 @@ impl App {
             event_hubs: EventHubs::default(),
             shutdown,
             metrics: None,
+            long_polls: Arc::default(),
         }
     }
 
@@ -170,6 +186,11 @@ fn request_id(headers: &HeaderMap) -> (String, bool) {
     (id, false)
 }
 
+/// A new request id (for answers made before any request is parsed).
+pub(crate) fn new_request_id() -> String {
+    request_id(&HeaderMap::new()).0
+}
+
 /// Handles one request (never fails: errors become error responses).
 pub async fn handle<B>(
     app: Arc<App>,
@@ -226,6 +247,9 @@ where
         .sum();
     if header_bytes > HEADERS_BYTES_MAX {
         return Err(ApiError::HeadersTooLarge);
+    }
+    if request.headers().len() > HEADERS_COUNT_MAX {
+        return Err(ApiError::TooManyHeaders);
     }
     let path = uri.path().to_owned();
     if path == "/_gridlog" || path.starts_with("/_gridlog/") {
@@ -438,6 +462,15 @@ pub fn receive_body(deliveries: &[Delivery]) -> Vec<u8> {
 
 async fn receive(app: &Arc<App>, route: &Route, max_events: u32, max_wait: Duration) -> Answer {
     let subscription = route.subscription.as_deref().unwrap_or_default();
+    // Over a long-poll cap the receive does not wait (see `long_polls`); the slot is held until
+    // the answer is ready.
+    let slot = app.long_polls.try_begin(&route.topic, subscription);
+    let max_wait = if slot.is_some() {
+        max_wait
+    } else {
+        tracing::debug!("long-poll cap reached: answering without waiting");
+        Duration::ZERO
+    };
     let wait = app
         .backend
         .receive(&route.topic, subscription, max_events, max_wait);
@@ -447,6 +480,7 @@ async fn receive(app: &Arc<App>, route: &Route, max_events: u32, max_wait: Durat
         got = wait => got?,
         _ = shutdown.wait_for(|down| *down) => Vec::new(),
     };
+    drop(slot);
     tracing::debug!(events = deliveries.len(), "received");
     ok_json(receive_body(&deliveries))
 }
