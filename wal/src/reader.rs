@@ -124,17 +124,31 @@ pub struct WalIter {
     seg: Option<Arc<Segment>>,
     /// An error ended the iteration.
     done: bool,
+    /// Read up to the written end, records not yet durable included ([`crate::Wal::iter_written_from`]),
+    /// instead of the visible end.
+    written: bool,
 }
 
 impl WalIter {
-    /// Iterates from `seq` (clamped to the log's first sequence number) to the visible end.
-    pub(crate) fn new(shared: Arc<Shared>, seq: u64) -> WalIter {
+    /// Iterates from `seq` (clamped to the log's first sequence number) to the visible end, or
+    /// with `written` to the written end.
+    pub(crate) fn new(shared: Arc<Shared>, seq: u64, written: bool) -> WalIter {
         let first = shared.marks().first_seq();
         WalIter {
             shared,
             next: seq.max(first).max(1),
             seg: None,
             done: false,
+            written,
+        }
+    }
+
+    fn end(&self) -> u64 {
+        let marks = self.shared.marks();
+        if self.written {
+            marks.written_end()
+        } else {
+            marks.visible_end()
         }
     }
 }
@@ -143,7 +157,7 @@ impl Iterator for WalIter {
     type Item = Result<(Seq, RecordBytes)>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.done || self.next >= self.shared.marks().visible_end() {
+        if self.done || self.next >= self.end() {
             return None;
         }
         let seq = self.next;

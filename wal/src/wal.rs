@@ -201,7 +201,16 @@ impl Wal {
 
     /// Iterates from `seq` (clamped to `first_seq`) to the visible end.
     pub fn iter_from(&self, seq: Seq) -> WalIter {
-        WalIter::new(self.shared.clone(), seq.0)
+        WalIter::new(self.shared.clone(), seq.0, false)
+    }
+
+    /// Iterates from `seq` (clamped to `first_seq`) to the **written** end: records appended but
+    /// not yet covered by a sync included. For rebuilding derived state from the log's tail under
+    /// the caller's own serialization of appends (the engine recounts a subscription's backlog
+    /// under its state lock without waiting for a sync there); what it returns must not be handed
+    /// to a consumer before it is durable.
+    pub fn iter_written_from(&self, seq: Seq) -> WalIter {
+        WalIter::new(self.shared.clone(), seq.0, true)
     }
 
     /// Drops every segment whose records are all below `seq` (never the active segment).

@@ -333,3 +333,28 @@ fn second_open_of_a_directory_is_refused_until_the_first_closes() {
     drop(first);
     Wal::open_with_vfs(vfs, "/sim", WalOptions::default()).unwrap();
 }
+
+/// `iter_written_from` reads what was appended but not yet synced (the engine's backlog recount
+/// under its own lock); `iter_from` and `read` stop at the durable end under `Always`.
+#[test]
+fn iter_written_from_sees_unsynced_records_and_iter_from_does_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let opts = WalOptions {
+        durability: Durability::Always,
+        ..small()
+    };
+    let (wal, _) = Wal::open(dir.path(), opts).unwrap();
+    let durable = wal.append(&rec(1, 10)).unwrap();
+    let records = [rec(2, 10), rec(3, 10)];
+    let refs: Vec<&[u8]> = records.iter().map(Vec::as_slice).collect();
+    let range = wal.append_with(&refs, Durability::Never).unwrap();
+    assert_eq!(wal.iter_from(durable).count(), 1);
+    assert!(wal.read(range.start).is_err());
+    let written: Vec<Vec<u8>> = wal
+        .iter_written_from(durable)
+        .map(|item| item.unwrap().1.to_vec())
+        .collect();
+    assert_eq!(written, vec![rec(1, 10), rec(2, 10), rec(3, 10)]);
+    wal.sync().unwrap();
+    assert_eq!(wal.iter_from(durable).count(), 3);
+}

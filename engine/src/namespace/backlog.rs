@@ -12,8 +12,10 @@ use crate::state::{NamespaceState, Now};
 /// Recounts the backlog of every subscription that needs it (new filters, a snapshot without
 /// backlogs, a replayed receive that may have skipped expired events): its in-flight events
 /// plus the never-delivered events from its scan position to the end of the log that pass its
-/// filter. Reads that part of the log, which must be durable (open; `apply_config` syncs
-/// first). Retention is left to the scans, which subtract what they remove.
+/// filter. Reads that part of the log to its written end, records not yet synced included
+/// ([`Wal::iter_written_from`]): the caller holds the state lock (or is opening), so nothing is
+/// appended meanwhile and no sync is needed under the lock. Retention is left to the scans,
+/// which subtract what they remove.
 pub(super) fn recount(wal: &Wal, st: &mut NamespaceState, now: Now) -> Result<(), EngineError> {
     let ids: Vec<u64> = st
         .subs
@@ -24,7 +26,7 @@ pub(super) fn recount(wal: &Wal, st: &mut NamespaceState, now: Now) -> Result<()
     for id in ids {
         let s = &st.subs[&id];
         let mut ahead = 0_u64;
-        for item in wal.iter_from(Seq(s.cursor)) {
+        for item in wal.iter_written_from(Seq(s.cursor)) {
             let (seq, bytes) = item?;
             // No retention and no TTL: every event that passes the filter and is not settled.
             if let Scan::Deliver { .. } =

@@ -7,6 +7,7 @@ use std::time::Duration;
 use gridlog_format::{billing_units, decode_record};
 use gridlog_wal::{RecordBytes, Seq};
 
+use super::txn::Txn;
 use super::{
     FailedToken, Inner, RENEW_WINDOW, Received, SCAN_BUDGET_RECORDS, SettleOutcome,
     TOKEN_LOST_CODE, TOKEN_LOST_MESSAGE, dead_letter_record, event_json_range, ms, not_found_sub,
@@ -81,7 +82,7 @@ impl Inner {
                 Some(topic) => {
                     let bytes = match plan.source.take() {
                         Some(bytes) => bytes,
-                        None => self.wal.read(Seq(plan.seq))?,
+                        None => self.store.wal.read(Seq(plan.seq))?,
                     };
                     let range = event_json_range(plan.seq, &bytes)?;
                     match dead_letter_record(
@@ -136,15 +137,15 @@ impl Inner {
         let granted = self
             .throttle
             .grant(Direction::Delivery, u64::from(max_events), || {
-                self.clock.monotonic()
+                self.store.clock.monotonic()
             })
             .map_err(|refused| EngineError::Throttled {
                 direction: refused.direction,
                 retry_after: refused.retry_after,
             })?;
         let max = usize::try_from(granted).unwrap_or(usize::MAX);
-        let mut st = self.lock_state()?;
-        let now = self.now();
+        let mut st = Txn::begin(self)?;
+        let now = st.now();
         let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
         let sub_id = st
             .sub_id(topic_id, sub)
@@ -202,7 +203,7 @@ impl Inner {
         let mut expired_waiting = 0_u64;
         let mut more = false;
         if locks.len() < max {
-            for (scanned, item) in self.wal.iter_from(Seq(s.cursor)).enumerate() {
+            for (scanned, item) in self.store.wal.iter_from(Seq(s.cursor)).enumerate() {
                 if locks.len() >= max {
                     break;
                 }
@@ -247,7 +248,7 @@ impl Inner {
         for (entry, bytes) in &mut locks {
             let bytes = match bytes.take() {
                 Some(bytes) => bytes,
-                None => self.wal.read(Seq(entry.seq))?,
+                None => self.store.wal.read(Seq(entry.seq))?,
             };
             resolved.push((*entry, bytes));
         }
@@ -264,12 +265,13 @@ impl Inner {
                 entries: locks.iter().map(|(entry, _)| *entry).collect(),
             });
         }
-        let appended = !records.is_empty();
-        if appended {
-            self.append_apply(&mut st, &records, now)?;
+        if !records.is_empty() {
+            st.append(&records)?;
         }
         drop(records);
-        let notify: Vec<u32> = outs.iter().filter_map(|out| out.target).collect();
+        for topic in outs.iter().filter_map(|out| out.target) {
+            st.wake(topic);
+        }
         let wake = match st.subs.get_mut(&sub_id) {
             Some(s) => {
                 s.skip_to(cursor);
@@ -286,14 +288,7 @@ impl Inner {
             None => None,
         };
         let secret = st.secret.clone();
-        let end = self.wal.next_seq();
-        drop(st);
-        if appended {
-            self.sync_to(end)?;
-        }
-        for topic in notify {
-            self.notify_topic(topic);
-        }
+        st.commit()?;
         let secret = secret.ok_or(EngineError::Poisoned)?;
         let mut received = Vec::with_capacity(resolved.len());
         for (entry, bytes) in resolved {
@@ -317,7 +312,7 @@ impl Inner {
             let bytes = received.iter().map(|r| r.json().len() as u64).sum();
             self.throttle
                 .charge(Direction::Delivery, received.len() as u64, bytes, || {
-                    self.clock.monotonic()
+                    self.store.clock.monotonic()
                 });
         }
         Ok((received, wake))
@@ -336,6 +331,7 @@ impl Inner {
         // Authenticating tokens (base64 + HMAC) is most of a settlement's CPU and needs no
         // state: it runs before the namespace lock is taken, so consumers do it in parallel.
         let secret = self
+            .store
             .lock_state()?
             .secret
             .clone()
@@ -344,8 +340,8 @@ impl Inner {
             .iter()
             .map(|token| LockToken::verify(&secret, token).ok())
             .collect();
-        let mut st = self.lock_state()?;
-        let now = self.now();
+        let mut st = Txn::begin(self)?;
+        let now = st.now();
         let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
         let sub_id = st
             .sub_id(topic_id, sub)
@@ -396,17 +392,12 @@ impl Inner {
         }
         let entries: Vec<Entry> = accepted.iter().map(|(entry, _)| *entry).collect();
         let lock_ms = ms(s.config.delivery.lock_duration);
-        let mut notify: Vec<u32> = Vec::new();
         match op {
             SettleOp::Ack => {
-                self.append_apply(
-                    &mut st,
-                    &[StateRecord::Ack {
-                        sub: sub_id,
-                        entries,
-                    }],
-                    now,
-                )?;
+                st.append(&[StateRecord::Ack {
+                    sub: sub_id,
+                    entries,
+                }])?;
             }
             SettleOp::Release(delay) => {
                 let delay = (*delay).min(RELEASE_DELAY_MAX);
@@ -417,8 +408,8 @@ impl Inner {
                     delay_ms: u32::try_from(delay.as_millis()).unwrap_or(RELEASE_DELAY_MAX_MS),
                     entries,
                 };
-                self.append_apply(&mut st, &[rec], now)?;
-                notify.push(topic_id);
+                st.append(&[rec])?;
+                st.wake(topic_id);
             }
             SettleOp::Renew => {
                 let rec = StateRecord::Renew {
@@ -426,7 +417,7 @@ impl Inner {
                     deadline_ms: now.lock_ms.saturating_add(lock_ms),
                     entries,
                 };
-                self.append_apply(&mut st, &[rec], now)?;
+                st.append(&[rec])?;
             }
             SettleOp::Reject => {
                 let plans = accepted
@@ -444,16 +435,13 @@ impl Inner {
                 let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
                 let records: Vec<StateRecord<'_>> =
                     Self::dead_letter_records(sub_id, &outs, published_at_ms).collect();
-                self.append_apply(&mut st, &records, now)?;
-                notify.extend(outs.iter().filter_map(|out| out.target));
+                st.append(&records)?;
+                for topic in outs.iter().filter_map(|out| out.target) {
+                    st.wake(topic);
+                }
             }
         }
-        let end = self.wal.next_seq();
-        drop(st);
-        self.sync_to(end)?;
-        for topic in notify {
-            self.notify_topic(topic);
-        }
+        st.commit()?;
         Ok(outcome)
     }
 }

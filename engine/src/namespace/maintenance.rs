@@ -4,6 +4,7 @@
 use gridlog_wal::Seq;
 
 use super::delivery::{DeadLetterPlan, Scan, dead_letter_reason, scan_one};
+use super::txn::Txn;
 use super::{Inner, MaintenanceReport, crc, ms};
 use crate::error::EngineError;
 use crate::index::IndexCheckpoint;
@@ -13,14 +14,13 @@ impl Inner {
     pub(super) fn run_maintenance(&self) -> Result<MaintenanceReport, EngineError> {
         let mut report = MaintenanceReport::default();
         {
-            let mut st = self.lock_state()?;
-            let now = self.now();
+            let mut st = Txn::begin(self)?;
+            let now = st.now();
             // Scans stop at the log's end as of the start of the sweep: dead-letter events the
             // sweep itself publishes are left to the next one (whether a segment roll happened
             // to make them durable already must not matter).
-            let sweep_end = self.wal.next_seq().0;
+            let sweep_end = self.store.wal.next_seq().0;
             let sub_ids: Vec<u64> = st.subs.keys().copied().collect();
-            let mut notify: Vec<u32> = Vec::new();
             for sub_id in sub_ids {
                 report.expired += Self::expire_retention(&mut st, sub_id, now);
                 let s = &st.subs[&sub_id];
@@ -48,7 +48,7 @@ impl Inner {
                 let mut cursor = s.cursor;
                 let mut expired = 0_u64;
                 let mut expired_waiting = 0_u64;
-                for item in self.wal.iter_from(Seq(s.cursor)) {
+                for item in self.store.wal.iter_from(Seq(s.cursor)) {
                     let (seq, bytes) = item?;
                     if seq.0 >= sweep_end {
                         break;
@@ -76,24 +76,20 @@ impl Inner {
                 let records: Vec<StateRecord<'_>> =
                     Self::dead_letter_records(sub_id, &outs, published_at_ms).collect();
                 if !records.is_empty() {
-                    self.append_apply(&mut st, &records, now)?;
+                    st.append(&records)?;
                 }
                 report.dead_lettered += outs.len() as u64;
                 report.expired += expired;
-                notify.extend(outs.iter().filter_map(|out| out.target));
+                for topic in outs.iter().filter_map(|out| out.target) {
+                    st.wake(topic);
+                }
                 if let Some(s) = st.subs.get_mut(&sub_id) {
                     s.skip_to(cursor);
                     s.meters.expired += expired;
                     s.unwait(expired_waiting);
                 }
             }
-            drop(st);
-            self.sync()?;
-            notify.sort_unstable();
-            notify.dedup();
-            for topic in notify {
-                self.notify_topic(topic);
-            }
+            st.commit()?;
         }
         let (checkpoints, purged) = self.reclaim()?;
         report.checkpoints = checkpoints;
@@ -105,9 +101,9 @@ impl Inner {
     /// Segment reclamation (docs/delivery.md §5): the WAL below the lowest seq anything still
     /// needs is dropped, once a checkpoint above it is durable.
     pub(super) fn reclaim(&self) -> Result<(u64, usize), EngineError> {
-        let mut st = self.lock_state()?;
-        let now = self.now();
-        let mut boundary = self.wal.next_seq().0;
+        let mut st = Txn::begin(self)?;
+        let now = st.now();
+        let mut boundary = self.store.wal.next_seq().0;
         for sub in st.subs.values() {
             boundary = boundary.min(sub.floor());
         }
@@ -122,6 +118,7 @@ impl Inner {
             boundary = boundary.min(st.retained_from(now, retention_ms));
         }
         let purgeable = self
+            .store
             .wal
             .segments()
             .iter()
@@ -131,7 +128,7 @@ impl Inner {
             return Ok((0, 0));
         }
         let snapshot = gridlog_format::encode_state_record(&st.snapshot());
-        let chunk_bytes = (self.record_bytes_max / 2).clamp(1024, 1 << 20);
+        let chunk_bytes = (self.store.record_bytes_max / 2).clamp(1024, 1 << 20);
         let chunks: Vec<&[u8]> = snapshot.chunks(chunk_bytes).collect();
         let count = u32::try_from(chunks.len()).unwrap_or(u32::MAX);
         let records: Vec<StateRecord<'_>> = chunks
@@ -143,26 +140,32 @@ impl Inner {
                 body: record::Bytes(body),
             })
             .collect();
-        self.append_apply(&mut st, &records, now)?;
+        st.append(&records)?;
         drop(records);
         // The checkpoint must be durable before anything below it goes, whatever the
-        // namespace's durability.
-        self.wal.sync().inspect_err(|_| self.poison())?;
-        drop(st);
+        // namespace's durability: the commit syncs it, after releasing the lock.
+        st.durable();
+        st.commit()?;
         failpoint!("engine::reclaim::after_checkpoint_before_purge");
-        let purged = self.wal.purge_before(Seq(boundary))?;
-        self.state.lock().prune_time_marks(purged.first_seq.0);
+        let purged = self.store.wal.purge_before(Seq(boundary))?;
+        self.store.state.lock().prune_time_marks(purged.first_seq.0);
         Ok((1, purged.segments_purged))
     }
 
     /// Writes the index: a snapshot covering everything applied, after syncing the WAL.
     pub(super) fn write_index(&self) -> Result<bool, EngineError> {
+        // The snapshot is taken under the lock; the sync that makes what it covers durable
+        // runs after the lock is released (never a sync under the state lock).
+        let (covered, snapshot) = {
+            let st = self.store.state.lock();
+            (st.applied_seq, st.snapshot())
+        };
+        self.store
+            .wal
+            .sync_to(Seq(covered + 1))
+            .inspect_err(|_| self.poison())?;
         let blob = {
-            let st = self.state.lock();
-            self.wal.sync().inspect_err(|_| self.poison())?;
-            let covered = st.applied_seq;
-            let bytes = self.wal.read(Seq(covered))?;
-            let snapshot = st.snapshot();
+            let bytes = self.store.wal.read(Seq(covered))?;
             let secret = snapshot.secret.ok_or(EngineError::Poisoned)?;
             let snapshot = gridlog_format::encode_state_record(&snapshot);
             gridlog_format::encode_state_record(&IndexCheckpoint {
@@ -175,7 +178,7 @@ impl Inner {
             })
         };
         failpoint!("engine::index::before_store");
-        self.index.store(&blob)?;
+        self.store.index.store(&blob)?;
         failpoint!("engine::index::after_store");
         Ok(true)
     }

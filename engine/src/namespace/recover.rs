@@ -57,7 +57,8 @@ pub(super) fn recover_state(
         }
         state.apply(seq.0, &rec, now)?;
     }
-    if state.secret.is_none() {
+    // A new namespace's first record (its `Created`) is appended once it is open.
+    if state.secret.is_none() && !created {
         return Err(EngineError::Corrupt {
             seq: wal.first_seq().0,
             reason: "the WAL holds neither a Created record nor a complete checkpoint".to_owned(),
