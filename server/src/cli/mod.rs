@@ -4,6 +4,8 @@
     reason = "doc comments here are --help text, shown verbatim"
 )]
 
+mod access_key;
+mod args;
 mod bench;
 mod client;
 mod events;
@@ -13,6 +15,11 @@ mod top;
 mod validate;
 
 use std::process::ExitCode;
+
+// Exit codes: 0 success, 1 the operation failed (main), 2 a usage error (clap, including every
+// value refused by a `value_parser`), and EXIT_TIMEOUT.
+/// Exit code of `gridlog wait` when its --timeout passes with no matching event.
+pub const EXIT_TIMEOUT: u8 = 3;
 
 use clap::{Parser, Subcommand};
 
@@ -68,10 +75,12 @@ enum Command {
     ///
     /// Example: gridlog renew --topic default --subscription default TOKEN
     Renew(events::SettleArgs),
-    /// Block until a matching event arrives, acknowledge it, print it and exit 0; exit 2 on timeout.
+    /// Block until a matching event arrives, acknowledge it, print it and exit 0; exit 3 on timeout.
     ///
     /// Non-matching events are left for other consumers (released when the wait ends). Over HTTP
     /// each poll waits at least 10 s, so a timeout may be exceeded by up to 10 s.
+    ///
+    /// Exit codes: 0 matched, 1 error, 2 usage error, 3 timed out.
     ///
     /// Example: gridlog wait --topic jobs --subscription nightly --type Job.Finished --subject etl --timeout 2h
     Wait(events::WaitArgs),
