@@ -262,7 +262,7 @@ fn wait_defaults_to_default_and_its_timeout_is_not_a_usage_error() {
     served.stop();
     let d = data.to_str().unwrap();
     let waited = run(&["wait", "--timeout", "1s", "--data-dir", d]);
-    assert_eq!(waited.status.code(), Some(3), "{}", text(&waited.stderr));
+    assert_eq!(waited.status.code(), Some(124), "{}", text(&waited.stderr));
     assert!(text(&waited.stderr).contains("timed out"));
     let usage = run(&["wait", "--timeout", "soon", "--data-dir", d]);
     assert_eq!(usage.status.code(), Some(2), "{}", text(&usage.stderr));
