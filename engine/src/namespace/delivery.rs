@@ -9,7 +9,7 @@ use gridlog_wal::{RecordBytes, Seq};
 
 use super::{
     FailedToken, Inner, RENEW_WINDOW, Received, SCAN_BUDGET_RECORDS, SettleOutcome,
-    TOKEN_LOST_CODE, TOKEN_LOST_MESSAGE, dead_letter_record, event_json_range, ms, not_found_sub,
+    TOKEN_LOST_CODE, TokenFailure, dead_letter_record, event_json_range, ms, not_found_sub,
     not_found_topic,
 };
 use crate::clock::MonotonicTime;
@@ -20,7 +20,7 @@ use crate::state::{
     add_ms,
 };
 use crate::throttle::Direction;
-use crate::token::{LockToken, TokenFields};
+use crate::token::{LockToken, TokenError, TokenFields};
 
 pub(super) enum SettleOp {
     Ack,
@@ -340,9 +340,16 @@ impl Inner {
             .secret
             .clone()
             .ok_or(EngineError::Poisoned)?;
-        let verified: Vec<Option<crate::token::TokenFields>> = tokens
+        let verified: Vec<Result<TokenFields, TokenFailure>> = tokens
             .iter()
-            .map(|token| LockToken::verify(&secret, token).ok())
+            .map(|token| {
+                LockToken::verify(&secret, token).map_err(|error| match error {
+                    TokenError::Malformed { .. } | TokenError::BadVersion { .. } => {
+                        TokenFailure::Malformed
+                    }
+                    TokenError::BadMac => TokenFailure::Lost,
+                })
+            })
             .collect();
         let mut st = self.lock_state()?;
         let now = self.now();
@@ -357,6 +364,12 @@ impl Inner {
         let mut outcome = SettleOutcome::default();
         let mut accepted: Vec<(Entry, Pending)> = Vec::new();
         for (token, fields) in tokens.iter().zip(verified) {
+            // A token that verifies but whose lock is gone is lost; one that does not even decode
+            // is malformed.
+            let (fields, failure) = match fields {
+                Ok(fields) => (Some(fields), TokenFailure::Lost),
+                Err(failure) => (None, failure),
+            };
             let valid = fields
                 .filter(|fields| fields.subscription_id == sub_id)
                 .filter(|fields| seen.insert(fields.seq))
@@ -387,7 +400,8 @@ impl Inner {
                 None => outcome.failed.push(FailedToken {
                     lock_token: (*token).to_owned(),
                     code: TOKEN_LOST_CODE,
-                    message: TOKEN_LOST_MESSAGE,
+                    message: failure.message(),
+                    reason: failure,
                 }),
             }
         }

@@ -34,8 +34,8 @@ pub use deadletter::{DEAD_LETTER_ATTRIBUTES, dead_letter_record, rfc3339_ms};
 pub use types::{
     ApplyReport, FailedToken, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
     MaintenanceReport, NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt, Received,
-    ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats, TopicInfo,
-    TopicStats,
+    ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats, TokenFailure,
+    TopicInfo, TopicStats,
 };
 
 use crate::anchor::ClockAnchor;
@@ -69,8 +69,11 @@ const WAIT_SLICE: Duration = Duration::from_millis(100);
 const WAIT_SLICE_REAL_TIME: Duration = Duration::from_secs(1);
 /// The `code` of every failed token.
 pub const TOKEN_LOST_CODE: &str = "TokenLost";
-/// The `message` of every failed token.
+/// The `message` of a failed token whose lock is gone.
 pub const TOKEN_LOST_MESSAGE: &str = "Token has expired.";
+/// The `message` of a failed token that is not a lock token at all.
+pub const TOKEN_MALFORMED_MESSAGE: &str =
+    "Lock token is malformed: not a lock token as returned by receive.";
 
 /// A namespace: one data directory (`wal/`, `index/`, `clock.anchor`). Cheap to clone (shared handle);
 /// `Send + Sync`.
