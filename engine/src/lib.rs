@@ -86,7 +86,7 @@ pub use namespace::{
     ApplyReport, FailedToken, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
     MaintenanceReport, Namespace, NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt,
     Received, ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats,
-    TopicInfo, TopicStats,
+    TokenFailure, TopicInfo, TopicStats,
 };
 pub use throttle::Direction;
 pub use token::{LockToken, TokenError, TokenFields, TokenSecret};

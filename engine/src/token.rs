@@ -125,7 +125,8 @@ pub struct TokenFields {
     pub generation: u32,
 }
 
-/// Why a string is not a valid lock token. Every case maps to `TokenLost` at the API.
+/// Why a string is not a valid lock token. Every case answers `TokenLost` at the API; a malformed
+/// token or an unknown version says so in the message (`TokenFailure::Malformed`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenError {

@@ -248,7 +248,7 @@ fn unknown_and_mistyped_fields_name_their_path() {
     assert_eq!(path, "topics[0]");
     let (path, kind) = error(&json!("not an object"));
     assert_eq!(path, "");
-    assert!(matches!(kind, ConfigErrorKind::Syntax { .. }));
+    assert_eq!(kind, ConfigErrorKind::NotAnObject { found: "a string" });
     assert!(NamespaceConfig::from_json_str("{} trailing").is_err());
     assert!(NamespaceConfig::from_json_str("{").is_err());
 }
@@ -590,4 +590,22 @@ fn validate_checks_configurations_edited_in_code() {
         "topics[0].eventSubscriptions[0].properties.deliveryConfiguration.queue.eventTimeToLive"
     );
     assert_eq!(error.code(), "ConfigDurationOutOfRange");
+}
+
+#[test]
+fn a_document_that_is_not_an_object_is_refused() {
+    for (text, found) in [
+        ("[]", "an array"),
+        (" \"x\"", "a string"),
+        ("42", "a number"),
+        ("null", "null"),
+    ] {
+        let error = NamespaceConfig::from_json_str(text).unwrap_err();
+        assert_eq!(error.kind, ConfigErrorKind::NotAnObject { found }, "{text}");
+        assert_eq!(error.code(), "ConfigSyntax");
+        assert!(
+            error.to_string().contains("must be a JSON object"),
+            "{error}"
+        );
+    }
 }

@@ -30,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::net::{TcpListener, TcpSocket, TcpStream};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 use crate::http::{App, handle};
@@ -68,17 +68,26 @@ pub const CLOSE_ON_FD_EXHAUSTION: usize = 16;
 /// How long in-flight requests may take to finish on shutdown.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
-/// A listener on `addr` with [`LISTEN_BACKLOG`] (and `SO_REUSEADDR`, as tokio's `bind` sets).
-pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
-    let socket = if addr.is_ipv4() {
-        TcpSocket::new_v4()?
+/// A listening socket on `addr` with [`LISTEN_BACKLOG`] and `SO_REUSEADDR` (as tokio's `bind`
+/// sets), non-blocking, ready for `tokio::net::TcpListener::from_std`. Synchronous, so `serve`
+/// can take its port before it creates or prints anything (a port in use fails first).
+pub fn bind(addr: SocketAddr) -> std::io::Result<std::net::TcpListener> {
+    use rustix::net::{AddressFamily, SocketFlags, SocketType, sockopt};
+    let family = if addr.is_ipv4() {
+        AddressFamily::INET
     } else {
-        TcpSocket::new_v6()?
+        AddressFamily::INET6
     };
-    #[cfg(unix)]
-    socket.set_reuseaddr(true)?;
-    socket.bind(addr)?;
-    socket.listen(LISTEN_BACKLOG)
+    let socket = rustix::net::socket_with(
+        family,
+        SocketType::STREAM,
+        SocketFlags::CLOEXEC | SocketFlags::NONBLOCK,
+        None,
+    )?;
+    sockopt::set_socket_reuseaddr(&socket, true)?;
+    rustix::net::bind(&socket, &addr)?;
+    rustix::net::listen(&socket, i32::try_from(LISTEN_BACKLOG).unwrap_or(i32::MAX))?;
+    Ok(std::net::TcpListener::from(socket))
 }
 
 /// Serves `app` on `listener` until `signal` completes, then drains (see the module docs).

@@ -44,10 +44,11 @@ fn defaults_generate_a_key_once_and_sigterm_exits_zero() {
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        // The first line says where; the lines up to the `export …` line say how to reach it.
         let mut seen = Vec::new();
         loop {
             let line = lines.next().expect("a line").unwrap();
-            let done = line.contains("listening on");
+            let done = line.starts_with("export ");
             seen.push(line);
             if done {
                 break;
@@ -56,10 +57,14 @@ fn defaults_generate_a_key_once_and_sigterm_exits_zero() {
         (child, seen)
     };
     let (child, lines) = start();
-    assert!(lines[0].contains("generated access key"), "{lines:?}");
-    assert!(lines[1].contains("topics: default"), "{lines:?}");
+    assert!(lines[0].contains("listening on http://"), "{lines:?}");
+    assert!(lines[0].contains("topics: default"), "{lines:?}");
+    assert!(lines[1].contains("generated an access key"), "{lines:?}");
     let key = std::fs::read_to_string(data.join("access-key")).unwrap();
-    assert!(lines[0].ends_with(&key), "{lines:?}");
+    assert!(
+        lines[2].ends_with(&format!(" GRIDLOG_KEY={key}")),
+        "{lines:?}"
+    );
     let term = |child: std::process::Child| {
         let pid = child.id().to_string();
         assert!(
@@ -73,9 +78,11 @@ fn defaults_generate_a_key_once_and_sigterm_exits_zero() {
         assert!(output.status.success(), "{:?}", output.status);
     };
     term(child);
-    // Second start: the same key, not printed again.
+    // Second start: the same key, not printed again (the export line reads its file).
     let (child, lines) = start();
-    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(!lines[1].contains(&key), "{lines:?}");
+    assert!(lines[1].contains("$(cat "), "{lines:?}");
     term(child);
 }
 

@@ -55,13 +55,13 @@ fn publish_receive_acknowledge_with_verbatim_event_bytes() {
     assert_eq!(
         reply.text(),
         format!(
-            r#"{{"failedLockTokens":[{{"lockToken":"bogus","error":{{"code":"TokenLost","message":"Token has expired."}}}}],"succeededLockTokens":["{token}"]}}"#
+            r#"{{"failedLockTokens":[{{"lockToken":"bogus","error":{{"code":"TokenLost","message":"Lock token is malformed: not a lock token as returned by receive."}}}}],"succeededLockTokens":["{token}"]}}"#
         )
     );
     assert_eq!(
         reply.json(),
         serde_json::json!({
-            "failedLockTokens": [{"lockToken": "bogus", "error": {"code": "TokenLost", "message": "Token has expired."}}],
+            "failedLockTokens": [{"lockToken": "bogus", "error": {"code": "TokenLost", "message": "Lock token is malformed: not a lock token as returned by receive."}}],
             "succeededLockTokens": [token]
         })
     );

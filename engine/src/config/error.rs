@@ -40,6 +40,13 @@ pub enum ConfigErrorKind {
         /// serde's description.
         message: String,
     },
+    /// The document is valid JSON but not an object (e.g. `[]`, which serde would otherwise read
+    /// as a struct of all-default fields: a namespace with no topics).
+    #[error("the configuration must be a JSON object such as {{\"topics\":[…]}}, not {found}")]
+    NotAnObject {
+        /// What the document is instead (`an array`, `a string`, …).
+        found: &'static str,
+    },
     /// A number outside its allowed range.
     #[error("must be {min}..={max}, got {got}")]
     OutOfRange {
@@ -127,7 +134,7 @@ impl ConfigErrorKind {
     /// Stable machine code.
     pub const fn code(&self) -> &'static str {
         match self {
-            Self::Syntax { .. } => "ConfigSyntax",
+            Self::Syntax { .. } | Self::NotAnObject { .. } => "ConfigSyntax",
             Self::OutOfRange { .. } => "ConfigOutOfRange",
             Self::InvalidName { .. } => "ConfigInvalidName",
             Self::DuplicateName { .. } => "ConfigDuplicateName",

@@ -176,9 +176,25 @@ pub struct PushDestination {
     pub destination: Option<serde_json::Value>,
 }
 
+/// What a JSON document whose first byte is not `{` is (`None` for an object, and for text that
+/// is not JSON at all, which the parser reports with its position).
+fn not_an_object(json: &[u8]) -> Option<&'static str> {
+    match json.iter().find(|b| !b.is_ascii_whitespace())? {
+        b'[' => Some("an array"),
+        b'"' => Some("a string"),
+        b'-' | b'0'..=b'9' => Some("a number"),
+        b't' | b'f' => Some("a boolean"),
+        b'n' => Some("null"),
+        _ => None,
+    }
+}
+
 impl NamespaceConfig {
     /// Parses and validates an ARM-shaped namespace configuration.
     pub fn from_json_slice(json: &[u8]) -> Result<Self, ConfigError> {
+        if let Some(found) = not_an_object(json) {
+            return Err(ConfigError::new("", ConfigErrorKind::NotAnObject { found }));
+        }
         let mut deserializer = serde_json::Deserializer::from_slice(json);
         let arm: arm::NamespaceArm =
             serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {

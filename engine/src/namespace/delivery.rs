@@ -10,7 +10,7 @@ use gridlog_wal::{RecordBytes, Seq};
 use super::txn::Txn;
 use super::{
     FailedToken, Inner, RENEW_WINDOW, Received, SCAN_BUDGET_RECORDS, SettleOutcome,
-    TOKEN_LOST_CODE, TOKEN_LOST_MESSAGE, dead_letter_record, event_json_range, ms, not_found_sub,
+    TOKEN_LOST_CODE, TokenFailure, dead_letter_record, event_json_range, ms, not_found_sub,
     not_found_topic,
 };
 use crate::clock::MonotonicTime;
@@ -21,7 +21,7 @@ use crate::state::{
     add_ms,
 };
 use crate::throttle::Direction;
-use crate::token::{LockToken, TokenFields};
+use crate::token::{LockToken, TokenError, TokenFields};
 
 pub(super) enum SettleOp {
     Ack,
@@ -336,9 +336,16 @@ impl Inner {
             .secret
             .clone()
             .ok_or(EngineError::Poisoned)?;
-        let verified: Vec<Option<crate::token::TokenFields>> = tokens
+        let verified: Vec<Result<TokenFields, TokenFailure>> = tokens
             .iter()
-            .map(|token| LockToken::verify(&secret, token).ok())
+            .map(|token| {
+                LockToken::verify(&secret, token).map_err(|error| match error {
+                    TokenError::Malformed { .. } | TokenError::BadVersion { .. } => {
+                        TokenFailure::Malformed
+                    }
+                    TokenError::BadMac => TokenFailure::Lost,
+                })
+            })
             .collect();
         let mut st = Txn::begin(self)?;
         let now = st.now();
@@ -353,6 +360,12 @@ impl Inner {
         let mut outcome = SettleOutcome::default();
         let mut accepted: Vec<(Entry, Pending)> = Vec::new();
         for (token, fields) in tokens.iter().zip(verified) {
+            // A token that verifies but whose lock is gone is lost; one that does not even decode
+            // is malformed.
+            let (fields, failure) = match fields {
+                Ok(fields) => (Some(fields), TokenFailure::Lost),
+                Err(failure) => (None, failure),
+            };
             let valid = fields
                 .filter(|fields| fields.subscription_id == sub_id)
                 .filter(|fields| seen.insert(fields.seq))
@@ -383,7 +396,8 @@ impl Inner {
                 None => outcome.failed.push(FailedToken {
                     lock_token: (*token).to_owned(),
                     code: TOKEN_LOST_CODE,
-                    message: TOKEN_LOST_MESSAGE,
+                    message: failure.message(),
+                    reason: failure,
                 }),
             }
         }

@@ -41,8 +41,8 @@ pub use deadletter::{DEAD_LETTER_ATTRIBUTES, dead_letter_record, rfc3339_ms};
 pub use types::{
     ApplyReport, FailedToken, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
     MaintenanceReport, NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt, Received,
-    ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats, TopicInfo,
-    TopicStats,
+    ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats, TokenFailure,
+    TopicInfo, TopicStats,
 };
 
 use crate::error::EngineError;
@@ -67,8 +67,11 @@ pub const RENEW_WINDOW: Duration = Duration::from_hours(1);
 const SCAN_BUDGET_RECORDS: usize = 4096;
 /// The `code` of every failed token.
 pub const TOKEN_LOST_CODE: &str = "TokenLost";
-/// The `message` of every failed token.
+/// The `message` of a failed token whose lock is gone.
 pub const TOKEN_LOST_MESSAGE: &str = "Token has expired.";
+/// The `message` of a failed token that is not a lock token at all.
+pub const TOKEN_MALFORMED_MESSAGE: &str =
+    "Lock token is malformed: not a lock token as returned by receive.";
 
 /// A namespace: one data directory (`wal/`, `index/`, `clock.anchor`). Cheap to clone (shared handle);
 /// `Send + Sync`.

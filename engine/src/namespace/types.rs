@@ -157,6 +157,29 @@ impl ReleaseDelay {
     }
 }
 
+/// Why a settlement refused a token. Both answer the API's one code, `TokenLost` (what the Azure
+/// SDKs know); the message tells them apart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenFailure {
+    /// Not a lock token at all: wrong length, not URL-safe base64, or a layout version this build
+    /// does not know (a typo, or a value that is not a token).
+    Malformed,
+    /// A token whose lock is gone: settled, expired, superseded by a later delivery, or minted
+    /// under another namespace's secret.
+    Lost,
+}
+
+impl TokenFailure {
+    /// The `message` of the failed token.
+    pub const fn message(self) -> &'static str {
+        match self {
+            Self::Malformed => super::TOKEN_MALFORMED_MESSAGE,
+            Self::Lost => super::TOKEN_LOST_MESSAGE,
+        }
+    }
+}
+
 /// A token a settlement call could not apply.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FailedToken {
@@ -164,8 +187,10 @@ pub struct FailedToken {
     pub lock_token: String,
     /// `TokenLost`.
     pub code: &'static str,
-    /// `Token has expired.`
+    /// `Token has expired.`, or `Lock token is malformed…` for a value that is not a token.
     pub message: &'static str,
+    /// Why, typed.
+    pub reason: TokenFailure,
 }
 
 /// Per-token results of a settlement call, in input order within each list.

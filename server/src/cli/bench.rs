@@ -45,39 +45,6 @@ const EMBEDDED_RECEIVE_WAIT: Duration = Duration::from_millis(200);
 /// Latency histograms: 1 µs to 10 minutes at 3 significant figures.
 const LATENCY_MAX_MICROS: u64 = 600_000_000;
 
-/// Durability of the embedded engine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DurabilityArg {
-    /// `always`: every call waits for a (group-committed) fdatasync.
-    Always,
-    /// `never`: the page cache only.
-    Never,
-    /// `interval=DURATION`: a background sync this often.
-    Interval(Duration),
-}
-
-impl std::fmt::Display for DurabilityArg {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Always => f.write_str("always"),
-            Self::Never => f.write_str("never"),
-            Self::Interval(d) => write!(f, "interval={}ms", d.as_millis()),
-        }
-    }
-}
-
-fn parse_durability(text: &str) -> Result<DurabilityArg, String> {
-    match text {
-        "always" => Ok(DurabilityArg::Always),
-        "never" => Ok(DurabilityArg::Never),
-        _ => text
-            .strip_prefix("interval=")
-            .ok_or_else(|| format!("'{text}': use always, never or interval=DURATION"))
-            .and_then(parse_duration)
-            .map(DurabilityArg::Interval),
-    }
-}
-
 /// Arguments of `gridlog bench`.
 #[derive(Debug, Clone, clap::Args)]
 #[expect(clippy::struct_excessive_bools, reason = "independent output switches")]
@@ -113,10 +80,10 @@ pub struct Args {
     /// Publish exactly this many events instead of running for a duration.
     #[arg(long)]
     pub events: Option<u64>,
-    /// Durability of the embedded engine: always, never, or interval=DURATION (e.g.
-    /// interval=10ms). A server keeps its own.
-    #[arg(long, default_value = "always", value_parser = parse_durability)]
-    pub durability: DurabilityArg,
+    /// Durability of the embedded engine: always, never, or interval:DURATION (e.g.
+    /// interval:10ms; the same syntax as serve's). A server keeps its own.
+    #[arg(long, default_value = "always", value_parser = super::args::parse_durability)]
+    pub durability: gridlog::Durability,
     /// Throughput units of the namespace (1–40; default: as configured, unlimited for a new
     /// data directory). On a server they are set with PUT /_gridlog/namespace and restored
     /// afterwards.
@@ -159,7 +126,7 @@ pub struct RunConfig {
 
 /// Runs `gridlog bench`.
 pub fn run(args: &Args) -> Result<std::process::ExitCode, String> {
-    if args.endpoint.is_some() && args.durability != DurabilityArg::Always {
+    if args.endpoint.is_some() && args.durability != gridlog::Durability::Always {
         return Err("--durability applies to the embedded engine; a server keeps its own".into());
     }
     if args.batch * args.event_bytes > 1_048_576 {

@@ -24,6 +24,9 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 const API_VERSION: &str = "2024-06-01";
 /// The batch content type.
 pub const BATCH: &str = "application/cloudevents-batch+json; charset=utf-8";
+/// The structured-mode content type (one event): its size limit is the event's, so an event of
+/// exactly the limit is sent as it is validated.
+pub const STRUCTURED: &str = "application/cloudevents+json; charset=utf-8";
 
 /// Where to connect (shared by the event commands).
 #[derive(Debug, Clone, clap::Args)]
@@ -208,9 +211,15 @@ impl Client {
         )
     }
 
-    /// Publishes a batch (a JSON array body), validated first.
-    pub fn publish(&self, topic: &str, batch: &[u8]) -> Result<usize, String> {
-        let events = parse_request([("content-type", BATCH.as_bytes())], batch)
+    /// Publishes `events`, validated first: one event in structured mode (so its limit is the
+    /// event size limit, not the request's around a batch array), more as a batch.
+    pub fn publish(&self, topic: &str, events: &[Value]) -> Result<usize, String> {
+        let (content_type, body) = match events {
+            [one] => (STRUCTURED, serde_json::to_vec(one)),
+            many => (BATCH, serde_json::to_vec(many)),
+        };
+        let body = body.map_err(|e| e.to_string())?;
+        let events = parse_request([("content-type", content_type.as_bytes())], &body)
             .map_err(|e| format!("{}: {e}", e.code()))?;
         match self {
             Self::Direct { ns, .. } => {
@@ -223,8 +232,8 @@ impl Client {
                         "/topics/{}:publish?api-version={API_VERSION}",
                         utf8_percent_encode(topic, SEGMENT)
                     ),
-                    Some(BATCH),
-                    batch.to_vec(),
+                    Some(content_type),
+                    body,
                 )?;
             }
         }

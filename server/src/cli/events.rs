@@ -32,9 +32,13 @@ pub struct PublishArgs {
     /// Subject of the built event.
     #[arg(long)]
     pub subject: Option<String>,
-    /// Data of the built event, as JSON (a bare word is taken as a string).
+    /// Data of the built event, as JSON (e.g. '{"rows":42}', '"text"', 42); text that is not
+    /// valid JSON is refused (exit 2): use --data-string for text.
+    #[arg(long, value_parser = super::args::parse_json, conflicts_with = "data_string")]
+    pub data: Option<Value>,
+    /// Data of the built event, as a JSON string taken verbatim (no JSON parsing).
     #[arg(long)]
-    pub data: Option<String>,
+    pub data_string: Option<String>,
     /// Id of the built event (default: a random one).
     #[arg(long)]
     pub id: Option<String>,
@@ -84,8 +88,8 @@ pub struct SettleArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReleaseArgs {
     /// Redeliver after this many seconds: 0, 10, 60, 600 or 3600.
-    #[arg(long, default_value_t = 0)]
-    pub delay: u64,
+    #[arg(long, default_value = "0", value_parser = super::args::parse_release_delay)]
+    pub delay: ReleaseDelay,
     #[command(flatten)]
     pub settle: SettleArgs,
 }
@@ -94,10 +98,10 @@ pub struct ReleaseArgs {
 #[derive(Debug, clap::Args)]
 pub struct WaitArgs {
     /// Topic.
-    #[arg(long)]
+    #[arg(long, default_value = "default")]
     pub topic: String,
     /// Event subscription.
-    #[arg(long)]
+    #[arg(long, default_value = "default")]
     pub subscription: String,
     /// Only an event of this type matches.
     #[arg(long = "type")]
@@ -210,8 +214,10 @@ pub fn publish(args: &PublishArgs) -> Result<ExitCode, String> {
             event["subject"] = Value::from(subject.as_str());
         }
         if let Some(data) = &args.data {
-            event["data"] =
-                serde_json::from_str(data).unwrap_or_else(|_| Value::from(data.as_str()));
+            event["data"] = data.clone();
+        }
+        if let Some(text) = &args.data_string {
+            event["data"] = Value::from(text.as_str());
         }
         events.push(event);
     }
@@ -224,9 +230,8 @@ pub fn publish(args: &PublishArgs) -> Result<ExitCode, String> {
     if events.is_empty() {
         return Err("no events to publish".to_owned());
     }
-    let batch = serde_json::to_vec(&events).map_err(|e| e.to_string())?;
     let client = Client::open(&args.connection)?;
-    let count = client.publish(&args.topic, &batch)?;
+    let count = client.publish(&args.topic, &events)?;
     client.close()?;
     println!("published {count} event(s) to {}", args.topic);
     Ok(ExitCode::SUCCESS)
@@ -270,9 +275,10 @@ fn report_failures(result: &Value) -> Result<(), String> {
         .iter()
         .map(|f| {
             format!(
-                "{} ({})",
+                "{} ({}: {})",
                 f["lockToken"].as_str().unwrap_or("?"),
-                f["error"]["code"].as_str().unwrap_or("?")
+                f["error"]["code"].as_str().unwrap_or("?"),
+                f["error"]["message"].as_str().unwrap_or("?")
             )
         })
         .collect();
@@ -295,9 +301,7 @@ pub fn settle(args: &SettleArgs, op: Op) -> Result<ExitCode, String> {
 
 /// `gridlog release`.
 pub fn release(args: &ReleaseArgs) -> Result<ExitCode, String> {
-    let delay = ReleaseDelay::from_secs(args.delay)
-        .ok_or_else(|| format!("--delay must be 0, 10, 60, 600 or 3600, got {}", args.delay))?;
-    settle(&args.settle, Op::Release(delay))
+    settle(&args.settle, Op::Release(args.delay))
 }
 
 fn matches(args: &WaitArgs, event: &Value) -> bool {
@@ -310,7 +314,7 @@ fn matches(args: &WaitArgs, event: &Value) -> bool {
             .is_none_or(|s| event["subject"].as_str() == Some(s))
 }
 
-/// `gridlog wait`: exit 0 with the event printed, 2 on timeout.
+/// `gridlog wait`: exit 0 with the event printed, [`super::EXIT_TIMEOUT`] on timeout.
 pub fn wait(args: &WaitArgs) -> Result<ExitCode, String> {
     let client = Client::open(&args.connection)?;
     let started = Instant::now();
@@ -373,7 +377,7 @@ pub fn wait(args: &WaitArgs) -> Result<ExitCode, String> {
                 args.topic,
                 args.subscription
             );
-            Ok(ExitCode::from(2))
+            Ok(ExitCode::from(super::EXIT_TIMEOUT))
         }
     }
 }

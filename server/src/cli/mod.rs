@@ -4,6 +4,8 @@
     reason = "doc comments here are --help text, shown verbatim"
 )]
 
+mod access_key;
+mod args;
 mod bench;
 mod client;
 mod events;
@@ -13,6 +15,11 @@ mod top;
 mod validate;
 
 use std::process::ExitCode;
+
+// Exit codes: 0 success, 1 the operation failed (main), 2 a usage error (clap, including every
+// value refused by a `value_parser`), and EXIT_TIMEOUT.
+/// Exit code of `gridlog wait` when its --timeout passes with no matching event.
+pub const EXIT_TIMEOUT: u8 = 124;
 
 use clap::{Parser, Subcommand};
 
@@ -50,7 +57,7 @@ enum Command {
     Publish(events::PublishArgs),
     /// Receive events: one JSON line each, {"lockToken","deliveryCount","event"}.
     ///
-    /// Example: gridlog receive --endpoint http://127.0.0.1:8765 --key devkey --topic default --subscription default --max-events 10 --ack
+    /// Example: gridlog receive --endpoint "$GRIDLOG_ENDPOINT" --key "$GRIDLOG_KEY" --topic default --subscription default --max-events 10 --ack
     Receive(events::ReceiveArgs),
     /// Acknowledge received events by lock token (they are done).
     ///
@@ -68,10 +75,12 @@ enum Command {
     ///
     /// Example: gridlog renew --topic default --subscription default TOKEN
     Renew(events::SettleArgs),
-    /// Block until a matching event arrives, acknowledge it, print it and exit 0; exit 2 on timeout.
+    /// Block until a matching event arrives, acknowledge it, print it and exit 0; exit 124 on timeout.
     ///
     /// Non-matching events are left for other consumers (released when the wait ends). Over HTTP
     /// each poll waits at least 10 s, so a timeout may be exceeded by up to 10 s.
+    ///
+    /// Exit codes: 0 matched, 1 error, 2 usage error, 124 timed out (as timeout(1)).
     ///
     /// Example: gridlog wait --topic jobs --subscription nightly --type Job.Finished --subject etl --timeout 2h
     Wait(events::WaitArgs),
@@ -90,7 +99,7 @@ enum Command {
     /// Reads the server's /metrics every --interval (the access key is needed when the server
     /// has one). --once or --iterations N print that many views and exit.
     ///
-    /// Example: gridlog top --endpoint http://127.0.0.1:8765 --key devkey
+    /// Example: gridlog top --endpoint "$GRIDLOG_ENDPOINT" --key "$GRIDLOG_KEY"
     Top(top::Args),
     /// Load the embedded engine or a server; report events/s, MB/s, latency, TU-equivalent.
     ///

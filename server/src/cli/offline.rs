@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use gridlog::wal::{RecoveryMode, Seq, Wal, WalOptions};
-use gridlog::{IndexKind, Namespace, NamespaceOptions, NamespaceStats};
+use gridlog::{IndexKind, IndexRecovery, Namespace, NamespaceOptions, NamespaceStats};
 
 /// Arguments of `gridlog inspect`.
 #[derive(Debug, clap::Args)]
@@ -42,13 +42,29 @@ fn open(dir: &Path, index: IndexKind) -> Result<Namespace, String> {
             ..NamespaceOptions::default()
         },
     )
+    // The directory lock is already held (a running server is reported by the lock), so a
+    // failure here is the directory's content.
     .map_err(|e| {
         format!(
-            "opening {}: {}: {e} (is a server holding it?)",
+            "opening {}: {}: {e} (the directory is damaged; `gridlog verify {}` checks every record and the index)",
             dir.display(),
-            e.code()
+            e.code(),
+            dir.display()
         )
     })
+}
+
+/// What opening did about the index, in words.
+fn index_text(index: &IndexRecovery) -> String {
+    match index {
+        IndexRecovery::Created => "created (a new data directory)".to_owned(),
+        IndexRecovery::Loaded { covered, replayed } => format!(
+            "loaded, covering the log up to record {covered}; {replayed} later record(s) replayed"
+        ),
+        IndexRecovery::Rebuilt { reason, replayed } => {
+            format!("rebuilt from the log ({reason}); {replayed} record(s) replayed")
+        }
+    }
 }
 
 /// `gridlog inspect`.
@@ -188,7 +204,7 @@ pub fn verify(args: &VerifyArgs) -> Result<ExitCode, String> {
             stats
         });
         let indexed = open(&args.dir, IndexKind::Sled).map(|ns| {
-            let report = format!("{:?}", ns.open_report().index);
+            let report = index_text(&ns.open_report().index);
             let stats = ns.stats();
             let _ = ns.close();
             (stats, report)

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
+use gridlog::wal::options::{SEGMENT_BYTES_TARGET_MAX, SEGMENT_BYTES_TARGET_MIN};
 use gridlog::{
     AnchorReport, BootTime, Clock, Durability, MonotonicTime, Namespace, NamespaceConfig,
     NamespaceOptions, SystemClock, Timestamp, WalOptions,
@@ -25,8 +25,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8765";
 pub const DEFAULT_TOPIC: &str = "default";
 /// See [`DEFAULT_TOPIC`].
 pub const DEFAULT_SUBSCRIPTION: &str = "default";
-/// Where a generated key is kept, inside the data directory.
-pub const KEY_FILE: &str = "access-key";
+
+use super::access_key::{self, KeySource};
 
 /// Arguments of `gridlog serve`.
 #[derive(Debug, clap::Args)]
@@ -38,19 +38,22 @@ pub struct Args {
     /// applied idempotently at start.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// Address to listen on. A non-loopback address requires an access key.
-    #[arg(long, default_value = DEFAULT_LISTEN)]
+    /// Address to listen on, HOST:PORT (a host name such as localhost resolves). A non-loopback
+    /// address requires an access key.
+    #[arg(long, env = "GRIDLOG_LISTEN", default_value = DEFAULT_LISTEN, value_parser = super::args::parse_listen)]
     pub listen: SocketAddr,
     /// When a call's records are made durable: `always` (fdatasync before every answer; survives
-    /// power loss), `interval:MS` (a background sync every MS milliseconds; survives a process
-    /// crash, a power loss may lose the last interval), or `never` (synced at segment roll and
-    /// shutdown; survives a process crash only). See docs/reliability.md.
-    #[arg(long, default_value = "always", value_parser = parse_durability)]
+    /// power loss), `interval:DURATION` (a background sync that often, e.g. interval:50ms; a bare
+    /// number is milliseconds; survives a process crash, a power loss may lose the last
+    /// interval), or `never` (synced at segment roll and shutdown; survives a process crash only).
+    /// See docs/reliability.md.
+    #[arg(long, default_value = "always", value_parser = super::args::parse_durability)]
     pub durability: Durability,
     /// Size of a WAL segment file (preallocated in 2 MiB chunks as it fills; the log rolls to a
     /// new one when it is full): 1024 to 1073741824 bytes. Small values suit small disks and
     /// tests.
-    #[arg(long, default_value_t = WalOptions::default().segment_bytes_target)]
+    #[arg(long, default_value_t = WalOptions::default().segment_bytes_target,
+          value_parser = clap::value_parser!(u64).range(SEGMENT_BYTES_TARGET_MIN..=SEGMENT_BYTES_TARGET_MAX))]
     pub segment_bytes: u64,
     /// Do not serve GET /metrics (Prometheus text format; same credentials as the management
     /// API).
@@ -63,19 +66,6 @@ pub struct Args {
 /// faster, so a 60 s lock lasts one real second. The anchor keeps the wall clock continuous
 /// across restarts of the same test. Never set it outside tests (docs/reliability.md).
 pub const TIME_SCALE_ENV: &str = "GRIDLOG_TEST_TIME_SCALE";
-
-fn parse_durability(text: &str) -> Result<Durability, String> {
-    match text {
-        "always" => Ok(Durability::Always),
-        "never" => Ok(Durability::Never),
-        other => match other.strip_prefix("interval:").map(str::parse::<u64>) {
-            Some(Ok(ms)) if ms > 0 => Ok(Durability::Interval(Duration::from_millis(ms))),
-            _ => Err(format!(
-                "expected always, never or interval:MS (MS > 0), not {other:?}"
-            )),
-        },
-    }
-}
 
 /// The clock of [`TIME_SCALE_ENV`].
 #[derive(Debug)]
@@ -163,38 +153,6 @@ fn default_config() -> Result<NamespaceConfig, String> {
     .map_err(|e| e.to_string())
 }
 
-/// The key kept in the data directory, created (and printed once) if missing.
-fn generated_key(dir: &Path) -> Result<String, String> {
-    let path = dir.join(KEY_FILE);
-    match std::fs::read_to_string(&path) {
-        Ok(key) if !key.trim().is_empty() => {
-            eprintln!("gridlog: using the access key in {}", path.display());
-            return Ok(key.trim().to_owned());
-        }
-        _ => {}
-    }
-    let mut bytes = [0_u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness for a key: {e}"))?;
-    let key = base64::engine::general_purpose::STANDARD.encode(bytes);
-    write_private(&path, &key).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-    println!(
-        "gridlog: generated access key (shown once; kept in {}): {key}",
-        path.display()
-    );
-    Ok(key)
-}
-
-fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    file.write_all(contents.as_bytes())?;
-    file.sync_all()
-}
-
 /// The push dispatcher's options: the test time scale, so its attempt timeout stays inside the
 /// (scaled) lock.
 fn push_options() -> push::PushOptions {
@@ -226,49 +184,103 @@ fn namespace_options(args: &Args) -> Result<NamespaceOptions, String> {
     Ok(options)
 }
 
-/// Runs the server until SIGINT/SIGTERM; exit code 0 after a clean drain and close.
-pub fn run(args: &Args) -> Result<ExitCode, String> {
-    let file_config = match &args.config {
-        Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-            Some(
-                NamespaceConfig::from_json_slice(&bytes)
-                    .map_err(|e| format!("{}: {}: {e}", path.display(), e.code()))?,
-            )
-        }
-        None => None,
+/// Reads `--config`, refusing anything but a valid namespace configuration object.
+fn file_config(args: &Args) -> Result<Option<NamespaceConfig>, String> {
+    let Some(path) = &args.config else {
+        return Ok(None);
     };
-    std::fs::create_dir_all(&args.data_dir)
-        .map_err(|e| format!("{}: {e}", args.data_dir.display()))?;
-    let _lock = gridlog_server::lock::lock_data_dir(&args.data_dir)?;
-    let mut keys: Vec<String> = file_config
-        .iter()
-        .flat_map(|c| c.access_keys.iter().map(|k| k.as_str().to_owned()))
-        .collect();
-    if let Ok(key) = std::env::var("GRIDLOG_KEY")
-        && !key.trim().is_empty()
-    {
-        keys.push(key.trim().to_owned());
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    NamespaceConfig::from_json_slice(&bytes)
+        .map(Some)
+        .map_err(|e| format!("{}: {}: {e}", path.display(), e.code()))
+}
+
+/// A data directory path that exists but is not a directory is refused in plain words.
+fn check_data_dir(dir: &Path) -> Result<(), String> {
+    match std::fs::metadata(dir) {
+        Ok(meta) if !meta.is_dir() => Err(format!(
+            "the data directory {} is a file, not a directory: give --data-dir a directory (it is created if missing)",
+            dir.display()
+        )),
+        _ => Ok(()),
     }
-    if keys.is_empty() && file_config.is_none() {
-        keys.push(generated_key(&args.data_dir)?);
-    }
-    let loopback = args.listen.ip().is_loopback();
-    if keys.is_empty() {
-        if !loopback {
-            return Err(format!(
-                "refusing to listen on {} without an access key: set accessKeys in the config or GRIDLOG_KEY",
-                args.listen
-            ));
+}
+
+/// Binds the listening socket (before anything is created on disk or printed).
+fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, String> {
+    gridlog_server::server::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))
+}
+
+/// Where the key comes from, once the data directory is open: `GRIDLOG_KEY` (warning when it
+/// hides a stored key), the stored or a newly generated key (no `--config`), the config's keys,
+/// or none (a warning: loopback only).
+fn key_source(
+    args: &Args,
+    env_key: Option<&str>,
+    has_config: bool,
+    keys: &mut Vec<String>,
+) -> Result<KeySource, String> {
+    let source = match (env_key, has_config) {
+        (Some(key), _) => {
+            access_key::warn_if_env_overrides(&args.data_dir, key);
+            KeySource::Env
         }
+        (None, false) => {
+            let (key, source) = access_key::stored_or_generated(&args.data_dir)?;
+            keys.push(key);
+            source
+        }
+        (None, true) if keys.is_empty() => KeySource::None,
+        (None, true) => KeySource::Config,
+    };
+    if keys.is_empty() {
         eprintln!(
             "gridlog: warning: no access key configured; requests are not authenticated (loopback only)"
         );
     }
+    Ok(source)
+}
 
+/// Runs the server until SIGINT/SIGTERM; exit code 0 after a clean drain and close.
+///
+/// Everything that can be refused is checked before anything is created or printed: the
+/// options, the configuration, the key requirement, the data directory's path, the listening
+/// port, then the directory's contents (opened before a key is generated in it).
+pub fn run(args: &Args) -> Result<ExitCode, String> {
+    let file_config = file_config(args)?;
     let options = namespace_options(args)?;
-    let namespace = Namespace::open(&args.data_dir, options)
-        .map_err(|e| format!("opening {}: {e}", args.data_dir.display()))?;
+    let mut keys: Vec<String> = file_config
+        .iter()
+        .flat_map(|c| c.access_keys.iter().map(|k| k.as_str().to_owned()))
+        .collect();
+    let env_key = access_key::env_key();
+    keys.extend(env_key.clone());
+    let loopback = args.listen.ip().is_loopback();
+    if keys.is_empty() && file_config.is_some() && !loopback {
+        return Err(format!(
+            "refusing to listen on {} without an access key: set accessKeys in the config or GRIDLOG_KEY",
+            args.listen
+        ));
+    }
+    check_data_dir(&args.data_dir)?;
+    let std_listener = bind(args.listen)?;
+
+    std::fs::create_dir_all(&args.data_dir).map_err(|e| {
+        format!(
+            "creating the data directory {}: {e}",
+            args.data_dir.display()
+        )
+    })?;
+    let _lock = gridlog_server::lock::lock_data_dir(&args.data_dir)?;
+    let namespace = Namespace::open(&args.data_dir, options).map_err(|e| {
+        format!(
+            "opening {}: {}: {e} (the directory is damaged or not a gridlog data directory; `gridlog verify {}` checks it)",
+            args.data_dir.display(),
+            e.code(),
+            args.data_dir.display()
+        )
+    })?;
+    let source = key_source(args, env_key.as_deref(), file_config.is_some(), &mut keys)?;
     log_lock_clock(&namespace.open_report().clock);
     let hubs = file_config
         .as_ref()
@@ -293,7 +305,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     let push_store: Arc<dyn PushStore> = Arc::new(namespace.clone());
     let backend: Arc<dyn DataPlane> = Arc::new(namespace);
     let result = runtime.block_on(async {
-        let listener = gridlog_server::server::bind(args.listen)
+        let listener = tokio::net::TcpListener::from_std(std_listener)
             .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
         let local = listener.local_addr().map_err(|e| e.to_string())?;
         let signal = gridlog_server::server::termination_signal()
@@ -310,6 +322,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         }
         let app = Arc::new(app);
         let topics: Vec<String> = backend.topics().into_iter().map(|t| t.name).collect();
+        // The first line is the one scripts and tests parse (`listening on http://ADDR`).
         println!(
             "gridlog: listening on http://{local} (data dir {}, topics: {})",
             args.data_dir.display(),
@@ -319,6 +332,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
                 topics.join(", ")
             }
         );
+        for line in access_key::export_lines(local, &source) {
+            println!("{line}");
+        }
         tokio::spawn(push::run(push_store, push_options(), rx.clone()));
         gridlog_server::server::serve(listener, app, tx, signal).await;
         Ok::<(), String>(())

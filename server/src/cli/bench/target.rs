@@ -12,7 +12,7 @@ use hyper_util::rt::TokioIo;
 use gridlog::format::parse_request;
 use gridlog::{EngineError, Namespace, NamespaceConfig, NamespaceOptions};
 
-use super::{DurabilityArg, Names, event_time};
+use super::{Names, event_time};
 use crate::cli::client::BATCH;
 use crate::cli::top::Scrape;
 
@@ -112,12 +112,12 @@ pub struct Embedded {
     ns: Namespace,
     _temp: Option<tempfile::TempDir>,
     dir: String,
-    durability: DurabilityArg,
+    durability: gridlog::Durability,
 }
 
 impl Embedded {
     /// Opens `dir` (default: a new temporary directory).
-    pub fn open(dir: Option<&Path>, durability: DurabilityArg) -> Result<Self, String> {
+    pub fn open(dir: Option<&Path>, durability: gridlog::Durability) -> Result<Self, String> {
         let (temp, path) = if let Some(dir) = dir {
             (None, dir.to_path_buf())
         } else {
@@ -129,15 +129,10 @@ impl Embedded {
             (Some(temp), path)
         };
         std::fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let durability_option = match durability {
-            DurabilityArg::Always => gridlog::Durability::Always,
-            DurabilityArg::Never => gridlog::Durability::Never,
-            DurabilityArg::Interval(every) => gridlog::Durability::Interval(every),
-        };
         let ns = Namespace::open(
             &path,
             NamespaceOptions {
-                durability: durability_option,
+                durability,
                 maintenance_interval: Some(Duration::from_secs(1)),
                 ..NamespaceOptions::default()
             },
@@ -252,7 +247,11 @@ impl Target for Embedded {
     }
 
     fn describe(&self) -> String {
-        format!("embedded ({}, durability {})", self.dir, self.durability)
+        format!(
+            "embedded ({}, durability {})",
+            self.dir,
+            crate::cli::args::durability_text(self.durability)
+        )
     }
 
     fn supports_tus(&self) -> bool {
