@@ -21,7 +21,7 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 echo "compare: building (release): gridlog, compare" >&2
 # Two builds, as `cargo build -p X` would do them one by one (one build of both unifies features
 # differently and rebuilds shared dependencies).
-cargo build --release --locked -p gridlog-server --bin gridlog >&2
+cargo build --release --locked -p gridlog-cli --bin gridlog >&2
 cargo build --release --locked -p gridlog-benches --bin compare >&2
 
 nats="${NATS_SERVER:-}"

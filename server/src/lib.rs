@@ -1,8 +1,8 @@
 //! gridlog's server side: the Azure Event Grid namespace REST API ([`http`]), its
 //! authentication ([`auth`]), the listener ([`server`]) and the storage trait it runs on
 //! ([`backend`], implemented by [`gridlog::Namespace`]) and its `/metrics` exposition
-//! ([`metrics`]). The `gridlog` binary (CLI) is built on
-//! this library.
+//! ([`metrics`]), push delivery ([`push`]). The `gridlog` binary and its command-line tools
+//! (package `gridlog-cli`) are built on this library; it keeps only serving.
 
 pub mod auth;
 pub mod backend;
@@ -12,3 +12,5 @@ pub mod lock;
 pub mod metrics;
 pub mod push;
 pub mod server;
+#[cfg(feature = "test-util")]
+pub mod testing;

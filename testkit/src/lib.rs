@@ -3,5 +3,12 @@
 //!
 //! - [`corpus`]: replaying the committed fuzz corpora (`fuzz/corpus/<target>/`) through the fuzz
 //!   targets' bodies on stable, and writing generated seeds into them.
+//! - [`http`]: a raw HTTP/1.1 client (every byte the test's) and the parsed [`http::Reply`].
+
+#![allow(
+    clippy::expect_used,
+    reason = "test support: a failed setup is a failed test"
+)]
 
 pub mod corpus;
+pub mod http;

@@ -1,6 +1,6 @@
 """The README's quick start, walked literally (issue #17): a README edit is what gets tested.
 
-Each test starts the quick start's first command (the `cargo run --release -p gridlog-server --`
+Each test starts the quick start's first command (the `cargo run --release -p gridlog-cli --`
 prefix replaced by the built binary, which the README says it runs) in a fresh temporary
 directory, on a free port through `GRIDLOG_LISTEN` (documented in the README), pastes the
 `export …` line that `serve` prints, and runs one example fenced in README.md under its
@@ -28,8 +28,8 @@ from conftest import ROOT, binary_path
 
 README = ROOT / "README.md"
 JS_DIR = pathlib.Path(__file__).resolve().parent / "js"
-# The README: "`cargo run --release -p gridlog-server -- ARGS` builds and runs `gridlog ARGS`".
-CARGO_RUN = "cargo run --release -p gridlog-server --"
+# The README: "`cargo run --release -p gridlog-cli -- ARGS` builds and runs `gridlog ARGS`".
+CARGO_RUN = "cargo run --release -p gridlog-cli --"
 # A free port, through the override the README documents.
 LISTEN = "127.0.0.1:0"
 STEP_TIMEOUT = 120

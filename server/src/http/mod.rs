@@ -27,7 +27,7 @@
 
 pub mod error;
 mod eventhubs;
-#[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod long_polls;
 mod management;

@@ -13,8 +13,8 @@ use gridlog::format::parse_request;
 use gridlog::{EngineError, Namespace, NamespaceConfig, NamespaceOptions};
 
 use super::{Names, event_time};
-use crate::cli::client::BATCH;
-use crate::cli::top::Scrape;
+use crate::commands::client::BATCH;
+use crate::commands::top::Scrape;
 
 /// The API version the bench speaks.
 const API_VERSION: &str = "2024-06-01";
@@ -250,7 +250,7 @@ impl Target for Embedded {
         format!(
             "embedded ({}, durability {})",
             self.dir,
-            crate::cli::args::durability_text(self.durability)
+            crate::commands::args::durability_text(self.durability)
         )
     }
 

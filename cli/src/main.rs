@@ -3,24 +3,24 @@
 //!
 //! Every command prints errors as one clear line on standard error and exits non-zero.
 
-mod cli;
+mod commands;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = commands::Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("GRIDLOG_LOG").unwrap_or_else(|_| {
-                tracing_subscriber::EnvFilter::new(cli::default_log_filter(&args))
+                tracing_subscriber::EnvFilter::new(commands::default_log_filter(&args))
             }),
         )
         .init();
-    match cli::run(args) {
+    match commands::run(args) {
         Ok(code) => code,
         Err(message) => {
             eprintln!("gridlog: {message}");
