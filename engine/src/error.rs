@@ -67,7 +67,8 @@ pub enum EngineError {
     /// The namespace was closed.
     #[error("namespace is closed")]
     Closed,
-    /// Over the namespace's throughput-unit limit ([`crate::throttle`]); nothing was done.
+    /// Over the namespace's throughput-unit limit (the per-TU limits are in [`crate::limits`]);
+    /// nothing was done.
     #[error(
         "{direction} throughput limit of the namespace's throughput units reached; retry after {retry_after:?}"
     )]

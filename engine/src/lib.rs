@@ -1,26 +1,37 @@
-//! gridlog engine: Azure Event Grid namespace-topic semantics on top of `format` and `wal`.
+//! gridlog: an embedded, durable event store with Azure Event Grid namespace-topic semantics,
+//! on a segmented, crash-safe write-ahead log (the re-exported `wal` crate) of `CloudEvents`
+//! (`format`).
 //!
-//! The storage core is [`Namespace`]; the modules below are its building blocks:
+//! # The facade
 //!
-//! - [`config`]: the ARM-shaped namespace configuration (topics, event subscriptions, delivery
-//!   settings, access keys), parsed with every default filled in, validated with errors that
-//!   name the field path, and serialised back to the same shape.
-//! - [`filter`]: `includedEventTypes` and the 19 advanced filter operators, compiled into a
-//!   [`Filter`] evaluated against an event's structured JSON. Its module docs hold the
-//!   semantics table (keys, aliases, case rules, arrays, missing keys).
-//! - [`token`]: HMAC-SHA256-authenticated lock tokens binding (subscription, event, delivery).
-//! - [`clock`]: the [`Clock`] trait (wall and monotonic time), [`SystemClock`] and
-//!   [`ManualClock`] for tests.
-//! - [`limits`]: every limit, as a named constant with its unit.
-//! - [`error`]: [`EngineError`], the crate's error enum with stable codes.
-//! - [`throttle`]: throughput units (`throughputUnits`) as token buckets; over the limit an
-//!   operation fails with [`EngineError::Throttled`].
+//! Everything a linking process needs is at the crate root:
 //!
-//! - [`Namespace`]: the storage core: topics, subscriptions, publish, receive (blocking and
-//!   async long-poll), acknowledge / release / reject / renew, lock expiry, maxDeliveryCount,
-//!   TTL and dead-lettering, retention, maintenance. State changes are WAL records
-//!   ([`record`]), applied by one function ([`state`]); a derived checkpoint lives in the
-//!   [`index`]. Semantics: docs/delivery.md; record layout: docs/format.md §6b.
+//! - **[`Namespace`]**, opened on a data directory with [`NamespaceOptions`] (durability, WAL
+//!   options, clock, index, maintenance interval). Its methods are the whole API:
+//!   configuration ([`Namespace::apply_config`], `put_topic`, `delete_topic`,
+//!   `put_subscription`, …), [`Namespace::publish`], receive
+//!   ([`Namespace::receive`], [`Namespace::receive_async`]; a [`Received`] carries the stored
+//!   event bytes and a lock token), settlement ([`Namespace::acknowledge`], `release`,
+//!   `reject`, `renew_locks`; a [`SettleOutcome`] says which tokens succeeded), maintenance,
+//!   [`Namespace::stats`] and [`Namespace::close`].
+//! - **Configuration**, ARM-shaped: [`NamespaceConfig`] with [`TopicConfig`],
+//!   [`SubscriptionConfig`] ([`DeliveryConfig`], [`FiltersConfig`] with its
+//!   [`AdvancedFilter`]s, a [`PushDestination`]), parsed with every default filled in and
+//!   validated with errors ([`ConfigError`]) that name the field path.
+//! - **Errors**: [`EngineError`], one enum with stable machine codes ([`EngineError::code`]).
+//! - **Time**, injectable: the [`Clock`] trait, [`SystemClock`], and [`ManualClock`] for tests.
+//! - **Storage**: [`Durability`] (when an answer waits for `fdatasync`), [`WalOptions`], the
+//!   derived-state index ([`IndexKind`]: sled, memory, or your own [`StateIndex`]).
+//! - **Figures**: [`NamespaceStats`] (per topic and subscription: exact backlog, locks,
+//!   durable meters), [`WalStats`], the [`OpenReport`] of what recovery did.
+//! - [`limits`]: every limit the engine enforces, as a named constant with its unit.
+//!
+//! Semantics (locks, delivery counts, dead-lettering, retention, throughput units):
+//! `docs/delivery.md`; the byte-level record layout: `docs/format.md`. The internals (records,
+//! the state they build, tokens, the clock anchor) are private; the engine's own tests see them
+//! through the `internals` feature.
+//!
+//! # Example
 //!
 //! ```
 //! use std::time::Duration;
@@ -41,6 +52,8 @@
 //! assert_eq!(outcome.succeeded.len(), 1);
 //! let again = ns.release("orders", "billing", &[&got[0].lock_token], ReleaseDelay::Zero)?;
 //! assert_eq!(again.failed[0].code, "TokenLost");
+//! let stats = ns.stats();
+//! assert_eq!(stats.topics[0].subscriptions[0].backlog, 0);
 //! ns.close()?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -54,46 +67,63 @@ macro_rules! failpoint {
     };
 }
 
-pub mod anchor;
-pub mod clock;
-pub mod config;
-pub mod error;
-pub mod filter;
+/// The engine's internals: crate-private, or public with the `internals` feature for the
+/// engine's own integration, golden and crash tests (which check record layouts, snapshots and
+/// tokens byte for byte). Nothing outside this crate's tests enables it.
+macro_rules! internal_modules {
+    ($($name:ident),* $(,)?) => {$(
+        #[cfg(feature = "internals")]
+        pub mod $name;
+        #[cfg(not(feature = "internals"))]
+        #[allow(
+            dead_code,
+            unused_imports,
+            reason = "items and re-exports used only by the internals-feature tests"
+        )]
+        mod $name;
+    )*};
+}
+
+internal_modules!(
+    anchor, clock, config, error, filter, index, namespace, record, state, throttle, token,
+);
+
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
-pub mod index;
 pub mod limits;
-pub mod namespace;
-pub mod record;
-pub mod state;
-pub mod throttle;
-pub mod token;
 
 pub use gridlog_format as format;
+pub use gridlog_wal as wal;
 
-pub use anchor::{AnchorReason, AnchorReport};
-pub use clock::{BootTime, Clock, ManualClock, MonotonicTime, SystemClock, Timestamp};
-pub use config::{
-    AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode, EventHubMapping,
-    NamespaceConfig, PushDestination, SharedAccessPolicy, SubscriptionConfig, TopicConfig,
-};
-pub use error::EngineError;
-pub use filter::{
-    AdvancedFilter, Condition, Filter, FilterError, FilterErrorKind, FilterKey, FiltersConfig,
-    Operator,
-};
+// ---- the facade --------------------------------------------------------------------------
+// A namespace and what its methods take and give.
 pub use namespace::{
     ApplyReport, FailedToken, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
     MaintenanceReport, Namespace, NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt,
     Received, ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats,
     TokenFailure, TopicInfo, TopicStats,
 };
+// Its configuration (ARM-shaped), filters included.
+pub use config::{
+    AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode, EventHubMapping,
+    NamespaceConfig, PushDestination, SharedAccessPolicy, SubscriptionConfig, TopicConfig,
+};
+pub use filter::{
+    AdvancedFilter, Condition, FilterError, FilterErrorKind, FilterKey, FiltersConfig, Operator,
+};
+// Errors.
+pub use error::EngineError;
 pub use throttle::Direction;
-pub use token::{LockToken, TokenError, TokenFields, TokenSecret};
-
-pub use gridlog_wal as wal;
+// Time, injectable.
+pub use anchor::{AnchorReason, AnchorReport};
+pub use clock::{BootTime, Clock, ManualClock, MonotonicTime, SystemClock, Timestamp};
+// Storage options and figures.
+pub use gridlog_wal::{Durability, SyncHistogram, WalOptions, WalStats};
+pub use index::{IndexError, MemoryIndex, StateIndex};
+// Meters (durable) and the time format of dead-letter events.
+pub use namespace::rfc3339_ms;
+pub use state::{SubMeters, TopicMeters};
 
 /// The `fail` crate, for tests that configure the failpoints.
 #[cfg(feature = "failpoints")]
 pub use fail;
-pub use gridlog_wal::{Durability, SyncHistogram, WalOptions, WalStats};

@@ -5,6 +5,14 @@
 //! caller sends is unbounded. Relationships between limits are checked at compile time at the end
 //! of this file.
 
+// ---- Throughput units -----------------------------------------------------------------------
+
+/// Per-TU limits (reference `eventgrid-api.md` §3), enforced by the namespace's token buckets.
+pub use crate::throttle::{
+    BURST as THROUGHPUT_BURST, EGRESS_BYTES_PER_SEC_PER_TU, EGRESS_EVENTS_PER_SEC_PER_TU,
+    INGRESS_BYTES_PER_SEC_PER_TU, INGRESS_EVENTS_PER_SEC_PER_TU,
+};
+
 // ---- Names ----------------------------------------------------------------------------------
 
 /// Shortest topic or event-subscription name, in characters (`[A-Za-z0-9-]`).

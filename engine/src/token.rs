@@ -17,7 +17,9 @@
 //! namespace's 32-byte [`TokenSecret`] over the domain-separation label `b"gridlog lock token\0"`
 //! followed by bytes 0..21 (version and fields). It is compared in constant time.
 //!
-//! ```
+//! (Internal API: the example runs as the unit test `module_example`.)
+//!
+//! ```ignore
 //! use gridlog::{LockToken, TokenFields, TokenSecret};
 //!
 //! let secret = TokenSecret::from_bytes([9; 32]);
@@ -240,4 +242,22 @@ fn le_array<const N: usize>(slice: &[u8]) -> [u8; N] {
     let mut array = [0_u8; N];
     array.copy_from_slice(slice);
     array
+}
+
+#[cfg(test)]
+mod module_example {
+    use super::{LockToken, TokenFields, TokenSecret};
+
+    /// The module docs' example.
+    #[test]
+    fn module_example() {
+        let secret = TokenSecret::from_bytes([9; 32]);
+        let fields = TokenFields {
+            subscription_id: 7,
+            seq: 1_000,
+            generation: 1,
+        };
+        let token = LockToken::mint(&secret, fields);
+        assert_eq!(LockToken::verify(&secret, &token), Ok(fields));
+    }
 }

@@ -1,8 +1,9 @@
 //! Filter configuration: keys and aliases, `includedEventTypes`, AND/OR, fast-path flags,
 //! validation errors (typed, located) and the limits at both sides, JSON round trip.
 
+use gridlog::filter::Filter;
 use gridlog::filter::{FilterErrorKind, KeyTarget};
-use gridlog::{Filter, FilterKey, FiltersConfig, Operator};
+use gridlog::{FilterKey, FiltersConfig, Operator};
 use serde_json::{Value, json};
 
 fn compile(config: &Value) -> Filter {

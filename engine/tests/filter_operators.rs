@@ -1,7 +1,8 @@
 //! Table-driven semantics of every advanced-filter operator: match, no match, missing key, JSON
 //! null, arrays (any element for positive operators, none for negative ones), type mismatch.
 
-use gridlog::{Filter, FiltersConfig};
+use gridlog::FiltersConfig;
+use gridlog::filter::Filter;
 use serde_json::{Value, json};
 
 /// Marker for "the key is absent".

@@ -5,7 +5,8 @@
 //! `engine/tests/filter_props.proptest-regressions`, replayed first on the next run; commit it with the
 //! fix.
 
-use gridlog::{Filter, FiltersConfig};
+use gridlog::FiltersConfig;
+use gridlog::filter::Filter;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

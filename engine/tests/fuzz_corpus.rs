@@ -9,7 +9,7 @@
 )]
 
 use gridlog::fuzzing;
-use gridlog::{LockToken, TokenFields, TokenSecret};
+use gridlog::token::{LockToken, TokenFields, TokenSecret};
 
 use gridlog_testkit::corpus::{run_seeds, write_seeds};
 

@@ -2,8 +2,8 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use gridlog::token::{LockToken, TokenError, TokenFields, TokenSecret};
 use gridlog::token::{TOKEN_BYTES, TOKEN_CHARS, fuzz_decode};
-use gridlog::{LockToken, TokenError, TokenFields, TokenSecret};
 use proptest::prelude::*;
 
 static SECRET: std::sync::LazyLock<TokenSecret> =

@@ -11,23 +11,12 @@ use std::time::Duration;
 
 use gridlog::format::Event;
 use gridlog::{
-    EngineError, Namespace, NamespaceConfig, NamespaceStats, ReleaseDelay, SubscriptionConfig,
-    TopicConfig, WalStats,
+    EngineError, Namespace, NamespaceConfig, NamespaceStats, Received, ReleaseDelay, SettleOutcome,
+    SubscriptionConfig, TopicConfig, WalStats,
 };
 
 /// A boxed, sendable future (what [`DataPlane::receive`] returns).
 pub type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send + 'static>>;
-
-/// One received event, ready to be written to the wire.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Delivery {
-    /// The lock token.
-    pub lock_token: String,
-    /// Deliveries so far, this one included.
-    pub delivery_count: u32,
-    /// The stored structured JSON of the event, spliced into the response verbatim.
-    pub json: Vec<u8>,
-}
 
 /// What [`DataPlane::stats`] reports.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,26 +38,6 @@ pub enum Settle {
     Reject,
     /// `:renewLock`.
     RenewLock,
-}
-
-/// A token that could not be settled.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FailedLockToken {
-    /// The token as given.
-    pub lock_token: String,
-    /// Error code (`TokenLost`).
-    pub code: String,
-    /// Error message (`Token has expired.`).
-    pub message: String,
-}
-
-/// Per-token results of a settlement.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SettleResult {
-    /// Tokens settled.
-    pub succeeded: Vec<String>,
-    /// Tokens refused.
-    pub failed: Vec<FailedLockToken>,
 }
 
 /// Why a backend call failed; [`crate::http::error`] maps each kind to one HTTP status.
@@ -171,7 +140,7 @@ pub trait DataPlane: Send + Sync + 'static {
         subscription: &str,
         max_events: u32,
         max_wait: Duration,
-    ) -> BoxFuture<Result<Vec<Delivery>, BackendError>>;
+    ) -> BoxFuture<Result<Vec<Received>, BackendError>>;
     /// Acknowledge, release, reject or renew.
     fn settle(
         &self,
@@ -179,7 +148,7 @@ pub trait DataPlane: Send + Sync + 'static {
         subscription: &str,
         op: Settle,
         tokens: &[&str],
-    ) -> Result<SettleResult, BackendError>;
+    ) -> Result<SettleOutcome, BackendError>;
 
     /// Creates or updates every topic and subscription of `config` (idempotent).
     fn apply_config(&self, config: &NamespaceConfig) -> Result<(), BackendError>;
@@ -236,24 +205,16 @@ impl DataPlane for Namespace {
         subscription: &str,
         max_events: u32,
         max_wait: Duration,
-    ) -> BoxFuture<Result<Vec<Delivery>, BackendError>> {
+    ) -> BoxFuture<Result<Vec<Received>, BackendError>> {
         let ns = self.clone();
         let topic = topic.to_owned();
         let subscription = subscription.to_owned();
         Box::pin(async move {
             // Locking and returning happen in one poll of the engine's future, so dropping this
             // future (client gone, shutdown) never loses a locked event.
-            let got = ns
+            Ok(ns
                 .receive_async(&topic, &subscription, max_events, max_wait)
-                .await?;
-            Ok(got
-                .into_iter()
-                .map(|received| Delivery {
-                    json: received.json().to_vec(),
-                    lock_token: received.lock_token,
-                    delivery_count: received.delivery_count,
-                })
-                .collect())
+                .await?)
         })
     }
 
@@ -263,24 +224,12 @@ impl DataPlane for Namespace {
         subscription: &str,
         op: Settle,
         tokens: &[&str],
-    ) -> Result<SettleResult, BackendError> {
-        let outcome = match op {
+    ) -> Result<SettleOutcome, BackendError> {
+        Ok(match op {
             Settle::Acknowledge => self.acknowledge(topic, subscription, tokens)?,
             Settle::Release(delay) => self.release(topic, subscription, tokens, delay)?,
             Settle::Reject => self.reject(topic, subscription, tokens)?,
             Settle::RenewLock => self.renew_locks(topic, subscription, tokens)?,
-        };
-        Ok(SettleResult {
-            succeeded: outcome.succeeded,
-            failed: outcome
-                .failed
-                .into_iter()
-                .map(|failed| FailedLockToken {
-                    lock_token: failed.lock_token,
-                    code: failed.code.to_owned(),
-                    message: failed.message.to_owned(),
-                })
-                .collect(),
         })
     }
 

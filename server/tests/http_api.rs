@@ -11,8 +11,9 @@ use base64::Engine as _;
 use common::{KEY, TestServer, send_raw};
 use gridlog::format::Event;
 use gridlog::{NamespaceConfig, SubscriptionConfig, TopicConfig};
+use gridlog::{Received, SettleOutcome};
 use gridlog_server::auth::Authenticator;
-use gridlog_server::backend::{BackendError, BoxFuture, DataPlane, Delivery, Settle, SettleResult};
+use gridlog_server::backend::{BackendError, BoxFuture, DataPlane, Settle};
 use hmac::Mac as _;
 
 const EVENT: &str = r#"{"id": "id-1",  "source": "/test/source", "type": "Demo.Created", "specversion": "1.0", "data": {"key1": "v1", "n": 5}, "myext": "extval"}"#;
@@ -561,7 +562,7 @@ impl DataPlane for Failing {
         _: &str,
         _: u32,
         _: Duration,
-    ) -> BoxFuture<Result<Vec<Delivery>, BackendError>> {
+    ) -> BoxFuture<Result<Vec<Received>, BackendError>> {
         let error = (self.0)();
         Box::pin(async move { Err(error) })
     }
@@ -571,7 +572,7 @@ impl DataPlane for Failing {
         _: &str,
         _: Settle,
         _: &[&str],
-    ) -> Result<SettleResult, BackendError> {
+    ) -> Result<SettleOutcome, BackendError> {
         Err((self.0)())
     }
     fn apply_config(&self, _: &NamespaceConfig) -> Result<(), BackendError> {

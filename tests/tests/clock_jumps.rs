@@ -40,8 +40,8 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use gridlog::MemoryIndex;
 use gridlog::format::parse_structured;
-use gridlog::index::MemoryIndex;
 use gridlog::{
     Clock, IndexKind, ManualClock, Namespace, NamespaceConfig, NamespaceOptions, ReleaseDelay,
     Timestamp, WalOptions,

@@ -71,6 +71,15 @@ pub(crate) enum Repr {
     Owned(Vec<u8>, Range<usize>),
 }
 
+impl From<Vec<u8>> for RecordBytes {
+    /// Owned bytes that did not come from a log (what another store, or a test double, hands
+    /// out where a record's bytes are expected).
+    fn from(bytes: Vec<u8>) -> Self {
+        let range = 0..bytes.len();
+        Self(Repr::Owned(bytes, range))
+    }
+}
+
 impl RecordBytes {
     /// Is this a slice of a mapped (sealed) segment?
     pub fn is_mapped(&self) -> bool {

@@ -28,7 +28,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use gridlog::format::{Event, parse_structured};
-use gridlog::throttle::{INGRESS_BYTES_PER_SEC_PER_TU, INGRESS_EVENTS_PER_SEC_PER_TU};
+use gridlog::limits::{INGRESS_BYTES_PER_SEC_PER_TU, INGRESS_EVENTS_PER_SEC_PER_TU};
 use gridlog::{Durability, EngineError, IndexKind, Namespace, NamespaceConfig, NamespaceOptions};
 
 struct Args {

@@ -201,7 +201,7 @@ pub fn publish(args: &PublishArgs) -> Result<ExitCode, String> {
             "id": args.id.clone().unwrap_or_else(random_id),
             "source": args.source,
             "type": event_type,
-            "time": gridlog::namespace::rfc3339_ms(
+            "time": gridlog::rfc3339_ms(
                 i64::try_from(
                     std::time::SystemTime::now()
                         .duration_since(std::time::UNIX_EPOCH)

@@ -141,7 +141,7 @@ fn comparable(stats: &NamespaceStats) -> String {
                     topic.name,
                     sub.name,
                     sub.locked,
-                    gridlog::state::SubMeters {
+                    gridlog::SubMeters {
                         expired: 0,
                         ..sub.meters
                     }

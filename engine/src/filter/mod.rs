@@ -5,7 +5,9 @@
 //! Semantics follow reference `eventgrid-api.md` §4.2; every choice where Azure's behaviour is
 //! undocumented (UNVERIFIED there) is marked **(choice)**.
 //!
-//! ```
+//! (The example is internal API: it runs as the unit test `module_example`.)
+//!
+//! ```ignore
 //! use gridlog::{Filter, FiltersConfig};
 //! use serde_json::json;
 //!
@@ -254,6 +256,28 @@ impl AdvancedFilter {
                 FilterErrorKind::EmptyValues,
             ));
         }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod module_example {
+    use serde_json::json;
+
+    use super::{Filter, FiltersConfig};
+
+    /// The module docs' example.
+    #[test]
+    fn module_example() -> Result<(), super::FilterError> {
+        let config = FiltersConfig::from_json(&json!({
+            "includedEventTypes": ["Contoso.Order.Created"],
+            "filters": [{"operatorType": "NumberGreaterThan", "key": "data.total", "value": 100}]
+        }))?;
+        let filter = Filter::new(&config);
+        let event = json!({"specversion": "1.0", "id": "1", "source": "/shop",
+                           "type": "contoso.order.created", "data": {"total": 120}});
+        assert!(filter.is_match(&event));
+        assert!(filter.needs_data());
         Ok(())
     }
 }

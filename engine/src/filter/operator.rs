@@ -159,7 +159,7 @@ impl std::fmt::Display for Operator {
 }
 
 /// An advanced filter's operator with its typed operand. String operands are kept as written;
-/// the compiled [`Filter`](super::Filter) lower-cases them.
+/// the compiled filter lower-cases them.
 #[derive(Clone, Debug, PartialEq)]
 #[expect(
     missing_docs,

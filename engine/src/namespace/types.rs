@@ -99,6 +99,19 @@ pub struct Received {
 }
 
 impl Received {
+    /// A delivery of `json` that did not come from a namespace's log (`seq` 0): what another
+    /// store behind the same front end, or a test double, hands out.
+    pub fn from_json(lock_token: String, delivery_count: u32, json: Vec<u8>) -> Self {
+        let range = 0..json.len();
+        Self {
+            lock_token,
+            delivery_count,
+            seq: 0,
+            bytes: RecordBytes::from(json),
+            json: range,
+        }
+    }
+
     /// The stored structured JSON of the event, exactly as published (a zero-copy slice of the
     /// WAL record; never re-encoded).
     pub fn json(&self) -> &[u8] {

@@ -29,7 +29,8 @@ use gridlog::{NamespaceConfig, SubscriptionConfig, TopicConfig};
 use super::route::{API_VERSIONS, Action, parse_path, parse_query};
 use super::{App, LOCK_TOKENS_MAX, handle};
 use crate::auth::Authenticator;
-use crate::backend::{BackendError, BoxFuture, DataPlane, Delivery, Settle, SettleResult};
+use crate::backend::{BackendError, BoxFuture, DataPlane, Settle};
+use gridlog::{Received, SettleOutcome};
 
 /// The access key the fuzzed server accepts.
 pub const KEY: &str = "fuzz-key";
@@ -79,17 +80,17 @@ impl DataPlane for Recorder {
         subscription: &str,
         max_events: u32,
         _max_wait: Duration,
-    ) -> BoxFuture<Result<Vec<Delivery>, BackendError>> {
+    ) -> BoxFuture<Result<Vec<Received>, BackendError>> {
         locked(&self.calls).push(Call::Receive {
             topic: topic.to_owned(),
             subscription: subscription.to_owned(),
             max_events,
         });
-        let delivery = Delivery {
-            lock_token: "token".to_owned(),
-            delivery_count: 1,
-            json: br#"{"specversion":"1.0","id":"1","source":"/s","type":"t"}"#.to_vec(),
-        };
+        let delivery = Received::from_json(
+            "token".to_owned(),
+            1,
+            br#"{"specversion":"1.0","id":"1","source":"/s","type":"t"}"#.to_vec(),
+        );
         Box::pin(async move { Ok(vec![delivery]) })
     }
 
@@ -99,13 +100,13 @@ impl DataPlane for Recorder {
         subscription: &str,
         _op: Settle,
         tokens: &[&str],
-    ) -> Result<SettleResult, BackendError> {
+    ) -> Result<SettleOutcome, BackendError> {
         locked(&self.calls).push(Call::Settle {
             topic: topic.to_owned(),
             subscription: subscription.to_owned(),
             tokens: tokens.len(),
         });
-        Ok(SettleResult {
+        Ok(SettleOutcome {
             succeeded: tokens.iter().map(|t| (*t).to_owned()).collect(),
             failed: Vec::new(),
         })

@@ -46,10 +46,11 @@ use gridlog::format::limits::REQUEST_BYTES_MAX;
 use gridlog::format::parse_request;
 
 use crate::auth::{Authenticator, Credentials, Resource, Target};
-use crate::backend::{BackendError, DataPlane, Delivery, Settle, SettleResult};
+use crate::backend::{BackendError, DataPlane, Settle};
 use crate::eventhubs::EventHubs;
 use crate::metrics::{METRICS_PATH, Metrics};
 use error::{ApiError, error_body};
+use gridlog::{Received, SettleOutcome};
 use long_polls::LongPolls;
 pub use long_polls::{LONG_POLLS_MAX, LONG_POLLS_PER_SUBSCRIPTION_MAX};
 use route::{Action, Route};
@@ -433,10 +434,10 @@ async fn publish(app: &Arc<App>, route: &Route, headers: &HeaderMap, body: Bytes
 
 /// `{"value":[{"brokerProperties":{"lockToken":…,"deliveryCount":…},"event":<stored JSON>}]}`,
 /// with each event's stored bytes spliced in verbatim.
-pub fn receive_body(deliveries: &[Delivery]) -> Vec<u8> {
+pub fn receive_body(deliveries: &[Received]) -> Vec<u8> {
     let size: usize = deliveries
         .iter()
-        .map(|d| d.json.len() + d.lock_token.len() + 80)
+        .map(|d| d.json().len() + d.lock_token.len() + 80)
         .sum();
     let mut out = Vec::with_capacity(size + 16);
     out.extend_from_slice(b"{\"value\":[");
@@ -453,7 +454,7 @@ pub fn receive_body(deliveries: &[Delivery]) -> Vec<u8> {
         out.extend_from_slice(b",\"deliveryCount\":");
         out.extend_from_slice(delivery.delivery_count.to_string().as_bytes());
         out.extend_from_slice(b"},\"event\":");
-        out.extend_from_slice(&delivery.json);
+        out.extend_from_slice(delivery.json());
         out.push(b'}');
     }
     out.extend_from_slice(b"]}");
@@ -487,7 +488,7 @@ async fn receive(app: &Arc<App>, route: &Route, max_events: u32, max_wait: Durat
 
 /// `{"failedLockTokens":[{"lockToken":…,"error":{"code":…,"message":…}}],"succeededLockTokens":[…]}`
 /// (both arrays always present, members in this order).
-pub fn settle_body(result: &SettleResult) -> Vec<u8> {
+pub fn settle_body(result: &SettleOutcome) -> Vec<u8> {
     let string = |s: &str| serde_json::Value::from(s).to_string();
     let failed: Vec<String> = result
         .failed
@@ -496,8 +497,8 @@ pub fn settle_body(result: &SettleResult) -> Vec<u8> {
             format!(
                 "{{\"lockToken\":{},\"error\":{{\"code\":{},\"message\":{}}}}}",
                 string(&f.lock_token),
-                string(&f.code),
-                string(&f.message)
+                string(f.code),
+                string(f.message)
             )
         })
         .collect();

@@ -44,8 +44,9 @@ use bytes::Bytes;
 use gridlog::{DeliveryMode, Namespace, SubscriptionConfig};
 use tokio::sync::{Semaphore, watch};
 
-use crate::backend::{BackendError, BoxFuture, Delivery};
+use crate::backend::{BackendError, BoxFuture};
 use destination::Destination;
+use gridlog::Received;
 use schedule::{Attempt, Next};
 
 /// How often the supervisor looks for new, changed or deleted push subscriptions (real time).
@@ -72,7 +73,7 @@ pub trait PushStore: Send + Sync + 'static {
         sub: &str,
         max: u32,
         wait: Duration,
-    ) -> BoxFuture<Result<Vec<Delivery>, BackendError>>;
+    ) -> BoxFuture<Result<Vec<Received>, BackendError>>;
     /// Settles one delivery after its attempt.
     fn settle_push(
         &self,
@@ -105,19 +106,9 @@ impl PushStore for Namespace {
         sub: &str,
         max: u32,
         wait: Duration,
-    ) -> BoxFuture<Result<Vec<Delivery>, BackendError>> {
+    ) -> BoxFuture<Result<Vec<Received>, BackendError>> {
         let got = self.receive_push_async(topic, sub, max, wait);
-        Box::pin(async move {
-            Ok(got
-                .await?
-                .into_iter()
-                .map(|received| Delivery {
-                    json: received.json().to_vec(),
-                    lock_token: received.lock_token,
-                    delivery_count: received.delivery_count,
-                })
-                .collect())
-        })
+        Box::pin(async move { Ok(got.await?) })
     }
 
     fn settle_push(
@@ -296,7 +287,7 @@ struct Attempter {
 }
 
 impl Attempter {
-    async fn deliver(self, delivery: Delivery) {
+    async fn deliver(self, delivery: Received) {
         let outcome = self.send(&delivery).await;
         let next = match schedule::next(outcome, delivery.delivery_count) {
             // The last attempt failed: release at once, and the engine's next receive
@@ -335,7 +326,7 @@ impl Attempter {
         }
     }
 
-    async fn send(&self, delivery: &Delivery) -> Attempt {
+    async fn send(&self, delivery: &Received) -> Attempt {
         // Attempts before this one (Event Grid's aeg-delivery-count).
         let previous = delivery.delivery_count.saturating_sub(1).to_string();
         match &*self.destination {
@@ -347,7 +338,7 @@ impl Attempter {
                         ("aeg-subscription-name", self.subscription.clone()),
                         ("aeg-delivery-count", previous),
                     ],
-                    Bytes::from(delivery.json.clone()),
+                    Bytes::copy_from_slice(delivery.json()),
                     self.timeout,
                 )
                 .await
@@ -359,7 +350,7 @@ impl Attempter {
                 key,
                 ..
             } => {
-                let body = event_hubs_body(&delivery.json, &self.subscription, &previous);
+                let body = event_hubs_body(delivery.json(), &self.subscription, &previous);
                 let token = sas_token(resource, key_name, key);
                 client::post(
                     url,

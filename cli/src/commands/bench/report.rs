@@ -4,14 +4,14 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use gridlog::throttle;
+use gridlog::limits as throttle;
 use hdrhistogram::Histogram;
 use serde_json::{Value, json};
 
 use super::target::Usage;
 use super::{MB, RunConfig, SUSTAIN_SHARE};
 
-// The engine's per-TU limits (gridlog::throttle), as rates.
+// The engine's per-TU limits (gridlog::limits), as rates.
 #[expect(clippy::cast_precision_loss, reason = "small exact integers")]
 const INGRESS_EVENTS_PER_TU: f64 = throttle::INGRESS_EVENTS_PER_SEC_PER_TU as f64;
 #[expect(clippy::cast_precision_loss, reason = "small exact integers")]
