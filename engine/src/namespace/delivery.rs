@@ -41,6 +41,61 @@ pub(super) struct DeadLetterPlan {
     pub(super) source: Option<RecordBytes>,
 }
 
+impl DeadLetterPlan {
+    /// An in-flight event `seq` (its state `p`) dead-lettered for `reason`.
+    pub(super) fn in_flight(seq: u64, p: &Pending, reason: DeadLetterReason) -> Self {
+        Self {
+            seq,
+            delivery_count: p.delivery_count,
+            reason,
+            source_published_at_ms: p.published_at_ms,
+            attempt_at_ms: p.last_delivered_at_ms,
+            source: None,
+        }
+    }
+
+    /// A never-delivered event `seq` (its record `bytes`) past its time to live.
+    pub(super) fn never_delivered(seq: u64, published_at_ms: i64, bytes: RecordBytes) -> Self {
+        Self {
+            seq,
+            delivery_count: 0,
+            reason: DeadLetterReason::TtlExpired,
+            source_published_at_ms: published_at_ms,
+            attempt_at_ms: published_at_ms,
+            source: Some(bytes),
+        }
+    }
+}
+
+/// Events a scan passed that retention removed.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Expired {
+    /// Past retention.
+    pub(super) events: u64,
+    /// Of those, the ones that passed the subscription's filter (they were in its backlog).
+    pub(super) waiting: u64,
+}
+
+impl Expired {
+    pub(super) fn count(&mut self, matched: bool) {
+        self.events += 1;
+        self.waiting += u64::from(matched);
+    }
+}
+
+/// The topic and subscription ids of `topic`/`sub`, or `NotFound`.
+pub(super) fn resolve(
+    st: &NamespaceState,
+    topic: &str,
+    sub: &str,
+) -> Result<(u32, u64), EngineError> {
+    let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
+    let sub_id = st
+        .sub_id(topic_id, sub)
+        .ok_or_else(|| not_found_sub(topic, sub))?;
+    Ok((topic_id, sub_id))
+}
+
 /// One dead-letter record's owned parts.
 pub(super) struct DeadLetterOut {
     pub(super) plan: DeadLetterPlan,
@@ -146,10 +201,7 @@ impl Inner {
         let max = usize::try_from(granted).unwrap_or(usize::MAX);
         let mut st = Txn::begin(self)?;
         let now = st.now();
-        let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
-        let sub_id = st
-            .sub_id(topic_id, sub)
-            .ok_or_else(|| not_found_sub(topic, sub))?;
+        let (topic_id, sub_id) = resolve(&st, topic, sub)?;
         if st.subs[&sub_id].config.delivery.mode != expected_mode {
             return Err(EngineError::InvalidArgument {
                 argument: "subscription",
@@ -178,14 +230,7 @@ impl Inner {
             }
             let p = &s.pending()[&seq];
             if let Some(reason) = dead_letter_reason(p, max_dc, ttl_ms, now) {
-                plans.push(DeadLetterPlan {
-                    seq,
-                    delivery_count: p.delivery_count,
-                    reason,
-                    source_published_at_ms: p.published_at_ms,
-                    attempt_at_ms: p.last_delivered_at_ms,
-                    source: None,
-                });
+                plans.push(DeadLetterPlan::in_flight(seq, p, reason));
                 continue;
             }
             locks.push((
@@ -199,8 +244,7 @@ impl Inner {
             ));
         }
         let mut cursor = s.cursor;
-        let mut expired = 0_u64;
-        let mut expired_waiting = 0_u64;
+        let mut expired = Expired::default();
         let mut more = false;
         if locks.len() < max {
             for (scanned, item) in self.store.wal.iter_from(Seq(s.cursor)).enumerate() {
@@ -215,18 +259,10 @@ impl Inner {
                 cursor = seq.0 + 1;
                 match scan_one(s, topic_id, seq.0, &bytes, now, retention_ms, ttl_ms)? {
                     Scan::Skip => {}
-                    Scan::Expired { matched } => {
-                        expired += 1;
-                        expired_waiting += u64::from(matched);
+                    Scan::Expired { matched } => expired.count(matched),
+                    Scan::DeadLetter(published_at_ms) => {
+                        plans.push(DeadLetterPlan::never_delivered(seq.0, published_at_ms, bytes));
                     }
-                    Scan::DeadLetter(published_at_ms) => plans.push(DeadLetterPlan {
-                        seq: seq.0,
-                        delivery_count: 0,
-                        reason: DeadLetterReason::TtlExpired,
-                        source_published_at_ms: published_at_ms,
-                        attempt_at_ms: published_at_ms,
-                        source: Some(bytes),
-                    }),
                     Scan::Deliver {
                         published_at_ms,
                         units,
@@ -275,8 +311,8 @@ impl Inner {
         let wake = match st.subs.get_mut(&sub_id) {
             Some(s) => {
                 s.skip_to(cursor);
-                s.meters.expired += expired;
-                s.scanned_past_expired(expired_waiting);
+                s.meters.expired += expired.events;
+                s.scanned_past_expired(expired.waiting);
                 if !locks.is_empty() {
                     None
                 } else if more {
@@ -349,10 +385,7 @@ impl Inner {
             .collect();
         let mut st = Txn::begin(self)?;
         let now = st.now();
-        let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
-        let sub_id = st
-            .sub_id(topic_id, sub)
-            .ok_or_else(|| not_found_sub(topic, sub))?;
+        let (topic_id, sub_id) = resolve(&st, topic, sub)?;
         let retention_ms = ms(st.topics[&topic_id].config.retention());
         let s = &st.subs[&sub_id];
         let renew_window_ms = ms(RENEW_WINDOW);
@@ -436,13 +469,8 @@ impl Inner {
             SettleOp::Reject => {
                 let plans = accepted
                     .iter()
-                    .map(|(entry, p)| DeadLetterPlan {
-                        seq: entry.seq,
-                        delivery_count: p.delivery_count,
-                        reason: DeadLetterReason::Rejected,
-                        source_published_at_ms: p.published_at_ms,
-                        attempt_at_ms: p.last_delivered_at_ms,
-                        source: None,
+                    .map(|(entry, p)| {
+                        DeadLetterPlan::in_flight(entry.seq, p, DeadLetterReason::Rejected)
                     })
                     .collect();
                 let outs = self.dead_letters(&st, sub_id, plans)?;

@@ -3,12 +3,12 @@
 
 use gridlog_wal::Seq;
 
-use super::delivery::{DeadLetterPlan, Scan, dead_letter_reason, scan_one};
+use super::delivery::{DeadLetterPlan, Expired, Scan, dead_letter_reason, scan_one};
 use super::txn::Txn;
 use super::{Inner, MaintenanceReport, crc, ms};
 use crate::error::EngineError;
 use crate::index::IndexCheckpoint;
-use crate::record::{self, DeadLetterReason, StateRecord};
+use crate::record::{self, StateRecord};
 
 impl Inner {
     pub(super) fn run_maintenance(&self) -> Result<MaintenanceReport, EngineError> {
@@ -33,21 +33,14 @@ impl Inner {
                     .into_iter()
                     .filter_map(|seq| {
                         let p = &s.pending()[&seq];
-                        dead_letter_reason(p, max_dc, ttl_ms, now).map(|reason| DeadLetterPlan {
-                            seq,
-                            delivery_count: p.delivery_count,
-                            reason,
-                            source_published_at_ms: p.published_at_ms,
-                            attempt_at_ms: p.last_delivered_at_ms,
-                            source: None,
-                        })
+                        dead_letter_reason(p, max_dc, ttl_ms, now)
+                            .map(|reason| DeadLetterPlan::in_flight(seq, p, reason))
                     })
                     .collect();
                 // Never-delivered events past their TTL: publish times are non-decreasing, so
                 // the scan stops at the first matching event still within its TTL.
                 let mut cursor = s.cursor;
-                let mut expired = 0_u64;
-                let mut expired_waiting = 0_u64;
+                let mut expired = Expired::default();
                 for item in self.store.wal.iter_from(Seq(s.cursor)) {
                     let (seq, bytes) = item?;
                     if seq.0 >= sweep_end {
@@ -55,18 +48,10 @@ impl Inner {
                     }
                     match scan_one(s, s.topic, seq.0, &bytes, now, retention_ms, ttl_ms)? {
                         Scan::Skip => {}
-                        Scan::Expired { matched } => {
-                            expired += 1;
-                            expired_waiting += u64::from(matched);
-                        }
-                        Scan::DeadLetter(published_at_ms) => plans.push(DeadLetterPlan {
-                            seq: seq.0,
-                            delivery_count: 0,
-                            reason: DeadLetterReason::TtlExpired,
-                            source_published_at_ms: published_at_ms,
-                            attempt_at_ms: published_at_ms,
-                            source: Some(bytes),
-                        }),
+                        Scan::Expired { matched } => expired.count(matched),
+                        Scan::DeadLetter(published_at_ms) => plans.push(
+                            DeadLetterPlan::never_delivered(seq.0, published_at_ms, bytes),
+                        ),
                         Scan::Deliver { .. } => break,
                     }
                     cursor = seq.0 + 1;
@@ -79,14 +64,14 @@ impl Inner {
                     st.append(&records)?;
                 }
                 report.dead_lettered += outs.len() as u64;
-                report.expired += expired;
+                report.expired += expired.events;
                 for topic in outs.iter().filter_map(|out| out.target) {
                     st.wake(topic);
                 }
                 if let Some(s) = st.subs.get_mut(&sub_id) {
                     s.skip_to(cursor);
-                    s.meters.expired += expired;
-                    s.unwait(expired_waiting);
+                    s.meters.expired += expired.events;
+                    s.unwait(expired.waiting);
                 }
             }
             st.commit()?;
