@@ -21,7 +21,9 @@ mod snapshot;
 
 pub(crate) use backlog::filter_view;
 pub use now::{Now, RELEASE_DELAY_MAX, RELEASE_DELAY_MAX_MS, add_ms, release_bound};
-pub use snapshot::{BillingSnap, PendingSnap, Snapshot, SubSnap, TopicSnap};
+pub use snapshot::{
+    BillingSnap, PendingSnap, SNAPSHOT_VERSION, Snapshot, SnapshotError, SubSnap, TopicSnap,
+};
 
 /// Publish-time distance between two [`NamespaceState::time_marks`].
 pub const TIME_MARK_STEP_MS: i64 = 60_000;
