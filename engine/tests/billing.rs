@@ -202,6 +202,8 @@ fn snapshots_written_before_billing_meters_still_decode() {
         release_delays: Vec::new(),
         backlog: Vec::new(),
     };
+    // The untagged layouts (docs/format.md §6b.1): what `encode_state_record` gives for the
+    // struct itself is layout 4, written before the version byte.
     let today = gridlog::format::encode_state_record(&snapshot);
     // An empty billing section is three empty sequences, then the empty release delays and the
     // empty backlogs: `00 00 00 00 00` at the end. Without the last, the bytes are the layout

@@ -258,3 +258,175 @@ fn docs_golden_clock_anchor_matches_the_encoder() {
     );
     assert_eq!(ClockAnchor::decode(&parse_hex(hex)), Ok(anchor));
 }
+
+const SNAPSHOTS_BEGIN: &str = "<!-- BEGIN engine snapshots";
+const SNAPSHOTS_END: &str = "<!-- END engine snapshots -->";
+
+/// The snapshot of docs/format.md §6b.1: topic 1 "t" and its subscription 1 "s", seq 10 in
+/// flight (released with a 10 s delay, 3 billing units), 5 events waiting.
+fn golden_snapshot() -> gridlog::state::Snapshot {
+    use gridlog::state::{
+        BillingSnap, PendingSnap, Snapshot, SubMeters, SubSnap, TopicMeters, TopicSnap,
+    };
+    const T0: i64 = 1_700_000_000_000;
+    Snapshot {
+        secret: Some([7; 32]),
+        created_at_ms: T0,
+        last_published_at_ms: T0 + 5_000,
+        next_topic_id: 2,
+        next_sub_id: 2,
+        time_marks: vec![(3, T0)],
+        topics: vec![TopicSnap {
+            id: 1,
+            config_json: r#"{"name":"t"}"#.to_owned(),
+            meters: TopicMeters {
+                events: 12,
+                bytes: 900,
+                publish_units: 0,
+            },
+        }],
+        subs: vec![SubSnap {
+            id: 1,
+            topic: 1,
+            config_json: r#"{"name":"s"}"#.to_owned(),
+            start_seq: 3,
+            cursor: 11,
+            settled_ahead: Vec::new(),
+            pending: vec![PendingSnap {
+                seq: 10,
+                delivery_count: 1,
+                published_at_ms: T0,
+                last_delivered_at_ms: T0 + 1_000,
+                locked: false,
+                at_ms: T0 + 11_000,
+                locked_at_ms: 0,
+            }],
+            meters: SubMeters {
+                delivered: 1,
+                released: 1,
+                ..SubMeters::default()
+            },
+        }],
+        billing: BillingSnap {
+            topics: vec![(1, 14)],
+            subs: vec![(1, 3, 3)],
+            pending_units: vec![(1, 10, 3)],
+        },
+        release_delays: vec![(1, 10, 10_000)],
+        backlog: vec![(1, 5)],
+    }
+}
+
+fn snapshot_section() -> String {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/format.md");
+    let doc = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let start = doc
+        .find(SNAPSHOTS_BEGIN)
+        .expect("engine snapshots start marker");
+    let end = doc
+        .find(SNAPSHOTS_END)
+        .expect("engine snapshots end marker");
+    doc[start..end].to_owned()
+}
+
+/// docs/format.md §6b.1 pins the snapshot layouts: the tagged layout 5 is exactly what
+/// `Snapshot::encode` gives and decodes back; the untagged layouts 1–4 written by older builds
+/// still decode (without the sections they lacked); a tagged layout this build does not know is
+/// refused with a typed error.
+#[test]
+fn docs_golden_snapshots_decode_by_their_version() {
+    use gridlog::state::{BillingSnap, Snapshot, SnapshotError};
+
+    let goldens = fenced_blocks(&snapshot_section(), "golden:");
+    let names: Vec<&str> = goldens.iter().map(|(name, _)| name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "snapshot-v5",
+            "snapshot-v4",
+            "snapshot-v3",
+            "snapshot-v2",
+            "snapshot-v1",
+            "snapshot-v6-unknown"
+        ]
+    );
+    let today = golden_snapshot();
+    let v3 = Snapshot {
+        backlog: Vec::new(),
+        ..today.clone()
+    };
+    let v2 = Snapshot {
+        release_delays: Vec::new(),
+        ..v3.clone()
+    };
+    let v1 = Snapshot {
+        billing: BillingSnap::default(),
+        ..v2.clone()
+    };
+    for (name, hex) in &goldens {
+        let bytes = parse_hex(hex);
+        let decoded = Snapshot::decode(&bytes);
+        match name.as_str() {
+            "snapshot-v5" => {
+                let encoded = today.encode();
+                assert_eq!(
+                    to_hex(&encoded),
+                    hex.trim(),
+                    "golden:{name} differs from the encoder; the encoder gives:\n{}",
+                    to_hex(&encoded)
+                );
+                assert_eq!(bytes[2], gridlog::state::SNAPSHOT_VERSION);
+                assert_eq!(decoded.unwrap(), today);
+            }
+            "snapshot-v4" => assert_eq!(decoded.unwrap(), today),
+            "snapshot-v3" => assert_eq!(decoded.unwrap(), v3),
+            "snapshot-v2" => assert_eq!(decoded.unwrap(), v2),
+            "snapshot-v1" => assert_eq!(decoded.unwrap(), v1),
+            "snapshot-v6-unknown" => {
+                assert!(
+                    matches!(decoded, Err(SnapshotError::UnknownVersion(6))),
+                    "{decoded:?}"
+                );
+            }
+            other => panic!("golden:{other} has no snapshot defined in engine/tests/golden.rs"),
+        }
+    }
+}
+
+/// Every first body byte other than the untagged layouts' option tags (`00`, `01`) and today's
+/// version is refused as an unknown version; a damaged tagged snapshot is
+/// corrupt (no fallback to the untagged layouts); and the tagged layout is no untagged one (an
+/// older build, which decodes layout 4 first, refuses it).
+#[test]
+fn tagged_snapshots_are_never_read_as_another_layout() {
+    use gridlog::state::{SNAPSHOT_VERSION, Snapshot, SnapshotError};
+
+    let encoded = golden_snapshot().encode();
+    for version in 2..=u8::MAX {
+        let mut bytes = encoded.clone();
+        bytes[2] = version;
+        let decoded = Snapshot::decode(&bytes);
+        if version == SNAPSHOT_VERSION {
+            assert_eq!(decoded.unwrap(), golden_snapshot());
+        } else {
+            assert!(
+                matches!(decoded, Err(SnapshotError::UnknownVersion(v)) if v == version),
+                "version {version}: {decoded:?}"
+            );
+        }
+    }
+    for cut in 0..encoded.len() {
+        let decoded = Snapshot::decode(&encoded[..cut]);
+        assert!(
+            matches!(decoded, Err(SnapshotError::Corrupt(_))),
+            "prefix {cut}: {decoded:?}"
+        );
+    }
+    let mut trailing = encoded.clone();
+    trailing.push(0);
+    assert!(matches!(
+        Snapshot::decode(&trailing),
+        Err(SnapshotError::Corrupt(_))
+    ));
+    assert!(gridlog::format::decode_state_record::<Snapshot>(&encoded).is_err());
+}

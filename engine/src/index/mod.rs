@@ -39,7 +39,8 @@ pub struct IndexCheckpoint {
     pub fingerprint: u32,
     /// The namespace secret's CRC-32 (identity of the namespace the WAL belongs to).
     pub identity: u32,
-    /// `gridlog_format::encode_state_record(&Snapshot)`.
+    /// `Snapshot::encode`: self-describing by its version byte (docs/format.md §6b.1), so this
+    /// blob's `version` stays 1.
     pub snapshot: Vec<u8>,
     /// CRC-32 of `snapshot` (the backend's own checks are not relied upon).
     pub snapshot_crc: u32,

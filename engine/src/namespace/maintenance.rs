@@ -112,7 +112,7 @@ impl Inner {
         if purgeable == 0 {
             return Ok((0, 0));
         }
-        let snapshot = gridlog_format::encode_state_record(&st.snapshot());
+        let snapshot = st.snapshot().encode();
         let chunk_bytes = (self.store.record_bytes_max / 2).clamp(1024, 1 << 20);
         let chunks: Vec<&[u8]> = snapshot.chunks(chunk_bytes).collect();
         let count = u32::try_from(chunks.len()).unwrap_or(u32::MAX);
@@ -152,7 +152,7 @@ impl Inner {
         let blob = {
             let bytes = self.store.wal.read(Seq(covered))?;
             let secret = snapshot.secret.ok_or(EngineError::Poisoned)?;
-            let snapshot = gridlog_format::encode_state_record(&snapshot);
+            let snapshot = snapshot.encode();
             gridlog_format::encode_state_record(&IndexCheckpoint {
                 version: 1,
                 covered_seq: covered,

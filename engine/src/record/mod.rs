@@ -265,7 +265,7 @@ pub enum StateRecord<'a> {
         chunk: u32,
         /// Number of chunks.
         count: u32,
-        /// Bytes of the postcard-encoded snapshot, split into chunks.
+        /// Bytes of the encoded snapshot (`Snapshot::encode`), split into chunks.
         #[serde(borrow)]
         body: Bytes<'a>,
     },

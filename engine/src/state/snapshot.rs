@@ -1,5 +1,7 @@
-//! The persisted [`Snapshot`] of a [`NamespaceState`] (checkpoint records and the index), its
-//! older layouts, and the state's `snapshot` / `restore` (docs/format.md §6b).
+//! The persisted [`Snapshot`] of a [`NamespaceState`] (checkpoint records and the index), the
+//! state's `snapshot` / `restore`, and the encoding: tagged with a layout version byte that
+//! [`Snapshot::decode`] dispatches on; the untagged layouts older builds wrote are decoded by
+//! `snapshot/legacy.rs` (docs/format.md §6b.1).
 
 use std::collections::HashMap;
 use std::time::Duration;
@@ -13,6 +15,8 @@ use super::{
 use crate::config::{subscription_from_json_str, topic_from_json_str};
 use crate::limits::TOKEN_SECRET_BYTES;
 use crate::token::TokenSecret;
+
+mod legacy;
 
 impl NamespaceState {
     /// The snapshot of everything derived (for checkpoints and the index).
@@ -216,8 +220,8 @@ impl NamespaceState {
     }
 }
 
-/// A full snapshot of [`NamespaceState`], in persisted (wall-clock) terms. Encoded with
-/// `gridlog_format::encode_state_record`; layout in docs/format.md §6b.
+/// A full snapshot of [`NamespaceState`], in persisted (wall-clock) terms. Encoded by
+/// [`Snapshot::encode`] (tagged with [`SNAPSHOT_VERSION`]); layout in docs/format.md §6b.1.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Snapshot {
     /// Lock-token secret.
@@ -252,21 +256,6 @@ pub struct Snapshot {
     pub backlog: Vec<(u64, u64)>,
 }
 
-/// A [`Snapshot`] as written before backlogs (no trailing `backlog`).
-#[derive(Deserialize)]
-struct SnapshotV3 {
-    secret: Option<[u8; TOKEN_SECRET_BYTES]>,
-    created_at_ms: i64,
-    last_published_at_ms: i64,
-    next_topic_id: u32,
-    next_sub_id: u64,
-    time_marks: Vec<(u64, i64)>,
-    topics: Vec<TopicSnap>,
-    subs: Vec<SubSnap>,
-    billing: BillingSnap,
-    release_delays: Vec<(u64, u64, u32)>,
-}
-
 /// The billing part of a [`Snapshot`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BillingSnap {
@@ -278,89 +267,73 @@ pub struct BillingSnap {
     pub pending_units: Vec<(u64, u64, u32)>,
 }
 
-/// A [`Snapshot`] as written before release delays (no trailing `release_delays`).
-#[derive(Deserialize)]
-struct SnapshotV2 {
-    secret: Option<[u8; TOKEN_SECRET_BYTES]>,
-    created_at_ms: i64,
-    last_published_at_ms: i64,
-    next_topic_id: u32,
-    next_sub_id: u64,
-    time_marks: Vec<(u64, i64)>,
-    topics: Vec<TopicSnap>,
-    subs: Vec<SubSnap>,
-    billing: BillingSnap,
-}
-
-/// A [`Snapshot`] as written before billing meters (no trailing [`BillingSnap`], no release
-/// delays).
-#[derive(Deserialize)]
-struct SnapshotV1 {
-    secret: Option<[u8; TOKEN_SECRET_BYTES]>,
-    created_at_ms: i64,
-    last_published_at_ms: i64,
-    next_topic_id: u32,
-    next_sub_id: u64,
-    time_marks: Vec<(u64, i64)>,
-    topics: Vec<TopicSnap>,
-    subs: Vec<SubSnap>,
-}
-
 impl Snapshot {
-    /// Decodes an encoded snapshot: today's layout, the one without backlogs (counted from the
-    /// log on open), the one without release delays (whose
-    /// released events then count the longest delay, 1 h), or the one without billing meters
-    /// either (whose meters then also start at 0 and whose in-flight events count 1 unit each).
-    /// Each layout is a strict prefix of the next and a decode must consume every byte, so no
-    /// bytes decode as two layouts.
-    pub fn decode(bytes: &[u8]) -> Result<Self, gridlog_format::FormatError> {
-        gridlog_format::decode_state_record::<Self>(bytes).or_else(|error| {
-            if let Ok(v3) = gridlog_format::decode_state_record::<SnapshotV3>(bytes) {
-                return Ok(Self {
-                    secret: v3.secret,
-                    created_at_ms: v3.created_at_ms,
-                    last_published_at_ms: v3.last_published_at_ms,
-                    next_topic_id: v3.next_topic_id,
-                    next_sub_id: v3.next_sub_id,
-                    time_marks: v3.time_marks,
-                    topics: v3.topics,
-                    subs: v3.subs,
-                    billing: v3.billing,
-                    release_delays: v3.release_delays,
-                    backlog: Vec::new(),
-                });
-            }
-            if let Ok(v2) = gridlog_format::decode_state_record::<SnapshotV2>(bytes) {
-                return Ok(Self {
-                    secret: v2.secret,
-                    created_at_ms: v2.created_at_ms,
-                    last_published_at_ms: v2.last_published_at_ms,
-                    next_topic_id: v2.next_topic_id,
-                    next_sub_id: v2.next_sub_id,
-                    time_marks: v2.time_marks,
-                    topics: v2.topics,
-                    subs: v2.subs,
-                    billing: v2.billing,
-                    release_delays: Vec::new(),
-                    backlog: Vec::new(),
-                });
-            }
-            let v1: SnapshotV1 = gridlog_format::decode_state_record(bytes).map_err(|_| error)?;
-            Ok(Self {
-                secret: v1.secret,
-                created_at_ms: v1.created_at_ms,
-                last_published_at_ms: v1.last_published_at_ms,
-                next_topic_id: v1.next_topic_id,
-                next_sub_id: v1.next_sub_id,
-                time_marks: v1.time_marks,
-                topics: v1.topics,
-                subs: v1.subs,
-                billing: BillingSnap::default(),
-                release_delays: Vec::new(),
-                backlog: Vec::new(),
-            })
+    /// The snapshot encoded as written today: a state record (`01 02`) whose body is the version
+    /// byte [`SNAPSHOT_VERSION`], then the postcard fields of [`Snapshot`] (docs/format.md §6b.1).
+    pub fn encode(&self) -> Vec<u8> {
+        gridlog_format::encode_state_record(&TaggedRef {
+            version: SNAPSHOT_VERSION,
+            snapshot: self,
         })
     }
+
+    /// Decodes an encoded snapshot by the first byte of its record body (docs/format.md §6b.1):
+    /// `00` or `01` is the option tag of `secret` in an untagged layout 1–4 (written before the
+    /// version byte; told apart by length, `legacy.rs`), [`SNAPSHOT_VERSION`] is today's tagged
+    /// layout, and any other byte is the version of a layout this build does not know, refused
+    /// with [`SnapshotError::UnknownVersion`] rather than tried as another layout.
+    pub fn decode(bytes: &[u8]) -> Result<Self, SnapshotError> {
+        let first = match gridlog_format::record_kind(bytes)? {
+            gridlog_format::RecordKind::State => bytes.get(2).copied(),
+            // Not a state record: the decoder below says so.
+            _ => None,
+        };
+        match first {
+            None | Some(0 | 1) => Ok(legacy::decode_untagged(bytes)?),
+            Some(SNAPSHOT_VERSION) => {
+                let tagged: Tagged = gridlog_format::decode_state_record(bytes)?;
+                debug_assert_eq!(tagged.version, SNAPSHOT_VERSION);
+                Ok(tagged.snapshot)
+            }
+            Some(version) => Err(SnapshotError::UnknownVersion(version)),
+        }
+    }
+}
+
+/// The layout version written first in a snapshot's record body (docs/format.md §6b.1). Layouts
+/// 1–4 had no version byte: their body starts with the `00` / `01` option tag of `secret`, which
+/// is why a version byte is at least 2 and today's, the first written, is 5.
+pub const SNAPSHOT_VERSION: u8 = 5;
+
+/// What [`Snapshot::encode`] writes: the version byte, then the snapshot's fields.
+#[derive(Serialize)]
+struct TaggedRef<'a> {
+    version: u8,
+    snapshot: &'a Snapshot,
+}
+
+/// What [`Snapshot::decode`] reads for a tagged layout [`SNAPSHOT_VERSION`].
+#[derive(Deserialize)]
+struct Tagged {
+    version: u8,
+    snapshot: Snapshot,
+}
+
+/// Why [`Snapshot::decode`] refused bytes.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SnapshotError {
+    /// The snapshot is tagged with a layout version this build does not know (written by a newer
+    /// gridlog, or damaged): refused, never read as another layout.
+    #[error(
+        "snapshot layout version {0} is unknown (this build reads layout {SNAPSHOT_VERSION} and \
+         the untagged layouts 1 to 4)"
+    )]
+    UnknownVersion(u8),
+    /// The bytes are no snapshot of a known layout: wrong record header, truncated, trailing
+    /// bytes or invalid fields.
+    #[error("{0}")]
+    Corrupt(#[from] gridlog_format::FormatError),
 }
 
 /// A topic in a [`Snapshot`].
@@ -438,5 +411,25 @@ impl PendingSnap {
             units,
             state,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SNAPSHOT_VERSION, Snapshot, legacy};
+    use crate::state::NamespaceState;
+
+    /// The untagged decoder (every layout an older build reads) refuses a tagged snapshot: its
+    /// version byte is no option tag.
+    #[test]
+    fn the_untagged_decoder_refuses_a_tagged_snapshot() {
+        let snapshot = NamespaceState::new().snapshot();
+        let tagged = snapshot.encode();
+        assert_eq!(tagged[2], SNAPSHOT_VERSION);
+        assert!(legacy::decode_untagged(&tagged).is_err());
+        assert_eq!(Snapshot::decode(&tagged).unwrap(), snapshot);
+        let untagged = gridlog_format::encode_state_record(&snapshot);
+        assert_eq!(legacy::decode_untagged(&untagged).unwrap(), snapshot);
+        assert_eq!(Snapshot::decode(&untagged).unwrap(), snapshot);
     }
 }
