@@ -94,8 +94,8 @@ impl Pending {
 
 /// Per-topic meters (counted by apply; persisted in checkpoints).
 ///
-/// The billing meter is skipped by serde: a [`Snapshot`] carries it in its trailing
-/// [`BillingSnap`], which keeps the layout of snapshots written before it a prefix of today's.
+/// The billing meter is skipped by serde: a snapshot carries it in its trailing
+/// billing section, which keeps the layout of snapshots written before it a prefix of today's.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopicMeters {
     /// Events published (including dead-letter events published into it).
@@ -128,7 +128,7 @@ pub struct SubMeters {
     /// Locks renewed.
     pub renewed: u64,
     /// Billing units of the deliveries made (each delivery of an event counts its 64 KB units).
-    /// Carried in a [`Snapshot`]'s [`BillingSnap`], like the next one.
+    /// Carried in a snapshot's billing section, like the next one.
     #[serde(skip)]
     pub delivery_units: u64,
     /// Billing units of the settlements that succeeded: acknowledge, release, reject and renew
