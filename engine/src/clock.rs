@@ -148,41 +148,30 @@ pub trait Clock: Send + Sync {
     }
 }
 
-impl<C: Clock + ?Sized> Clock for Arc<C> {
-    fn now(&self) -> Timestamp {
-        (**self).now()
-    }
+/// A shared or borrowed clock is the clock it points to.
+macro_rules! forward_clock {
+    ($($pointer:ty),*) => {$(
+        impl<C: Clock + ?Sized> Clock for $pointer {
+            fn now(&self) -> Timestamp {
+                (**self).now()
+            }
 
-    fn monotonic(&self) -> MonotonicTime {
-        (**self).monotonic()
-    }
+            fn monotonic(&self) -> MonotonicTime {
+                (**self).monotonic()
+            }
 
-    fn tracks_real_time(&self) -> bool {
-        (**self).tracks_real_time()
-    }
+            fn tracks_real_time(&self) -> bool {
+                (**self).tracks_real_time()
+            }
 
-    fn boot(&self) -> Option<BootTime> {
-        (**self).boot()
-    }
+            fn boot(&self) -> Option<BootTime> {
+                (**self).boot()
+            }
+        }
+    )*};
 }
 
-impl<C: Clock + ?Sized> Clock for &C {
-    fn now(&self) -> Timestamp {
-        (**self).now()
-    }
-
-    fn monotonic(&self) -> MonotonicTime {
-        (**self).monotonic()
-    }
-
-    fn tracks_real_time(&self) -> bool {
-        (**self).tracks_real_time()
-    }
-
-    fn boot(&self) -> Option<BootTime> {
-        (**self).boot()
-    }
-}
+forward_clock!(Arc<C>, &C);
 
 /// The operating system's clocks: `SystemTime` for the wall clock, `Instant` for the monotonic one
 /// (its origin is when this `SystemClock` was created), and on Linux the boot clock

@@ -219,23 +219,15 @@ impl Condition {
     /// [`FILTER_VALUES_TOTAL_MAX`](crate::limits::FILTER_VALUES_TOTAL_MAX): one per element of
     /// `values` (a range pair is one value), one for a single `value`, none for the null checks.
     pub fn value_count(&self) -> usize {
+        if let Some(strings) = self.strings() {
+            return strings.len();
+        }
         match self {
             Self::NumberIn(numbers) | Self::NumberNotIn(numbers) => numbers.len(),
             Self::NumberInRange(ranges) | Self::NumberNotInRange(ranges) => ranges.len(),
-            Self::StringIn(strings)
-            | Self::StringNotIn(strings)
-            | Self::StringBeginsWith(strings)
-            | Self::StringEndsWith(strings)
-            | Self::StringContains(strings)
-            | Self::StringNotContains(strings)
-            | Self::StringNotBeginsWith(strings)
-            | Self::StringNotEndsWith(strings) => strings.len(),
-            Self::NumberLessThan(_)
-            | Self::NumberGreaterThan(_)
-            | Self::NumberLessThanOrEquals(_)
-            | Self::NumberGreaterThanOrEquals(_)
-            | Self::BoolEquals(_) => 1,
             Self::IsNullOrUndefined | Self::IsNotNull => 0,
+            // The single-value operators (the string ones answered above).
+            _ => 1,
         }
     }
 

@@ -446,20 +446,11 @@ impl NamespaceState {
 
 #[cfg(test)]
 mod tests {
-    use std::time::Duration;
-
-    use super::{NamespaceState, Now, TIME_MARK_STEP_MS};
-    use crate::clock::MonotonicTime;
+    use super::super::now::test_now as now;
+    use super::{NamespaceState, TIME_MARK_STEP_MS};
     use crate::record::{Bytes, StateRecord};
 
     const T0: i64 = 1_700_000_000_000;
-
-    fn now(wall_ms: i64, mono_secs: u64) -> Now {
-        Now::on_wall(
-            wall_ms,
-            MonotonicTime::from_since_origin(Duration::from_secs(mono_secs)),
-        )
-    }
 
     #[test]
     fn time_marks_bound_publish_times_for_retention() {

@@ -60,21 +60,23 @@ pub fn add_ms(ms: i64, duration: Duration) -> i64 {
     ms.saturating_add(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// Tests' clock reading: `wall_ms` on the wall and lock clocks, `mono_secs` on the monotonic one.
+#[cfg(test)]
+pub(crate) fn test_now(wall_ms: i64, mono_secs: u64) -> Now {
+    Now::on_wall(
+        wall_ms,
+        crate::clock::MonotonicTime::from_since_origin(Duration::from_secs(mono_secs)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
-    use super::Now;
+    use super::{Now, test_now as now};
     use crate::clock::MonotonicTime;
 
     const T0: i64 = 1_700_000_000_000;
-
-    fn now(wall_ms: i64, mono_secs: u64) -> Now {
-        Now::on_wall(
-            wall_ms,
-            MonotonicTime::from_since_origin(Duration::from_secs(mono_secs)),
-        )
-    }
 
     #[test]
     fn persisted_deadlines_are_clamped_to_zero_and_the_maximum() {
