@@ -13,79 +13,39 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Shutdown, SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use common::{Reply, parse_reply, read_reply, send_raw};
+use gridlog_testkit::serve::{ORDERS_CONFIG, Served};
 use hmac::Mac as _;
 
 const KEY: &str = "abuse-key";
 const Q: &str = "api-version=2024-06-01";
 const BATCH: &str = "application/cloudevents-batch+json; charset=utf-8";
 
-/// A `gridlog serve` child process on a loopback port, over a fresh data directory.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    root: tempfile::TempDir,
+/// `gridlog serve` over a fresh data directory (topic `orders`), with request helpers.
+struct Server(Served);
+
+impl std::ops::Deref for Server {
+    type Target = Served;
+
+    fn deref(&self) -> &Served {
+        &self.0
+    }
 }
 
 impl Server {
     fn start() -> Self {
-        let root = tempfile::tempdir().unwrap();
-        let config = root.path().join("ns.json");
-        std::fs::write(
-            &config,
-            r#"{"topics":[{"name":"orders","eventSubscriptions":[{"name":"all"},{"name":"other"}]}]}"#,
-        )
-        .unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gridlog"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--config"])
-            .arg(&config)
-            .arg("--data-dir")
-            .arg(root.path().join("data"))
-            .env("GRIDLOG_KEY", KEY)
-            .env("GRIDLOG_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .parse()
-            .unwrap();
-        Self { child, addr, root }
-    }
-
-    /// `VmRSS` and `VmHWM` (peak) of the server, in KiB.
-    fn rss_kib(&self) -> (u64, u64) {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find(|l| l.starts_with(name))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0)
-        };
-        (field("VmRSS:"), field("VmHWM:"))
-    }
-
-    fn fds(&self) -> usize {
-        std::fs::read_dir(format!("/proc/{}/fd", self.child.id()))
-            .unwrap()
-            .count()
+        Self(Served::start(
+            Path::new(env!("CARGO_BIN_EXE_gridlog")),
+            Some(ORDERS_CONFIG),
+            KEY,
+            &[],
+        ))
     }
 
     fn raw(&self, raw: &[u8]) -> Reply {
@@ -136,29 +96,6 @@ impl Server {
             "application/json",
             body.as_bytes(),
         )
-    }
-
-    /// Every path under the temp root (config file and data directory included).
-    fn tree(&self) -> BTreeSet<PathBuf> {
-        fn walk(dir: &Path, out: &mut BTreeSet<PathBuf>) {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    walk(&path, out);
-                }
-                out.insert(path);
-            }
-        }
-        let mut out = BTreeSet::new();
-        walk(self.root.path(), &mut out);
-        out
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -534,7 +471,7 @@ fn names(server: &Server, cases: &mut Cases) {
         cases.check(what, &reply, 400, Some("ConfigInvalidName"));
     }
     let after = server.tree();
-    let data = server.root.path().join("data");
+    let data = server.root().join("data");
     for path in after.difference(&before) {
         assert!(
             path.starts_with(&data),

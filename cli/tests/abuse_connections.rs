@@ -10,9 +10,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 #![allow(clippy::too_many_lines, reason = "one scenario, phase after phase")]
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+
+use gridlog_testkit::serve::{ORDERS_CONFIG, Served};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -30,67 +32,6 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(3);
 const MEASURE_DEADLINE: Duration = Duration::from_secs(90);
 /// Sockets this process needs: hostile, long-polls, measured requests and slack.
 const FDS_NEEDED: u64 = (HOSTILE + LONG_POLLS + 500) as u64;
-
-/// A `gridlog serve` child process on a loopback port, over a fresh data directory.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
-    _root: tempfile::TempDir,
-}
-
-impl Server {
-    fn start() -> Self {
-        let root = tempfile::tempdir().unwrap();
-        let config = root.path().join("ns.json");
-        std::fs::write(
-            &config,
-            r#"{"topics":[{"name":"orders","eventSubscriptions":[{"name":"all"},{"name":"other"}]}]}"#,
-        )
-        .unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_gridlog"))
-            .args(["serve", "--listen", "127.0.0.1:0", "--config"])
-            .arg(&config)
-            .arg("--data-dir")
-            .arg(root.path().join("data"))
-            .env("GRIDLOG_KEY", KEY)
-            .env("GRIDLOG_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .parse()
-            .unwrap();
-        Self {
-            child,
-            addr,
-            _root: root,
-        }
-    }
-
-    fn fds(&self) -> usize {
-        std::fs::read_dir(format!("/proc/{}/fd", self.child.id())).map_or(0, Iterator::count)
-    }
-
-    fn alive(&mut self) -> bool {
-        matches!(self.child.try_wait(), Ok(None))
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// Raises this process's soft open-file limit to what the test needs (at most the hard limit);
 /// returns the soft limit in force.
@@ -278,7 +219,12 @@ fn idle_and_long_poll_connections_do_not_starve_authenticated_work() {
     if limit < FDS_NEEDED {
         println!("open-file limit {limit} is under the {FDS_NEEDED} this test needs");
     }
-    let mut server = Server::start();
+    let mut server = Served::start(
+        Path::new(env!("CARGO_BIN_EXE_gridlog")),
+        Some(ORDERS_CONFIG),
+        KEY,
+        &[],
+    );
     let addr = server.addr;
     let fds_before = server.fds();
     let stop = Arc::new(AtomicBool::new(false));

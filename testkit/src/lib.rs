@@ -4,6 +4,7 @@
 //! - [`corpus`]: replaying the committed fuzz corpora (`fuzz/corpus/<target>/`) through the fuzz
 //!   targets' bodies on stable, and writing generated seeds into them.
 //! - [`http`]: a raw HTTP/1.1 client (every byte the test's) and the parsed [`http::Reply`].
+//! - [`serve`]: a `gridlog serve` child process on a free port ([`serve::Served`]).
 
 #![allow(
     clippy::expect_used,
@@ -12,3 +13,4 @@
 
 pub mod corpus;
 pub mod http;
+pub mod serve;
