@@ -189,3 +189,57 @@ fn a_served_directory_is_not_opened_twice() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// A server outlives the readers of its standard output: with stdout a pipe nobody reads any
+/// more (`gridlog serve | head -1`, a supervisor gone), it kept serving only until it printed
+/// its next line, then panicked on the broken pipe (found as a flaky failure of
+/// `a_served_directory_is_not_opened_twice`, whose reader stops after the first line).
+#[test]
+fn a_closed_stdout_does_not_stop_the_server() {
+    use std::io::{Read as _, Write as _};
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = format!("127.0.0.1:{port}");
+    let mut child = gridlog()
+        .args(["serve", "--listen", &listen, "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("GRIDLOG_KEY", "k")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Nobody will read: every line the server prints meets a broken pipe.
+    drop(child.stdout.take());
+    let started = std::time::Instant::now();
+    let health = loop {
+        if let Ok(mut stream) = std::net::TcpStream::connect(&listen) {
+            stream
+                .write_all(b"GET /_gridlog/health HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                .unwrap();
+            let mut answer = String::new();
+            let _ = stream.read_to_string(&mut answer);
+            break answer;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "the server never listened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    let _ = child.stderr.take().unwrap().read_to_string(&mut stderr);
+    assert!(status.success(), "{status}: {stderr}");
+}

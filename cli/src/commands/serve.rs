@@ -323,7 +323,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         let app = Arc::new(app);
         let topics: Vec<String> = backend.topics().into_iter().map(|t| t.name).collect();
         // The first line is the one scripts and tests parse (`listening on http://ADDR`).
-        println!(
+        say(&format!(
             "gridlog: listening on http://{local} (data dir {}, topics: {})",
             args.data_dir.display(),
             if topics.is_empty() {
@@ -331,9 +331,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             } else {
                 topics.join(", ")
             }
-        );
+        ));
         for line in access_key::export_lines(local, &source) {
-            println!("{line}");
+            say(&line);
         }
         tokio::spawn(push::run(push_store, push_options(), rx.clone()));
         gridlog_server::server::serve(listener, app, tx, signal).await;
@@ -345,4 +345,13 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     closed.map_err(|e| format!("closing the data directory: {e}"))?;
     eprintln!("gridlog: stopped; the log is synced");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a line on standard output for whoever reads it. A server must outlive its readers:
+/// `gridlog serve | head -1`, or a supervisor that stopped reading, closes the pipe, and
+/// `println!` would then panic on the broken pipe and take the server down.
+fn say(line: &str) {
+    use std::io::Write as _;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }
