@@ -14,3 +14,4 @@ pub mod push;
 pub mod server;
 #[cfg(feature = "test-util")]
 pub mod testing;
+pub mod tls;
