@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod backend;
+pub mod client;
 pub mod eventhubs;
 pub mod http;
 pub mod lock;

@@ -173,12 +173,15 @@ fn default_config() -> Result<NamespaceConfig, String> {
 
 /// The push dispatcher's options: the test time scale, so its attempt timeout stays inside the
 /// (scaled) lock.
-fn push_options() -> push::PushOptions {
+fn push_options(attempts: Option<push::PushAttempts>) -> push::PushOptions {
     let time_scale = std::env::var(TIME_SCALE_ENV)
         .ok()
         .and_then(|value| ScaledClock::from_env(&value).ok())
         .map_or(1, |clock| clock.factor);
-    push::PushOptions { time_scale }
+    push::PushOptions {
+        time_scale,
+        attempts,
+    }
 }
 
 /// The engine options of `serve`: its flags, and the test-only scaled clock of [`TIME_SCALE_ENV`].
@@ -369,14 +372,19 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             rx.clone(),
         )
         .with_event_hubs(hubs);
-        if !args.no_metrics {
-            app = app.with_metrics(Arc::new(Metrics::new(backend.clone())));
+        let metrics = (!args.no_metrics).then(|| Arc::new(Metrics::new(backend.clone())));
+        if let Some(metrics) = &metrics {
+            app = app.with_metrics(metrics.clone());
         }
         let app = Arc::new(app);
         // Before the first line is printed: a SIGHUP sent once it is seen reloads.
         let acceptor = serve_tls::start(tls.as_ref(), &rx).map_err(|e| e.to_string())?;
         announce(args, local, &backend, tls.as_ref(), &source);
-        tokio::spawn(push::run(push_store, push_options(), rx.clone()));
+        tokio::spawn(push::run(
+            push_store,
+            push_options(metrics.as_ref().map(|m| m.push_attempts())),
+            rx.clone(),
+        ));
         match acceptor {
             Some(acceptor) => {
                 gridlog_server::server::serve_tls(listener, app, tx, signal, acceptor).await;
