@@ -273,7 +273,7 @@ fn announce(
 ) {
     let scheme = if tls.is_some() { "https" } else { "http" };
     let topics: Vec<String> = backend.topics().into_iter().map(|t| t.name).collect();
-    println!(
+    let mut lines = vec![format!(
         "gridlog: listening on {scheme}://{local} (data dir {}, topics: {})",
         args.data_dir.display(),
         if topics.is_empty() {
@@ -281,13 +281,16 @@ fn announce(
         } else {
             topics.join(", ")
         }
-    );
-    for line in tls.iter().flat_map(|tls| tls.lines(local.port())) {
-        println!("{line}");
-    }
-    for line in access_key::export_lines(scheme, local, source) {
-        println!("{line}");
-    }
+    )];
+    lines.extend(tls.iter().flat_map(|tls| tls.lines(local.port())));
+    lines.extend(access_key::export_lines(scheme, local, source));
+    // One write, so a reader that reads the first line and closes the pipe does not make a
+    // later line's write fail; a closed standard output is not an error for a server.
+    let mut text = lines.join("\n");
+    text.push('\n');
+    let mut stdout = std::io::stdout().lock();
+    let _ = std::io::Write::write_all(&mut stdout, text.as_bytes());
+    let _ = std::io::Write::flush(&mut stdout);
 }
 
 /// Runs the server until SIGINT/SIGTERM; exit code 0 after a clean drain and close.
