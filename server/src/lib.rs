@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod backend;
+pub mod client;
 pub mod eventhubs;
 pub mod http;
 pub mod lock;
@@ -14,3 +15,4 @@ pub mod push;
 pub mod server;
 #[cfg(feature = "test-util")]
 pub mod testing;
+pub mod tls;

@@ -89,6 +89,7 @@ pub struct Metrics {
     requests: Family<RequestLabels, Counter>,
     latency: Family<OperationLabel, Histogram, fn() -> Histogram>,
     throttled: Family<OperationLabel, Counter>,
+    push_attempts: crate::push::PushAttempts,
 }
 
 impl Metrics {
@@ -118,13 +119,25 @@ impl Metrics {
             "Requests refused with 429 Too Many Requests (throughput-unit limits)",
             throttled.clone(),
         );
+        let push_attempts = crate::push::PushAttempts::default();
+        registry.register(
+            "push_attempts",
+            "Push delivery attempts by topic, subscription and outcome (status class, or the failure: connect_failed, timeout, tls_unknown_ca, tls_name_mismatch, tls_expired, tls_other, http_error)",
+            push_attempts.clone(),
+        );
         registry.register_collector(Box::new(StoreCollector { backend }));
         Self {
             registry: root,
             requests,
             latency,
             throttled,
+            push_attempts,
         }
+    }
+
+    /// The push attempt counters, for [`crate::push::PushOptions::attempts`].
+    pub fn push_attempts(&self) -> crate::push::PushAttempts {
+        self.push_attempts.clone()
     }
 
     /// Counts one answered request.

@@ -30,10 +30,12 @@ use std::time::{Duration, Instant};
 
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
 
 use crate::http::{App, handle};
+use crate::tls::{Handshake, TlsAcceptor};
 use connections::{Connection, Connections};
 pub use connections::{
     IDLE_CONNECTIONS_MAX, IDLE_PRESSURE, PRESSURE_HEADER_TIMEOUT, PRESSURE_KEEP_ALIVE_TIMEOUT,
@@ -98,6 +100,29 @@ pub async fn serve(
     shutdown: watch::Sender<bool>,
     signal: impl Future<Output = ()>,
 ) {
+    run(listener, app, shutdown, signal, None).await;
+}
+
+/// [`serve`] over TLS: every accepted connection goes through `tls` first (a plain-HTTP request
+/// is answered `400` and closed; see [`crate::tls::acceptor`]). The handshake counts as a fresh
+/// connection in the budget and must finish within [`HEADER_READ_TIMEOUT`].
+pub async fn serve_tls(
+    listener: TcpListener,
+    app: Arc<App>,
+    shutdown: watch::Sender<bool>,
+    signal: impl Future<Output = ()>,
+    tls: TlsAcceptor,
+) {
+    run(listener, app, shutdown, signal, Some(tls)).await;
+}
+
+async fn run(
+    listener: TcpListener,
+    app: Arc<App>,
+    shutdown: watch::Sender<bool>,
+    signal: impl Future<Output = ()>,
+    tls: Option<TlsAcceptor>,
+) {
     let limit = open_files::raise_open_files_limit();
     tracing::info!(
         limit = limit.map_or_else(|| "unlimited".to_owned(), |n| n.to_string()),
@@ -130,14 +155,14 @@ pub async fn serve(
                 };
                 let _ = stream.set_nodelay(true);
                 let connection = connections.open();
-                tokio::spawn(serve_connection(
-                    builder.clone(),
-                    app.clone(),
-                    stream,
+                let start = Start {
+                    builder: builder.clone(),
+                    app: app.clone(),
                     peer,
                     connection,
-                    shutdown.subscribe(),
-                ));
+                    shutdown: shutdown.subscribe(),
+                };
+                tokio::spawn(start.run(stream, tls.clone()));
             }
             () = &mut signal => break,
         }
@@ -154,18 +179,58 @@ pub async fn serve(
     }
 }
 
+/// What serving one accepted connection needs.
+struct Start {
+    builder: Arc<hyper::server::conn::http1::Builder>,
+    app: Arc<App>,
+    peer: SocketAddr,
+    connection: Connection,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl Start {
+    /// Serves `stream`, after its TLS handshake if `tls` is set. The handshake is abandoned
+    /// when the idle budget wants the connection closed or after [`HEADER_READ_TIMEOUT`].
+    async fn run(self, stream: TcpStream, tls: Option<TlsAcceptor>) {
+        let Some(tls) = tls else {
+            return serve_connection(self, stream).await;
+        };
+        let peer = self.peer;
+        let handshake = tokio::select! {
+            handshake = tokio::time::timeout(HEADER_READ_TIMEOUT, tls.accept(stream)) => handshake,
+            () = self.connection.close_requested() => {
+                tracing::debug!(%peer, "closing a connection in its TLS handshake (idle budget)");
+                return;
+            }
+        };
+        match handshake {
+            Ok(Handshake::Tls(stream)) => serve_connection(self, *stream).await,
+            Ok(Handshake::PlainHttp) => {
+                tracing::debug!(%peer, "plain HTTP on the TLS port: answered 400");
+            }
+            Ok(Handshake::Failed(error)) => {
+                tracing::debug!(%peer, %error, "TLS handshake failed");
+            }
+            Err(_) => tracing::debug!(%peer, "TLS handshake timed out"),
+        }
+    }
+}
+
 /// Serves one connection until it ends, the idle budget wants it closed, or the server shuts
 /// down. Closing is graceful (hyper finishes a request in flight, closes an idle connection at
 /// once); a connection that is not working and still has not finished after [`CLOSE_GRACE`]
 /// (a client that does not read its answer) is dropped.
-async fn serve_connection(
-    builder: Arc<hyper::server::conn::http1::Builder>,
-    app: Arc<App>,
-    stream: TcpStream,
-    peer: SocketAddr,
-    connection: Connection,
-    mut shutdown: watch::Receiver<bool>,
-) {
+async fn serve_connection<S>(start: Start, stream: S)
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let Start {
+        builder,
+        app,
+        peer,
+        connection,
+        mut shutdown,
+    } = start;
     let tracker = connection.tracker();
     let service = service_fn(move |request| {
         let guard = tracker.begin_request();

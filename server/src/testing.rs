@@ -45,6 +45,25 @@ impl TestServer {
         server
     }
 
+    /// [`TestServer::start`] serving HTTPS through `tls`.
+    pub fn start_tls(tls: crate::tls::TlsAcceptor) -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ns = Namespace::open(dir.path(), NamespaceOptions::default()).expect("open");
+        let config = NamespaceConfig::from_json_str(
+            r#"{"topics":[{"name":"orders","eventSubscriptions":[{"name":"all"},{"name":"other"}]}]}"#,
+        )
+        .expect("config");
+        ns.apply_config(&config).expect("apply");
+        let auth = Authenticator::new([KEY]);
+        let mut server = Self::spawn(
+            Arc::new(ns),
+            move |backend, shutdown| App::new(backend, auth, shutdown),
+            Some(tls),
+        );
+        server.dir = Some(dir);
+        server
+    }
+
     pub fn with_backend(backend: Arc<dyn DataPlane>, auth: Authenticator) -> Self {
         Self::with_app(backend, move |backend, shutdown| {
             App::new(backend, auth, shutdown)
@@ -58,6 +77,16 @@ impl TestServer {
         make_app: impl FnOnce(Arc<dyn DataPlane>, tokio::sync::watch::Receiver<bool>) -> App
         + Send
         + 'static,
+    ) -> Self {
+        Self::spawn(backend, make_app, None)
+    }
+
+    fn spawn(
+        backend: Arc<dyn DataPlane>,
+        make_app: impl FnOnce(Arc<dyn DataPlane>, tokio::sync::watch::Receiver<bool>) -> App
+        + Send
+        + 'static,
+        tls: Option<crate::tls::TlsAcceptor>,
     ) -> Self {
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -77,10 +106,13 @@ impl TestServer {
                     .expect("send");
                 let (tx, rx) = tokio::sync::watch::channel(false);
                 let app = Arc::new(make_app(for_thread, rx));
-                crate::server::serve(listener, app, tx, async {
+                let stop = async {
                     let _ = stop_rx.await;
-                })
-                .await;
+                };
+                match tls {
+                    Some(tls) => crate::server::serve_tls(listener, app, tx, stop, tls).await,
+                    None => crate::server::serve(listener, app, tx, stop).await,
+                }
             });
         });
         let addr = addr_rx.recv().expect("address");

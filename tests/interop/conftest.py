@@ -7,6 +7,7 @@ import json
 import os
 import pathlib
 import signal
+import ssl
 import subprocess
 import time
 import urllib.request
@@ -42,8 +43,12 @@ def binary_path():
 class Server:
     """One `gridlog serve` process; `restart()` keeps the data directory."""
 
-    def __init__(self, data_dir, config_path, listen="127.0.0.1:0", env=None):
+    def __init__(self, data_dir, config_path, listen="127.0.0.1:0", env=None, tls=False):
         self.data_dir = data_dir
+        # With tls, `serve --tls-self-signed`: HTTPS with a development CA made in the data
+        # directory, which clients trust the normal way (ca_path).
+        self.tls = tls
+        self.ca_path = str(pathlib.Path(data_dir) / "tls" / "ca.pem") if tls else None
         self.config_path = config_path
         self.listen = listen
         self.extra_env = env or {}
@@ -68,7 +73,8 @@ class Server:
                 # run starts dozens of servers (64 MiB each by default filled /tmp in CI).
                 "--segment-bytes",
                 str(SEGMENT_BYTES),
-            ],
+            ]
+            + (["--tls-self-signed"] if self.tls else []),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -81,10 +87,13 @@ class Server:
                 f"gridlog serve did not start: {line!r} {self.proc.stderr.read()!r}"
             )
         self.endpoint = line.split("listening on ", 1)[1].split()[0]
+        context = ssl.create_default_context(cafile=self.ca_path) if self.tls else None
         deadline = time.monotonic() + 10
         while True:
             try:
-                with urllib.request.urlopen(self.endpoint + "/_gridlog/health") as r:
+                with urllib.request.urlopen(
+                    self.endpoint + "/_gridlog/health", context=context
+                ) as r:
                     if r.status == 200:
                         return
             except OSError:
@@ -118,6 +127,19 @@ class Server:
     def restart(self):
         assert self.stop() == 0
         self.start()
+
+
+def scheme_server(request, tmp_path, monkeypatch):
+    """A server over request.param ("http" or "https"); over https the process trusts its
+    development CA the normal way for Python clients (REQUESTS_CA_BUNDLE)."""
+    config_path = tmp_path / "namespace.json"
+    config_path.write_text(json.dumps(CONFIG))
+    srv = Server(tmp_path / "data", config_path, tls=request.param == "https")
+    if srv.tls:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", srv.ca_path)
+    yield srv
+    code = srv.stop()
+    assert code == 0, f"gridlog serve exited with {code}"
 
 
 @pytest.fixture

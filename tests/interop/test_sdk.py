@@ -21,7 +21,11 @@ from azure.core.messaging import CloudEvent
 from azure.eventgrid import EventGridConsumerClient, EventGridPublisherClient
 from azure.eventgrid.models import ReleaseDelay
 
-from conftest import KEY
+from conftest import KEY, scheme_server
+
+# Every test here runs over plain HTTP and over HTTPS (`serve --tls-self-signed`, the CA
+# trusted through REQUESTS_CA_BUNDLE).
+server = pytest.fixture(params=["http", "https"], name="server")(scheme_server)
 
 TOPIC = "orders"
 
@@ -282,3 +286,31 @@ def test_sas_tokens(server):
             assert KEY not in r.text
     r = requests.post(url + "&aeg-sas-key=" + KEY, headers=ct, data=body, timeout=30)
     assert r.status_code == 200, r.text
+
+
+def test_https_connection_verify_and_verification_on(server, monkeypatch):
+    """Over https: the SDK's own connection_verify trusts the CA without the environment; with
+    neither, the certificate is refused; plain http on the TLS port is told to use https."""
+    from azure.core.exceptions import ServiceRequestError
+
+    if not server.tls:
+        pytest.skip("https only")
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
+    pub = EventGridPublisherClient(
+        server.endpoint,
+        AzureKeyCredential(KEY),
+        namespace_topic=TOPIC,
+        connection_verify=server.ca_path,
+    )
+    pub.send(event(1))
+    untrusting = EventGridPublisherClient(
+        server.endpoint, AzureKeyCredential(KEY), namespace_topic=TOPIC
+    )
+    with pytest.raises(ServiceRequestError, match="CERTIFICATE_VERIFY_FAILED"):
+        untrusting.send(event(2))
+    plain = requests.get(
+        server.endpoint.replace("https://", "http://") + "/_gridlog/health", timeout=10
+    )
+    assert plain.status_code == 400
+    assert plain.json()["error"]["code"] == "TlsRequired"
+    assert "https://" in plain.json()["error"]["message"]

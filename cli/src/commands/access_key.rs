@@ -90,8 +90,8 @@ fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
 
 /// The lines `serve` prints after its first (`listening on …`) line: what to paste into a shell
 /// so that curl, the SDK examples and the CLI reach this server with its key.
-pub fn export_lines(local: SocketAddr, source: &KeySource) -> Vec<String> {
-    let endpoint = format!("export {ENDPOINT_ENV}=http://{local}");
+pub fn export_lines(scheme: &str, local: SocketAddr, source: &KeySource) -> Vec<String> {
+    let endpoint = format!("export {ENDPOINT_ENV}={scheme}://{local}");
     match source {
         KeySource::Env | KeySource::Config | KeySource::None => vec![endpoint],
         KeySource::Stored(path) => {

@@ -11,6 +11,7 @@ mod client;
 mod events;
 mod offline;
 mod serve;
+mod serve_tls;
 mod top;
 mod validate;
 

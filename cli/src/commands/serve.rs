@@ -27,6 +27,7 @@ pub const DEFAULT_TOPIC: &str = "default";
 pub const DEFAULT_SUBSCRIPTION: &str = "default";
 
 use super::access_key::{self, KeySource};
+use super::serve_tls::{self, TlsMode};
 
 /// Arguments of `gridlog serve`.
 #[derive(Debug, clap::Args)]
@@ -55,6 +56,23 @@ pub struct Args {
     #[arg(long, default_value_t = WalOptions::default().segment_bytes_target,
           value_parser = clap::value_parser!(u64).range(SEGMENT_BYTES_TARGET_MIN..=SEGMENT_BYTES_TARGET_MAX))]
     pub segment_bytes: u64,
+    /// Serve HTTPS instead of plain HTTP on --listen, with this certificate chain (PEM: the
+    /// server's certificate first, then any intermediates). Reloaded without a restart on
+    /// SIGHUP and when the files change; a reload that fails keeps the old certificate.
+    #[arg(
+        long,
+        env = "GRIDLOG_TLS_CERT",
+        requires = "tls_key",
+        conflicts_with = "tls_self_signed"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM: PKCS#8, RSA or EC; RSA, ECDSA or Ed25519).
+    #[arg(long, env = "GRIDLOG_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Serve HTTPS with a development CA and a certificate for localhost, 127.0.0.1 and ::1,
+    /// made once in DATA_DIR/tls/ and reused; prints how to trust the CA (ca.pem).
+    #[arg(long)]
+    pub tls_self_signed: bool,
     /// Do not serve GET /metrics (Prometheus text format; same credentials as the management
     /// API).
     #[arg(long)]
@@ -155,12 +173,15 @@ fn default_config() -> Result<NamespaceConfig, String> {
 
 /// The push dispatcher's options: the test time scale, so its attempt timeout stays inside the
 /// (scaled) lock.
-fn push_options() -> push::PushOptions {
+fn push_options(attempts: Option<push::PushAttempts>) -> push::PushOptions {
     let time_scale = std::env::var(TIME_SCALE_ENV)
         .ok()
         .and_then(|value| ScaledClock::from_env(&value).ok())
         .map_or(1, |clock| clock.factor);
-    push::PushOptions { time_scale }
+    push::PushOptions {
+        time_scale,
+        attempts,
+    }
 }
 
 /// The engine options of `serve`: its flags, and the test-only scaled clock of [`TIME_SCALE_ENV`].
@@ -241,6 +262,37 @@ fn key_source(
     Ok(source)
 }
 
+/// Prints what `serve` serves: the `listening on` line (the first line, the one scripts and
+/// tests parse: `listening on http://ADDR`, or https://), the certificate, and the exports.
+fn announce(
+    args: &Args,
+    local: SocketAddr,
+    backend: &Arc<dyn DataPlane>,
+    tls: Option<&serve_tls::Loaded>,
+    source: &KeySource,
+) {
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let topics: Vec<String> = backend.topics().into_iter().map(|t| t.name).collect();
+    let mut lines = vec![format!(
+        "gridlog: listening on {scheme}://{local} (data dir {}, topics: {})",
+        args.data_dir.display(),
+        if topics.is_empty() {
+            "none".to_owned()
+        } else {
+            topics.join(", ")
+        }
+    )];
+    lines.extend(tls.iter().flat_map(|tls| tls.lines(local.port())));
+    lines.extend(access_key::export_lines(scheme, local, source));
+    // One write, so a reader that reads the first line and closes the pipe does not make a
+    // later line's write fail; a closed standard output is not an error for a server.
+    let mut text = lines.join("\n");
+    text.push('\n');
+    let mut stdout = std::io::stdout().lock();
+    let _ = std::io::Write::write_all(&mut stdout, text.as_bytes());
+    let _ = std::io::Write::flush(&mut stdout);
+}
+
 /// Runs the server until SIGINT/SIGTERM; exit code 0 after a clean drain and close.
 ///
 /// Everything that can be refused is checked before anything is created or printed: the
@@ -263,6 +315,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         ));
     }
     check_data_dir(&args.data_dir)?;
+    let tls_mode = TlsMode::from_args(args);
+    // Given certificate files are checked before the port is taken or anything is made.
+    let mut tls = serve_tls::load_given(&tls_mode).map_err(|e| e.to_string())?;
     let std_listener = bind(args.listen)?;
 
     std::fs::create_dir_all(&args.data_dir).map_err(|e| {
@@ -281,6 +336,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         )
     })?;
     let source = key_source(args, env_key.as_deref(), file_config.is_some(), &mut keys)?;
+    if tls.is_none() {
+        tls = serve_tls::load(&tls_mode, &args.data_dir).map_err(|e| e.to_string())?;
+    }
     log_lock_clock(&namespace.open_report().clock);
     let hubs = file_config
         .as_ref()
@@ -317,26 +375,25 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             rx.clone(),
         )
         .with_event_hubs(hubs);
-        if !args.no_metrics {
-            app = app.with_metrics(Arc::new(Metrics::new(backend.clone())));
+        let metrics = (!args.no_metrics).then(|| Arc::new(Metrics::new(backend.clone())));
+        if let Some(metrics) = &metrics {
+            app = app.with_metrics(metrics.clone());
         }
         let app = Arc::new(app);
-        let topics: Vec<String> = backend.topics().into_iter().map(|t| t.name).collect();
-        // The first line is the one scripts and tests parse (`listening on http://ADDR`).
-        say(&format!(
-            "gridlog: listening on http://{local} (data dir {}, topics: {})",
-            args.data_dir.display(),
-            if topics.is_empty() {
-                "none".to_owned()
-            } else {
-                topics.join(", ")
-            }
+        // Before the first line is printed: a SIGHUP sent once it is seen reloads.
+        let acceptor = serve_tls::start(tls.as_ref(), &rx).map_err(|e| e.to_string())?;
+        announce(args, local, &backend, tls.as_ref(), &source);
+        tokio::spawn(push::run(
+            push_store,
+            push_options(metrics.as_ref().map(|m| m.push_attempts())),
+            rx.clone(),
         ));
-        for line in access_key::export_lines(local, &source) {
-            say(&line);
+        match acceptor {
+            Some(acceptor) => {
+                gridlog_server::server::serve_tls(listener, app, tx, signal, acceptor).await;
+            }
+            None => gridlog_server::server::serve(listener, app, tx, signal).await,
         }
-        tokio::spawn(push::run(push_store, push_options(), rx.clone()));
-        gridlog_server::server::serve(listener, app, tx, signal).await;
         Ok::<(), String>(())
     });
     runtime.shutdown_timeout(Duration::from_secs(2));
@@ -345,13 +402,4 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     closed.map_err(|e| format!("closing the data directory: {e}"))?;
     eprintln!("gridlog: stopped; the log is synced");
     Ok(ExitCode::SUCCESS)
-}
-
-/// Prints a line on standard output for whoever reads it. A server must outlive its readers:
-/// `gridlog serve | head -1`, or a supervisor that stopped reading, closes the pipe, and
-/// `println!` would then panic on the broken pipe and take the server down.
-fn say(line: &str) {
-    use std::io::Write as _;
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }

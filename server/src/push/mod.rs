@@ -31,7 +31,6 @@
 //!   the attempt timeout is real time divided by the server's test time scale
 //!   (`GRIDLOG_TEST_TIME_SCALE`), so scaled tests keep the timeout inside the lock.
 
-pub mod client;
 pub mod destination;
 pub mod schedule;
 
@@ -59,6 +58,8 @@ pub const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(30);
 const RECEIVE_WAIT: Duration = Duration::from_secs(10);
 /// Validity of the SAS tokens sent to an Event Hubs destination.
 const SAS_VALIDITY_SECS: i64 = 3600;
+/// The content type of a structured `CloudEvent` (webhook and namespace topic destinations).
+const CLOUDEVENT_CONTENT_TYPE: &str = "application/cloudevents+json; charset=utf-8";
 /// Pause after a store error before the worker tries again.
 const ERROR_PAUSE: Duration = Duration::from_secs(1);
 
@@ -128,15 +129,49 @@ impl PushStore for Namespace {
 }
 
 /// Dispatcher settings.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct PushOptions {
     /// Engine time runs this many times faster than real time (1 outside tests).
     pub time_scale: u32,
+    /// Where attempts are counted by outcome (`/metrics`), if anywhere.
+    pub attempts: Option<PushAttempts>,
 }
 
 impl Default for PushOptions {
     fn default() -> Self {
-        Self { time_scale: 1 }
+        Self {
+            time_scale: 1,
+            attempts: None,
+        }
+    }
+}
+
+/// The labels of [`PushAttempts`].
+#[derive(Clone, Debug, Hash, PartialEq, Eq, prometheus_client::encoding::EncodeLabelSet)]
+pub struct PushAttemptLabels {
+    /// The topic.
+    pub topic: String,
+    /// The push subscription.
+    pub subscription: String,
+    /// `2xx`, `4xx`, `5xx` (the status class), or the failure (`connect_failed`, `timeout`,
+    /// `tls_unknown_ca`, `tls_name_mismatch`, `tls_expired`, `tls_other`, `http_error`).
+    pub outcome: &'static str,
+}
+
+/// Push attempts by subscription and outcome (`gridlog_push_attempts_total`).
+pub type PushAttempts = prometheus_client::metrics::family::Family<
+    PushAttemptLabels,
+    prometheus_client::metrics::counter::Counter,
+>;
+
+/// The outcome label of an attempt.
+fn outcome_label(attempt: Attempt) -> &'static str {
+    match attempt {
+        Attempt::Status(200..=299) => "2xx",
+        Attempt::Status(300..=399) => "3xx",
+        Attempt::Status(400..=499) => "4xx",
+        Attempt::Status(_) => "5xx",
+        Attempt::Failed(label) => label,
     }
 }
 
@@ -181,7 +216,8 @@ pub async fn run(
                 topic,
                 subscription: config.name.clone(),
                 destination: Arc::new(destination),
-                timeout: attempt_timeout(&config, options),
+                timeout: attempt_timeout(&config, &options),
+                attempts: options.attempts.clone(),
                 max_delivery_count: config.delivery.max_delivery_count,
                 shutdown: shutdown.clone(),
             };
@@ -205,7 +241,7 @@ pub async fn run(
 }
 
 /// [`ATTEMPT_TIMEOUT`], at most half the lock, in real time.
-fn attempt_timeout(config: &SubscriptionConfig, options: PushOptions) -> Duration {
+fn attempt_timeout(config: &SubscriptionConfig, options: &PushOptions) -> Duration {
     ATTEMPT_TIMEOUT.min(config.delivery.lock_duration / 2) / options.time_scale.max(1)
 }
 
@@ -216,6 +252,7 @@ struct Worker {
     destination: Arc<Destination>,
     timeout: Duration,
     max_delivery_count: u32,
+    attempts: Option<PushAttempts>,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -267,6 +304,7 @@ impl Worker {
                     destination: self.destination.clone(),
                     timeout: self.timeout,
                     max_delivery_count: self.max_delivery_count,
+                    attempts: self.attempts.clone(),
                 };
                 tokio::spawn(async move {
                     attempt.deliver(delivery).await;
@@ -284,11 +322,21 @@ struct Attempter {
     destination: Arc<Destination>,
     timeout: Duration,
     max_delivery_count: u32,
+    attempts: Option<PushAttempts>,
 }
 
 impl Attempter {
     async fn deliver(self, delivery: Received) {
         let outcome = self.send(&delivery).await;
+        if let Some(attempts) = &self.attempts {
+            attempts
+                .get_or_create(&PushAttemptLabels {
+                    topic: self.topic.clone(),
+                    subscription: self.subscription.clone(),
+                    outcome: outcome_label(outcome),
+                })
+                .inc();
+        }
         let next = match schedule::next(outcome, delivery.delivery_count) {
             // The last attempt failed: release at once, and the engine's next receive
             // dead-letters it ("Maximum delivery attempts was exceeded.").
@@ -329,37 +377,55 @@ impl Attempter {
     async fn send(&self, delivery: &Received) -> Attempt {
         // Attempts before this one (Event Grid's aeg-delivery-count).
         let previous = delivery.delivery_count.saturating_sub(1).to_string();
-        match &*self.destination {
-            Destination::WebHook { url } => {
-                client::post(
-                    url,
-                    "application/cloudevents+json; charset=utf-8",
-                    &[
-                        ("aeg-subscription-name", self.subscription.clone()),
-                        ("aeg-delivery-count", previous),
-                    ],
-                    Bytes::copy_from_slice(delivery.json()),
-                    self.timeout,
-                )
-                .await
-            }
+        let target = self.destination.target();
+        let (content_type, headers, body) = match &*self.destination {
+            Destination::WebHook { .. } => (
+                CLOUDEVENT_CONTENT_TYPE,
+                vec![
+                    ("aeg-subscription-name", self.subscription.clone()),
+                    ("aeg-delivery-count", previous),
+                ],
+                delivery.json().to_vec(),
+            ),
             Destination::EventHub {
-                url,
                 resource,
                 key_name,
                 key,
                 ..
-            } => {
-                let body = event_hubs_body(delivery.json(), &self.subscription, &previous);
-                let token = sas_token(resource, key_name, key);
-                client::post(
-                    url,
-                    crate::eventhubs::message::BATCH_CONTENT_TYPE,
-                    &[("authorization", token)],
-                    Bytes::from(body),
-                    self.timeout,
-                )
-                .await
+            } => (
+                crate::eventhubs::message::BATCH_CONTENT_TYPE,
+                vec![("authorization", sas_token(resource, key_name, key))],
+                event_hubs_body(delivery.json(), &self.subscription, &previous),
+            ),
+            Destination::NamespaceTopic { credential, .. } => (
+                CLOUDEVENT_CONTENT_TYPE,
+                vec![("authorization", credential.authorization())],
+                delivery.json().to_vec(),
+            ),
+        };
+        let answer = target
+            .client
+            .post(
+                &target.url,
+                content_type,
+                &headers,
+                Bytes::from(body),
+                self.timeout,
+            )
+            .await;
+        match answer {
+            Ok(status) => Attempt::Status(status),
+            Err(error) => {
+                tracing::warn!(
+                    topic = %self.topic,
+                    subscription = %self.subscription,
+                    url = %target.url,
+                    attempt = delivery.delivery_count,
+                    failure = error.label(),
+                    %error,
+                    "push attempt failed"
+                );
+                Attempt::Failed(error.label())
             }
         }
     }
@@ -455,11 +521,17 @@ mod tests {
         };
         config.delivery.lock_duration = Duration::from_mins(1);
         assert_eq!(
-            attempt_timeout(&config, PushOptions::default()),
+            attempt_timeout(&config, &PushOptions::default()),
             Duration::from_secs(30)
         );
         assert_eq!(
-            attempt_timeout(&config, PushOptions { time_scale: 60 }),
+            attempt_timeout(
+                &config,
+                &PushOptions {
+                    time_scale: 60,
+                    attempts: None
+                }
+            ),
             Duration::from_millis(500)
         );
     }

@@ -32,8 +32,10 @@ pub const TIMEOUT_STATUS_DELAY_MIN: Duration = Duration::from_mins(2);
 pub enum Attempt {
     /// The destination answered with this status.
     Status(u16),
-    /// No answer: connection refused or reset, or no answer within the timeout.
-    NoAnswer,
+    /// No answer: connection refused or reset, a failed TLS handshake, or no answer within the
+    /// timeout; the failure's label (`crate::client::ClientError::label`: `connect_failed`,
+    /// `tls_unknown_ca`, `timeout`, …).
+    Failed(&'static str),
 }
 
 /// What to do next.
@@ -56,7 +58,7 @@ pub fn next(outcome: Attempt, attempt: u32) -> Next {
         Attempt::Status(status) if NO_RETRY_STATUSES.contains(&status) => Next::DeadLetter,
         Attempt::Status(503) => Next::Retry(delay.max(BUSY_DELAY_MIN)),
         Attempt::Status(408) => Next::Retry(delay.max(TIMEOUT_STATUS_DELAY_MIN)),
-        Attempt::Status(_) | Attempt::NoAnswer => Next::Retry(delay),
+        Attempt::Status(_) | Attempt::Failed(_) => Next::Retry(delay),
     }
 }
 
@@ -72,7 +74,10 @@ mod tests {
             delays,
             [10, 30, 60, 300, 300, 300, 300].map(|d| Next::Retry(s(d)))
         );
-        assert_eq!(next(Attempt::NoAnswer, 1), Next::Retry(s(10)));
+        assert_eq!(
+            next(Attempt::Failed("tls_unknown_ca"), 1),
+            Next::Retry(s(10))
+        );
         assert_eq!(next(Attempt::Status(503), 1), Next::Retry(s(30)));
         assert_eq!(next(Attempt::Status(503), 4), Next::Retry(s(300)));
         assert_eq!(next(Attempt::Status(408), 2), Next::Retry(s(120)));

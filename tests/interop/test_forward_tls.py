@@ -1,0 +1,98 @@
+"""gridlog A forwards to gridlog B over HTTPS (B: `serve --tls-self-signed`, its development CA
+given to A's destinations as caCertificateFile), through both the Event Grid namespace topic
+destination (NamespaceTopic) and the Event Hubs one, with B killed (SIGKILL) and restarted
+during the run: every event arrives at least once; duplicates are counted and printed. A
+destination that does not trust B's CA ends in retries and a dead letter, and the failure is
+named in A's /metrics. A runs with GRIDLOG_TEST_TIME_SCALE (see test_push.py)."""
+
+import collections
+import json
+import time
+
+import requests
+from azure.core.messaging import CloudEvent
+
+from conftest import KEY, Server
+from test_push import free_port, publish, push_sub, receive_all, start
+
+
+def test_forward_over_https_through_both_destinations_across_kill9(tmp_path, monkeypatch):
+    port = free_port()
+    b_config = {
+        "sharedAccessPolicies": [{"keyName": "edge", "key": "forwarding-key"}],
+        "eventHubs": [{"name": "edge-forward", "topic": "from-hub"}],
+        "topics": [
+            {"name": "from-hub", "eventSubscriptions": [{"name": "all"}]},
+            {"name": "from-topic", "eventSubscriptions": [{"name": "all"}]},
+        ],
+    }
+    b_path = tmp_path / "b.json"
+    b_path.write_text(json.dumps(b_config))
+    b = Server(tmp_path / "b-data", b_path, listen=f"127.0.0.1:{port}", tls=True)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", b.ca_path)
+    to_topic = {"endpointType": "NamespaceTopic", "properties": {
+        "endpointUrl": f"https://localhost:{port}", "topicName": "from-topic",
+        "accessKeyEnvironmentVariable": "B_ACCESS_KEY", "caCertificateFile": b.ca_path}}
+    to_hub = {"endpointType": "EventHub", "properties": {
+        "endpointUrl": f"https://127.0.0.1:{port}", "eventHubName": "edge-forward",
+        "sharedAccessKeyName": "edge", "sharedAccessKey": "forwarding-key",
+        "caCertificateFile": b.ca_path}}
+    a_config = {"topics": [{"name": "orders", "eventSubscriptions": [
+        push_sub("to-topic", to_topic), push_sub("to-hub", to_hub)]}]}
+    monkeypatch.setenv("B_ACCESS_KEY", KEY)
+    a = start(tmp_path, "a", a_config)
+    try:
+        first = [CloudEvent(source="/edge", type="Order.Created", subject=f"o/{n}",
+                            data={"n": n}, id=f"o{n}") for n in range(20)]
+        publish(a, "orders", first)
+        time.sleep(0.3)
+        b.kill9()
+        more = [CloudEvent(source="/edge", type="Order.Created", subject=f"o/{n}",
+                           data={"n": n}, id=f"o{n}") for n in range(20, 40)]
+        publish(a, "orders", more)
+        time.sleep(1.0)
+        b.start()  # same port, same data directory and development CA
+        report = {}
+        for topic in ("from-topic", "from-hub"):
+            got, total = receive_all(b, topic, "all", 40)
+            ids = collections.Counter(e.id for e in got)
+            assert set(ids) == {f"o{n}" for n in range(40)}, (topic, sorted(ids))
+            by_id = {e.id: e for e in got}
+            assert by_id["o7"].data == {"n": 7} and by_id["o7"].subject == "o/7"
+            report[topic] = (len(ids), total - len(ids))
+        for topic, (count, duplicates) in report.items():
+            print(f"forwarded over https to {topic}: {count} events, {duplicates} duplicate(s) "
+                  "(B killed with SIGKILL once)")
+    finally:
+        assert a.stop() == 0
+        if b.proc is not None:
+            assert b.stop() == 0
+
+
+def test_untrusted_ca_retries_then_dead_letters_and_names_the_failure(tmp_path, monkeypatch):
+    port = free_port()
+    b_path = tmp_path / "b.json"
+    b_path.write_text(json.dumps({"topics": [{"name": "inbox", "eventSubscriptions": [{"name": "all"}]}]}))
+    b = Server(tmp_path / "b-data", b_path, listen=f"127.0.0.1:{port}", tls=True)
+    # No caCertificateFile: the system roots do not know B's development CA.
+    untrusted = {"endpointType": "NamespaceTopic", "properties": {
+        "endpointUrl": f"https://127.0.0.1:{port}", "topicName": "inbox", "accessKey": KEY}}
+    a = start(tmp_path, "a", {"topics": [
+        {"name": "orders", "eventSubscriptions": [
+            push_sub("forward", untrusted, max_delivery_count=3, dead_letter_topic="dlq")]},
+        {"name": "dlq", "eventSubscriptions": [{"name": "all"}]},
+    ]})
+    try:
+        publish(a, "orders", [CloudEvent(source="/edge", type="T", data={}, id="x1")])
+        [dead], _ = receive_all(a, "dlq", "all", 1)
+        assert dead.extensions["deadletterreason"] == "Maximum delivery attempts was exceeded."
+        assert dead.extensions["deliveryattempts"] == 3
+        metrics = requests.get(a.endpoint + "/metrics",
+                               headers={"Authorization": f"SharedAccessKey {KEY}"}, timeout=10).text
+        line = next(l for l in metrics.splitlines()
+                    if l.startswith("gridlog_push_attempts_total") and "tls_unknown_ca" in l)
+        assert float(line.rsplit(" ", 1)[1]) >= 3, line
+        print(f"untrusted CA: dead-lettered after 3 attempts; {line}")
+    finally:
+        assert a.stop() == 0
+        assert b.stop() == 0
