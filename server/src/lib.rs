@@ -9,6 +9,7 @@ pub mod backend;
 pub mod client;
 pub mod eventhubs;
 pub mod http;
+pub mod ids;
 pub mod lock;
 pub mod metrics;
 pub mod push;
