@@ -212,13 +212,15 @@ pub async fn run(
             };
             tracing::info!(topic = %topic, subscription = %config.name, ?destination, "push delivery started");
             let worker = Worker {
-                store: store.clone(),
-                topic,
-                subscription: config.name.clone(),
-                destination: Arc::new(destination),
-                timeout: attempt_timeout(&config, &options),
-                attempts: options.attempts.clone(),
-                max_delivery_count: config.delivery.max_delivery_count,
+                attempter: Attempter {
+                    store: store.clone(),
+                    topic,
+                    subscription: config.name.clone(),
+                    destination: Arc::new(destination),
+                    timeout: attempt_timeout(&config, &options),
+                    attempts: options.attempts.clone(),
+                    max_delivery_count: config.delivery.max_delivery_count,
+                },
                 shutdown: shutdown.clone(),
             };
             workers.insert(key, (config, tokio::spawn(worker.run())));
@@ -245,14 +247,9 @@ fn attempt_timeout(config: &SubscriptionConfig, options: &PushOptions) -> Durati
     ATTEMPT_TIMEOUT.min(config.delivery.lock_duration / 2) / options.time_scale.max(1)
 }
 
+/// One push subscription's loop: takes events and hands each to a copy of its [`Attempter`].
 struct Worker {
-    store: Arc<dyn PushStore>,
-    topic: String,
-    subscription: String,
-    destination: Arc<Destination>,
-    timeout: Duration,
-    max_delivery_count: u32,
-    attempts: Option<PushAttempts>,
+    attempter: Attempter,
     shutdown: watch::Receiver<bool>,
 }
 
@@ -265,9 +262,12 @@ impl Worker {
                 return;
             };
             let free = u32::try_from(permits.available_permits() + 1).unwrap_or(1);
-            let receive =
-                self.store
-                    .receive_push(&self.topic, &self.subscription, free, RECEIVE_WAIT);
+            let receive = self.attempter.store.receive_push(
+                &self.attempter.topic,
+                &self.attempter.subscription,
+                free,
+                RECEIVE_WAIT,
+            );
             let got = tokio::select! {
                 biased;
                 _ = self.shutdown.wait_for(|down| *down) => return,
@@ -283,7 +283,7 @@ impl Worker {
                 }
                 Err(BackendError::NotFound(_) | BackendError::Unavailable(_)) => return,
                 Err(error) => {
-                    tracing::warn!(topic = %self.topic, subscription = %self.subscription, %error, "push receive failed");
+                    tracing::warn!(topic = %self.attempter.topic, subscription = %self.attempter.subscription, %error, "push receive failed");
                     tokio::time::sleep(ERROR_PAUSE).await;
                     continue;
                 }
@@ -297,15 +297,7 @@ impl Worker {
                         Err(_) => return,
                     },
                 };
-                let attempt = Attempter {
-                    store: self.store.clone(),
-                    topic: self.topic.clone(),
-                    subscription: self.subscription.clone(),
-                    destination: self.destination.clone(),
-                    timeout: self.timeout,
-                    max_delivery_count: self.max_delivery_count,
-                    attempts: self.attempts.clone(),
-                };
+                let attempt = self.attempter.clone();
                 tokio::spawn(async move {
                     attempt.deliver(delivery).await;
                     drop(permit);
@@ -315,6 +307,8 @@ impl Worker {
     }
 }
 
+/// Attempts one delivery and settles it.
+#[derive(Clone)]
 struct Attempter {
     store: Arc<dyn PushStore>,
     topic: String,
