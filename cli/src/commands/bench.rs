@@ -15,6 +15,7 @@
 //!
 //! MB is 1,048,576 bytes throughout, as in the TU limits.
 
+mod http_target;
 mod report;
 mod target;
 
@@ -27,8 +28,9 @@ use hdrhistogram::Histogram;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::events::parse_duration;
+use super::http_session::Endpoint;
+use http_target::Http;
 pub use report::{Report, StepReport};
-pub use target::Http;
 use target::{Call, Embedded, Session, Target};
 
 /// Bytes in the MB of the TU limits and of the reported MB/s.
@@ -56,6 +58,10 @@ pub struct Args {
     /// Access key for --endpoint (env GRIDLOG_KEY).
     #[arg(long)]
     pub key: Option<String>,
+    /// Extra CA certificates (PEM) to trust for an https:// endpoint, e.g. the CA of
+    /// `serve --tls-self-signed` (env GRIDLOG_CA_FILE).
+    #[arg(long, env = "GRIDLOG_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
     /// Data directory for the embedded engine (default: a temporary one, removed afterwards).
     #[arg(long, conflicts_with = "endpoint")]
     pub data_dir: Option<PathBuf>,
@@ -142,7 +148,9 @@ pub fn run(args: &Args) -> Result<std::process::ExitCode, String> {
                     .ok()
                     .filter(|k| !k.trim().is_empty())
             });
-            Box::new(Http::new(endpoint, key)?)
+            let endpoint = Endpoint::new(endpoint, key.as_deref(), args.ca_file.as_deref())
+                .map_err(|e| e.to_string())?;
+            Box::new(Http::new(endpoint))
         }
         None => Box::new(Embedded::open(args.data_dir.as_deref(), args.durability)?),
     };
