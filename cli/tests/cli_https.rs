@@ -1,6 +1,7 @@
 //! The tools over HTTPS: `gridlog publish`, `receive --ack`, `bench` and `top` against
 //! `gridlog serve --tls-self-signed`, trusting the development CA it made (`--ca-file`); and
-//! without that CA, a one-line refusal naming the unknown CA.
+//! without that CA, a one-line refusal naming the unknown CA; and `bench --baseline` /
+//! `--handshakes` (the TLS figures) against a plain and an HTTPS server.
 #![allow(
     clippy::expect_used,
     clippy::unwrap_used,
@@ -49,11 +50,21 @@ impl Drop for Served {
 /// development CA.
 fn serve_https(dir: &std::path::Path) -> (Served, String, PathBuf) {
     let data = dir.join("data");
+    let (served, endpoint) = serve(&data, &["--tls-self-signed"]);
+    assert!(endpoint.starts_with("https://127.0.0.1:"), "{endpoint}");
+    let ca = data.join("tls").join("ca.pem");
+    assert!(ca.is_file(), "{}", ca.display());
+    (served, endpoint, ca)
+}
+
+/// `serve` on `data` and a loopback port, with `flags`: the process and its endpoint.
+fn serve(data: &std::path::Path, flags: &[&str]) -> (Served, String) {
     let mut child = gridlog()
         .env("GRIDLOG_KEY", KEY)
-        .args(["serve", "--tls-self-signed", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(flags)
         .arg("--data-dir")
-        .arg(&data)
+        .arg(data)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -66,10 +77,7 @@ fn serve_https(dir: &std::path::Path) -> (Served, String, PathBuf) {
             break rest.split_whitespace().next().unwrap().to_owned();
         }
     };
-    assert!(endpoint.starts_with("https://127.0.0.1:"), "{endpoint}");
-    let ca = data.join("tls").join("ca.pem");
-    assert!(ca.is_file(), "{}", ca.display());
-    (served, endpoint, ca)
+    (served, endpoint)
 }
 
 #[test]
@@ -177,4 +185,48 @@ fn bench_and_top_over_https() {
         .output()
         .unwrap());
     assert!(top.contains("gridlog top: https://"), "{top}");
+
+    // The TLS figures: HTTPS as a share of plain HTTP in the same run, and handshake rates.
+    let (_plain, baseline) = serve(&dir.path().join("plain"), &[]);
+    let out = ok(&gridlog()
+        .args([
+            "bench",
+            "--events",
+            "100",
+            "--batch",
+            "20",
+            "--event-bytes",
+            "512",
+        ])
+        .args(["--baseline", &baseline])
+        .args(conn)
+        .output()
+        .unwrap());
+    assert!(out.contains("HTTPS ÷ HTTP: publish "), "{out}");
+    assert_eq!(out.matches("\nhttps ").count(), 2, "{out}");
+    let out = ok(&gridlog()
+        .args(["bench", "--handshakes", "--duration", "300ms", "--json"])
+        .args(["--baseline", &baseline])
+        .args(conn)
+        .output()
+        .unwrap());
+    let figures: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        figures["full_handshakes_per_sec"].as_f64().unwrap() > 0.0,
+        "{figures}"
+    );
+    assert!(
+        figures["plain_http_connections_per_sec"].as_f64().unwrap() > 0.0,
+        "{figures}"
+    );
+    assert!(
+        figures["resumed_connections"].as_u64().unwrap() > 0,
+        "the default client resumes sessions: {figures}"
+    );
+    // Handshakes of a plain endpoint are refused.
+    let out = gridlog()
+        .args(["bench", "--handshakes", "--endpoint", &baseline])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
 }

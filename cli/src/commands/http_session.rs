@@ -91,6 +91,21 @@ impl Endpoint {
         &self.text
     }
 
+    /// Is it `https://`?
+    pub fn is_https(&self) -> bool {
+        self.url.scheme == client::Scheme::Https
+    }
+
+    /// The parsed URL.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The client (its TLS configuration).
+    pub fn client(&self) -> &HttpClient {
+        &self.client
+    }
+
     fn error(&self, source: ClientError) -> SessionError {
         SessionError::Client {
             endpoint: self.text.clone(),

@@ -48,6 +48,11 @@ impl Http {
         }
     }
 
+    /// The endpoint.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
     /// `PUT /_gridlog/namespace {"throughputUnits": units}`.
     fn put_tus(&self, units: Option<u64>) -> Result<(), String> {
         let body = serde_json::json!({ "throughputUnits": units }).to_string();
