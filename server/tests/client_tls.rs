@@ -135,3 +135,30 @@ async fn private_ca_succeeds_and_failures_are_classified() {
         Err(ClientError::CaFile { .. })
     ));
 }
+
+#[tokio::test]
+async fn connections_report_resumed_sessions_unless_resumption_is_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = new_ca("resumption test CA");
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, &ca.pem).unwrap();
+    let port = serve(&ca, &["127.0.0.1"], -1, 30).await;
+    let url = Url::parse(&format!("https://127.0.0.1:{port}/x")).unwrap();
+    let client = HttpClient::for_url(&url, Some(&ca_file)).unwrap();
+    let exchange = |client: HttpClient| {
+        let url = url.clone();
+        async move {
+            let (mut connection, resumed) = client.connect_reporting(&url).await.unwrap();
+            let request =
+                gridlog_server::client::request(&url, &hyper::Method::GET, "/x", &[], Bytes::new())
+                    .unwrap();
+            assert_eq!(connection.send(request).await.unwrap().status, 204);
+            resumed
+        }
+    };
+    assert_eq!(exchange(client.clone()).await, Some(false), "first: full");
+    assert_eq!(exchange(client.clone()).await, Some(true), "then resumed");
+    let full = client.without_resumption();
+    assert_eq!(exchange(full.clone()).await, Some(false));
+    assert_eq!(exchange(full).await, Some(false), "never resumed");
+}

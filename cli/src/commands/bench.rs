@@ -15,6 +15,8 @@
 //!
 //! MB is 1,048,576 bytes throughout, as in the TU limits.
 
+mod http_target;
+mod https;
 mod report;
 mod target;
 
@@ -27,8 +29,9 @@ use hdrhistogram::Histogram;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::events::parse_duration;
+use super::http_session::Endpoint;
+use http_target::Http;
 pub use report::{Report, StepReport};
-pub use target::Http;
 use target::{Call, Embedded, Session, Target};
 
 /// Bytes in the MB of the TU limits and of the reported MB/s.
@@ -56,6 +59,19 @@ pub struct Args {
     /// Access key for --endpoint (env GRIDLOG_KEY).
     #[arg(long)]
     pub key: Option<String>,
+    /// Extra CA certificates (PEM) to trust for an https:// endpoint, e.g. the CA of
+    /// `serve --tls-self-signed` (env GRIDLOG_CA_FILE).
+    #[arg(long, env = "GRIDLOG_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
+    /// A plain-HTTP server to measure in the same run as an https:// --endpoint (same key):
+    /// the load runs on both, alternately, and HTTPS throughput is printed as a share of it.
+    #[arg(long, requires = "endpoint", conflicts_with = "find_max_tu")]
+    pub baseline: Option<String>,
+    /// Instead of a load: TLS handshakes per second on the https:// --endpoint, one connection
+    /// per request, with session resumption off then on (and --baseline's plain connection
+    /// rate); each for --duration (default 5s).
+    #[arg(long, requires = "endpoint", conflicts_with_all = ["find_max_tu", "events"])]
+    pub handshakes: bool,
     /// Data directory for the embedded engine (default: a temporary one, removed afterwards).
     #[arg(long, conflicts_with = "endpoint")]
     pub data_dir: Option<PathBuf>,
@@ -135,16 +151,13 @@ pub fn run(args: &Args) -> Result<std::process::ExitCode, String> {
             args.batch, args.event_bytes
         ));
     }
-    let target: Box<dyn Target> = match &args.endpoint {
-        Some(endpoint) => {
-            let key = args.key.clone().or_else(|| {
-                std::env::var("GRIDLOG_KEY")
-                    .ok()
-                    .filter(|k| !k.trim().is_empty())
-            });
-            Box::new(Http::new(endpoint, key)?)
-        }
-        None => Box::new(Embedded::open(args.data_dir.as_deref(), args.durability)?),
+    let key = args.key.clone().or_else(|| {
+        std::env::var("GRIDLOG_KEY")
+            .ok()
+            .filter(|k| !k.trim().is_empty())
+    });
+    let endpoint = |url: &str| {
+        Endpoint::new(url, key.as_deref(), args.ca_file.as_deref()).map_err(|e| e.to_string())
     };
     let base = RunConfig {
         event_bytes: args.event_bytes,
@@ -155,6 +168,36 @@ pub fn run(args: &Args) -> Result<std::process::ExitCode, String> {
         duration: args.duration,
         events: args.events,
         tus: args.tus,
+    };
+    if let Some(https) = &args.endpoint {
+        if args.handshakes {
+            let baseline = args.baseline.as_deref().map(endpoint).transpose()?;
+            let duration = args.duration.unwrap_or(https::HANDSHAKE_DEFAULT);
+            print!(
+                "{}",
+                https::handshakes(&endpoint(https)?, baseline.as_ref(), duration, args.json)
+                    .map_err(|e| e.to_string())?
+            );
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
+        if let Some(baseline) = &args.baseline {
+            let (https, baseline) = (Http::new(endpoint(https)?), Http::new(endpoint(baseline)?));
+            let config = RunConfig {
+                duration: base
+                    .duration
+                    .or_else(|| base.events.is_none().then_some(Duration::from_secs(10))),
+                ..base
+            };
+            let result = https::compare(&https, &baseline, &config, args.json);
+            let closed = https.close().and(baseline.close());
+            print!("{}", result.map_err(|e| e.to_string())?);
+            closed?;
+            return Ok(std::process::ExitCode::SUCCESS);
+        }
+    }
+    let target: Box<dyn Target> = match &args.endpoint {
+        Some(url) => Box::new(Http::new(endpoint(url)?)),
+        None => Box::new(Embedded::open(args.data_dir.as_deref(), args.durability)?),
     };
     let progress = !args.no_progress && !args.json && !args.csv;
     let result = if args.find_max_tu {

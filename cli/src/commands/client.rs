@@ -1,18 +1,20 @@
 //! Where the event commands (`publish`, `receive`, `ack`, …, `wait`) act: a running server over
 //! HTTP (`--endpoint`, `--key`), or a data directory opened directly when no server holds it.
 
+use std::cell::RefCell;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::Request;
-use hyper_util::rt::TokioIo;
+use hyper::Method;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;
 
 use gridlog::format::parse_request;
 use gridlog::{Namespace, NamespaceOptions, ReleaseDelay};
+
+use super::http_session::{Endpoint, Session};
 
 /// Path-segment encoding: everything but unreserved characters.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -31,13 +33,17 @@ pub const STRUCTURED: &str = "application/cloudevents+json; charset=utf-8";
 /// Where to connect (shared by the event commands).
 #[derive(Debug, Clone, clap::Args)]
 pub struct Connection {
-    /// A running server, e.g. http://127.0.0.1:8765 (env GRIDLOG_ENDPOINT). Without it, the
-    /// data directory is opened directly.
+    /// A running server, e.g. http://127.0.0.1:8765 or https://localhost:8443 (env
+    /// GRIDLOG_ENDPOINT). Without it, the data directory is opened directly.
     #[arg(long)]
     pub endpoint: Option<String>,
     /// Access key for --endpoint (env GRIDLOG_KEY).
     #[arg(long)]
     pub key: Option<String>,
+    /// Extra CA certificates (PEM) to trust for an https:// endpoint, e.g. the CA of
+    /// `serve --tls-self-signed` (env GRIDLOG_CA_FILE).
+    #[arg(long, env = "GRIDLOG_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
     /// Data directory to open directly when no --endpoint is given.
     #[arg(long, default_value = "./gridlog-data")]
     pub data_dir: PathBuf,
@@ -76,15 +82,8 @@ impl Op {
 
 /// The connection, opened.
 pub enum Client {
-    /// Over HTTP.
-    Http {
-        /// `host:port`.
-        authority: String,
-        /// Path prefix (no trailing `/`).
-        prefix: String,
-        key: Option<String>,
-        runtime: tokio::runtime::Runtime,
-    },
+    /// Over HTTP or HTTPS: one kept-alive connection.
+    Http(RefCell<Session>),
     /// Directly on a data directory (locked against other gridlog processes).
     Direct {
         /// The namespace.
@@ -106,26 +105,11 @@ impl Client {
         #[expect(clippy::single_match_else, reason = "two transports, side by side")]
         match &endpoint {
             Some(endpoint) => {
-                let rest = endpoint.strip_prefix("http://").ok_or_else(|| {
-                    format!("--endpoint must start with http:// (got '{endpoint}')")
-                })?;
-                let (authority, prefix) = rest.split_once('/').map_or((rest, ""), |(a, p)| (a, p));
-                let prefix = prefix.trim_end_matches('/');
-                let prefix = if prefix.is_empty() {
-                    String::new()
-                } else {
-                    format!("/{prefix}")
-                };
-                let runtime = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(|e| e.to_string())?;
-                Ok(Self::Http {
-                    authority: authority.to_owned(),
-                    prefix,
-                    key,
-                    runtime,
-                })
+                let endpoint =
+                    Endpoint::new(endpoint, key.as_deref(), connection.ca_file.as_deref())
+                        .map_err(|e| e.to_string())?;
+                let session = Session::new(Arc::new(endpoint)).map_err(|e| e.to_string())?;
+                Ok(Self::Http(RefCell::new(session)))
             }
             None => {
                 let dir = &connection.data_dir;
@@ -149,58 +133,24 @@ impl Client {
     }
 
     fn http(&self, path: &str, content_type: Option<&str>, body: Vec<u8>) -> Result<Value, String> {
-        let Self::Http {
-            authority,
-            prefix,
-            key,
-            runtime,
-        } = self
-        else {
+        let Self::Http(session) = self else {
             return Err("not an HTTP client".to_owned());
         };
-        let uri = format!("{prefix}{path}");
-        runtime.block_on(async {
-            let stream = tokio::net::TcpStream::connect(authority.as_str())
-                .await
-                .map_err(|e| format!("connecting to {authority}: {e}"))?;
-            let (mut sender, connection) =
-                hyper::client::conn::http1::handshake(TokioIo::new(stream))
-                    .await
-                    .map_err(|e| e.to_string())?;
-            tokio::spawn(connection);
-            let mut request = Request::post(uri.as_str()).header("host", authority.as_str());
-            if let Some(key) = key {
-                request = request.header("authorization", format!("SharedAccessKey {key}"));
-            }
-            if let Some(ct) = content_type {
-                request = request.header("content-type", ct);
-            }
-            let request = request
-                .body(Full::new(Bytes::from(body)))
-                .map_err(|e| e.to_string())?;
-            let response = sender
-                .send_request(request)
-                .await
-                .map_err(|e| format!("request to {authority} failed: {e}"))?;
-            let status = response.status();
-            let bytes = response
-                .into_body()
-                .collect()
-                .await
-                .map_err(|e| e.to_string())?
-                .to_bytes();
-            let json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-            if status.is_success() {
-                Ok(json)
-            } else {
-                Err(format!(
-                    "HTTP {}: {}: {}",
-                    status.as_u16(),
-                    json["error"]["code"].as_str().unwrap_or("?"),
-                    json["error"]["message"].as_str().unwrap_or("")
-                ))
-            }
-        })
+        let answer = session
+            .borrow_mut()
+            .call(&Method::POST, path, content_type, Bytes::from(body))
+            .map_err(|e| e.to_string())?;
+        let json: Value = serde_json::from_slice(&answer.body).unwrap_or(Value::Null);
+        if (200..300).contains(&answer.status) {
+            Ok(json)
+        } else {
+            Err(format!(
+                "HTTP {}: {}: {}",
+                answer.status,
+                json["error"]["code"].as_str().unwrap_or("?"),
+                json["error"]["message"].as_str().unwrap_or("")
+            ))
+        }
     }
 
     fn sub_path(topic: &str, sub: &str, action: &str) -> String {
@@ -226,7 +176,7 @@ impl Client {
                 ns.publish(topic, &events)
                     .map_err(|e| format!("{}: {e}", e.code()))?;
             }
-            Self::Http { .. } => {
+            Self::Http(_) => {
                 self.http(
                     &format!(
                         "/topics/{}:publish?api-version={API_VERSION}",
@@ -264,7 +214,7 @@ impl Client {
                     })
                     .collect()
             }
-            Self::Http { .. } => {
+            Self::Http(_) => {
                 let secs = wait.as_secs().clamp(10, 120);
                 let json = self.http(
                     &format!(
@@ -321,7 +271,7 @@ impl Client {
                     serde_json::json!({"failedLockTokens": failed, "succeededLockTokens": outcome.succeeded}),
                 )
             }
-            Self::Http { .. } => {
+            Self::Http(_) => {
                 let mut path = format!(
                     "{}?api-version={API_VERSION}",
                     Self::sub_path(topic, sub, op.action())
@@ -342,7 +292,7 @@ impl Client {
     pub fn close(self) -> Result<(), String> {
         match self {
             Self::Direct { ns, .. } => ns.close().map_err(|e| e.to_string()),
-            Self::Http { .. } => Ok(()),
+            Self::Http(_) => Ok(()),
         }
     }
 }

@@ -9,6 +9,8 @@ mod args;
 mod bench;
 mod client;
 mod events;
+mod exposition;
+mod http_session;
 mod offline;
 mod serve;
 mod serve_tls;

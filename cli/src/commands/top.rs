@@ -1,17 +1,22 @@
 //! `gridlog top`: a live view of a server's per-topic and per-subscription rates and backlog,
 //! computed from two scrapes of its `/metrics` a refresh interval apart.
 //!
-//! The core is pure and unit-tested: [`Scrape::parse`] reads the exposition, [`Snapshot`] picks
+//! The core is pure and unit-tested: `Scrape::parse` (`exposition.rs`) reads the exposition, [`Snapshot`] picks
 //! gridlog's series out of it, and [`View::between`] turns two snapshots into rates.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use super::bench::Http;
+use bytes::Bytes;
+use hyper::Method;
+
 use super::events::parse_duration;
+use super::exposition::Scrape;
+use super::http_session::{Endpoint, Session};
 
 /// Arguments of `gridlog top`.
 #[derive(Debug, clap::Args)]
@@ -22,6 +27,10 @@ pub struct Args {
     /// Access key (env GRIDLOG_KEY): /metrics takes the management API's credentials.
     #[arg(long)]
     pub key: Option<String>,
+    /// Extra CA certificates (PEM) to trust for an https:// endpoint, e.g. the CA of
+    /// `serve --tls-self-signed` (env GRIDLOG_CA_FILE).
+    #[arg(long, env = "GRIDLOG_CA_FILE")]
+    pub ca_file: Option<PathBuf>,
     /// Refresh interval.
     #[arg(long, default_value = "1s", value_parser = parse_duration)]
     pub interval: Duration,
@@ -31,120 +40,6 @@ pub struct Args {
     /// Print one view (rates over one interval) and exit; same as --iterations 1.
     #[arg(long, conflicts_with = "iterations")]
     pub once: bool,
-}
-
-/// One sample of an exposition.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sample {
-    /// Series name.
-    pub name: String,
-    /// Labels, in exposition order.
-    pub labels: Vec<(String, String)>,
-    /// Value.
-    pub value: f64,
-}
-
-/// A parsed Prometheus text exposition (format 0.0.4): the samples, comments skipped.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Scrape {
-    /// Every sample.
-    pub samples: Vec<Sample>,
-}
-
-fn parse_labels(text: &str) -> Option<Vec<(String, String)>> {
-    let mut labels = Vec::new();
-    let mut rest = text;
-    loop {
-        rest = rest.trim_start_matches([',', ' ']);
-        if rest.is_empty() {
-            return Some(labels);
-        }
-        let (name, after) = rest.split_once("=\"")?;
-        let mut value = String::new();
-        let mut chars = after.char_indices();
-        let end = loop {
-            let (i, c) = chars.next()?;
-            match c {
-                '\\' => match chars.next()?.1 {
-                    'n' => value.push('\n'),
-                    other => value.push(other),
-                },
-                '"' => break i,
-                c => value.push(c),
-            }
-        };
-        labels.push((name.trim().to_owned(), value));
-        rest = &after[end + 1..];
-    }
-}
-
-fn parse_value(text: &str) -> Option<f64> {
-    match text {
-        "+Inf" => Some(f64::INFINITY),
-        "-Inf" => Some(f64::NEG_INFINITY),
-        "NaN" => Some(f64::NAN),
-        _ => text.parse().ok(),
-    }
-}
-
-impl Scrape {
-    /// Parses `text`; lines that are not samples are skipped.
-    pub fn parse(text: &str) -> Self {
-        let samples = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .filter_map(|line| {
-                let (series, value) = if let Some(open) = line.find('{') {
-                    let close = line.rfind('}')?;
-                    let labels = parse_labels(&line[open + 1..close])?;
-                    let value = line[close + 1..].split_whitespace().next()?;
-                    ((line[..open].to_owned(), labels), value)
-                } else {
-                    let mut parts = line.split_whitespace();
-                    let name = parts.next()?;
-                    ((name.to_owned(), Vec::new()), parts.next()?)
-                };
-                Some(Sample {
-                    name: series.0,
-                    labels: series.1,
-                    value: parse_value(value)?,
-                })
-            })
-            .collect();
-        Self { samples }
-    }
-
-    /// The value of `name` with exactly `labels` (any order).
-    pub fn get(&self, name: &str, labels: &[(&str, &str)]) -> Option<f64> {
-        self.samples
-            .iter()
-            .find(|s| {
-                s.name == name
-                    && s.labels.len() == labels.len()
-                    && labels
-                        .iter()
-                        .all(|(k, v)| s.labels.iter().any(|(sk, sv)| sk == k && sv == v))
-            })
-            .map(|s| s.value)
-    }
-
-    /// The sum of every sample of `name`.
-    pub fn sum(&self, name: &str) -> f64 {
-        self.samples
-            .iter()
-            .filter(|s| s.name == name)
-            .map(|s| s.value)
-            .sum()
-    }
-
-    fn label<'a>(sample: &'a Sample, key: &str) -> Option<&'a str> {
-        sample
-            .labels
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 /// Per-subscription counters and gauges.
@@ -218,10 +113,10 @@ impl Snapshot {
             ..Self::default()
         };
         for sample in &scrape.samples {
-            let Some(topic) = Scrape::label(sample, "topic") else {
+            let Some(topic) = sample.label("topic") else {
                 continue;
             };
-            if let Some(sub) = Scrape::label(sample, "subscription") {
+            if let Some(sub) = sample.label("subscription") {
                 let f = snap
                     .subscriptions
                     .entry((topic.to_owned(), sub.to_owned()))
@@ -417,12 +312,14 @@ fn truncate(s: &str, width: usize) -> String {
     }
 }
 
-fn scrape(http: &Http) -> Result<(Snapshot, Instant), String> {
-    let (status, body) = http.get("/metrics")?;
+fn scrape(session: &mut Session) -> Result<(Snapshot, Instant), String> {
+    let answer = session
+        .call(&Method::GET, METRICS_PATH, None, Bytes::new())
+        .map_err(|e| e.to_string())?;
     let at = Instant::now();
-    match status {
+    match answer.status {
         200 => Ok((
-            Snapshot::from_scrape(&Scrape::parse(&String::from_utf8_lossy(&body))),
+            Snapshot::from_scrape(&Scrape::parse(&String::from_utf8_lossy(&answer.body))),
             at,
         )),
         401 => {
@@ -433,6 +330,9 @@ fn scrape(http: &Http) -> Result<(Snapshot, Instant), String> {
     }
 }
 
+/// Where a server serves its metrics.
+const METRICS_PATH: &str = "/metrics";
+
 /// Runs `gridlog top`.
 pub fn run(args: &Args) -> Result<ExitCode, String> {
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
@@ -442,16 +342,18 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .or_else(|| env("GRIDLOG_ENDPOINT"))
         .unwrap_or_else(|| "http://127.0.0.1:8765".to_owned());
     let key = args.key.clone().or_else(|| env("GRIDLOG_KEY"));
-    let http = Http::new(&endpoint, key)?;
+    let endpoint = Endpoint::new(&endpoint, key.as_deref(), args.ca_file.as_deref())
+        .map_err(|e| e.to_string())?;
+    let mut session = Session::new(std::sync::Arc::new(endpoint)).map_err(|e| e.to_string())?;
     let frames = if args.once { Some(1) } else { args.iterations };
     let live = frames.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
-    let (mut previous, mut at) = scrape(&http)?;
+    let (mut previous, mut at) = scrape(&mut session)?;
     let mut shown = 0_u64;
     loop {
         std::thread::sleep(args.interval);
-        let (current, now) = scrape(&http)?;
+        let (current, now) = scrape(&mut session)?;
         let view = View::between(&previous, &current, (now - at).as_secs_f64());
-        let mut text = view.render(&endpoint);
+        let mut text = view.render(session.endpoint().text());
         if live {
             text.insert_str(0, "\x1b[2J\x1b[H");
         } else if shown > 0 {
@@ -494,25 +396,6 @@ gridlog_throttled_operations_total{direction="settlement"} 1
 gridlog_http_requests_total{operation="publish",status="200"} 5
 process_cpu_seconds_total 1.5
 "#;
-
-    #[test]
-    fn parses_samples_labels_and_escapes() {
-        let s = Scrape::parse(
-            "# TYPE x counter\nx_total{a=\"q\\\"uote\",b=\"back\\\\slash\"} 3\nplain 2.5\ninf{le=\"+Inf\"} +Inf\nbroken{ 1\n",
-        );
-        assert_eq!(s.samples.len(), 3, "{s:?}");
-        assert_eq!(
-            s.get("x_total", &[("b", "back\\slash"), ("a", "q\"uote")]),
-            Some(3.0)
-        );
-        assert_eq!(s.get("plain", &[]), Some(2.5));
-        assert_eq!(s.get("inf", &[("le", "+Inf")]), Some(f64::INFINITY));
-        assert_eq!(
-            s.get("x_total", &[("a", "q\"uote")]),
-            None,
-            "labels must match exactly"
-        );
-    }
 
     #[test]
     fn rates_between_two_snapshots() {

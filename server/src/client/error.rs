@@ -71,6 +71,9 @@ pub enum ClientError {
     /// rustls refused the client configuration.
     #[error("TLS client configuration: {0}")]
     Config(rustls::Error),
+    /// The request could not be built (a header value or path that HTTP does not allow).
+    #[error("bad request: {0}")]
+    Request(hyper::http::Error),
     /// The TCP connection failed (refused, unreachable).
     #[error("connection failed: {0}")]
     Connect(std::io::Error),
@@ -106,7 +109,11 @@ impl ClientError {
     /// A stable name of the failure (a `/metrics` label).
     pub const fn label(&self) -> &'static str {
         match self {
-            Self::Url(_) | Self::CaFile { .. } | Self::CaPem { .. } | Self::Config(_) => "config",
+            Self::Url(_)
+            | Self::Request(_)
+            | Self::CaFile { .. }
+            | Self::CaPem { .. }
+            | Self::Config(_) => "config",
             Self::Connect(_) => "connect_failed",
             Self::Tls { kind, .. } => kind.label(),
             Self::Http(_) => "http_error",

@@ -173,6 +173,9 @@ pub fn trust_lines(ca_cert: &Path, port: u16) -> Vec<String> {
         ),
         format!("  Node (@azure/eventgrid-namespaces): export NODE_EXTRA_CA_CERTS={ca}"),
         format!("  curl: curl --cacert {ca} https://localhost:{port}/_gridlog/health"),
+        format!(
+            "  gridlog publish/receive/bench/top: export GRIDLOG_CA_FILE={ca}  (or --ca-file {ca})"
+        ),
     ]
 }
 

@@ -6,9 +6,8 @@ use std::path::Path;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Full};
-use hyper::Request;
-use hyper_util::rt::TokioIo;
+use gridlog_server::client::{self, Connection, Url};
+use hyper::Method;
 
 use crate::spec::{Outcome, Phase, Spec, System, peak_rss_kib, pool, run_phase};
 
@@ -259,54 +258,42 @@ fn batch_body(events: &[Vec<u8>]) -> Vec<u8> {
 
 // ---- gridlog over HTTP -----------------------------------------------------------------------
 
-type Sender = hyper::client::conn::http1::SendRequest<Full<Bytes>>;
-
+/// One kept-alive connection to the served gridlog (`gridlog_server::client`, the client the
+/// CLI, `gridlog bench` and push delivery use).
 struct HttpClient {
-    sender: Sender,
+    connection: Connection,
+    url: Url,
     auth: String,
 }
 
 impl HttpClient {
     async fn connect(addr: &str, key: &str) -> Result<Self, String> {
-        let stream = tokio::net::TcpStream::connect(addr).await.map_err(err)?;
-        stream.set_nodelay(true).map_err(err)?;
-        let (sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
-            .await
-            .map_err(err)?;
-        tokio::spawn(conn);
+        let url = Url::parse(&format!("http://{addr}/")).map_err(err)?;
+        let client = gridlog_server::client::HttpClient::for_url(&url, None).map_err(err)?;
+        let connection = client.connect(&url).await.map_err(err)?;
         Ok(Self {
-            sender,
+            connection,
+            url,
             auth: format!("SharedAccessKey {key}"),
         })
     }
 
     async fn post(&mut self, path: &str, ct: Option<&str>, body: Bytes) -> Result<Bytes, String> {
-        self.sender.ready().await.map_err(err)?;
-        let mut request = Request::post(path)
-            .header("host", "127.0.0.1")
-            .header("authorization", &self.auth);
+        let mut headers = vec![("authorization", self.auth.as_str())];
         if let Some(ct) = ct {
-            request = request.header("content-type", ct);
+            headers.push(("content-type", ct));
         }
-        let response = self
-            .sender
-            .send_request(request.body(Full::new(body)).map_err(err)?)
-            .await
-            .map_err(err)?;
-        let status = response.status();
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .map_err(err)?
-            .to_bytes();
-        if status != 200 {
+        let request =
+            client::request(&self.url, &Method::POST, path, &headers, body).map_err(err)?;
+        let answer = self.connection.send(request).await.map_err(err)?;
+        if answer.status != 200 {
             return Err(format!(
-                "POST {path}: {status}: {}",
-                String::from_utf8_lossy(&body)
+                "POST {path}: {}: {}",
+                answer.status,
+                String::from_utf8_lossy(&answer.body)
             ));
         }
-        Ok(body)
+        Ok(answer.body)
     }
 }
 
@@ -391,7 +378,7 @@ fn http(spec: &Spec) -> Result<Outcome, String> {
         consume,
         unbatched,
         version: format!(
-            "gridlog serve {} (client: hyper, HTTP/1.1, one connection)",
+            "gridlog serve {} (client: gridlog_server::client, HTTP/1.1, one connection)",
             env!("CARGO_PKG_VERSION")
         ),
         ..Outcome::default()

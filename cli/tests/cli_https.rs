@@ -1,0 +1,232 @@
+//! The tools over HTTPS: `gridlog publish`, `receive --ack`, `bench` and `top` against
+//! `gridlog serve --tls-self-signed`, trusting the development CA it made (`--ca-file`); and
+//! without that CA, a one-line refusal naming the unknown CA; and `bench --baseline` /
+//! `--handshakes` (the TLS figures) against a plain and an HTTPS server.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    clippy::too_many_lines,
+    reason = "tests"
+)]
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Output, Stdio};
+
+const KEY: &str = "https-test-key";
+
+fn gridlog() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gridlog"));
+    command
+        .env_remove("GRIDLOG_KEY")
+        .env_remove("GRIDLOG_ENDPOINT")
+        .env_remove("GRIDLOG_CA_FILE")
+        .env("GRIDLOG_LOG", "warn");
+    command
+}
+
+fn ok(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{:?}\nstdout: {}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// The served process, killed when the test ends.
+struct Served(Child);
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `serve --tls-self-signed` on a loopback port: the process, its `https://` endpoint and the
+/// development CA.
+fn serve_https(dir: &std::path::Path) -> (Served, String, PathBuf) {
+    let data = dir.join("data");
+    let (served, endpoint) = serve(&data, &["--tls-self-signed"]);
+    assert!(endpoint.starts_with("https://127.0.0.1:"), "{endpoint}");
+    let ca = data.join("tls").join("ca.pem");
+    assert!(ca.is_file(), "{}", ca.display());
+    (served, endpoint, ca)
+}
+
+/// `serve` on `data` and a loopback port, with `flags`: the process and its endpoint.
+fn serve(data: &std::path::Path, flags: &[&str]) -> (Served, String) {
+    let mut child = gridlog()
+        .env("GRIDLOG_KEY", KEY)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(flags)
+        .arg("--data-dir")
+        .arg(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let served = Served(child);
+    let endpoint = loop {
+        let line = lines.next().expect("a line").unwrap();
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    (served, endpoint)
+}
+
+#[test]
+fn publish_and_receive_ack_over_https_with_the_development_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_served, endpoint, ca) = serve_https(dir.path());
+    let ca = ca.to_str().unwrap();
+    let conn = ["--endpoint", &endpoint, "--key", KEY, "--ca-file", ca];
+
+    let out = ok(&gridlog()
+        .args(["publish", "--topic", "default", "--type", "Job.Finished"])
+        .args(["--subject", "etl", "--data", "{\"rows\":42}"])
+        .args(conn)
+        .output()
+        .unwrap());
+    assert!(out.contains("published 1 event(s)"), "{out}");
+
+    let out = ok(&gridlog()
+        .args(["receive", "--topic", "default", "--subscription", "default"])
+        .args(["--max-events", "10", "--ack"])
+        .args(conn)
+        .output()
+        .unwrap());
+    let got: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), 1, "{out}");
+    assert_eq!(got[0]["event"]["data"]["rows"], 42, "{out}");
+    assert_eq!(got[0]["event"]["type"], "Job.Finished", "{out}");
+
+    // Acknowledged: settling its token again fails (the lock is gone).
+    let token = got[0]["lockToken"].as_str().unwrap();
+    let out = gridlog()
+        .args([
+            "ack",
+            "--topic",
+            "default",
+            "--subscription",
+            "default",
+            token,
+        ])
+        .args(conn)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "the event was acknowledged before");
+
+    // Without the CA: refused, in one line that says why.
+    let out = gridlog()
+        .args([
+            "publish", "--topic", "default", "--type", "X", "--data", "{}",
+        ])
+        .args(["--endpoint", &endpoint, "--key", KEY])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("tls_unknown_ca"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    // Plain HTTP to the HTTPS port is answered 400 TlsRequired, not hung.
+    let plain = endpoint.replace("https://", "http://");
+    let out = gridlog()
+        .args([
+            "publish", "--topic", "default", "--type", "X", "--data", "{}",
+        ])
+        .args(["--endpoint", &plain, "--key", KEY])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("HTTP 400"), "{err}");
+}
+
+#[test]
+fn bench_and_top_over_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_served, endpoint, ca) = serve_https(dir.path());
+    let ca = ca.to_str().unwrap();
+    let conn = ["--endpoint", &endpoint, "--key", KEY, "--ca-file", ca];
+    let out = ok(&gridlog()
+        .args([
+            "bench",
+            "--events",
+            "200",
+            "--batch",
+            "20",
+            "--event-bytes",
+            "512",
+        ])
+        .args(["--consumers", "2", "--json"])
+        .args(conn)
+        .output()
+        .unwrap());
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["published"], 200, "{report}");
+    assert_eq!(report["acknowledged"], 200, "{report}");
+    assert!(
+        report["wal_syncs"].as_u64().unwrap() > 0,
+        "read from the server's /metrics over HTTPS: {report}"
+    );
+    let top = ok(&gridlog()
+        .args(["top", "--once", "--interval", "100ms"])
+        .args(conn)
+        .output()
+        .unwrap());
+    assert!(top.contains("gridlog top: https://"), "{top}");
+
+    // The TLS figures: HTTPS as a share of plain HTTP in the same run, and handshake rates.
+    let (_plain, baseline) = serve(&dir.path().join("plain"), &[]);
+    let out = ok(&gridlog()
+        .args([
+            "bench",
+            "--events",
+            "100",
+            "--batch",
+            "20",
+            "--event-bytes",
+            "512",
+        ])
+        .args(["--baseline", &baseline])
+        .args(conn)
+        .output()
+        .unwrap());
+    assert!(out.contains("HTTPS ÷ HTTP: publish "), "{out}");
+    assert_eq!(out.matches("\nhttps ").count(), 2, "{out}");
+    let out = ok(&gridlog()
+        .args(["bench", "--handshakes", "--duration", "300ms", "--json"])
+        .args(["--baseline", &baseline])
+        .args(conn)
+        .output()
+        .unwrap());
+    let figures: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        figures["full_handshakes_per_sec"].as_f64().unwrap() > 0.0,
+        "{figures}"
+    );
+    assert!(
+        figures["plain_http_connections_per_sec"].as_f64().unwrap() > 0.0,
+        "{figures}"
+    );
+    assert!(
+        figures["resumed_connections"].as_u64().unwrap() > 0,
+        "the default client resumes sessions: {figures}"
+    );
+    // Handshakes of a plain endpoint are refused.
+    let out = gridlog()
+        .args(["bench", "--handshakes", "--endpoint", &baseline])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
