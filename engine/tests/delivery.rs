@@ -174,6 +174,46 @@ fn reject_dead_letters_with_the_five_attributes() {
     assert_eq!(all.meters.dead_lettered, 1);
 }
 
+/// Issue #19: a push dispatcher's last failed attempt is dead-lettered at once with what it
+/// met (e.g. a TLS failure) as the `deliveryresult`, and "Maximum delivery attempts was
+/// exceeded." as the reason; the backlog and meters count it like any dead letter; a stale
+/// token is refused.
+#[test]
+fn dead_letter_exhausted_names_what_the_last_attempt_met() {
+    let (_dir, _clock, ns) = setup();
+    ns.publish("orders", &[event("a", "T")]).unwrap();
+    let got = ns.receive("orders", "all", 1, NOW).unwrap();
+    let result = "TLS handshake failed: the destination's certificate chains to no trusted CA \
+                  (tls_unknown_ca).";
+    let outcome = ns
+        .dead_letter_exhausted("orders", "all", &[&got[0].lock_token], result)
+        .unwrap();
+    assert_eq!(outcome.succeeded.len(), 1);
+    let again = ns
+        .dead_letter_exhausted("orders", "all", &[&got[0].lock_token], result)
+        .unwrap();
+    assert_eq!(again.failed.len(), 1, "the token was spent");
+    assert!(ns.receive("orders", "all", 1, NOW).unwrap().is_empty());
+    let dl = ns.receive("orders-dlq", "dead", 10, NOW).unwrap();
+    assert_eq!(dl.len(), 1);
+    let value = dead_letter_attributes(dl[0].json());
+    assert_eq!(
+        value["deadletterreason"],
+        "Maximum delivery attempts was exceeded."
+    );
+    assert_eq!(value["deliveryresult"], result);
+    assert_eq!(value["deliveryattempts"], 1);
+    let stats = ns.stats();
+    let all = &stats
+        .topics
+        .iter()
+        .find(|t| t.name == "orders")
+        .unwrap()
+        .subscriptions[0];
+    assert_eq!(all.meters.dead_lettered, 1);
+    assert_eq!(all.backlog, 0);
+}
+
 #[test]
 fn reject_without_dead_letter_topic_drops() {
     let (_dir, _clock, ns) = setup();

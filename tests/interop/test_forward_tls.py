@@ -87,6 +87,9 @@ def test_untrusted_ca_retries_then_dead_letters_and_names_the_failure(tmp_path, 
         [dead], _ = receive_all(a, "dlq", "all", 1)
         assert dead.extensions["deadletterreason"] == "Maximum delivery attempts was exceeded."
         assert dead.extensions["deliveryattempts"] == 3
+        # The dead letter names the TLS failure the last attempt met.
+        assert "tls_unknown_ca" in dead.extensions["deliveryresult"], dead.extensions
+        assert "trusted CA" in dead.extensions["deliveryresult"], dead.extensions
         metrics = requests.get(a.endpoint + "/metrics",
                                headers={"Authorization": f"SharedAccessKey {KEY}"}, timeout=10).text
         line = next(l for l in metrics.splitlines()

@@ -29,10 +29,11 @@ pub fn rfc3339_ms(unix_ms: i64) -> String {
 
 /// The dead-letter event record for the stored event JSON `json`, or `None` when it cannot be
 /// built (the original plus the attributes exceeds the event size limit): the event is then
-/// dropped and counted.
+/// dropped and counted. `result` replaces the reason's standard `deliveryresult` text.
 pub fn dead_letter_record(
     json: &[u8],
     reason: DeadLetterReason,
+    result: Option<&str>,
     attempts: u32,
     published_at_ms: i64,
     attempt_at_ms: i64,
@@ -40,7 +41,10 @@ pub fn dead_letter_record(
     let attributes = [
         (DEAD_LETTER_ATTRIBUTES[0], Value::from(reason.reason_text())),
         (DEAD_LETTER_ATTRIBUTES[1], Value::from(attempts)),
-        (DEAD_LETTER_ATTRIBUTES[2], Value::from(reason.result_text())),
+        (
+            DEAD_LETTER_ATTRIBUTES[2],
+            Value::from(result.unwrap_or(reason.result_text())),
+        ),
         (
             DEAD_LETTER_ATTRIBUTES[3],
             Value::from(rfc3339_ms(published_at_ms)),

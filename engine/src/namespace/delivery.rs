@@ -28,6 +28,9 @@ pub(super) enum SettleOp {
     /// Release, visible again after this delay (at most [`RELEASE_DELAY_MAX`]).
     Release(Duration),
     Reject,
+    /// Dead-letter deliveries whose attempts are spent ("Maximum delivery attempts was
+    /// exceeded."), with this `deliveryresult`: what the last attempt met.
+    Exhausted(String),
     Renew,
 }
 
@@ -39,6 +42,9 @@ pub(super) struct DeadLetterPlan {
     pub(super) source_published_at_ms: i64,
     pub(super) attempt_at_ms: i64,
     pub(super) source: Option<RecordBytes>,
+    /// The dead-letter event's `deliveryresult`, when the caller knows better than the reason's
+    /// standard text (a push attempt's failure).
+    pub(super) result: Option<String>,
 }
 
 impl DeadLetterPlan {
@@ -51,6 +57,7 @@ impl DeadLetterPlan {
             source_published_at_ms: p.published_at_ms,
             attempt_at_ms: p.last_delivered_at_ms,
             source: None,
+            result: None,
         }
     }
 
@@ -63,6 +70,7 @@ impl DeadLetterPlan {
             source_published_at_ms: published_at_ms,
             attempt_at_ms: published_at_ms,
             source: Some(bytes),
+            result: None,
         }
     }
 }
@@ -143,6 +151,7 @@ impl Inner {
                     match dead_letter_record(
                         &bytes[range],
                         plan.reason,
+                        plan.result.as_deref(),
                         plan.delivery_count,
                         plan.source_published_at_ms,
                         plan.attempt_at_ms,
@@ -466,11 +475,18 @@ impl Inner {
                 };
                 st.append(&[rec])?;
             }
-            SettleOp::Reject => {
+            SettleOp::Reject | SettleOp::Exhausted(_) => {
+                let (reason, result) = match op {
+                    SettleOp::Exhausted(result) => {
+                        (DeadLetterReason::MaxDeliveryCount, Some(result))
+                    }
+                    _ => (DeadLetterReason::Rejected, None),
+                };
                 let plans = accepted
                     .iter()
-                    .map(|(entry, p)| {
-                        DeadLetterPlan::in_flight(entry.seq, p, DeadLetterReason::Rejected)
+                    .map(|(entry, p)| DeadLetterPlan {
+                        result: result.cloned(),
+                        ..DeadLetterPlan::in_flight(entry.seq, p, reason)
                     })
                     .collect();
                 let outs = self.dead_letters(&st, sub_id, plans)?;

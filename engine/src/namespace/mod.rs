@@ -350,6 +350,26 @@ impl Namespace {
         self.inner.settle(topic, sub, tokens, &SettleOp::Reject)
     }
 
+    /// Dead-letters deliveries whose attempts are spent, naming what the last attempt met:
+    /// the dead-letter event says "Maximum delivery attempts was exceeded." with
+    /// `delivery_result` as its `deliveryresult` (e.g. a push attempt's TLS failure). What a
+    /// push dispatcher calls after its last failed attempt, instead of releasing the event for
+    /// the next receive to dead-letter with the standard text.
+    pub fn dead_letter_exhausted(
+        &self,
+        topic: &str,
+        sub: &str,
+        tokens: &[&str],
+        delivery_result: &str,
+    ) -> Result<SettleOutcome, EngineError> {
+        self.inner.settle(
+            topic,
+            sub,
+            tokens,
+            &SettleOp::Exhausted(delivery_result.to_owned()),
+        )
+    }
+
     /// Renews locks: deadline = now + lock duration, while within 1 h of the lock.
     pub fn renew_locks(
         &self,

@@ -123,6 +123,9 @@ impl PushStore for Namespace {
             Next::Done => self.acknowledge(topic, sub, &[token])?,
             Next::DeadLetter => self.reject(topic, sub, &[token])?,
             Next::Retry(delay) => self.release_after(topic, sub, &[token], delay)?,
+            Next::Exhausted(attempt) => {
+                self.dead_letter_exhausted(topic, sub, &[token], &attempt.result_text())?
+            }
         };
         Ok(outcome.failed.is_empty())
     }
@@ -332,10 +335,10 @@ impl Attempter {
                 .inc();
         }
         let next = match schedule::next(outcome, delivery.delivery_count) {
-            // The last attempt failed: release at once, and the engine's next receive
-            // dead-letters it ("Maximum delivery attempts was exceeded.").
+            // The last attempt failed: dead-letter it now ("Maximum delivery attempts was
+            // exceeded."), naming what this attempt met in its `deliveryresult`.
             Next::Retry(_) if delivery.delivery_count >= self.max_delivery_count => {
-                Next::Retry(Duration::ZERO)
+                Next::Exhausted(outcome)
             }
             next => next,
         };

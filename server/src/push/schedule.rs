@@ -8,7 +8,8 @@
 //!   schedule's delay for this attempt: 10 s after the first failure, 30 s after the second,
 //!   1 min after the third, 5 min after the fourth and every later one ("immediately" is the
 //!   first attempt itself). A 503 waits at least 30 s, a 408 at least 2 min.
-//! - The limits are the engine's: an event delivered `maxDeliveryCount` times, or past its TTL,
+//! - The limits are the engine's: an event whose `maxDeliveryCount`-th attempt failed is
+//!   dead-lettered at once with that attempt's result ([`Next::Exhausted`]); one past its TTL
 //!   is dead-lettered by the next receive instead of being delivered again.
 
 use std::time::Duration;
@@ -38,6 +39,34 @@ pub enum Attempt {
     Failed(&'static str),
 }
 
+impl Attempt {
+    /// What the attempt met, as a dead-letter event's `deliveryresult` says it: the status, or
+    /// the failure in words with its label (TLS failures name which check failed).
+    pub fn result_text(self) -> String {
+        match self {
+            Self::Status(status) => format!("The destination answered HTTP {status}."),
+            Self::Failed(label) => {
+                let words = match label {
+                    "tls_unknown_ca" => {
+                        "TLS handshake failed: the destination's certificate chains to no trusted CA"
+                    }
+                    "tls_name_mismatch" => {
+                        "TLS handshake failed: the destination's certificate is not for its host name"
+                    }
+                    "tls_expired" => {
+                        "TLS handshake failed: the destination's certificate has expired or is not yet valid"
+                    }
+                    "tls_other" => "TLS handshake failed",
+                    "connect_failed" => "The connection to the destination failed",
+                    "timeout" => "The destination did not answer within the attempt timeout",
+                    _ => "The attempt failed",
+                };
+                format!("{words} ({label}).")
+            }
+        }
+    }
+}
+
 /// What to do next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Next {
@@ -47,6 +76,10 @@ pub enum Next {
     DeadLetter,
     /// Release, to be attempted again after this delay.
     Retry(Duration),
+    /// The last attempt allowed (`maxDeliveryCount`) failed: dead-letter now ("Maximum delivery
+    /// attempts was exceeded."), with this attempt's [`Attempt::result_text`] as the
+    /// `deliveryresult`.
+    Exhausted(Attempt),
 }
 
 /// The decision after attempt number `attempt` (1 for the first) ended as `outcome`.
