@@ -2,8 +2,8 @@
 given to A's destinations as caCertificateFile), through both the Event Grid namespace topic
 destination (NamespaceTopic) and the Event Hubs one, with B killed (SIGKILL) and restarted
 during the run: every event arrives at least once; duplicates are counted and printed. A
-destination that does not trust B's CA ends in retries and a dead letter, and the failure is
-named in A's /metrics. A runs with GRIDLOG_TEST_TIME_SCALE (see test_push.py)."""
+destination that does not trust B's CA, and one whose certificate has expired, each end in
+retries and a dead letter whose deliveryresult names the TLS failure (as A's /metrics does). A runs with GRIDLOG_TEST_TIME_SCALE (see test_push.py)."""
 
 import collections
 import json
@@ -99,3 +99,96 @@ def test_untrusted_ca_retries_then_dead_letters_and_names_the_failure(tmp_path, 
     finally:
         assert a.stop() == 0
         assert b.stop() == 0
+
+
+def expired_https_server(tmp_path):
+    """A minimal HTTPS server on a free loopback port whose certificate (for 127.0.0.1, signed by
+    a CA of its own) expired yesterday; it would answer 200 to anything. Returns the server, its
+    port, the CA's PEM path and the list of requests it received."""
+    import datetime
+    import http.server
+    import ipaddress
+    import ssl
+    import threading
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    now = datetime.datetime.now(datetime.timezone.utc)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "expired-test CA")])
+    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
+          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
+          .not_valid_before(now - datetime.timedelta(days=30))
+          .not_valid_after(now + datetime.timedelta(days=30))
+          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+          .sign(ca_key, hashes.SHA256()))
+    key = ec.generate_private_key(ec.SECP256R1())
+    leaf = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")]))
+            .issuer_name(ca_name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(days=10))
+            .not_valid_after(now - datetime.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    ca_path = tmp_path / "expired-ca.pem"
+    ca_path.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
+    cert_path = tmp_path / "expired.pem"
+    cert_path.write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
+    key_path = tmp_path / "expired-key.pem"
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    requests_seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            requests_seen.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_path, key_path)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1], str(ca_path), requests_seen
+
+
+def test_expired_certificate_retries_then_dead_letters_and_names_the_failure(tmp_path):
+    server, port, ca_path, seen = expired_https_server(tmp_path)
+    # The CA is trusted; the certificate it signed has expired: every handshake must fail.
+    expired = {"endpointType": "NamespaceTopic", "properties": {
+        "endpointUrl": f"https://127.0.0.1:{port}", "topicName": "inbox", "accessKey": KEY,
+        "caCertificateFile": ca_path}}
+    a = start(tmp_path, "a", {"topics": [
+        {"name": "orders", "eventSubscriptions": [
+            push_sub("forward", expired, max_delivery_count=3, dead_letter_topic="dlq")]},
+        {"name": "dlq", "eventSubscriptions": [{"name": "all"}]},
+    ]})
+    try:
+        publish(a, "orders", [CloudEvent(source="/edge", type="T", data={}, id="x1")])
+        [dead], _ = receive_all(a, "dlq", "all", 1)
+        assert dead.extensions["deadletterreason"] == "Maximum delivery attempts was exceeded."
+        assert dead.extensions["deliveryattempts"] == 3
+        assert "tls_expired" in dead.extensions["deliveryresult"], dead.extensions
+        assert "expired" in dead.extensions["deliveryresult"], dead.extensions
+        assert seen == [], "a request went through an expired certificate"
+        metrics = requests.get(a.endpoint + "/metrics",
+                               headers={"Authorization": f"SharedAccessKey {KEY}"}, timeout=10).text
+        line = next(l for l in metrics.splitlines()
+                    if l.startswith("gridlog_push_attempts_total") and "tls_expired" in l)
+        assert float(line.rsplit(" ", 1)[1]) >= 3, line
+        print(f"expired certificate: dead-lettered after 3 attempts; {line}; "
+              f"deliveryresult: {dead.extensions['deliveryresult']}")
+    finally:
+        assert a.stop() == 0
+        server.shutdown()
