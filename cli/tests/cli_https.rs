@@ -230,3 +230,47 @@ fn bench_and_top_over_https() {
         .unwrap();
     assert!(!out.status.success());
 }
+
+/// The configuration file's `tls` member serves HTTPS as the flags do (issue #19: "the config
+/// file can carry the same"), with relative certificate paths read beside the file; the flags
+/// win over it.
+#[test]
+fn the_configuration_file_carries_the_tls_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    // A certificate made by a first, self-signed start, then named by a config beside it.
+    let (first, _, _) = serve_https(dir.path());
+    drop(first);
+    let tls = dir.path().join("data").join("tls");
+    let config_dir = dir.path().join("conf");
+    std::fs::create_dir_all(&config_dir).unwrap();
+    for name in ["server.pem", "server-key.pem"] {
+        let from = std::fs::read_dir(&tls)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.file_name().is_some_and(|n| n == name))
+            .unwrap_or_else(|| panic!("no {name} in {}", tls.display()));
+        std::fs::copy(from, config_dir.join(name)).unwrap();
+    }
+    let topics = r#""topics":[{"name":"orders","eventSubscriptions":[{"name":"all"}]}]"#;
+    let files = config_dir.join("files.json");
+    std::fs::write(
+        &files,
+        format!(
+            r#"{{"accessKeys":["{KEY}"],"tls":{{"certificateFile":"server.pem","keyFile":"server-key.pem"}},{topics}}}"#
+        ),
+    )
+    .unwrap();
+    let config = files.to_str().unwrap();
+    let (_a, endpoint) = serve(&dir.path().join("a"), &["--config", config]);
+    assert!(endpoint.starts_with("https://"), "{endpoint}");
+    let self_signed = config_dir.join("dev.json");
+    std::fs::write(
+        &self_signed,
+        format!(r#"{{"accessKeys":["{KEY}"],"tls":{{"selfSigned":true}},{topics}}}"#),
+    )
+    .unwrap();
+    let data = dir.path().join("b");
+    let (_b, endpoint) = serve(&data, &["--config", self_signed.to_str().unwrap()]);
+    assert!(endpoint.starts_with("https://"), "{endpoint}");
+    assert!(data.join("tls").join("ca.pem").is_file());
+}

@@ -106,7 +106,8 @@ pub use namespace::{
 // Its configuration (ARM-shaped), filters included.
 pub use config::{
     AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode, EventHubMapping,
-    NamespaceConfig, PushDestination, SharedAccessPolicy, SubscriptionConfig, TopicConfig,
+    NamespaceConfig, PushDestination, SharedAccessPolicy, SubscriptionConfig, TlsConfig,
+    TopicConfig,
 };
 pub use filter::{
     AdvancedFilter, Condition, FilterError, FilterErrorKind, FilterKey, FiltersConfig, Operator,

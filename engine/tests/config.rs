@@ -609,3 +609,37 @@ fn a_document_that_is_not_an_object_is_refused() {
         );
     }
 }
+
+/// Issue #19: the configuration file can carry `serve`'s TLS settings, as the flags do.
+#[test]
+fn tls_settings_are_files_or_self_signed_and_round_trip() {
+    let files = parse(&json!({"tls": {"certificateFile": "cert.pem", "keyFile": "key.pem"}}));
+    assert_eq!(
+        files.tls,
+        Some(gridlog::TlsConfig::Files {
+            certificate_file: "cert.pem".to_owned(),
+            key_file: "key.pem".to_owned(),
+        })
+    );
+    assert_eq!(
+        files.to_json()["tls"],
+        json!({"certificateFile": "cert.pem", "keyFile": "key.pem"})
+    );
+    let dev = parse(&json!({"tls": {"selfSigned": true}}));
+    assert_eq!(dev.tls, Some(gridlog::TlsConfig::SelfSigned));
+    assert_eq!(dev.to_json()["tls"], json!({"selfSigned": true}));
+    assert_eq!(parse(&json!({"topics": []})).tls, None);
+    for bad in [
+        json!({"tls": {}}),
+        json!({"tls": {"certificateFile": "cert.pem"}}),
+        json!({"tls": {"keyFile": "key.pem"}}),
+        json!({"tls": {"selfSigned": false}}),
+        json!({"tls": {"certificateFile": "c", "keyFile": "k", "selfSigned": true}}),
+    ] {
+        let (path, kind) = error(&bad);
+        assert_eq!(path, "tls", "{bad}");
+        assert!(matches!(kind, ConfigErrorKind::NotAllowed { .. }), "{bad}: {kind:?}");
+    }
+    let (_, kind) = error(&json!({"tls": {"selfSigned": true, "port": 1}}));
+    assert!(matches!(kind, ConfigErrorKind::Syntax { .. }), "{kind:?}");
+}

@@ -315,7 +315,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         ));
     }
     check_data_dir(&args.data_dir)?;
-    let tls_mode = TlsMode::from_args(args);
+    let tls_mode = TlsMode::from_args(args, file_config.as_ref());
     // Given certificate files are checked before the port is taken or anything is made.
     let mut tls = serve_tls::load_given(&tls_mode).map_err(|e| e.to_string())?;
     let std_listener = bind(args.listen)?;

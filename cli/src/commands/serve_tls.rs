@@ -1,5 +1,7 @@
 //! `serve`'s TLS flags: `--tls-cert`/`--tls-key` (a certificate chain and key in PEM files) or
 //! `--tls-self-signed` (a development CA and `localhost` certificate in the data directory).
+//! The configuration file's `tls` member says the same (`{"certificateFile", "keyFile"}` or
+//! `{"selfSigned": true}`); the flags win over it.
 //! With either, `--listen` serves HTTPS instead of plain HTTP (one port, one scheme; plain HTTP
 //! sent to it is answered `400` saying to use `https://`).
 
@@ -21,15 +23,33 @@ pub enum TlsMode {
 }
 
 impl TlsMode {
-    /// From the flags (clap has already refused a cert without a key and the reverse).
-    pub fn from_args(args: &super::serve::Args) -> Self {
+    /// From the flags (clap has already refused a cert without a key and the reverse), else
+    /// from the configuration file's `tls` member (relative paths are the file's folder's): the
+    /// flags win.
+    pub fn from_args(args: &super::serve::Args, file: Option<&gridlog::NamespaceConfig>) -> Self {
+        let config = file.and_then(|file| file.tls.as_ref());
+        let base = args
+            .config
+            .as_deref()
+            .and_then(Path::parent)
+            .unwrap_or_else(|| Path::new(""));
         match (&args.tls_cert, &args.tls_key) {
             (Some(cert), Some(key)) => Self::Files(TlsFiles {
                 cert: cert.clone(),
                 key: key.clone(),
             }),
             _ if args.tls_self_signed => Self::SelfSigned,
-            _ => Self::Off,
+            _ => match config {
+                None => Self::Off,
+                Some(gridlog::TlsConfig::SelfSigned) => Self::SelfSigned,
+                Some(gridlog::TlsConfig::Files {
+                    certificate_file,
+                    key_file,
+                }) => Self::Files(TlsFiles {
+                    cert: base.join(certificate_file),
+                    key: base.join(key_file),
+                }),
+            },
         }
     }
 }

@@ -32,8 +32,21 @@ pub(super) struct NamespaceArm {
     pub shared_access_policies: Vec<SharedAccessPolicyArm>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub event_hubs: Vec<EventHubArm>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsArm>,
     #[serde(default)]
     pub topics: Vec<TopicArm>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub(super) struct TlsArm {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_file: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_signed: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

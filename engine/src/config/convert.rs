@@ -9,13 +9,14 @@ use serde_json::Value;
 
 use super::arm::{
     DeliveryConfigurationArm, EventHubArm, NamespaceArm, PushArm, QueueArm, SharedAccessPolicyArm,
-    SubscriptionArm, SubscriptionPropertiesArm, TopicArm, TopicPropertiesArm,
+    SubscriptionArm, SubscriptionPropertiesArm, TlsArm, TopicArm, TopicPropertiesArm,
 };
 use super::duration;
 use super::validate::{ECHO_CHARS_MAX, range_error};
 use super::{
     AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode, EventHubMapping,
-    NamespaceConfig, PushDestination, SharedAccessPolicy, SubscriptionConfig, TopicConfig,
+    NamespaceConfig, PushDestination, SharedAccessPolicy, SubscriptionConfig, TlsConfig,
+    TopicConfig,
 };
 use crate::filter::FiltersConfig;
 use crate::limits::{
@@ -42,6 +43,7 @@ pub(super) fn from_arm(arm: NamespaceArm) -> Result<NamespaceConfig, ConfigError
             )
         })
         .transpose()?;
+    let tls = arm.tls.map(tls_from_arm).transpose()?;
     let topics = arm
         .topics
         .into_iter()
@@ -49,6 +51,7 @@ pub(super) fn from_arm(arm: NamespaceArm) -> Result<NamespaceConfig, ConfigError
         .map(|(index, topic)| topic_from_arm(topic, &format!("topics[{index}]")))
         .collect::<Result<_, _>>()?;
     Ok(NamespaceConfig {
+        tls,
         access_keys: arm.access_keys.into_iter().map(AccessKey).collect(),
         throughput_units,
         shared_access_policies: arm
@@ -69,6 +72,27 @@ pub(super) fn from_arm(arm: NamespaceArm) -> Result<NamespaceConfig, ConfigError
             .collect(),
         topics,
     })
+}
+
+/// `tls`: both files, or `selfSigned: true`, never both.
+fn tls_from_arm(arm: TlsArm) -> Result<TlsConfig, ConfigError> {
+    let not_allowed = |reason| ConfigError::new("tls", ConfigErrorKind::NotAllowed { reason });
+    match (arm.certificate_file, arm.key_file, arm.self_signed) {
+        (Some(certificate_file), Some(key_file), None | Some(false)) => Ok(TlsConfig::Files {
+            certificate_file,
+            key_file,
+        }),
+        (None, None, Some(true)) => Ok(TlsConfig::SelfSigned),
+        (Some(_), Some(_), Some(true)) => Err(not_allowed(
+            "certificateFile/keyFile and selfSigned: true together",
+        )),
+        (Some(_), None, _) | (None, Some(_), _) => Err(not_allowed(
+            "certificateFile and keyFile go together",
+        )),
+        (None, None, _) => Err(not_allowed(
+            "give certificateFile and keyFile, or selfSigned: true",
+        )),
+    }
 }
 
 fn topic_from_arm(arm: TopicArm, path: &str) -> Result<TopicConfig, ConfigError> {
@@ -329,6 +353,20 @@ pub(super) fn to_arm_json(config: &NamespaceConfig) -> Value {
                 topic: hub.topic.clone(),
             })
             .collect(),
+        tls: config.tls.as_ref().map(|tls| match tls {
+            TlsConfig::Files {
+                certificate_file,
+                key_file,
+            } => TlsArm {
+                certificate_file: Some(certificate_file.clone()),
+                key_file: Some(key_file.clone()),
+                self_signed: None,
+            },
+            TlsConfig::SelfSigned => TlsArm {
+                self_signed: Some(true),
+                ..TlsArm::default()
+            },
+        }),
         topics: config.topics.iter().map(topic_to_arm).collect(),
     };
     #[expect(

@@ -55,8 +55,27 @@ pub struct NamespaceConfig {
     pub shared_access_policies: Vec<SharedAccessPolicy>,
     /// `eventHubs`: Event Hub names mapped to topics.
     pub event_hubs: Vec<EventHubMapping>,
+    /// `tls`: how `gridlog serve` serves HTTPS (the server's business, like the keys: the engine
+    /// keeps nothing of it). `None`: plain HTTP unless `serve`'s flags say otherwise.
+    pub tls: Option<TlsConfig>,
     /// `topics`.
     pub topics: Vec<TopicConfig>,
+}
+
+/// `tls` in a namespace configuration: `{"certificateFile": F, "keyFile": K}` (PEM files; a
+/// relative path is relative to the configuration file's folder) or `{"selfSigned": true}` (the
+/// development CA and certificate `serve --tls-self-signed` keeps in the data directory).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TlsConfig {
+    /// A certificate chain and its private key.
+    Files {
+        /// `certificateFile`.
+        certificate_file: String,
+        /// `keyFile`.
+        key_file: String,
+    },
+    /// `selfSigned: true`.
+    SelfSigned,
 }
 
 /// A secret key. `Debug` does not print it.

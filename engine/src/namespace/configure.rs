@@ -123,6 +123,7 @@ impl Namespace {
             throughput_units: None,
             shared_access_policies: Vec::new(),
             event_hubs: Vec::new(),
+            tls: None,
             topics: vec![topic],
         })
     }
@@ -220,6 +221,7 @@ pub(super) fn current_config(
         throughput_units,
         shared_access_policies: Vec::new(),
         event_hubs: Vec::new(),
+        tls: None,
         topics: st
             .topics
             .keys()
