@@ -638,7 +638,10 @@ fn tls_settings_are_files_or_self_signed_and_round_trip() {
     ] {
         let (path, kind) = error(&bad);
         assert_eq!(path, "tls", "{bad}");
-        assert!(matches!(kind, ConfigErrorKind::NotAllowed { .. }), "{bad}: {kind:?}");
+        assert!(
+            matches!(kind, ConfigErrorKind::NotAllowed { .. }),
+            "{bad}: {kind:?}"
+        );
     }
     let (_, kind) = error(&json!({"tls": {"selfSigned": true, "port": 1}}));
     assert!(matches!(kind, ConfigErrorKind::Syntax { .. }), "{kind:?}");

@@ -69,6 +69,7 @@ fn namespace_of(topics: Vec<TopicConfig>) -> NamespaceConfig {
         throughput_units: None,
         shared_access_policies: Vec::new(),
         event_hubs: Vec::new(),
+        tls: None,
         topics,
     }
 }
