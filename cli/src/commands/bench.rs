@@ -29,7 +29,7 @@ use hdrhistogram::Histogram;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::events::parse_duration;
-use super::http_session::Endpoint;
+use super::http_session::Access;
 use http_target::Http;
 pub use report::{Report, StepReport};
 use target::{Call, Embedded, Session, Target};
@@ -56,13 +56,9 @@ pub struct Args {
     /// deletes a topic for the run). Without it the engine runs in this process.
     #[arg(long)]
     pub endpoint: Option<String>,
-    /// Access key for --endpoint (env GRIDLOG_KEY).
-    #[arg(long)]
-    pub key: Option<String>,
-    /// Extra CA certificates (PEM) to trust for an https:// endpoint, e.g. the CA of
-    /// `serve --tls-self-signed` (env GRIDLOG_CA_FILE).
-    #[arg(long, env = "GRIDLOG_CA_FILE")]
-    pub ca_file: Option<PathBuf>,
+    /// The access key and trusted CA certificates for --endpoint.
+    #[command(flatten)]
+    pub access: Access,
     /// A plain-HTTP server to measure in the same run as an https:// --endpoint (same key):
     /// the load runs on both, alternately, and HTTPS throughput is printed as a share of it.
     #[arg(long, requires = "endpoint", conflicts_with = "find_max_tu")]
@@ -151,14 +147,7 @@ pub fn run(args: &Args) -> Result<std::process::ExitCode, String> {
             args.batch, args.event_bytes
         ));
     }
-    let key = args.key.clone().or_else(|| {
-        std::env::var("GRIDLOG_KEY")
-            .ok()
-            .filter(|k| !k.trim().is_empty())
-    });
-    let endpoint = |url: &str| {
-        Endpoint::new(url, key.as_deref(), args.ca_file.as_deref()).map_err(|e| e.to_string())
-    };
+    let endpoint = |url: &str| args.access.endpoint(url).map_err(|e| e.to_string());
     let base = RunConfig {
         event_bytes: args.event_bytes,
         batch: args.batch,

@@ -14,7 +14,7 @@ use serde_json::Value;
 use gridlog::format::parse_request;
 use gridlog::{Namespace, NamespaceOptions, ReleaseDelay};
 
-use super::http_session::{Endpoint, Session};
+use super::http_session::{Access, Session};
 
 /// Path-segment encoding: everything but unreserved characters.
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
@@ -37,13 +37,9 @@ pub struct Connection {
     /// GRIDLOG_ENDPOINT). Without it, the data directory is opened directly.
     #[arg(long)]
     pub endpoint: Option<String>,
-    /// Access key for --endpoint (env GRIDLOG_KEY).
-    #[arg(long)]
-    pub key: Option<String>,
-    /// Extra CA certificates (PEM) to trust for an https:// endpoint, e.g. the CA of
-    /// `serve --tls-self-signed` (env GRIDLOG_CA_FILE).
-    #[arg(long, env = "GRIDLOG_CA_FILE")]
-    pub ca_file: Option<PathBuf>,
+    /// The access key and trusted CA certificates for --endpoint.
+    #[command(flatten)]
+    pub access: Access,
     /// Data directory to open directly when no --endpoint is given.
     #[arg(long, default_value = "./gridlog-data")]
     pub data_dir: PathBuf,
@@ -101,13 +97,13 @@ impl Client {
             .endpoint
             .clone()
             .or_else(|| env("GRIDLOG_ENDPOINT"));
-        let key = connection.key.clone().or_else(|| env("GRIDLOG_KEY"));
         #[expect(clippy::single_match_else, reason = "two transports, side by side")]
         match &endpoint {
             Some(endpoint) => {
-                let endpoint =
-                    Endpoint::new(endpoint, key.as_deref(), connection.ca_file.as_deref())
-                        .map_err(|e| e.to_string())?;
+                let endpoint = connection
+                    .access
+                    .endpoint(endpoint)
+                    .map_err(|e| e.to_string())?;
                 let session = Session::new(Arc::new(endpoint)).map_err(|e| e.to_string())?;
                 Ok(Self::Http(RefCell::new(session)))
             }

@@ -54,6 +54,31 @@ pub struct Endpoint {
     client: HttpClient,
 }
 
+/// The credentials and trust that go with an `--endpoint`: shared by the event commands,
+/// `bench` and `top`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Access {
+    /// Access key for --endpoint (env GRIDLOG_KEY).
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Extra CA certificates (PEM) to trust for an https:// endpoint, e.g. the CA of
+    /// `serve --tls-self-signed` (env GRIDLOG_CA_FILE).
+    #[arg(long, env = "GRIDLOG_CA_FILE")]
+    pub ca_file: Option<std::path::PathBuf>,
+}
+
+impl Access {
+    /// The endpoint `url` with this key (else `GRIDLOG_KEY`, when set and not blank) and CA file.
+    pub fn endpoint(&self, url: &str) -> Result<Endpoint, SessionError> {
+        let key = self.key.clone().or_else(|| {
+            std::env::var("GRIDLOG_KEY")
+                .ok()
+                .filter(|key| !key.trim().is_empty())
+        });
+        Endpoint::new(url, key.as_deref(), self.ca_file.as_deref())
+    }
+}
+
 impl Endpoint {
     /// `endpoint` (`http[s]://host:port[/prefix]`), with the access key `key` and, for
     /// `https://`, the extra trusted CA certificates of `ca_file`.

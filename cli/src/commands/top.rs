@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
@@ -16,7 +15,7 @@ use hyper::Method;
 
 use super::events::parse_duration;
 use super::exposition::Scrape;
-use super::http_session::{Endpoint, Session};
+use super::http_session::{Access, Session};
 
 /// Arguments of `gridlog top`.
 #[derive(Debug, clap::Args)]
@@ -24,13 +23,9 @@ pub struct Args {
     /// The server (env GRIDLOG_ENDPOINT; default http://127.0.0.1:8765).
     #[arg(long)]
     pub endpoint: Option<String>,
-    /// Access key (env GRIDLOG_KEY): /metrics takes the management API's credentials.
-    #[arg(long)]
-    pub key: Option<String>,
-    /// Extra CA certificates (PEM) to trust for an https:// endpoint, e.g. the CA of
-    /// `serve --tls-self-signed` (env GRIDLOG_CA_FILE).
-    #[arg(long, env = "GRIDLOG_CA_FILE")]
-    pub ca_file: Option<PathBuf>,
+    /// The access key and trusted CA certificates for --endpoint.
+    #[command(flatten)]
+    pub access: Access,
     /// Refresh interval.
     #[arg(long, default_value = "1s", value_parser = parse_duration)]
     pub interval: Duration,
@@ -341,9 +336,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .clone()
         .or_else(|| env("GRIDLOG_ENDPOINT"))
         .unwrap_or_else(|| "http://127.0.0.1:8765".to_owned());
-    let key = args.key.clone().or_else(|| env("GRIDLOG_KEY"));
-    let endpoint = Endpoint::new(&endpoint, key.as_deref(), args.ca_file.as_deref())
-        .map_err(|e| e.to_string())?;
+    let endpoint = args.access.endpoint(&endpoint).map_err(|e| e.to_string())?;
     let mut session = Session::new(std::sync::Arc::new(endpoint)).map_err(|e| e.to_string())?;
     let frames = if args.once { Some(1) } else { args.iterations };
     let live = frames.is_none() && std::io::IsTerminal::is_terminal(&std::io::stdout());
