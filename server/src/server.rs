@@ -17,8 +17,9 @@
 //!   Waiting receives are capped per subscription and namespace in [`crate::http`].
 //! - The listen backlog is [`LISTEN_BACKLOG`] ([`bind`]), so clients let go together and
 //!   reconnecting together do not overflow it.
-//! - At start, the soft open-file limit is raised to the hard one ([`open_files`]) so thousands
-//!   of sockets can be held; the figure is logged.
+//! - The soft open-file limit bounds how many sockets can be held; a process may raise it to
+//!   the hard one with [`open_files::raise_open_files_limit`] (`gridlog serve` does). The
+//!   library does not change process-wide limits by itself: a broker linking it decides.
 //! - Shutdown: stop accepting, turn the shutdown flag on (waiting receives answer at once with
 //!   whatever they have, new requests get 503), let in-flight requests finish for up to
 //!   [`SHUTDOWN_GRACE`], close idle keep-alive connections. The caller then closes the store.
@@ -123,11 +124,6 @@ async fn run(
     signal: impl Future<Output = ()>,
     tls: Option<TlsAcceptor>,
 ) {
-    let limit = open_files::raise_open_files_limit();
-    tracing::info!(
-        limit = limit.map_or_else(|| "unlimited".to_owned(), |n| n.to_string()),
-        "open-file limit"
-    );
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())

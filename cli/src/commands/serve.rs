@@ -228,6 +228,16 @@ fn check_data_dir(dir: &Path) -> Result<(), String> {
 }
 
 /// Binds the listening socket (before anything is created on disk or printed).
+/// Each connection is a file descriptor: the server may hold as many as the hard limit allows
+/// (the connection budget keeps thousands idle under attack). Logs the figure.
+fn raise_open_files() {
+    let limit = gridlog_server::server::open_files::raise_open_files_limit();
+    tracing::info!(
+        limit = limit.map_or_else(|| "unlimited".to_owned(), |n| n.to_string()),
+        "open-file limit"
+    );
+}
+
 fn bind(addr: SocketAddr) -> Result<std::net::TcpListener, String> {
     gridlog_server::server::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))
 }
@@ -319,6 +329,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
     // Given certificate files are checked before the port is taken or anything is made.
     let mut tls = serve_tls::load_given(&tls_mode).map_err(|e| e.to_string())?;
     let std_listener = bind(args.listen)?;
+    raise_open_files();
 
     std::fs::create_dir_all(&args.data_dir).map_err(|e| {
         format!(
