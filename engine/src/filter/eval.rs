@@ -87,6 +87,28 @@ impl Filter {
         self.needs_data
     }
 
+    /// Whether the event whose structured JSON is `json` passes, parsing only what the filter
+    /// reads: nothing for a match-all filter, the context attributes unless
+    /// [`needs_data`](Self::needs_data), else the whole event. An error: `json` is not a JSON
+    /// object.
+    pub fn passes_json(&self, json: &[u8]) -> Result<bool, serde_json::Error> {
+        if self.is_match_all() {
+            return Ok(true);
+        }
+        if self.needs_data {
+            return Ok(self.is_match(&serde_json::from_slice(json)?));
+        }
+        let members: std::collections::HashMap<String, &serde_json::value::RawValue> =
+            serde_json::from_slice(json)?;
+        let mut object = serde_json::Map::new();
+        for name in super::CONTEXT_ATTRIBUTES {
+            if let Some(raw) = members.get(name) {
+                object.insert(name.to_owned(), serde_json::from_str(raw.get())?);
+            }
+        }
+        Ok(self.is_match(&Value::Object(object)))
+    }
+
     /// Whether `event`, a structured-mode event JSON object, passes: its `type` is one of
     /// the included event types (if any are given) and every advanced filter matches.
     pub fn is_match(&self, event: &Value) -> bool {

@@ -551,12 +551,12 @@ pub(super) fn scan_one(
             matched: s.counts(event.json()),
         });
     }
-    if !s.filter.is_match_all() {
-        let value =
-            crate::state::filter_view(event.json(), s.filter.needs_data()).map_err(corrupt)?;
-        if !s.filter.is_match(&value) {
-            return Ok(Scan::Skip);
-        }
+    if !s
+        .filter
+        .passes_json(event.json())
+        .map_err(|e| corrupt(e.to_string()))?
+    {
+        return Ok(Scan::Skip);
     }
     if now.wall_ms >= published_at_ms.saturating_add(ttl_ms) {
         return Ok(Scan::DeadLetter(published_at_ms));

@@ -19,7 +19,6 @@
 use gridlog_format::decode_record;
 
 use super::{NamespaceState, SubState};
-use crate::filter::Filter;
 
 impl SubState {
     /// Events waiting: published after the subscription, passing its filter, and not settled
@@ -69,32 +68,8 @@ impl SubState {
     /// Does the event whose structured JSON is `json` pass the filter? An event the filter
     /// cannot read counts as passing (the scan then fails on it as corrupt, as it always did).
     pub fn counts(&self, json: &[u8]) -> bool {
-        passes(&self.filter, json)
+        self.filter.passes_json(json).unwrap_or(true)
     }
-}
-
-/// Does `json` pass `filter` (an unreadable event passes: see [`SubState::counts`])?
-pub fn passes(filter: &Filter, json: &[u8]) -> bool {
-    filter.is_match_all()
-        || filter_view(json, filter.needs_data()).map_or(true, |value| filter.is_match(&value))
-}
-
-/// The JSON object a filter is evaluated against: the whole event when the filter reads `data`
-/// or extensions, else only its context attributes (`data` is never parsed).
-pub fn filter_view(json: &[u8], needs_data: bool) -> Result<serde_json::Value, String> {
-    if needs_data {
-        return serde_json::from_slice(json).map_err(|e| e.to_string());
-    }
-    let members: std::collections::HashMap<String, &serde_json::value::RawValue> =
-        serde_json::from_slice(json).map_err(|e| e.to_string())?;
-    let mut object = serde_json::Map::new();
-    for name in crate::filter::CONTEXT_ATTRIBUTES {
-        if let Some(raw) = members.get(name) {
-            let value = serde_json::from_str(raw.get()).map_err(|e| e.to_string())?;
-            object.insert(name.to_owned(), value);
-        }
-    }
-    Ok(serde_json::Value::Object(object))
 }
 
 impl NamespaceState {

@@ -19,7 +19,6 @@ mod backlog;
 mod now;
 mod snapshot;
 
-pub(crate) use backlog::filter_view;
 pub use now::{Now, RELEASE_DELAY_MAX, RELEASE_DELAY_MAX_MS, add_ms, release_bound};
 pub use snapshot::{
     BillingSnap, PendingSnap, SNAPSHOT_VERSION, Snapshot, SnapshotError, SubSnap, TopicSnap,
