@@ -85,7 +85,8 @@ macro_rules! internal_modules {
 }
 
 internal_modules!(
-    anchor, clock, config, error, filter, index, namespace, record, state, throttle, token,
+    anchor, clock, config, error, filter, index, namespace, path_error, record, state, throttle,
+    token,
 );
 
 #[cfg(feature = "fuzzing")]
@@ -114,6 +115,7 @@ pub use filter::{
 };
 // Errors.
 pub use error::EngineError;
+pub use path_error::{ErrorCode, PathError};
 pub use throttle::Direction;
 // Time, injectable.
 pub use anchor::{AnchorReason, AnchorReport};

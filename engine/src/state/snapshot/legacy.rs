@@ -1,15 +1,18 @@
 //! The untagged snapshot layouts 1–4, read and no longer written (docs/format.md §6b.1): a
 //! record body that starts with the `00` / `01` option tag of `secret`. Each layout is a strict
 //! prefix of the next, and a decode must consume every byte, so no bytes decode as two of them.
+//! Postcard writes a struct or tuple as its fields one after the other, so layout 1 is [`Head`]
+//! and each later layout is a tuple of it and the fields that layout appended.
 
 use serde::Deserialize;
 
 use super::{BillingSnap, Snapshot, SubSnap, TopicSnap};
 use crate::limits::TOKEN_SECRET_BYTES;
 
-/// Layout 3: a [`Snapshot`] as written before backlogs (no trailing `backlog`).
+/// Layout 1: the fields every layout starts with (a [`Snapshot`] as written before billing
+/// meters: no trailing [`BillingSnap`], no release delays).
 #[derive(Deserialize)]
-struct SnapshotV3 {
+struct Head {
     secret: Option<[u8; TOKEN_SECRET_BYTES]>,
     created_at_ms: i64,
     last_published_at_ms: i64,
@@ -18,36 +21,31 @@ struct SnapshotV3 {
     time_marks: Vec<(u64, i64)>,
     topics: Vec<TopicSnap>,
     subs: Vec<SubSnap>,
-    billing: BillingSnap,
-    release_delays: Vec<(u64, u64, u32)>,
 }
 
 /// Layout 2: a [`Snapshot`] as written before release delays (no trailing `release_delays`).
-#[derive(Deserialize)]
-struct SnapshotV2 {
-    secret: Option<[u8; TOKEN_SECRET_BYTES]>,
-    created_at_ms: i64,
-    last_published_at_ms: i64,
-    next_topic_id: u32,
-    next_sub_id: u64,
-    time_marks: Vec<(u64, i64)>,
-    topics: Vec<TopicSnap>,
-    subs: Vec<SubSnap>,
-    billing: BillingSnap,
-}
+type LayoutV2 = (Head, BillingSnap);
 
-/// Layout 1: a [`Snapshot`] as written before billing meters (no trailing [`BillingSnap`], no
-/// release delays).
-#[derive(Deserialize)]
-struct SnapshotV1 {
-    secret: Option<[u8; TOKEN_SECRET_BYTES]>,
-    created_at_ms: i64,
-    last_published_at_ms: i64,
-    next_topic_id: u32,
-    next_sub_id: u64,
-    time_marks: Vec<(u64, i64)>,
-    topics: Vec<TopicSnap>,
-    subs: Vec<SubSnap>,
+/// Layout 3: a [`Snapshot`] as written before backlogs (no trailing `backlog`).
+type LayoutV3 = (Head, BillingSnap, Vec<(u64, u64, u32)>);
+
+impl Head {
+    /// The [`Snapshot`] of these fields and the ones a later layout appended.
+    fn into_snapshot(self, billing: BillingSnap, release_delays: Vec<(u64, u64, u32)>) -> Snapshot {
+        Snapshot {
+            secret: self.secret,
+            created_at_ms: self.created_at_ms,
+            last_published_at_ms: self.last_published_at_ms,
+            next_topic_id: self.next_topic_id,
+            next_sub_id: self.next_sub_id,
+            time_marks: self.time_marks,
+            topics: self.topics,
+            subs: self.subs,
+            billing,
+            release_delays,
+            backlog: Vec::new(),
+        }
+    }
 }
 
 /// Decodes an untagged snapshot: layout 4 (the fields of [`Snapshot`], written before the
@@ -56,50 +54,15 @@ struct SnapshotV1 {
 /// without billing meters either (whose meters then also start at 0 and whose in-flight events
 /// count 1 unit each). The error is layout 4's.
 pub(super) fn decode_untagged(bytes: &[u8]) -> Result<Snapshot, gridlog_format::FormatError> {
-    gridlog_format::decode_state_record::<Snapshot>(bytes).or_else(|error| {
-        if let Ok(v3) = gridlog_format::decode_state_record::<SnapshotV3>(bytes) {
-            return Ok(Snapshot {
-                secret: v3.secret,
-                created_at_ms: v3.created_at_ms,
-                last_published_at_ms: v3.last_published_at_ms,
-                next_topic_id: v3.next_topic_id,
-                next_sub_id: v3.next_sub_id,
-                time_marks: v3.time_marks,
-                topics: v3.topics,
-                subs: v3.subs,
-                billing: v3.billing,
-                release_delays: v3.release_delays,
-                backlog: Vec::new(),
-            });
+    use gridlog_format::decode_state_record;
+    decode_state_record::<Snapshot>(bytes).or_else(|error| {
+        if let Ok((head, billing, delays)) = decode_state_record::<LayoutV3>(bytes) {
+            return Ok(head.into_snapshot(billing, delays));
         }
-        if let Ok(v2) = gridlog_format::decode_state_record::<SnapshotV2>(bytes) {
-            return Ok(Snapshot {
-                secret: v2.secret,
-                created_at_ms: v2.created_at_ms,
-                last_published_at_ms: v2.last_published_at_ms,
-                next_topic_id: v2.next_topic_id,
-                next_sub_id: v2.next_sub_id,
-                time_marks: v2.time_marks,
-                topics: v2.topics,
-                subs: v2.subs,
-                billing: v2.billing,
-                release_delays: Vec::new(),
-                backlog: Vec::new(),
-            });
+        if let Ok((head, billing)) = decode_state_record::<LayoutV2>(bytes) {
+            return Ok(head.into_snapshot(billing, Vec::new()));
         }
-        let v1: SnapshotV1 = gridlog_format::decode_state_record(bytes).map_err(|_| error)?;
-        Ok(Snapshot {
-            secret: v1.secret,
-            created_at_ms: v1.created_at_ms,
-            last_published_at_ms: v1.last_published_at_ms,
-            next_topic_id: v1.next_topic_id,
-            next_sub_id: v1.next_sub_id,
-            time_marks: v1.time_marks,
-            topics: v1.topics,
-            subs: v1.subs,
-            billing: BillingSnap::default(),
-            release_delays: Vec::new(),
-            backlog: Vec::new(),
-        })
+        let head: Head = decode_state_record(bytes).map_err(|_| error)?;
+        Ok(head.into_snapshot(BillingSnap::default(), Vec::new()))
     })
 }
