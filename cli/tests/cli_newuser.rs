@@ -10,6 +10,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use gridlog_testkit::cli::sigterm;
 use gridlog_testkit::gridlog;
 
 /// How long a test waits for one line of `serve`'s standard output.
@@ -81,14 +82,7 @@ impl Served {
 
     /// SIGTERM, exit 0, and the standard error.
     fn stop(mut self) -> String {
-        let pid = self.child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-TERM", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        sigterm(&self.child);
         let mut stderr = String::new();
         self.child
             .stderr

@@ -2,8 +2,9 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests")]
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
+use gridlog_testkit::cli::sigterm;
 use gridlog_testkit::gridlog;
 
 #[test]
@@ -62,14 +63,7 @@ fn defaults_generate_a_key_once_and_sigterm_exits_zero() {
         "{lines:?}"
     );
     let term = |child: std::process::Child| {
-        let pid = child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-TERM", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        sigterm(&child);
         let output = child.wait_with_output().unwrap();
         assert!(output.status.success(), "{:?}", output.status);
     };
@@ -120,14 +114,7 @@ fn keys_never_reach_the_logs() {
             "{reply}"
         );
     }
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    sigterm(&child);
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
     let logs = String::from_utf8_lossy(&output.stderr);
@@ -168,14 +155,7 @@ fn a_served_directory_is_not_opened_twice() {
         );
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    sigterm(&child);
     assert!(child.wait().unwrap().success());
     // Free again once the server is gone.
     let output = gridlog!().args(["inspect", d]).output().unwrap();
@@ -227,13 +207,7 @@ fn a_closed_stdout_does_not_stop_the_server() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    sigterm(&child);
     let status = child.wait().unwrap();
     let mut stderr = String::new();
     let _ = child.stderr.take().unwrap().read_to_string(&mut stderr);

@@ -1,9 +1,9 @@
 //! Running the `gridlog` binary from the CLI crate's tests: [`gridlog!`](crate::gridlog) (the
-//! command, isolated from the caller's `GRIDLOG_*` settings) and [`ok`] (its output, asserted a
-//! success).
+//! command, isolated from the caller's `GRIDLOG_*` settings), [`ok`] (its output, asserted a
+//! success) and [`sigterm`] (a clean stop).
 
 use std::ffi::OsStr;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 /// The calling test crate's `gridlog` binary (`env!("CARGO_BIN_EXE_gridlog")`, so only the CLI
 /// crate's tests can call it) as a [`command`].
@@ -42,4 +42,16 @@ pub fn ok(output: &Output) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout.clone()).expect("UTF-8 output")
+}
+
+/// Sends SIGTERM to `child` (with `kill(1)`), as a service manager stops a server.
+///
+/// # Panics
+/// If `kill` cannot run or fails.
+pub fn sigterm(child: &Child) {
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -TERM {}: {status}", child.id());
 }
