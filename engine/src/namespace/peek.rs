@@ -1,0 +1,281 @@
+//! The read-only peek (docs/delivery.md §12): a topic's log from a position, and the events
+//! waiting in a subscription, without locking anything, changing a delivery count, moving a
+//! scan position or appending a record. Neither call begins a [`Txn`](super::txn::Txn).
+
+use std::collections::BTreeMap;
+
+use gridlog_format::decode_record;
+use gridlog_wal::{RecordBytes, Seq};
+
+use super::delivery::{Scan, resolve, scan_one};
+use super::peeked::{DeadLetterOrigin, PeekFilter, PeekPage, PeekState, Peeked};
+use super::{Inner, ms, not_found_topic};
+use crate::error::EngineError;
+use crate::limits::{
+    PEEK_EVENTS_MAX, PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX, PEEK_TOPIC_SCAN_RECORDS_MAX,
+};
+use crate::record::{self, StateRecord};
+use crate::state::{NamespaceState, Now, Pending};
+
+/// One record of the log that stores an event into a topic, decoded.
+struct Logged {
+    topic: u32,
+    published_at_ms: i64,
+    passes: bool,
+    json: std::ops::Range<usize>,
+    /// (source subscription id, source seq) of a dead-letter event.
+    dead_letter: Option<(u64, u64)>,
+}
+
+/// Decodes `bytes` (the record at `seq`) if it stores an event (a publish or a dead-letter
+/// event); `passes`: the event passes `filter`.
+fn logged(seq: u64, bytes: &[u8], filter: &PeekFilter) -> Result<Option<Logged>, EngineError> {
+    let rec = record::decode(seq, bytes)?;
+    let Some((topic, published_at_ms, event)) = rec.published() else {
+        return Ok(None);
+    };
+    let event = decode_record(event).map_err(|error| EngineError::Corrupt {
+        seq,
+        reason: error.to_string(),
+    })?;
+    let json = event.json();
+    let start = (json.as_ptr() as usize).saturating_sub(bytes.as_ptr() as usize);
+    let dead_letter = match rec {
+        StateRecord::DeadLetter { sub, seq, .. } => Some((sub, seq)),
+        _ => None,
+    };
+    Ok(Some(Logged {
+        topic,
+        published_at_ms,
+        passes: filter.passes(event.event_type(), event.subject()),
+        json: start..start + json.len(),
+        dead_letter,
+    }))
+}
+
+/// Where a dead-letter event came from, named as the state has it now.
+fn origin(st: &NamespaceState, (sub, source_seq): (u64, u64)) -> DeadLetterOrigin {
+    let sub = st.subs.get(&sub);
+    DeadLetterOrigin {
+        topic: sub
+            .and_then(|s| st.topics.get(&s.topic))
+            .map(|t| t.config.name.clone()),
+        subscription: sub.map(|s| s.config.name.clone()),
+        source_seq,
+    }
+}
+
+fn pending_state(p: &Pending, now: Now) -> PeekState {
+    if p.is_locked(now) {
+        PeekState::Locked
+    } else if p.is_available(now) {
+        PeekState::Available
+    } else {
+        PeekState::Delayed
+    }
+}
+
+/// The page size asked for, bounded to 1..=[`PEEK_EVENTS_MAX`].
+fn page_size(max_events: usize) -> Result<usize, EngineError> {
+    if (1..=PEEK_EVENTS_MAX).contains(&max_events) {
+        Ok(max_events)
+    } else {
+        Err(EngineError::InvalidArgument {
+            argument: "max_events",
+            reason: format!("a peek returns 1 to {PEEK_EVENTS_MAX} events, not {max_events}"),
+        })
+    }
+}
+
+impl Inner {
+    /// The log's durable end: the first seq a reader cannot see yet.
+    fn visible_end(&self) -> u64 {
+        self.store.wal.durable_seq().0 + 1
+    }
+
+    pub(super) fn peek_topic(
+        &self,
+        topic: &str,
+        from_seq: u64,
+        max_events: usize,
+        filter: &PeekFilter,
+    ) -> Result<PeekPage, EngineError> {
+        let max = page_size(max_events)?;
+        let topic_id = {
+            let st = self.store.lock_state()?;
+            st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?
+        };
+        let end = self.visible_end();
+        let start = from_seq.max(self.store.wal.first_seq().0);
+        let mut found: Vec<(u64, Logged, RecordBytes)> = Vec::new();
+        let mut next = start;
+        let mut cut = false;
+        // Read without the namespace's lock: the log below its durable end never changes.
+        for (scanned, item) in self.store.wal.iter_from(Seq(start)).enumerate() {
+            if found.len() >= max || scanned >= PEEK_TOPIC_SCAN_RECORDS_MAX {
+                cut = true;
+                break;
+            }
+            let (seq, bytes) = item?;
+            if seq.0 >= end {
+                break;
+            }
+            next = seq.0 + 1;
+            if let Some(entry) = logged(seq.0, &bytes, filter)?
+                && entry.topic == topic_id
+                && entry.passes
+            {
+                found.push((seq.0, entry, bytes));
+            }
+        }
+        if !cut {
+            next = end;
+        }
+        let st = self.store.lock_state()?;
+        let events = found
+            .into_iter()
+            .map(|(seq, entry, bytes)| Peeked {
+                seq,
+                published_at_ms: entry.published_at_ms,
+                delivery_count: 0,
+                state: PeekState::Logged,
+                dead_letter: entry.dead_letter.map(|source| origin(&st, source)),
+                bytes,
+                json: entry.json,
+            })
+            .collect();
+        Ok(PeekPage {
+            events,
+            next_seq: next.min(end),
+            end_seq: end,
+        })
+    }
+
+    pub(super) fn peek_subscription(
+        &self,
+        topic: &str,
+        sub: &str,
+        from_seq: u64,
+        max_events: usize,
+        filter: &PeekFilter,
+    ) -> Result<PeekPage, EngineError> {
+        let max = page_size(max_events)?;
+        // Under the lock (read, never changed): the in-flight events and the scan position must
+        // be seen together, as a receive sees them.
+        let st = self.store.lock_state()?;
+        let now = self.store.now();
+        let end = self.visible_end();
+        let (topic_id, sub_id) = resolve(&st, topic, sub)?;
+        let retention_ms = ms(st.topics[&topic_id].config.retention());
+        let s = &st.subs[&sub_id];
+        let mut events = Vec::new();
+        let mut next = from_seq.max(s.start_seq);
+        // In flight (delivered before, not settled): all below the scan position.
+        let in_flight: BTreeMap<u64, Pending> = s
+            .pending()
+            .range(from_seq..)
+            .filter(|(_, p)| now.wall_ms < p.published_at_ms.saturating_add(retention_ms))
+            .map(|(seq, p)| (*seq, *p))
+            .collect();
+        for (seq, p) in in_flight {
+            if events.len() >= max {
+                break;
+            }
+            next = seq + 1;
+            let bytes = self.store.wal.read(Seq(seq))?;
+            let Some(entry) = logged(seq, &bytes, filter)? else {
+                continue;
+            };
+            if entry.passes {
+                events.push(Peeked {
+                    seq,
+                    published_at_ms: p.published_at_ms,
+                    delivery_count: p.delivery_count,
+                    state: pending_state(&p, now),
+                    dead_letter: entry.dead_letter.map(|source| origin(&st, source)),
+                    bytes,
+                    json: entry.json,
+                });
+            }
+        }
+        // Never delivered: the log from the scan position, as a receive's scan decides (no TTL:
+        // an event past it still waits until a receive or the sweep dead-letters it).
+        if events.len() < max {
+            next = next.max(s.cursor);
+            let mut cut = false;
+            for (scanned, item) in self.store.wal.iter_from(Seq(next)).enumerate() {
+                if events.len() >= max || scanned >= PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX {
+                    cut = true;
+                    break;
+                }
+                let (seq, bytes) = item?;
+                if seq.0 >= end {
+                    break;
+                }
+                next = seq.0 + 1;
+                let Scan::Deliver {
+                    published_at_ms, ..
+                } = scan_one(s, topic_id, seq.0, &bytes, now, retention_ms, i64::MAX)?
+                else {
+                    continue;
+                };
+                if let Some(entry) = logged(seq.0, &bytes, filter)?
+                    && entry.passes
+                {
+                    events.push(Peeked {
+                        seq: seq.0,
+                        published_at_ms,
+                        delivery_count: 0,
+                        state: PeekState::Waiting,
+                        dead_letter: entry.dead_letter.map(|source| origin(&st, source)),
+                        bytes,
+                        json: entry.json,
+                    });
+                }
+            }
+            if !cut {
+                next = end;
+            }
+        }
+        drop(st);
+        Ok(PeekPage {
+            events,
+            next_seq: next.min(end),
+            end_seq: end,
+        })
+    }
+}
+
+impl super::Namespace {
+    /// Up to `max_events` (1–[`PEEK_EVENTS_MAX`]) events stored into `topic` (published, or
+    /// dead-lettered into it), from log position `from_seq` on, passing `filter`; read-only.
+    /// A page may be short (the scan reads at most [`PEEK_TOPIC_SCAN_RECORDS_MAX`] records):
+    /// continue from [`PeekPage::next_seq`] until it equals [`PeekPage::end_seq`].
+    pub fn peek_topic(
+        &self,
+        topic: &str,
+        from_seq: u64,
+        max_events: usize,
+        filter: &PeekFilter,
+    ) -> Result<PeekPage, EngineError> {
+        self.inner.peek_topic(topic, from_seq, max_events, filter)
+    }
+
+    /// Up to `max_events` (1–[`PEEK_EVENTS_MAX`]) events waiting in `topic`/`sub` (what its
+    /// backlog counts: in flight, locked ones included, then never delivered) at or after log
+    /// position `from_seq`, passing `filter`, each with its delivery count and state. Nothing
+    /// is locked, no delivery count or scan position changes and no record is written: a
+    /// receive afterwards sees exactly what it would have seen. Short pages as for
+    /// [`Self::peek_topic`] (at most [`PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX`] records read).
+    pub fn peek_subscription(
+        &self,
+        topic: &str,
+        sub: &str,
+        from_seq: u64,
+        max_events: usize,
+        filter: &PeekFilter,
+    ) -> Result<PeekPage, EngineError> {
+        self.inner
+            .peek_subscription(topic, sub, from_seq, max_events, filter)
+    }
+}
