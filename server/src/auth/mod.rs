@@ -78,6 +78,44 @@ pub struct Credentials<'a> {
     pub sas_key_query: Option<&'a str>,
 }
 
+impl Credentials<'_> {
+    /// Which credential decided (the one [`Authenticator::check`] reads), for an audit log:
+    /// its form, and for a SAS token the resource it was issued for. Never a key, a signature
+    /// or anything derived from them.
+    pub fn describe(&self) -> String {
+        if let Some(value) = self.authorization {
+            let value = value.trim();
+            if strip_scheme(value, "SharedAccessKey").is_some() {
+                return "access key (Authorization: SharedAccessKey)".to_owned();
+            }
+            if let Some(token) = strip_scheme(value, "SharedAccessSignature") {
+                return format!("SAS token for {} (Authorization)", sas_resource(token));
+            }
+        }
+        if self.sas_key_header.is_some() {
+            return "access key (aeg-sas-key header)".to_owned();
+        }
+        if let Some(token) = self.sas_token_header {
+            return format!(
+                "SAS token for {} (aeg-sas-token)",
+                sas_resource(token.trim())
+            );
+        }
+        if self.sas_key_query.is_some() {
+            return "access key (aeg-sas-key query parameter)".to_owned();
+        }
+        "no credentials (authentication off)".to_owned()
+    }
+}
+
+/// The (decoded) resource of a SAS token, quoted as JSON so no control character reaches a log.
+fn sas_resource(token: &str) -> String {
+    let resource = parse_sas(token)
+        .and_then(|sas| decode(sas.r, true))
+        .unwrap_or_default();
+    serde_json::Value::from(resource).to_string()
+}
+
 /// Authentication failed (deliberately without detail).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unauthorized;
