@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use gridlog_format::decode_record;
-use gridlog_wal::{RecordBytes, Seq};
+use gridlog_wal::{RecordBytes, Seq, Wal};
 
 use super::delivery::{Scan, resolve, scan_one};
 use super::peeked::{DeadLetterOrigin, PeekFilter, PeekPage, PeekState, Peeked};
@@ -53,6 +53,29 @@ fn logged(seq: u64, bytes: &[u8], filter: &PeekFilter) -> Result<Option<Logged>,
     }))
 }
 
+impl Logged {
+    /// The peeked event: this record's bytes with its delivery count and state; `st` names a
+    /// dead-letter event's origin.
+    fn peeked(
+        self,
+        st: &NamespaceState,
+        seq: u64,
+        bytes: RecordBytes,
+        delivery_count: u32,
+        state: PeekState,
+    ) -> Peeked {
+        Peeked {
+            seq,
+            published_at_ms: self.published_at_ms,
+            delivery_count,
+            state,
+            dead_letter: self.dead_letter.map(|source| origin(st, source)),
+            bytes,
+            json: self.json,
+        }
+    }
+}
+
 /// Where a dead-letter event came from, named as the state has it now.
 fn origin(st: &NamespaceState, (sub, source_seq): (u64, u64)) -> DeadLetterOrigin {
     let sub = st.subs.get(&sub);
@@ -75,6 +98,33 @@ fn pending_state(p: &Pending, now: Now) -> PeekState {
     }
 }
 
+/// Reads the log from `start` up to `end` (exclusive), at most `budget` records, handing each
+/// to `take`, which says whether the page is now full. Returns where the next page starts: after
+/// the last record read, or `end` once the log was read to it.
+fn scan_log(
+    wal: &Wal,
+    start: u64,
+    end: u64,
+    budget: usize,
+    mut take: impl FnMut(u64, RecordBytes) -> Result<bool, EngineError>,
+) -> Result<u64, EngineError> {
+    let mut next = start;
+    for (scanned, item) in wal.iter_from(Seq(start)).enumerate() {
+        if scanned >= budget {
+            return Ok(next);
+        }
+        let (seq, bytes) = item?;
+        if seq.0 >= end {
+            break;
+        }
+        next = seq.0 + 1;
+        if take(seq.0, bytes)? {
+            return Ok(next);
+        }
+    }
+    Ok(end)
+}
+
 /// The page size asked for, bounded to 1..=[`PEEK_EVENTS_MAX`].
 fn page_size(max_events: usize) -> Result<usize, EngineError> {
     if (1..=PEEK_EVENTS_MAX).contains(&max_events) {
@@ -92,8 +142,14 @@ impl Inner {
     fn visible_end(&self) -> u64 {
         self.store.wal.durable_seq().0 + 1
     }
+}
 
-    pub(super) fn peek_topic(
+impl super::Namespace {
+    /// Up to `max_events` (1–[`PEEK_EVENTS_MAX`]) events stored into `topic` (published, or
+    /// dead-lettered into it), from log position `from_seq` on, passing `filter`; read-only.
+    /// A page may be short (the scan reads at most [`PEEK_TOPIC_SCAN_RECORDS_MAX`] records):
+    /// continue from [`PeekPage::next_seq`] until it equals [`PeekPage::end_seq`].
+    pub fn peek_topic(
         &self,
         topic: &str,
         from_seq: u64,
@@ -102,47 +158,32 @@ impl Inner {
     ) -> Result<PeekPage, EngineError> {
         let max = page_size(max_events)?;
         let topic_id = {
-            let st = self.store.lock_state()?;
+            let st = self.inner.store.lock_state()?;
             st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?
         };
-        let end = self.visible_end();
-        let start = from_seq.max(self.store.wal.first_seq().0);
+        let end = self.inner.visible_end();
+        let start = from_seq.max(self.inner.store.wal.first_seq().0);
         let mut found: Vec<(u64, Logged, RecordBytes)> = Vec::new();
-        let mut next = start;
-        let mut cut = false;
         // Read without the namespace's lock: the log below its durable end never changes.
-        for (scanned, item) in self.store.wal.iter_from(Seq(start)).enumerate() {
-            if found.len() >= max || scanned >= PEEK_TOPIC_SCAN_RECORDS_MAX {
-                cut = true;
-                break;
-            }
-            let (seq, bytes) = item?;
-            if seq.0 >= end {
-                break;
-            }
-            next = seq.0 + 1;
-            if let Some(entry) = logged(seq.0, &bytes, filter)?
-                && entry.topic == topic_id
-                && entry.passes
-            {
-                found.push((seq.0, entry, bytes));
-            }
-        }
-        if !cut {
-            next = end;
-        }
-        let st = self.store.lock_state()?;
+        let next = scan_log(
+            &self.inner.store.wal,
+            start,
+            end,
+            PEEK_TOPIC_SCAN_RECORDS_MAX,
+            |seq, bytes| {
+                if let Some(entry) = logged(seq, &bytes, filter)?
+                    && entry.topic == topic_id
+                    && entry.passes
+                {
+                    found.push((seq, entry, bytes));
+                }
+                Ok(found.len() >= max)
+            },
+        )?;
+        let st = self.inner.store.lock_state()?;
         let events = found
             .into_iter()
-            .map(|(seq, entry, bytes)| Peeked {
-                seq,
-                published_at_ms: entry.published_at_ms,
-                delivery_count: 0,
-                state: PeekState::Logged,
-                dead_letter: entry.dead_letter.map(|source| origin(&st, source)),
-                bytes,
-                json: entry.json,
-            })
+            .map(|(seq, entry, bytes)| entry.peeked(&st, seq, bytes, 0, PeekState::Logged))
             .collect();
         Ok(PeekPage {
             events,
@@ -151,7 +192,13 @@ impl Inner {
         })
     }
 
-    pub(super) fn peek_subscription(
+    /// Up to `max_events` (1–[`PEEK_EVENTS_MAX`]) events waiting in `topic`/`sub` (what its
+    /// backlog counts: in flight, locked ones included, then never delivered) at or after log
+    /// position `from_seq`, passing `filter`, each with its delivery count and state. Nothing
+    /// is locked, no delivery count or scan position changes and no record is written: a
+    /// receive afterwards sees exactly what it would have seen. Short pages as for
+    /// [`Self::peek_topic`] (at most [`PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX`] records read).
+    pub fn peek_subscription(
         &self,
         topic: &str,
         sub: &str,
@@ -162,9 +209,9 @@ impl Inner {
         let max = page_size(max_events)?;
         // Under the lock (read, never changed): the in-flight events and the scan position must
         // be seen together, as a receive sees them.
-        let st = self.store.lock_state()?;
-        let now = self.store.now();
-        let end = self.visible_end();
+        let st = self.inner.store.lock_state()?;
+        let now = self.inner.store.now();
+        let end = self.inner.visible_end();
         let (topic_id, sub_id) = resolve(&st, topic, sub)?;
         let retention_ms = ms(st.topics[&topic_id].config.retention());
         let s = &st.subs[&sub_id];
@@ -182,60 +229,34 @@ impl Inner {
                 break;
             }
             next = seq + 1;
-            let bytes = self.store.wal.read(Seq(seq))?;
+            let bytes = self.inner.store.wal.read(Seq(seq))?;
             let Some(entry) = logged(seq, &bytes, filter)? else {
                 continue;
             };
             if entry.passes {
-                events.push(Peeked {
-                    seq,
-                    published_at_ms: p.published_at_ms,
-                    delivery_count: p.delivery_count,
-                    state: pending_state(&p, now),
-                    dead_letter: entry.dead_letter.map(|source| origin(&st, source)),
-                    bytes,
-                    json: entry.json,
-                });
+                let state = pending_state(&p, now);
+                events.push(entry.peeked(&st, seq, bytes, p.delivery_count, state));
             }
         }
         // Never delivered: the log from the scan position, as a receive's scan decides (no TTL:
         // an event past it still waits until a receive or the sweep dead-letters it).
         if events.len() < max {
-            next = next.max(s.cursor);
-            let mut cut = false;
-            for (scanned, item) in self.store.wal.iter_from(Seq(next)).enumerate() {
-                if events.len() >= max || scanned >= PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX {
-                    cut = true;
-                    break;
-                }
-                let (seq, bytes) = item?;
-                if seq.0 >= end {
-                    break;
-                }
-                next = seq.0 + 1;
-                let Scan::Deliver {
-                    published_at_ms, ..
-                } = scan_one(s, topic_id, seq.0, &bytes, now, retention_ms, i64::MAX)?
-                else {
-                    continue;
-                };
-                if let Some(entry) = logged(seq.0, &bytes, filter)?
-                    && entry.passes
-                {
-                    events.push(Peeked {
-                        seq: seq.0,
-                        published_at_ms,
-                        delivery_count: 0,
-                        state: PeekState::Waiting,
-                        dead_letter: entry.dead_letter.map(|source| origin(&st, source)),
-                        bytes,
-                        json: entry.json,
-                    });
-                }
-            }
-            if !cut {
-                next = end;
-            }
+            next = scan_log(
+                &self.inner.store.wal,
+                next.max(s.cursor),
+                end,
+                PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX,
+                |seq, bytes| {
+                    if let Scan::Deliver { .. } =
+                        scan_one(s, topic_id, seq, &bytes, now, retention_ms, i64::MAX)?
+                        && let Some(entry) = logged(seq, &bytes, filter)?
+                        && entry.passes
+                    {
+                        events.push(entry.peeked(&st, seq, bytes, 0, PeekState::Waiting));
+                    }
+                    Ok(events.len() >= max)
+                },
+            )?;
         }
         drop(st);
         Ok(PeekPage {
@@ -246,36 +267,3 @@ impl Inner {
     }
 }
 
-impl super::Namespace {
-    /// Up to `max_events` (1–[`PEEK_EVENTS_MAX`]) events stored into `topic` (published, or
-    /// dead-lettered into it), from log position `from_seq` on, passing `filter`; read-only.
-    /// A page may be short (the scan reads at most [`PEEK_TOPIC_SCAN_RECORDS_MAX`] records):
-    /// continue from [`PeekPage::next_seq`] until it equals [`PeekPage::end_seq`].
-    pub fn peek_topic(
-        &self,
-        topic: &str,
-        from_seq: u64,
-        max_events: usize,
-        filter: &PeekFilter,
-    ) -> Result<PeekPage, EngineError> {
-        self.inner.peek_topic(topic, from_seq, max_events, filter)
-    }
-
-    /// Up to `max_events` (1–[`PEEK_EVENTS_MAX`]) events waiting in `topic`/`sub` (what its
-    /// backlog counts: in flight, locked ones included, then never delivered) at or after log
-    /// position `from_seq`, passing `filter`, each with its delivery count and state. Nothing
-    /// is locked, no delivery count or scan position changes and no record is written: a
-    /// receive afterwards sees exactly what it would have seen. Short pages as for
-    /// [`Self::peek_topic`] (at most [`PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX`] records read).
-    pub fn peek_subscription(
-        &self,
-        topic: &str,
-        sub: &str,
-        from_seq: u64,
-        max_events: usize,
-        filter: &PeekFilter,
-    ) -> Result<PeekPage, EngineError> {
-        self.inner
-            .peek_subscription(topic, sub, from_seq, max_events, filter)
-    }
-}

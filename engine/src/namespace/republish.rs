@@ -36,9 +36,11 @@ fn failure(seq: u64, code: &'static str, message: String) -> RepublishFailure {
 impl Namespace {
     /// Publishes the dead-letter events at `seqs` of `dead_letter_topic` again, each into the
     /// topic of the subscription that dead-lettered it, without the dead-letter attributes.
-    /// Each seq succeeds or fails on its own ([`RepublishOutcome`]); the call fails only as a
-    /// whole: an unknown topic, more than [`REPUBLISH_EVENTS_MAX`] seqs, or a publish refused
-    /// by the store (throttled, disk full: then nothing of that original topic was published).
+    /// Each seq succeeds or fails on its own ([`RepublishOutcome`]). The call fails as a
+    /// whole for an unknown topic or more than [`REPUBLISH_EVENTS_MAX`] seqs (nothing
+    /// published), or when the store refuses a publish (throttled, disk full): the events are
+    /// published one batch per original topic, in topic-name order, so the batches before the
+    /// refused one stay published and the caller may ask again for the rest.
     pub fn republish_dead_letters(
         &self,
         dead_letter_topic: &str,

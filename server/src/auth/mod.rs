@@ -406,6 +406,52 @@ mod tests {
         format!("{unsigned}&s={}", enc(&sig))
     }
 
+    /// The audit description names the credential's form and a SAS token's resource, never the
+    /// key or the signature.
+    #[test]
+    fn describe_never_shows_a_secret() {
+        let token = sas_for(KEY.as_bytes(), "https://ns/topics/orders\n", "4102444800");
+        let header = format!("SharedAccessSignature {token}");
+        let key_header = format!("SharedAccessKey {KEY}");
+        let cases = [
+            (
+                Credentials {
+                    authorization: Some(&key_header),
+                    ..Credentials::default()
+                },
+                "access key (Authorization: SharedAccessKey)",
+            ),
+            (
+                Credentials {
+                    authorization: Some(&header),
+                    ..Credentials::default()
+                },
+                r#"SAS token for "https://ns/topics/orders\n" (Authorization)"#,
+            ),
+            (
+                creds_token(&token),
+                r#"SAS token for "https://ns/topics/orders\n" (aeg-sas-token)"#,
+            ),
+            (
+                Credentials {
+                    sas_key_query: Some(KEY),
+                    ..Credentials::default()
+                },
+                "access key (aeg-sas-key query parameter)",
+            ),
+            (
+                Credentials::default(),
+                "no credentials (authentication off)",
+            ),
+        ];
+        let signature = token.rsplit("&s=").next().unwrap_or_default();
+        for (credentials, expected) in cases {
+            let described = credentials.describe();
+            assert_eq!(described, expected);
+            assert!(!described.contains(KEY) && !described.contains(signature));
+        }
+    }
+
     fn topic_resource() -> Resource<'static> {
         Resource {
             prefix: "",

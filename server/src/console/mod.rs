@@ -10,6 +10,10 @@
 //! that allows only these same-origin files (no inline script or style, no other origin, no
 //! framing), and the script only ever puts event content into the page as text.
 //!
+//! The Namespace page has a section for Event Hubs entities, filled from an `eventHubs` member
+//! of `GET /_gridlog/namespace` when the server reports one (`[{"name", "partitions": […] or
+//! "partitionCount", "events"}]`); until then it says none are reported.
+//!
 //! `gridlog serve --no-console` leaves it out ([`crate::http::App::with_console`]).
 
 use bytes::Bytes;
