@@ -306,8 +306,8 @@ fn announce(
     let _ = std::io::Write::write_all(&mut stdout, text.as_bytes());
     let _ = std::io::Write::flush(&mut stdout);
     if !args.no_console {
-        eprintln!(
-            "gridlog: web console at {scheme}://{local}{}/ (sign in with the access key; --no-console turns it off)",
+        tracing::info!(
+            "web console at {scheme}://{local}{}/ (sign in with the access key; --no-console turns it off)",
             gridlog_server::console::CONSOLE_PATH
         );
     }

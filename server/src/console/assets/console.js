@@ -72,7 +72,7 @@ async function api(method, path, body, contentType) {
   if (!response.ok) {
     const error = json && json.error ? json.error : {};
     const failure = new ApiFailure(response.status, error.code || String(response.status), error.message || text || response.statusText);
-    if (response.status === 401 && path !== "/_gridlog/namespace") signOut("The key was refused (401 Unauthorized).");
+    if (response.status === 401 && !signingIn) signOut("The key was refused (401 Unauthorized).");
     throw failure;
   }
   return json;
@@ -86,6 +86,7 @@ const describe = (failure) => failure.code + ": " + failure.message;
 // ---- sign in, sign out, pages -----------------------------------------------------------
 
 let timer = null;
+let signingIn = false;
 
 function signOut(message) {
   sessionStorage.removeItem(CREDENTIAL);
@@ -103,12 +104,15 @@ async function signIn(event) {
     return;
   }
   sessionStorage.setItem(CREDENTIAL, authorizationFor(typed));
+  signingIn = true;
   try {
     await api("GET", "/_gridlog/namespace");
   } catch (failure) {
     sessionStorage.removeItem(CREDENTIAL);
     $("login-error").textContent = "Refused: " + describe(failure);
     return;
+  } finally {
+    signingIn = false;
   }
   $("login-key").value = "";
   if (!PAGES.includes(location.hash.slice(1))) location.hash = "#namespace";
