@@ -48,6 +48,15 @@ const ASSETS: [(&str, &str, &str); 3] = [
     ),
 ];
 
+/// Most bytes the console's embedded files may take in the binary (they are 35 KB): the issue
+/// allows the console a few hundred KB in all, code included.
+pub const CONSOLE_ASSET_BYTES_MAX: usize = 64 * 1024;
+
+const _: () = assert!(
+    ASSETS[0].2.len() + ASSETS[1].2.len() + ASSETS[2].2.len() <= CONSOLE_ASSET_BYTES_MAX,
+    "the console's files outgrew their budget"
+);
+
 /// Is `path` the console's?
 pub fn is_console_path(path: &str) -> bool {
     path.strip_prefix(CONSOLE_PATH)
