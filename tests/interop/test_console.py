@@ -10,11 +10,16 @@ the form (the API's validation error shown, then a valid event). Every page is s
 docs/console/ is made: `GRIDLOG_CONSOLE_SCREENSHOTS=docs/console scripts/test` or just this file).
 """
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import pathlib
 import shutil
 import signal
+import time
+from urllib.parse import quote
 
 import pytest
 import requests
@@ -51,6 +56,14 @@ CONFIG = {
 # An event whose content would run script if the console put it into the page as markup.
 XSS_SUBJECT = '<img src=x onerror="window.__xss=1">'
 XSS_DATA = {"html": "<script>window.__xss=2</script>", "note": "</pre><b>bold</b>"}
+
+
+def sas(resource):
+    """A SAS token for `resource`, valid for an hour, signed with KEY's bytes."""
+    expiry = str(int(time.time()) + 3600)
+    unsigned = f"r={quote(resource, safe='')}&e={expiry}"
+    mac = hmac.new(KEY.encode(), unsigned.encode(), hashlib.sha256).digest()
+    return f"{unsigned}&s={quote(base64.b64encode(mac).decode(), safe='')}"
 
 
 def find(name):
@@ -293,6 +306,20 @@ def test_console_in_a_real_browser(console_server, browser, tmp_path):
     driver.find_element(By.ID, "signout").click()
     wait(driver, lambda d: d.find_element(By.ID, "page-login").is_displayed(), "signed out")
     assert driver.execute_script("return sessionStorage.length") == 0
+
+    # A SAS token for the whole namespace signs in as well; one for a topic cannot read the
+    # namespace's figures and is refused.
+    for resource, signed_in in [("/topics/orders", False), ("/", True)]:
+        field = driver.find_element(By.ID, "login-key")
+        field.clear()
+        field.send_keys(sas(server.endpoint + resource))
+        driver.find_element(By.ID, "login-submit").click()
+        if signed_in:
+            wait(driver, lambda d: backlog_cell(d) == "21", "signed in with a SAS token")
+        else:
+            wait(driver, lambda d: "Unauthorized" in text(d, "login-error"), "topic SAS refused")
+    driver.find_element(By.ID, "signout").click()
+    wait(driver, lambda d: d.find_element(By.ID, "page-login").is_displayed(), "signed out")
 
     # The re-publish is in the audit log: who and what, never the key.
     server.proc.send_signal(signal.SIGTERM)
