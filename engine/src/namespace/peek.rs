@@ -2,8 +2,6 @@
 //! waiting in a subscription, without locking anything, changing a delivery count, moving a
 //! scan position or appending a record. Neither call begins a [`Txn`](super::txn::Txn).
 
-use std::collections::BTreeMap;
-
 use gridlog_format::decode_record;
 use gridlog_wal::{RecordBytes, Seq, Wal};
 
@@ -217,13 +215,16 @@ impl super::Namespace {
         let s = &st.subs[&sub_id];
         let mut events = Vec::new();
         let mut next = from_seq.max(s.start_seq);
-        // In flight (delivered before, not settled): all below the scan position.
-        let in_flight: BTreeMap<u64, Pending> = s
+        // In flight (delivered before, not settled): all below the scan position. Their reads
+        // count against the same budget as the scan's.
+        let in_flight: Vec<(u64, Pending)> = s
             .pending()
             .range(from_seq..)
             .filter(|(_, p)| now.wall_ms < p.published_at_ms.saturating_add(retention_ms))
             .map(|(seq, p)| (*seq, *p))
+            .take(PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX)
             .collect();
+        let budget_spent = in_flight.len() >= PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX;
         for (seq, p) in in_flight {
             if events.len() >= max {
                 break;
@@ -240,7 +241,7 @@ impl super::Namespace {
         }
         // Never delivered: the log from the scan position, as a receive's scan decides (no TTL:
         // an event past it still waits until a receive or the sweep dead-letters it).
-        if events.len() < max {
+        if events.len() < max && !budget_spent {
             next = scan_log(
                 &self.inner.store.wal,
                 next.max(s.cursor),
