@@ -316,3 +316,51 @@ fn dead_letters_show_their_origin_and_republish_into_it() {
         .unwrap();
     assert_eq!(gone.failed[0].code, "SourceGone");
 }
+
+/// A filter that matches nothing among more in-flight events than one page may read: the page
+/// comes back short (empty) with the position to continue from, and the pages reach the end.
+#[test]
+fn in_flight_reads_are_bounded_per_page() {
+    use gridlog::limits::PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let ns = open(dir.path(), &clock, &MemoryIndex::default());
+    let total = PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX + 50;
+    for chunk in 0..total.div_ceil(1000) {
+        let events: Vec<_> = (chunk * 1000..((chunk + 1) * 1000).min(total))
+            .map(|i| event(&i.to_string(), "A"))
+            .collect();
+        ns.publish("orders", &events).unwrap();
+    }
+    let mut locked = 0;
+    while locked < total {
+        locked += ns.receive("orders", "all", 100, NOW).unwrap().len();
+    }
+    let none = PeekFilter {
+        event_type: Some("B".to_owned()),
+        subject_prefix: None,
+    };
+    let first = ns.peek_subscription("orders", "all", 0, 10, &none).unwrap();
+    assert!(first.events.is_empty());
+    assert!(
+        first.next_seq < first.end_seq,
+        "a short page says where to go on"
+    );
+    let second = ns
+        .peek_subscription("orders", "all", first.next_seq, 10, &none)
+        .unwrap();
+    assert!(second.events.is_empty());
+    assert_eq!(
+        second.next_seq, second.end_seq,
+        "the second page reaches the end"
+    );
+    // Without the filter, the first page is the first ten in flight.
+    let page = ns
+        .peek_subscription("orders", "all", 0, 10, &all())
+        .unwrap();
+    assert_eq!(
+        ids(&page),
+        (0..10).map(|i| i.to_string()).collect::<Vec<_>>()
+    );
+    assert!(page.events.iter().all(|e| e.state == PeekState::Locked));
+}
