@@ -13,7 +13,10 @@
 //!   ([`Namespace::receive`], [`Namespace::receive_async`]; a [`Received`] carries the stored
 //!   event bytes and a lock token), settlement ([`Namespace::acknowledge`], `release`,
 //!   `reject`, `renew_locks`; a [`SettleOutcome`] says which tokens succeeded), maintenance,
-//!   [`Namespace::stats`] and [`Namespace::close`].
+//!   [`Namespace::stats`] and [`Namespace::close`]; the read-only peek
+//!   ([`Namespace::peek_topic`], [`Namespace::peek_subscription`]: a [`PeekPage`] of
+//!   [`Peeked`] events, nothing locked or counted) and
+//!   [`Namespace::republish_dead_letters`].
 //! - **Configuration**, ARM-shaped: [`NamespaceConfig`] with [`TopicConfig`],
 //!   [`SubscriptionConfig`] ([`DeliveryConfig`], [`FiltersConfig`] with its
 //!   [`AdvancedFilter`]s, a [`PushDestination`]), parsed with every default filled in and
@@ -103,6 +106,11 @@ pub use namespace::{
     MaintenanceReport, Namespace, NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt,
     Received, ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats,
     TokenFailure, TopicInfo, TopicStats,
+};
+// The read-only peek and the re-publishing of dead-letter events.
+pub use namespace::{
+    DeadLetterOrigin, PeekFilter, PeekPage, PeekState, Peeked, RepublishFailure, RepublishOutcome,
+    Republished,
 };
 // Its configuration (ARM-shaped), filters included.
 pub use config::{

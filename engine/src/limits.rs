@@ -118,9 +118,25 @@ pub const TOKEN_SECRET_BYTES: usize = 32;
 /// checkpoint that lets reclamation free segments still fit (docs/reliability.md).
 pub const PUBLISH_SEGMENT_RESERVE_BYTES: u64 = 64 * 1024;
 
+// ---- Peek and re-publish (the console's reads) --------------------------------------------
+
+/// Most events one peek returns (a receive's maximum too).
+pub const PEEK_EVENTS_MAX: usize = 100;
+/// Log records one topic peek reads before it returns a page (possibly short, with the position
+/// to continue from): bounds the time of a peek over a log with few of the topic's events.
+/// Read without the namespace's lock.
+pub const PEEK_TOPIC_SCAN_RECORDS_MAX: usize = 16_384;
+/// Log records one subscription peek reads, under the namespace's lock (as a receive's scan is
+/// bounded), before it returns a page with the position to continue from.
+pub const PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX: usize = 4_096;
+/// Most dead-letter events one re-publish call takes.
+pub const REPUBLISH_EVENTS_MAX: usize = 1_000;
+
 // ---- Relationships --------------------------------------------------------------------------
 
 const _: () = assert!(RESOURCE_NAME_CHARS_MIN <= RESOURCE_NAME_CHARS_MAX);
+const _: () = assert!(PEEK_EVENTS_MAX <= PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX);
+const _: () = assert!(REPUBLISH_EVENTS_MAX <= gridlog_format::limits::EVENTS_PER_REQUEST_MAX);
 const _: () = assert!(THROUGHPUT_UNITS_MIN <= THROUGHPUT_UNITS_MAX);
 const _: () = assert!(RETENTION_DAYS_MIN <= RETENTION_DAYS_DEFAULT);
 const _: () = assert!(RETENTION_DAYS_DEFAULT <= RETENTION_DAYS_MAX);

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use gridlog::format::Event;
 use gridlog::{
-    EngineError, Namespace, NamespaceConfig, NamespaceStats, Received, ReleaseDelay, SettleOutcome,
-    SubscriptionConfig, TopicConfig, WalStats,
+    EngineError, Namespace, NamespaceConfig, NamespaceStats, PeekFilter, PeekPage, Received,
+    ReleaseDelay, RepublishOutcome, SettleOutcome, SubscriptionConfig, TopicConfig, WalStats,
 };
 
 /// A boxed, sendable future (what [`DataPlane::receive`] returns).
@@ -169,10 +169,7 @@ pub trait DataPlane: Send + Sync + 'static {
     }
     /// Sets the throughput units (1–40, `None`: unlimited), effective at once.
     fn set_throughput_units(&self, _units: Option<u32>) -> Result<(), BackendError> {
-        Err(BackendError::Invalid {
-            code: "NotSupported",
-            message: "this store has no throughput units".to_owned(),
-        })
+        Err(not_supported("throughput units"))
     }
     /// Deletes a topic and its subscriptions.
     fn delete_topic(&self, name: &str) -> Result<(), BackendError>;
@@ -190,6 +187,45 @@ pub trait DataPlane: Send + Sync + 'static {
     /// May block briefly (it takes the store's lock).
     fn stats(&self) -> Option<StoreStats> {
         None
+    }
+    /// A read-only page of the events stored into `topic` from log position `from` on
+    /// ([`Namespace::peek_topic`]).
+    fn peek_topic(
+        &self,
+        _topic: &str,
+        _from: u64,
+        _max_events: usize,
+        _filter: &PeekFilter,
+    ) -> Result<PeekPage, BackendError> {
+        Err(not_supported("peek"))
+    }
+    /// A read-only page of the events waiting in `topic`/`subscription`
+    /// ([`Namespace::peek_subscription`]): nothing is locked or counted.
+    fn peek_subscription(
+        &self,
+        _topic: &str,
+        _subscription: &str,
+        _from: u64,
+        _max_events: usize,
+        _filter: &PeekFilter,
+    ) -> Result<PeekPage, BackendError> {
+        Err(not_supported("peek"))
+    }
+    /// Publishes dead-letter events of `topic` again into their original topics
+    /// ([`Namespace::republish_dead_letters`]).
+    fn republish_dead_letters(
+        &self,
+        _topic: &str,
+        _seqs: &[u64],
+    ) -> Result<RepublishOutcome, BackendError> {
+        Err(not_supported("re-publishing dead letters"))
+    }
+}
+
+fn not_supported(what: &str) -> BackendError {
+    BackendError::Invalid {
+        code: "NotSupported",
+        message: format!("this store does not support {what}"),
     }
 }
 
@@ -299,5 +335,43 @@ impl DataPlane for Namespace {
             namespace: Namespace::stats(self),
             wal: Namespace::wal_stats(self),
         })
+    }
+
+    fn peek_topic(
+        &self,
+        topic: &str,
+        from: u64,
+        max_events: usize,
+        filter: &PeekFilter,
+    ) -> Result<PeekPage, BackendError> {
+        Ok(Namespace::peek_topic(
+            self, topic, from, max_events, filter,
+        )?)
+    }
+
+    fn peek_subscription(
+        &self,
+        topic: &str,
+        subscription: &str,
+        from: u64,
+        max_events: usize,
+        filter: &PeekFilter,
+    ) -> Result<PeekPage, BackendError> {
+        Ok(Namespace::peek_subscription(
+            self,
+            topic,
+            subscription,
+            from,
+            max_events,
+            filter,
+        )?)
+    }
+
+    fn republish_dead_letters(
+        &self,
+        topic: &str,
+        seqs: &[u64],
+    ) -> Result<RepublishOutcome, BackendError> {
+        Ok(Namespace::republish_dead_letters(self, topic, seqs)?)
     }
 }

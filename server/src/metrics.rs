@@ -54,6 +54,9 @@ pub fn operation_of(path: &str) -> &'static str {
     if path == "/_gridlog/health" {
         return "health";
     }
+    if crate::console::is_console_path(path) {
+        return "console";
+    }
     if path == "/_gridlog" || path.starts_with("/_gridlog/") {
         return "management";
     }
@@ -67,6 +70,8 @@ pub fn operation_of(path: &str) -> &'static str {
         Some("release") => "release",
         Some("reject") => "reject",
         Some("renewLock") => "renewLock",
+        Some("peek") => "peek",
+        Some("republishDeadLetters") => "republishDeadLetters",
         _ => "other",
     }
 }

@@ -75,6 +75,8 @@ impl Fixture {
     fn call(&self, token: &str, method: &str, target: &str) -> Reply {
         let body: &[u8] = if target.contains(":publish") {
             br#"[{"specversion":"1.0","id":"1","source":"/s","type":"t"}]"#
+        } else if target.contains(":republishDeadLetters") {
+            br#"{"sequenceNumbers":[1]}"#
         } else if target.contains(":receive") || method == "GET" {
             b""
         } else {
@@ -352,6 +354,155 @@ const CASES: &[(&str, &str, &str, u16)] = &[
     ("https://ns.example", "GET", "/_gridlog/namespace", 200),
     ("https://ns.example/", "GET", "/metrics", 200),
     ("https://ns.example/", "POST", "/topics/tpc:publish", 200),
+    // The console's routes (issue #22). A peek takes what a receive of the same resource takes
+    // (a topic's log: the topic's), on every path shape.
+    (
+        "https://ns.example/topics/tpc",
+        "GET",
+        "/topics/tpc:peek",
+        200,
+    ),
+    (
+        "https://ns.example/topics/tpc",
+        "GET",
+        "/ns1/topics/TPC:peek",
+        200,
+    ),
+    (
+        "https://ns.example/topics/tpc",
+        "GET",
+        "/topics/tpc/eventsubscriptions/s01:peek",
+        200,
+    ),
+    (
+        "https://ns.example/topics/tpc",
+        "GET",
+        "/topics/other:peek",
+        401,
+    ),
+    (
+        "https://ns.example/topics/tpc",
+        "GET",
+        "/topics/other/eventsubscriptions/sub:peek",
+        401,
+    ),
+    (
+        "https://ns.example/topics/tpc",
+        "GET",
+        "/topics/tpc/topics/other:peek",
+        404,
+    ),
+    (
+        "https://ns.example/topics/tpc",
+        "GET",
+        "/%74opics/tpc/topics/other:peek",
+        404,
+    ),
+    (
+        "https://ns.example/topics/tpc",
+        "GET",
+        "/topics/tpc/topics/other/eventsubscriptions/sub:peek",
+        404,
+    ),
+    (
+        "https://ns.example/topics/tpc/eventsubscriptions/s01",
+        "GET",
+        "/topics/tpc/eventsubscriptions/s01:peek",
+        200,
+    ),
+    (
+        "https://ns.example/topics/tpc/eventsubscriptions/s01",
+        "GET",
+        "/topics/tpc/eventsubscriptions/s02:peek",
+        401,
+    ),
+    (
+        "https://ns.example/topics/tpc/eventsubscriptions/s01",
+        "GET",
+        "/topics/tpc:peek",
+        401,
+    ),
+    (
+        "https://ns.example/topics/tpc/eventsubscriptions/s01",
+        "GET",
+        "/topics/tpc/eventsubscriptions/s01/topics/tpc/eventsubscriptions/s02:peek",
+        404,
+    ),
+    (
+        "http://127.0.0.1:1/ns1/topics/tpc",
+        "GET",
+        "/ns1/topics/tpc:peek",
+        200,
+    ),
+    (
+        "http://127.0.0.1:1/ns1/topics/tpc",
+        "GET",
+        "/topics/tpc:peek",
+        401,
+    ),
+    (
+        "https://ns.example/_gridlog",
+        "GET",
+        "/topics/tpc:peek",
+        401,
+    ),
+    ("https://ns.example/", "GET", "/topics/other:peek", 200),
+    // Re-publishing dead letters writes into other topics: namespace credentials only.
+    (
+        "https://ns.example/topics/tpc",
+        "POST",
+        "/topics/tpc:republishDeadLetters",
+        401,
+    ),
+    (
+        "https://ns.example/topics/tpc/eventsubscriptions/s01",
+        "POST",
+        "/topics/tpc:republishDeadLetters",
+        401,
+    ),
+    (
+        "https://ns.example/_gridlog",
+        "POST",
+        "/topics/tpc:republishDeadLetters",
+        401,
+    ),
+    (
+        "https://ns.example/topics/tpc",
+        "POST",
+        "/topics/tpc/topics/other:republishDeadLetters",
+        404,
+    ),
+    (
+        "http://127.0.0.1:1/ns1",
+        "POST",
+        "/ns2/topics/tpc:republishDeadLetters",
+        401,
+    ),
+    (
+        "http://127.0.0.1:1/ns1",
+        "POST",
+        "/ns1/topics/tpc:republishDeadLetters",
+        200,
+    ),
+    (
+        "https://ns.example/",
+        "POST",
+        "/topics/tpc:republishDeadLetters",
+        200,
+    ),
+    // Methods are checked before credentials.
+    (
+        "https://ns.example/topics/tpc",
+        "POST",
+        "/topics/tpc:peek",
+        405,
+    ),
+    (
+        "https://ns.example/",
+        "GET",
+        "/topics/tpc:republishDeadLetters",
+        405,
+    ),
 ];
 
 #[test]

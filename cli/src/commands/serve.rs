@@ -77,6 +77,10 @@ pub struct Args {
     /// API).
     #[arg(long)]
     pub no_metrics: bool,
+    /// Do not serve the web console at /_gridlog/console/ (a login page that takes an access
+    /// key or SAS token; every figure it shows is an ordinary API call).
+    #[arg(long)]
+    pub no_console: bool,
 }
 
 /// Test-only: run the engine on a scaled clock, `FACTOR@ANCHOR_UNIX_MS` (e.g. `60@1700000000000`):
@@ -301,6 +305,37 @@ fn announce(
     let mut stdout = std::io::stdout().lock();
     let _ = std::io::Write::write_all(&mut stdout, text.as_bytes());
     let _ = std::io::Write::flush(&mut stdout);
+    if !args.no_console {
+        tracing::info!(
+            "web console at {scheme}://{local}{}/ (sign in with the access key; --no-console turns it off)",
+            gridlog_server::console::CONSOLE_PATH
+        );
+    }
+}
+
+/// The API `serve` answers with: its keys and Event Hubs policies, `/metrics` and the web
+/// console unless `--no-metrics` / `--no-console`.
+fn build_app(
+    args: &Args,
+    backend: &Arc<dyn DataPlane>,
+    keys: &[String],
+    hubs: EventHubs,
+    shutdown: tokio::sync::watch::Receiver<bool>,
+    metrics: Option<&Arc<Metrics>>,
+) -> App {
+    let mut app = App::new(
+        backend.clone(),
+        Authenticator::new(keys.iter().map(String::as_str)),
+        shutdown,
+    )
+    .with_event_hubs(hubs);
+    if !args.no_console {
+        app = app.with_console();
+    }
+    if let Some(metrics) = metrics {
+        app = app.with_metrics(metrics.clone());
+    }
+    app
 }
 
 /// Runs the server until SIGINT/SIGTERM; exit code 0 after a clean drain and close.
@@ -380,17 +415,15 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         let signal = gridlog_server::server::termination_signal()
             .map_err(|e| format!("installing signal handlers: {e}"))?;
         let (tx, rx) = tokio::sync::watch::channel(false);
-        let mut app = App::new(
-            backend.clone(),
-            Authenticator::new(keys.iter().map(String::as_str)),
-            rx.clone(),
-        )
-        .with_event_hubs(hubs);
         let metrics = (!args.no_metrics).then(|| Arc::new(Metrics::new(backend.clone())));
-        if let Some(metrics) = &metrics {
-            app = app.with_metrics(metrics.clone());
-        }
-        let app = Arc::new(app);
+        let app = Arc::new(build_app(
+            args,
+            &backend,
+            &keys,
+            hubs,
+            rx.clone(),
+            metrics.as_ref(),
+        ));
         // Before the first line is printed: a SIGHUP sent once it is seen reloads.
         let acceptor = serve_tls::start(tls.as_ref(), &rx).map_err(|e| e.to_string())?;
         announce(args, local, &backend, tls.as_ref(), &source);

@@ -12,6 +12,8 @@
 //! `configure` (topics and subscriptions), `receive` (long-polls), `delivery` (receive and
 //! settlement decisions, the WAL scan), `maintenance` (sweep, reclamation, index write),
 //! `recover` (open: index or rebuild), `backlog` (recount), `deadletter` (dead-letter events),
+//! `peek` (the read-only peek) and `peeked` (its data), `republish` (dead-letter events
+//! published again),
 //! `types` (the plain data at the boundary). The shared [`Inner`] is made of parts, each a type
 //! in its own file: `store` (WAL, state, index, clock), `waiters` (wake-ups), `workers`
 //! (background threads); `txn` is the write protocol; `inner` holds what spans the parts.
@@ -22,8 +24,11 @@ mod deadletter;
 mod delivery;
 mod inner;
 mod maintenance;
+mod peek;
+mod peeked;
 mod receive;
 mod recover;
+mod republish;
 mod store;
 mod txn;
 mod types;
@@ -38,6 +43,10 @@ use gridlog_format::{Event, EventRecord, billing_units, decode_record};
 use gridlog_wal::{RecordBytes, Seq, SeqRange, StdVfs, Vfs, Wal};
 
 pub use deadletter::{DEAD_LETTER_ATTRIBUTES, dead_letter_record, rfc3339_ms};
+pub use peeked::{
+    DeadLetterOrigin, PeekFilter, PeekPage, PeekState, Peeked, RepublishFailure, RepublishOutcome,
+    Republished,
+};
 pub use types::{
     ApplyReport, FailedToken, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
     MaintenanceReport, NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt, Received,

@@ -78,6 +78,44 @@ pub struct Credentials<'a> {
     pub sas_key_query: Option<&'a str>,
 }
 
+impl Credentials<'_> {
+    /// Which credential decided (the one [`Authenticator::check`] reads), for an audit log:
+    /// its form, and for a SAS token the resource it was issued for. Never a key, a signature
+    /// or anything derived from them.
+    pub fn describe(&self) -> String {
+        if let Some(value) = self.authorization {
+            let value = value.trim();
+            if strip_scheme(value, "SharedAccessKey").is_some() {
+                return "access key (Authorization: SharedAccessKey)".to_owned();
+            }
+            if let Some(token) = strip_scheme(value, "SharedAccessSignature") {
+                return format!("SAS token for {} (Authorization)", sas_resource(token));
+            }
+        }
+        if self.sas_key_header.is_some() {
+            return "access key (aeg-sas-key header)".to_owned();
+        }
+        if let Some(token) = self.sas_token_header {
+            return format!(
+                "SAS token for {} (aeg-sas-token)",
+                sas_resource(token.trim())
+            );
+        }
+        if self.sas_key_query.is_some() {
+            return "access key (aeg-sas-key query parameter)".to_owned();
+        }
+        "no credentials (authentication off)".to_owned()
+    }
+}
+
+/// The (decoded) resource of a SAS token, quoted as JSON so no control character reaches a log.
+fn sas_resource(token: &str) -> String {
+    let resource = parse_sas(token)
+        .and_then(|sas| decode(sas.r, true))
+        .unwrap_or_default();
+    serde_json::Value::from(resource).to_string()
+}
+
 /// Authentication failed (deliberately without detail).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unauthorized;
@@ -366,6 +404,52 @@ mod tests {
         let sig =
             base64::engine::general_purpose::STANDARD.encode(hmac_sha256(key, unsigned.as_bytes()));
         format!("{unsigned}&s={}", enc(&sig))
+    }
+
+    /// The audit description names the credential's form and a SAS token's resource, never the
+    /// key or the signature.
+    #[test]
+    fn describe_never_shows_a_secret() {
+        let token = sas_for(KEY.as_bytes(), "https://ns/topics/orders\n", "4102444800");
+        let header = format!("SharedAccessSignature {token}");
+        let key_header = format!("SharedAccessKey {KEY}");
+        let cases = [
+            (
+                Credentials {
+                    authorization: Some(&key_header),
+                    ..Credentials::default()
+                },
+                "access key (Authorization: SharedAccessKey)",
+            ),
+            (
+                Credentials {
+                    authorization: Some(&header),
+                    ..Credentials::default()
+                },
+                r#"SAS token for "https://ns/topics/orders\n" (Authorization)"#,
+            ),
+            (
+                creds_token(&token),
+                r#"SAS token for "https://ns/topics/orders\n" (aeg-sas-token)"#,
+            ),
+            (
+                Credentials {
+                    sas_key_query: Some(KEY),
+                    ..Credentials::default()
+                },
+                "access key (aeg-sas-key query parameter)",
+            ),
+            (
+                Credentials::default(),
+                "no credentials (authentication off)",
+            ),
+        ];
+        let signature = token.rsplit("&s=").next().unwrap_or_default();
+        for (credentials, expected) in cases {
+            let described = credentials.describe();
+            assert_eq!(described, expected);
+            assert!(!described.contains(KEY) && !described.contains(signature));
+        }
     }
 
     fn topic_resource() -> Resource<'static> {

@@ -363,6 +363,8 @@ fn check_parsers(target: &str) {
         Action::Release => "release",
         Action::Reject => "reject",
         Action::RenewLock => "renewLock",
+        Action::Peek => "peek",
+        Action::RepublishDeadLetters => "republishDeadLetters",
     };
     let rebuilt = match &route.subscription {
         None => format!("/topics/{}:{action}", enc(&route.topic)),

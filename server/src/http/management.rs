@@ -8,8 +8,9 @@
 //!
 //! GET answers carry a read-only `meters` member per topic and subscription (billing units and
 //! counts, [`gridlog::TopicStats`]); a PUT ignores it, so a GET's answer can be PUT back.
-//! `GET /_gridlog/namespace` gives `throughputUnits` (`null`: unlimited) and the requests
-//! throttled since start; `PUT /_gridlog/namespace` with `{"throughputUnits": N}` (1–40, or
+//! `GET /_gridlog/namespace` gives `throughputUnits` (`null`: unlimited), the requests
+//! throttled since start and `storage` (the log's segments, bytes used and on disk, first and
+//! next sequence numbers); `PUT /_gridlog/namespace` with `{"throughputUnits": N}` (1–40, or
 //! `null`) changes the limits at once (in memory: a restart applies the configuration file).
 
 use std::sync::Arc;
@@ -186,6 +187,16 @@ fn with_meters(mut topic: Value, stats: Option<&gridlog::TopicStats>) -> Value {
 
 fn namespace_json(backend: &dyn crate::backend::DataPlane) -> Value {
     let throttle = backend.throttle().unwrap_or_default();
+    // The log on disk (what `/metrics` calls `wal_*`); `null` for a store that keeps none.
+    let storage = backend.stats().map(|stats| {
+        serde_json::json!({
+            "segments": stats.wal.segments,
+            "usedBytes": stats.wal.segment_bytes_used,
+            "diskBytes": stats.wal.segment_bytes_on_disk,
+            "firstSequenceNumber": stats.namespace.wal_first_seq,
+            "nextSequenceNumber": stats.namespace.wal_next_seq,
+        })
+    });
     serde_json::json!({
         "throughputUnits": throttle.throughput_units,
         "throttled": {
@@ -193,6 +204,7 @@ fn namespace_json(backend: &dyn crate::backend::DataPlane) -> Value {
             "receive": throttle.throttled_receives,
             "settlement": throttle.throttled_settlements,
         },
+        "storage": storage,
     })
 }
 

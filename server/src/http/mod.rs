@@ -5,6 +5,8 @@
 //! | POST | `[/prefix]/topics/{t}:publish` | `200 {}` |
 //! | POST | `[/prefix]/topics/{t}/eventsubscriptions/{s}:receive` | `200 {"value":[…]}` |
 //! | POST | `…/eventsubscriptions/{s}:acknowledge` / `:release` / `:reject` / `:renewLock` | `200 {"failedLockTokens":[…],"succeededLockTokens":[…]}` |
+//! | GET | `[/prefix]/topics/{t}:peek`, `…/eventsubscriptions/{s}:peek` | read-only: `{"value":[…],"nextSequenceNumber","endSequenceNumber"}` ([`peek`]) |
+//! | POST | `[/prefix]/topics/{t}:republishDeadLetters` | `{"republished":[…],"failed":[…]}` (namespace credentials; audited) |
 //! | GET | `/_gridlog/health` (no auth) | `200 {"status":"ok"}` |
 //! | GET | `/metrics` (management credentials; off with `serve --no-metrics`) | Prometheus text format 0.0.4 ([`crate::metrics`]) |
 //! | GET | `/_gridlog/topics` | `{"value":[topic…]}` |
@@ -32,6 +34,7 @@ mod eventhubs;
 pub mod fuzzing;
 pub mod long_polls;
 mod management;
+mod peek;
 pub mod route;
 
 use std::sync::Arc;
@@ -75,6 +78,7 @@ pub struct App {
     shutdown: watch::Receiver<bool>,
     metrics: Option<Arc<Metrics>>,
     long_polls: Arc<LongPolls>,
+    console: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -100,6 +104,7 @@ impl App {
             shutdown,
             metrics: None,
             long_polls: Arc::default(),
+            console: false,
         }
     }
 
@@ -115,6 +120,14 @@ impl App {
     #[must_use]
     pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
         self.metrics = Some(metrics);
+        self
+    }
+
+    /// Also serves the web console under [`crate::console::CONSOLE_PATH`] (static files; the
+    /// data it shows comes from authenticated API calls).
+    #[must_use]
+    pub fn with_console(mut self) -> Self {
+        self.console = true;
         self
     }
 
@@ -236,6 +249,14 @@ where
         return Err(ApiError::TooManyHeaders);
     }
     let path = uri.path().to_owned();
+    if app.console && crate::console::is_console_path(&path) {
+        return crate::console::respond(request.method(), &path).map_err(|error| match error {
+            crate::console::ConsoleError::NotFound => ApiError::UnknownPath,
+            crate::console::ConsoleError::MethodNotAllowed => {
+                ApiError::MethodNotAllowed { allow: "GET, HEAD" }
+            }
+        });
+    }
     if path == "/_gridlog" || path.starts_with("/_gridlog/") {
         return management::handle(app, request).await;
     }
@@ -248,8 +269,13 @@ where
         return eventhubs::handle(app, request, hub_path).await;
     }
     let route = route::parse_path(&path).ok_or(ApiError::UnknownPath)?;
-    if request.method() != Method::POST {
-        return Err(ApiError::MethodNotAllowed { allow: "POST" });
+    let (method, allow) = if route.action == Action::Peek {
+        (Method::GET, "GET")
+    } else {
+        (Method::POST, "POST")
+    };
+    if request.method() != method {
+        return Err(ApiError::MethodNotAllowed { allow });
     }
     if app.shutting_down() {
         return Err(ApiError::ShuttingDown);
@@ -266,6 +292,12 @@ where
             let (parts, body) = request.into_parts();
             let body = read_body(&parts.headers, body).await?;
             publish(app, &route, &parts.headers, body).await
+        }
+        Action::Peek => peek::peek(app, &route, &query).await,
+        Action::RepublishDeadLetters => {
+            let (parts, body) = request.into_parts();
+            let body = read_body(&parts.headers, body).await?;
+            peek::republish(app, &route, &parts.headers, parts.uri.query(), &body).await
         }
         Action::Receive => {
             receive(
@@ -296,6 +328,27 @@ const NAMESPACE: Resource<'static> = Resource {
     target: Target::Namespace,
 };
 
+/// The `aeg-sas-key` query parameter of the raw `query`, decoded.
+fn query_key(query: Option<&str>) -> Option<String> {
+    query.and_then(|q| {
+        route::pairs(q)
+            .into_iter()
+            .find(|(name, _)| name == "aeg-sas-key")
+            .map(|(_, value)| value)
+    })
+}
+
+/// The credentials a request carries: its headers, and `query_key` ([`query_key`]).
+fn credentials<'a>(headers: &'a HeaderMap, query_key: Option<&'a str>) -> Credentials<'a> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    Credentials {
+        authorization: header("authorization"),
+        sas_key_header: header("aeg-sas-key"),
+        sas_token_header: header("aeg-sas-token"),
+        sas_key_query: query_key,
+    }
+}
+
 /// Checks the request's credentials (headers, and `aeg-sas-key` in the raw `query`) for
 /// `resource`.
 fn authenticate(
@@ -304,19 +357,8 @@ fn authenticate(
     query: Option<&str>,
     resource: Resource<'_>,
 ) -> Result<(), ApiError> {
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let sas_key_query = query.and_then(|q| {
-        route::pairs(q)
-            .into_iter()
-            .find(|(name, _)| name == "aeg-sas-key")
-            .map(|(_, value)| value)
-    });
-    let credentials = Credentials {
-        authorization: header("authorization"),
-        sas_key_header: header("aeg-sas-key"),
-        sas_token_header: header("aeg-sas-token"),
-        sas_key_query: sas_key_query.as_deref(),
-    };
+    let key = query_key(query);
+    let credentials = credentials(headers, key.as_deref());
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));

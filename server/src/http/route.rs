@@ -28,6 +28,10 @@ pub enum Action {
     Reject,
     /// `:renewLock`.
     RenewLock,
+    /// `:peek` (gridlog's, `GET`, on a topic or a subscription): read-only.
+    Peek,
+    /// `:republishDeadLetters` (gridlog's, on a dead-letter topic; namespace credentials).
+    RepublishDeadLetters,
 }
 
 /// A parsed data-plane path.
@@ -44,13 +48,15 @@ pub struct Route {
 }
 
 impl Route {
-    /// What the request acts on, for the credentials check.
+    /// What the request acts on, for the credentials check. Re-publishing dead letters writes
+    /// into other topics than the one named, so it acts on the namespace.
     pub fn resource(&self) -> Resource<'_> {
         Resource {
             prefix: &self.prefix,
-            target: match &self.subscription {
-                None => Target::Topic(&self.topic),
-                Some(sub) => Target::Subscription(&self.topic, sub),
+            target: match (&self.subscription, self.action) {
+                (_, Action::RepublishDeadLetters) => Target::Namespace,
+                (None, _) => Target::Topic(&self.topic),
+                (Some(sub), _) => Target::Subscription(&self.topic, sub),
             },
         }
     }
@@ -71,7 +77,9 @@ pub fn parse_path(raw: &str) -> Option<Route> {
         return None;
     }
     let n = segments.len();
-    let (topic_index, subscription) = if action == "publish" {
+    let on_topic = matches!(action, "publish" | "republishDeadLetters")
+        || (action == "peek" && segments.get(n - 2) == Some(&"topics"));
+    let (topic_index, subscription) = if on_topic {
         (n - 2, None)
     } else {
         if n < 5 || segments[n - 2] != "eventsubscriptions" {
@@ -90,6 +98,8 @@ pub fn parse_path(raw: &str) -> Option<Route> {
         ("release", true) => Action::Release,
         ("reject", true) => Action::Reject,
         ("renewLock", true) => Action::RenewLock,
+        ("peek", _) => Action::Peek,
+        ("republishDeadLetters", false) => Action::RepublishDeadLetters,
         _ => return None,
     };
     // The prefix only names the endpoint: a segment that selects a resource (`topics`,
@@ -136,7 +146,16 @@ pub struct Query {
     pub release_delay: ReleaseDelay,
     /// `aeg-sas-key` (decoded), if given.
     pub sas_key: Option<String>,
+    /// `from` (peek; default 0): the log position to start at.
+    pub from: u64,
+    /// `type` (peek): only events of this type.
+    pub event_type: Option<String>,
+    /// `subject` (peek): only events whose subject begins with this.
+    pub subject: Option<String>,
 }
+
+/// Events a peek returns when `maxEvents` is not given.
+pub const PEEK_EVENTS_DEFAULT: u32 = 10;
 
 /// A query that is not acceptable: (code, message) for a 400.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -195,10 +214,15 @@ pub fn parse_query(raw: Option<&str>, action: Action) -> Result<Query, QueryErro
     let mut max_wait = None;
     let mut delay = None;
     let mut sas_key = None;
+    let (mut from, mut event_type, mut subject) = (None, None, None);
     for (name, value) in pairs(raw.unwrap_or("")) {
+        let peek = action == Action::Peek;
         let slot = match name.as_str() {
             "api-version" => &mut api_version,
-            "maxEvents" if action == Action::Receive => &mut max_events,
+            "maxEvents" if action == Action::Receive || peek => &mut max_events,
+            "from" if peek => &mut from,
+            "type" if peek => &mut event_type,
+            "subject" if peek => &mut subject,
             "maxWaitTime" if action == Action::Receive => &mut max_wait,
             "releaseDelayInSeconds" if action == Action::Release => &mut delay,
             "aeg-sas-key" => &mut sas_key,
@@ -227,7 +251,24 @@ pub fn parse_query(raw: Option<&str>, action: Action) -> Result<Query, QueryErro
             ),
         ));
     }
-    let max_events = max_events.map_or(Ok(1), |v| int_in("maxEvents", &v, 1..=100))?;
+    let default_events = if action == Action::Peek {
+        PEEK_EVENTS_DEFAULT
+    } else {
+        1
+    };
+    let max_events = max_events.map_or(Ok(default_events), |v| int_in("maxEvents", &v, 1..=100))?;
+    let from = match from {
+        None => 0,
+        Some(value) => value.parse::<u64>().map_err(|_| {
+            bad(
+                "InvalidQueryParameter",
+                format!(
+                    "query parameter 'from' must be a log position (an integer), got '{value}'"
+                ),
+            )
+        })?,
+    };
+    let nonempty = |v: Option<String>| v.filter(|v| !v.is_empty());
     let max_wait_secs = max_wait.map_or(Ok(60), |v| int_in("maxWaitTime", &v, 10..=120))?;
     let release_delay = match delay {
         None => ReleaseDelay::Zero,
@@ -250,6 +291,9 @@ pub fn parse_query(raw: Option<&str>, action: Action) -> Result<Query, QueryErro
         max_wait_secs,
         release_delay,
         sas_key,
+        from,
+        event_type: nonempty(event_type),
+        subject: nonempty(subject),
     })
 }
 
@@ -287,6 +331,53 @@ mod tests {
                 parse_path(&format!("/topics/t1/eventsubscriptions/s1:{name}")),
                 route("", "t1", Some("s1"), action)
             );
+        }
+    }
+
+    #[test]
+    fn peek_and_republish() {
+        assert_eq!(
+            parse_path("/topics/t1:peek"),
+            route("", "t1", None, Action::Peek)
+        );
+        assert_eq!(
+            parse_path("/ns/topics/t1/eventsubscriptions/s1:peek"),
+            route("/ns", "t1", Some("s1"), Action::Peek)
+        );
+        assert_eq!(
+            parse_path("/topics/dlq:republishDeadLetters"),
+            route("", "dlq", None, Action::RepublishDeadLetters)
+        );
+        for path in [
+            "/topics/t/eventsubscriptions/s:republishDeadLetters",
+            "/topics/t/x:peek",
+            "/topics/t/eventsubscriptions:peek",
+            "/topics/tpc/topics/other:peek",
+            "/topics/tpc/topics/other/eventsubscriptions/s:peek",
+            "/topics/tpc/topics/other:republishDeadLetters",
+            "/topics/t:Peek",
+        ] {
+            assert_eq!(parse_path(path), None, "{path}");
+        }
+        let q = parse_query(
+            Some("api-version=2024-06-01&from=42&maxEvents=5&type=A.B&subject=s%2F1&maxWaitTime=1"),
+            Action::Peek,
+        )
+        .expect("valid");
+        assert_eq!((q.from, q.max_events), (42, 5));
+        assert_eq!(q.event_type.as_deref(), Some("A.B"));
+        assert_eq!(q.subject.as_deref(), Some("s/1"));
+        let q = parse_query(Some("api-version=2024-06-01&type="), Action::Peek).expect("valid");
+        assert_eq!((q.from, q.max_events, q.event_type), (0, 10, None));
+        for bad in [
+            "from=-1",
+            "from=x",
+            "maxEvents=0",
+            "maxEvents=101",
+            "from=1&from=2",
+        ] {
+            let raw = format!("api-version=2024-06-01&{bad}");
+            assert!(parse_query(Some(&raw), Action::Peek).is_err(), "{bad}");
         }
     }
 
