@@ -18,7 +18,7 @@ use common::{START_MS, clock, options};
 use gridlog::index::MemoryIndex;
 use gridlog::{
     EventPosition, HubEvent, HubMessage, IndexKind, ManualClock, MessageFormat, Namespace,
-    NamespaceConfig, PartitionTarget, partition_for_key,
+    NamespaceConfig, PartitionTarget, Timestamp, partition_for_key,
 };
 
 /// Hub `jobs` (4 partitions, 1 day, groups `$Default` and `audit`) and hub `one`
@@ -362,5 +362,159 @@ fn restart_and_index_rebuild_keep_numbers_offsets_and_times() {
         next.first_sequence_number,
         before[0].last().unwrap().sequence_number + 1
     );
+    ns.close().unwrap();
+}
+
+/// (key, `generate_hash_code(key)`, partitions for counts 1, 2, 3, 4, 5, 8, 16, 32), computed by
+/// the Python SDK's own function: azure-eventhub 5.15.1,
+/// `azure/eventhub/_buffered_producer/_partition_resolver.py`, `generate_hash_code` and
+/// `abs(hash % count)`.
+const PYTHON_SDK_VECTORS: &[(&str, i16, [u32; 8])] = &[
+    ("", 0, [0, 0, 0, 0, 0, 0, 0, 0]),
+    ("a", -16220, [0, 0, 1, 0, 0, 4, 4, 4]),
+    ("job-1", -16728, [0, 0, 0, 0, 2, 0, 8, 8]),
+    ("job-2", -18746, [0, 0, 1, 2, 4, 6, 6, 6]),
+    ("tenant/ä", -4229, [0, 1, 1, 3, 1, 3, 11, 27]),
+    ("abcdefghijkl", -2373, [0, 1, 0, 3, 2, 3, 11, 27]),
+    ("abcdefghijklm", -31855, [0, 1, 2, 1, 0, 1, 1, 17]),
+    (
+        "partition-key-that-is-longer-than-24-chars",
+        -26938,
+        [0, 0, 2, 2, 2, 6, 6, 6],
+    ),
+    ("0", 28433, [0, 1, 2, 1, 3, 1, 1, 17]),
+    ("12345678901", -15121, [0, 1, 2, 3, 4, 7, 15, 15]),
+    ("日本語キー", 11811, [0, 1, 0, 3, 1, 3, 3, 3]),
+    ("batch-status/2024-01-01", 24925, [0, 1, 1, 1, 0, 5, 13, 29]),
+];
+
+#[test]
+fn partition_keys_hash_as_the_python_sdk_computes() {
+    for &(key, hash, partitions) in PYTHON_SDK_VECTORS {
+        assert_eq!(gridlog::partition_key_hash(key), hash, "{key:?}");
+        for (count, partition) in [1, 2, 3, 4, 5, 8, 16, 32].into_iter().zip(partitions) {
+            assert_eq!(
+                partition_for_key(key, count),
+                partition,
+                "{key:?} of {count}"
+            );
+        }
+    }
+}
+
+#[test]
+fn retention_reclaims_whole_index_blocks_by_time_and_lets_the_wal_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let index = MemoryIndex::default();
+    let ns = open_hubs(dir.path(), &clock, &index);
+    let body = vec![b'x'; 1_000];
+    // Hub `one` keeps 1 hour: 300 events (2 index blocks and some) in the first half hour,
+    // 100 more in the second.
+    for n in 0..400 {
+        ns.send_to_hub("one", PartitionTarget::Id(0), &[message(&body)])
+            .unwrap();
+        clock.advance(Duration::from_secs(if n < 300 { 6 } else { 18 }));
+    }
+    let report = ns.run_maintenance().unwrap();
+    assert_eq!(report.hub_events_expired, 0);
+    let first_segments = ns.stats().wal_segments;
+    // 70 minutes after the start: the events of the first 10 minutes are past retention;
+    // only whole blocks of 128 whose successors are past it go: block 0 (events 0-127,
+    // enqueued up to minute 12.7) is not all past, so nothing goes yet.
+    clock.set_wall(Timestamp::from_unix_millis(START_MS + 70 * 60_000));
+    assert_eq!(ns.run_maintenance().unwrap().hub_events_expired, 0);
+    // At 84 minutes, events up to minute 24 are past: block 0 ends before event 128 (minute
+    // 12.8), block 1 before event 256 (minute 25.6): block 0 goes.
+    clock.set_wall(Timestamp::from_unix_millis(START_MS + 84 * 60_000));
+    assert_eq!(ns.run_maintenance().unwrap().hub_events_expired, 128);
+    let info = ns.partition_info("one", 0).unwrap();
+    assert_eq!(
+        (info.begin_sequence_number, info.last_sequence_number),
+        (128, 399)
+    );
+    let events = read(&ns, "one", 0, EventPosition::Earliest);
+    assert_eq!(events.first().unwrap().sequence_number, 128);
+    assert_eq!(events.len(), 272);
+    // Reading from a reclaimed sequence number starts at the first retained event.
+    assert_eq!(
+        read(
+            &ns,
+            "one",
+            0,
+            EventPosition::SequenceNumber {
+                n: 5,
+                inclusive: true
+            }
+        )[0]
+        .sequence_number,
+        128
+    );
+    // Far later: everything goes, the partition is empty, numbering continues, and the WAL
+    // segments that held the events are purged.
+    clock.set_wall(Timestamp::from_unix_millis(START_MS + 10 * 60 * 60_000));
+    assert_eq!(ns.run_maintenance().unwrap().hub_events_expired, 272);
+    let info = ns.partition_info("one", 0).unwrap();
+    assert!(info.is_empty);
+    assert_eq!(
+        (info.begin_sequence_number, info.last_sequence_number),
+        (400, 399)
+    );
+    assert!(read(&ns, "one", 0, EventPosition::Earliest).is_empty());
+    ns.run_maintenance().unwrap();
+    assert!(
+        ns.stats().wal_segments < first_segments,
+        "{} segments, {first_segments} before",
+        ns.stats().wal_segments
+    );
+    let next = ns
+        .send_to_hub("one", PartitionTarget::Id(0), &[message(b"new")])
+        .unwrap();
+    assert_eq!(next.first_sequence_number, 400);
+    assert_eq!(
+        bodies(&read(&ns, "one", 0, EventPosition::Earliest)),
+        ["new"]
+    );
+    let stats_before = ns.stats().hubs;
+    ns.close().unwrap();
+    // After the purge the index (and the checkpoint behind it) carry the partitions.
+    for index_kind in [
+        IndexKind::Custom(Arc::new(index.clone())),
+        IndexKind::Memory,
+    ] {
+        let ns = Namespace::open(
+            dir.path(),
+            gridlog::NamespaceOptions {
+                index: index_kind,
+                ..options(&clock, &index)
+            },
+        )
+        .unwrap();
+        assert_eq!(ns.stats().hubs, stats_before);
+        assert_eq!(
+            bodies(&read(&ns, "one", 0, EventPosition::Earliest)),
+            ["new"]
+        );
+        ns.close().unwrap();
+    }
+}
+
+#[test]
+fn retained_hub_events_hold_the_wal_purge_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let ns = open_hubs(dir.path(), &clock, &MemoryIndex::default());
+    let body = vec![b'y'; 2_000];
+    for _ in 0..200 {
+        ns.send_to_hub("jobs", PartitionTarget::Id(3), &[message(&body)])
+            .unwrap();
+    }
+    // Nothing else in the namespace needs the log: without the hub's floor, every sealed
+    // segment could go.
+    for _ in 0..10 {
+        ns.run_maintenance().unwrap();
+    }
+    assert_eq!(read(&ns, "jobs", 3, EventPosition::Earliest).len(), 200);
+    assert!(ns.stats().wal_first_seq <= 3);
     ns.close().unwrap();
 }
