@@ -19,7 +19,7 @@
 
 mod common;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::io::{BufRead as _, Read as _, Write as _};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
