@@ -15,6 +15,7 @@ use gridlog::{
     NamespaceOptions, PartitionTarget, RestMessage, partition_for_key,
 };
 use gridlog_server::auth::Authenticator;
+use gridlog_server::metrics::Metrics;
 
 const BATCH: &str = "application/vnd.microsoft.servicebus.json";
 
@@ -97,6 +98,16 @@ fn batch_with_a_partition_key_lands_in_the_key_partition_and_the_topic() {
         (receipt.partition, receipt.first_sequence_number),
         (partition, 2)
     );
+    // `/metrics` shows the partitions.
+    let text = Metrics::new(Arc::new(ns.clone())).render().unwrap();
+    for series in [
+        format!(r#"gridlog_hub_last_sequence_number{{hub="jobs",partition="{partition}"}} 2"#),
+        format!(r#"gridlog_hub_events_total{{hub="jobs",partition="{partition}"}} 3"#),
+        r#"gridlog_hub_last_sequence_number{hub="plain",partition="1"} -1"#.to_owned(),
+        r#"gridlog_throttled_operations_total{direction="hub ingress"} 0"#.to_owned(),
+    ] {
+        assert!(text.contains(&series), "{series} not in:\n{text}");
+    }
 }
 
 #[test]
