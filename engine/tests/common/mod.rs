@@ -137,3 +137,19 @@ pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
         std::thread::park();
     }
 }
+
+/// Options of a kill -9 child (`kill9.rs`, `hub_kill9.rs`): real durability and file system;
+/// `sled`: the sled index (open costs ~200 ms in a debug build, so only some children use it);
+/// otherwise an in-memory index, so open rebuilds from the WAL (or, for a later sled child,
+/// replays forward from a stale sled index).
+pub fn kill_child_options(sled: bool) -> NamespaceOptions {
+    NamespaceOptions {
+        wal: wal_options(),
+        index: if sled {
+            IndexKind::Sled
+        } else {
+            IndexKind::Memory
+        },
+        ..NamespaceOptions::default()
+    }
+}
