@@ -139,7 +139,11 @@ fn stored(ns: &Namespace, what: &str) -> Places {
             assert!(all.insert(id, place).is_none(), "{what}: stored twice");
         }
         let info = ns.partition_info("jobs", partition).unwrap();
-        assert_eq!(info.last_sequence_number + 1, events.len() as i64, "{what}");
+        assert_eq!(
+            info.last_sequence_number + 1,
+            i64::try_from(events.len()).unwrap(),
+            "{what}"
+        );
     }
     all
 }
