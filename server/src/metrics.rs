@@ -379,8 +379,8 @@ fn encode_stats(
         ("ingress", throttle.throttled_publishes),
         ("delivery", throttle.throttled_receives),
         ("settlement", throttle.throttled_settlements),
-        ("hub ingress", throttle.throttled_hub_sends),
-        ("hub egress", throttle.throttled_hub_reads),
+        ("hub_ingress", throttle.throttled_hub_sends),
+        ("hub_egress", throttle.throttled_hub_reads),
     ] {
         ConstCounter::new(value).encode(refused.encode_family(&[("direction", direction)])?)?;
     }

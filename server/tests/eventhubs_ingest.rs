@@ -104,7 +104,7 @@ fn batch_with_a_partition_key_lands_in_the_key_partition_and_the_topic() {
         format!(r#"gridlog_hub_last_sequence_number{{hub="jobs",partition="{partition}"}} 2"#),
         format!(r#"gridlog_hub_events_total{{hub="jobs",partition="{partition}"}} 3"#),
         r#"gridlog_hub_last_sequence_number{hub="plain",partition="1"} -1"#.to_owned(),
-        r#"gridlog_throttled_operations_total{direction="hub ingress"} 0"#.to_owned(),
+        r#"gridlog_throttled_operations_total{direction="hub_ingress"} 0"#.to_owned(),
     ] {
         assert!(text.contains(&series), "{series} not in:\n{text}");
     }
