@@ -19,10 +19,7 @@ use std::time::Duration;
 use common::{clock, seed, vfs_options};
 use gridlog::index::MemoryIndex;
 use gridlog::wal::testing::{CrashFs, Outcome, Rng};
-use gridlog::{
-    EventPosition, HubMessage, ManualClock, MessageFormat, Namespace, NamespaceConfig,
-    PartitionTarget,
-};
+use gridlog::{EventPosition, ManualClock, Namespace, NamespaceConfig};
 
 const ROOT: &str = "/ns";
 const PARTITIONS: u32 = 3;
@@ -72,47 +69,11 @@ fn run_workload(fs: &CrashFs, clock: &Arc<ManualClock>, rng: &mut Rng) -> (Vec<D
                 format!("e{next}")
             })
             .collect();
-        let key = format!("k{}", rng.below(5));
-        let target = match rng.below(3) {
-            0 => PartitionTarget::Id(rng.below(u64::from(PARTITIONS)) as u32),
-            1 => PartitionTarget::Key(&key),
-            _ => PartitionTarget::RoundRobin,
-        };
-        let messages: Vec<HubMessage<'_>> = ids
-            .iter()
-            .map(|id| HubMessage {
-                format: MessageFormat::Amqp,
-                bytes: id.as_bytes(),
-                partition_key: None,
-                event: None,
-            })
-            .collect();
         let start = fs.ops();
-        let receipt = ns.send_to_hub("jobs", target, &messages).unwrap();
-        let end = fs.ops();
-        let back = ns
-            .read_partition(
-                "jobs",
-                "$Default",
-                receipt.partition,
-                &EventPosition::SequenceNumber {
-                    n: receipt.first_sequence_number,
-                    inclusive: true,
-                },
-                ids.len(),
-            )
-            .unwrap();
-        let placed = ids
-            .iter()
-            .zip(&back)
-            .map(|(id, event)| {
-                assert_eq!(event.bytes, id.as_bytes());
-                (
-                    id.clone(),
-                    (receipt.partition, event.sequence_number, event.offset),
-                )
-            })
+        let placed = common::random_hub_send(&ns, rng, &ids, 5, PARTITIONS)
+            .into_iter()
             .collect();
+        let end = fs.ops();
         done.push(Done { start, end, placed });
     }
     drop(ns);

@@ -26,9 +26,7 @@ use std::time::{Duration, Instant};
 
 use common::seed;
 use gridlog::wal::testing::Rng;
-use gridlog::{
-    EventPosition, HubMessage, MessageFormat, Namespace, NamespaceConfig, PartitionTarget,
-};
+use gridlog::{EventPosition, Namespace, NamespaceConfig};
 
 const CHILD_DIR: &str = "GRIDLOG_HUB_KILL_DIR";
 const CHILD_SEED: &str = "GRIDLOG_HUB_KILL_CHILD_SEED";
@@ -87,43 +85,10 @@ fn hub_kill_child() {
                 format!("s{seed}-{n}")
             })
             .collect();
-        let key = format!("key-{}", rng.below(20));
-        let target = match rng.below(3) {
-            0 => PartitionTarget::Id(rng.below(u64::from(PARTITIONS)) as u32),
-            1 => PartitionTarget::Key(&key),
-            _ => PartitionTarget::RoundRobin,
-        };
-        let messages: Vec<HubMessage<'_>> = ids
-            .iter()
-            .map(|id| HubMessage {
-                format: MessageFormat::Amqp,
-                bytes: id.as_bytes(),
-                partition_key: None,
-                event: None,
-            })
-            .collect();
-        let receipt = ns.send_to_hub("jobs", target, &messages).unwrap();
-        let back = ns
-            .read_partition(
-                "jobs",
-                "$Default",
-                receipt.partition,
-                &EventPosition::SequenceNumber {
-                    n: receipt.first_sequence_number,
-                    inclusive: true,
-                },
-                ids.len(),
-            )
-            .unwrap();
-        assert_eq!(back.len(), ids.len());
-        for (id, event) in ids.iter().zip(&back) {
-            assert_eq!(event.bytes, id.as_bytes());
-            writeln!(
-                out,
-                "@S {id} {} {} {}",
-                receipt.partition, event.sequence_number, event.offset
-            )
-            .unwrap();
+        for (id, (partition, sequence, offset)) in
+            common::random_hub_send(&ns, &mut rng, &ids, 20, PARTITIONS)
+        {
+            writeln!(out, "@S {id} {partition} {sequence} {offset}").unwrap();
         }
     }
 }

@@ -153,3 +153,56 @@ pub fn kill_child_options(sled: bool) -> NamespaceOptions {
         ..NamespaceOptions::default()
     }
 }
+
+/// A random Event Hubs send to hub `jobs` (`hub_kill9.rs`, `hub_crash.rs`): the messages `ids`
+/// (each its own body) to a random one of `partitions`, by one of `keys` partition keys, or
+/// round-robin. Returns, read back from the partition, where each landed: (id, (partition,
+/// sequence number, offset)).
+pub fn random_hub_send(
+    ns: &Namespace,
+    rng: &mut gridlog::wal::testing::Rng,
+    ids: &[String],
+    keys: u64,
+    partitions: u32,
+) -> Vec<(String, (u32, i64, i64))> {
+    use gridlog::{EventPosition, HubMessage, MessageFormat, PartitionTarget};
+    let key = format!("key-{}", rng.below(keys));
+    let target = match rng.below(3) {
+        0 => PartitionTarget::Id(u32::try_from(rng.below(u64::from(partitions))).unwrap()),
+        1 => PartitionTarget::Key(&key),
+        _ => PartitionTarget::RoundRobin,
+    };
+    let messages: Vec<HubMessage<'_>> = ids
+        .iter()
+        .map(|id| HubMessage {
+            format: MessageFormat::Amqp,
+            bytes: id.as_bytes(),
+            partition_key: None,
+            event: None,
+        })
+        .collect();
+    let receipt = ns.send_to_hub("jobs", target, &messages).unwrap();
+    let back = ns
+        .read_partition(
+            "jobs",
+            "$Default",
+            receipt.partition,
+            &EventPosition::SequenceNumber {
+                n: receipt.first_sequence_number,
+                inclusive: true,
+            },
+            ids.len(),
+        )
+        .unwrap();
+    assert_eq!(back.len(), ids.len());
+    ids.iter()
+        .zip(&back)
+        .map(|(id, event)| {
+            assert_eq!(event.bytes, id.as_bytes());
+            (
+                id.clone(),
+                (receipt.partition, event.sequence_number, event.offset),
+            )
+        })
+        .collect()
+}
