@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use common::{clock, seed, vfs_options};
 use gridlog::index::MemoryIndex;
-use gridlog::wal::testing::{CrashFs, Outcome, Rng};
+use gridlog::wal::testing::{CrashFs, Rng};
 use gridlog::{EventPosition, ManualClock, Namespace, NamespaceConfig};
 
 const ROOT: &str = "/ns";
@@ -163,24 +163,16 @@ fn power_loss_at_every_crash_point_keeps_hub_numbers_and_offsets() {
         let fs = CrashFs::new();
         let workload_clock = clock();
         let (done, configured) = run_workload(&fs, &workload_clock, &mut rng);
-        let mut replay = fs.replay();
-        let total = replay.len();
-        let mut points: BTreeSet<usize> = done.iter().flat_map(|d| [d.start, d.end]).collect();
-        points.extend((0..=total).step_by(3));
-        for k in points {
-            replay.advance_to(k.min(total));
-            for (i, outcome) in Outcome::ALL.iter().enumerate() {
-                let crashed = replay.crash(*outcome, seed ^ (k as u64) ^ i as u64);
-                found += check_after_crash(
-                    crashed,
-                    &done,
-                    configured,
-                    k,
-                    &format!("seed {seed} round {round} crash at op {k}/{total} {outcome:?}"),
-                );
-                states += 1;
-            }
-        }
+        let bounds = done.iter().flat_map(|d| [d.start, d.end]);
+        states += common::for_each_crash_state(&fs, bounds, seed, |crashed, k, at| {
+            found += check_after_crash(
+                crashed,
+                &done,
+                configured,
+                k,
+                &format!("seed {seed} round {round} {at}"),
+            );
+        });
     }
     eprintln!(
         "hub power loss: {states} crash states checked, {found} acknowledged events found in \

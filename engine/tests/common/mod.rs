@@ -206,3 +206,30 @@ pub fn random_hub_send(
         })
         .collect()
 }
+
+/// Every crash state of the workload `fs` recorded (`restart.rs`, `hub_crash.rs`): a power loss
+/// at each file-system op of `bounds` (the acknowledged operations' starts and ends) and at
+/// every third op, each with every [`Outcome`](gridlog::wal::testing::Outcome). Calls
+/// `check(crashed file system, op k, ops in all, what)`; returns how many states it checked.
+pub fn for_each_crash_state(
+    fs: &gridlog::wal::testing::CrashFs,
+    bounds: impl IntoIterator<Item = usize>,
+    seed: u64,
+    mut check: impl FnMut(gridlog::wal::testing::CrashFs, usize, String),
+) -> usize {
+    use gridlog::wal::testing::Outcome;
+    let mut replay = fs.replay();
+    let total = replay.len();
+    let mut points: std::collections::BTreeSet<usize> = bounds.into_iter().collect();
+    points.extend((0..=total).step_by(3));
+    let mut states = 0;
+    for k in points {
+        replay.advance_to(k.min(total));
+        for (i, outcome) in Outcome::ALL.iter().enumerate() {
+            let crashed = replay.crash(*outcome, seed ^ (k as u64) ^ i as u64);
+            check(crashed, k, format!("crash at op {k}/{total} {outcome:?}"));
+            states += 1;
+        }
+    }
+    states
+}
