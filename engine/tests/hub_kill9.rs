@@ -20,8 +20,8 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, Read as _, Write as _};
-use std::process::{Command, Stdio};
+use std::io::Write as _;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::seed;
@@ -147,50 +147,22 @@ fn hub_kill_9_loop_keeps_numbers_and_offsets() {
         if cycle % 4 == 3 {
             command.env(CHILD_SLED, "1");
         }
-        let mut child = command
-            .args([
-                "--exact",
-                "hub_kill_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD_DIR, &dir)
-            .env(CHILD_SEED, (seed ^ ((cycle + 1) * 0x9e37_79b9)).to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            let mut lines = std::io::BufReader::new(stdout);
-            let mut line = String::new();
-            while lines.read_line(&mut line).unwrap_or(0) > 0 {
-                text.push_str(&line);
-                line.clear();
-            }
-            text
-        });
-        std::thread::sleep(Duration::from_millis(rng.below(400)));
-        child.kill().unwrap();
-        let status = child.wait().unwrap();
-        let text = reader.join().unwrap();
-        let mut errors = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut errors)
-            .unwrap();
-        assert!(
-            !errors.contains("panicked"),
-            "cycle {cycle}: the child failed:\n{errors}"
+        let child = common::KillChild::spawn(
+            command
+                .args([
+                    "--exact",
+                    "hub_kill_child",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env(CHILD_DIR, &dir)
+                .env(CHILD_SEED, (seed ^ ((cycle + 1) * 0x9e37_79b9)).to_string()),
         );
-        assert!(!status.success(), "cycle {cycle}: child ended on its own");
-        if !text.contains("@O") {
+        std::thread::sleep(Duration::from_millis(rng.below(400)));
+        let (complete, opened) = child.kill(&format!("cycle {cycle}"));
+        if !opened {
             killed_in_open += 1;
         }
-        let complete = text.rsplit_once('\n').map_or("", |(head, _)| head);
         for line in complete.lines() {
             let parts: Vec<&str> = line.split(' ').collect();
             match parts.as_slice() {

@@ -233,3 +233,78 @@ pub fn for_each_crash_state(
     }
     states
 }
+
+/// A kill -9 child (`kill9.rs`, `hub_kill9.rs`): this test binary re-executed on one test, its
+/// stdout read by a thread that notes when the child printed `@O` (its namespace is open).
+pub struct KillChild {
+    child: std::process::Child,
+    reader: std::thread::JoinHandle<String>,
+    opened: std::sync::mpsc::Receiver<std::time::Instant>,
+    spawned: std::time::Instant,
+}
+
+impl KillChild {
+    /// Starts `command` (stdout and stderr piped here).
+    pub fn spawn(command: &mut std::process::Command) -> Self {
+        use std::io::BufRead as _;
+        use std::process::Stdio;
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (opened_tx, opened) = std::sync::mpsc::channel();
+        let spawned = std::time::Instant::now();
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            let mut lines = std::io::BufReader::new(stdout);
+            let mut line = String::new();
+            while lines.read_line(&mut line).unwrap_or(0) > 0 {
+                if line.trim_end().ends_with("@O") {
+                    let _ = opened_tx.send(std::time::Instant::now());
+                }
+                text.push_str(&line);
+                line.clear();
+            }
+            text
+        });
+        Self {
+            child,
+            reader,
+            opened,
+            spawned,
+        }
+    }
+
+    /// How long the child took to open, waiting up to `timeout` for it.
+    pub fn open_time(&self, timeout: Duration) -> Option<Duration> {
+        let opened = self.opened.recv_timeout(timeout).ok()?;
+        Some(opened.duration_since(self.spawned))
+    }
+
+    /// SIGKILLs the child (`what` names the cycle in failures, which are the child's panics
+    /// and its ending on its own). Returns its complete stdout lines (the last one may be cut
+    /// by the kill) and whether it had opened its namespace.
+    pub fn kill(mut self, what: &str) -> (String, bool) {
+        use std::io::Read as _;
+        self.child.kill().unwrap();
+        let status = self.child.wait().unwrap();
+        let text = self.reader.join().unwrap();
+        let mut errors = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut errors)
+            .unwrap();
+        assert!(
+            !errors.contains("panicked"),
+            "{what}: the child failed:\n{errors}"
+        );
+        assert!(!status.success(), "{what}: child ended on its own");
+        let opened = text.contains("@O");
+        let complete = text.rsplit_once('\n').map_or("", |(head, _)| head);
+        (complete.to_owned(), opened)
+    }
+}
