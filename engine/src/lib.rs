@@ -12,12 +12,15 @@
 //!   `put_subscription`, …), [`Namespace::publish`], receive
 //!   ([`Namespace::receive`], [`Namespace::receive_async`]; a [`Received`] carries the stored
 //!   event bytes and a lock token), settlement ([`Namespace::acknowledge`], `release`,
-//!   `reject`, `renew_locks`; a [`SettleOutcome`] says which tokens succeeded), maintenance,
-//!   [`Namespace::stats`] and [`Namespace::close`]; the read-only peek
+//!   `reject`, `renew_locks`; a [`SettleOutcome`] says which tokens succeeded), Event Hubs
+//!   ([`Namespace::send_to_hub`] into one partition by [`PartitionTarget`],
+//!   [`Namespace::read_partition`] from an [`EventPosition`], `hub_info`, `partition_info`,
+//!   `wait_partition`; messages are opaque bytes tagged with a [`MessageFormat`]),
+//!   maintenance, [`Namespace::stats`] and [`Namespace::close`]; the read-only peek
 //!   ([`Namespace::peek_topic`], [`Namespace::peek_subscription`]: a [`PeekPage`] of
 //!   [`Peeked`] events, nothing locked or counted) and
 //!   [`Namespace::republish_dead_letters`].
-//! - **Configuration**, ARM-shaped: [`NamespaceConfig`] with [`TopicConfig`],
+//! - **Configuration**, ARM-shaped: [`NamespaceConfig`] with [`TopicConfig`], [`EventHubConfig`],
 //!   [`SubscriptionConfig`] ([`DeliveryConfig`], [`FiltersConfig`] with its
 //!   [`AdvancedFilter`]s, a [`PushDestination`]), parsed with every default filled in and
 //!   validated with errors ([`ConfigError`]) that name the field path.
@@ -88,8 +91,8 @@ macro_rules! internal_modules {
 }
 
 internal_modules!(
-    anchor, clock, config, error, filter, index, namespace, path_error, record, state, throttle,
-    token,
+    anchor, clock, config, error, filter, hub, index, namespace, path_error, record, state,
+    throttle, token,
 );
 
 #[cfg(feature = "fuzzing")]
@@ -102,10 +105,15 @@ pub use gridlog_wal as wal;
 // ---- the facade --------------------------------------------------------------------------
 // A namespace and what its methods take and give.
 pub use namespace::{
-    ApplyReport, FailedToken, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
-    MaintenanceReport, Namespace, NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt,
-    Received, ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats,
-    TokenFailure, TopicInfo, TopicStats,
+    ApplyReport, FailedToken, HubStats, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
+    MaintenanceReport, Namespace, NamespaceOptions, NamespaceStats, OpenReport, PartitionStats,
+    PublishReceipt, Received, ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats,
+    ThrottleStats, TokenFailure, TopicInfo, TopicStats,
+};
+// Event Hubs: sends, reads, properties, partition keys, the REST message layout.
+pub use hub::{
+    EventPosition, HubEvent, HubInfo, HubMessage, HubReceipt, MessageFormat, PartitionInfo,
+    PartitionTarget, RestMessage, RestMessageError, partition_for_key, partition_key_hash,
 };
 // The read-only peek and the re-publishing of dead-letter events.
 pub use namespace::{
@@ -114,7 +122,7 @@ pub use namespace::{
 };
 // Its configuration (ARM-shaped), filters included.
 pub use config::{
-    AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode, EventHubMapping,
+    AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode, EventHubConfig,
     NamespaceConfig, PushDestination, SharedAccessPolicy, SubscriptionConfig, TlsConfig,
     TopicConfig,
 };

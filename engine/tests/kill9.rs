@@ -20,8 +20,8 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead as _, Read as _, Write as _};
-use std::process::{Command, Stdio};
+use std::io::Write as _;
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -46,21 +46,6 @@ fn kill_config() -> NamespaceConfig {
     .unwrap()
 }
 
-/// `sled`: the sled index (open costs ~200 ms in a debug build, so only every 5th child uses
-/// it); otherwise an in-memory index, so open rebuilds from the WAL (or, for a later sled child,
-/// replays forward from a stale sled index).
-fn child_options(sled: bool) -> NamespaceOptions {
-    NamespaceOptions {
-        wal: common::wal_options(),
-        index: if sled {
-            IndexKind::Sled
-        } else {
-            IndexKind::Memory
-        },
-        ..NamespaceOptions::default()
-    }
-}
-
 /// The child: runs until killed (or 20 s), printing `@P id…`, `@L id dc token`, `@a id` (ack
 /// attempt), `@A id`, `@r id` (release attempt) and `@R id` after each acknowledged step.
 #[test]
@@ -72,7 +57,7 @@ fn kill_child() {
     let use_sled = std::env::var(CHILD_SLED).is_ok();
     let mut rng = Rng::new(seed);
     let mut out = std::io::stdout().lock();
-    let ns = Namespace::open(&dir, child_options(use_sled)).unwrap();
+    let ns = Namespace::open(&dir, common::kill_child_options(use_sled)).unwrap();
     // On its own line: libtest has printed "test kill_child ... " without a newline.
     writeln!(out, "\n@O").unwrap();
     ns.apply_config(&kill_config()).unwrap();
@@ -158,63 +143,27 @@ fn kill_9_loop_keeps_the_invariants() {
             command.env(CHILD_SLED, "1");
             sled_cycles += 1;
         }
-        let mut child = command
-            .args(["--exact", "kill_child", "--nocapture", "--test-threads=1"])
-            .env(CHILD_DIR, &dir)
-            .env(CHILD_SEED, (seed ^ ((cycle + 1) * 0x9e37_79b9)).to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // The reader thread timestamps the child's "open done" line.
-        let stdout = child.stdout.take().unwrap();
-        let (opened_tx, opened_rx) = std::sync::mpsc::channel();
-        let spawned = Instant::now();
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            let mut lines = std::io::BufReader::new(stdout);
-            let mut line = String::new();
-            while lines.read_line(&mut line).unwrap_or(0) > 0 {
-                if line.trim_end().ends_with("@O") {
-                    let _ = opened_tx.send(Instant::now());
-                }
-                text.push_str(&line);
-                line.clear();
-            }
-            text
-        });
+        let child = common::KillChild::spawn(
+            command
+                .args(["--exact", "kill_child", "--nocapture", "--test-threads=1"])
+                .env(CHILD_DIR, &dir)
+                .env(CHILD_SEED, (seed ^ ((cycle + 1) * 0x9e37_79b9)).to_string()),
+        );
         // A quarter of the kills land during process start, open and recovery; the rest at a
         // random point of the workload.
         if rng.below(4) == 0 {
             let est = open_estimate.as_millis().max(1) as u64;
             std::thread::sleep(Duration::from_millis(rng.below(est)));
         } else {
-            if let Ok(opened) = opened_rx.recv_timeout(Duration::from_secs(30)) {
-                let took = opened.duration_since(spawned);
+            if let Some(took) = child.open_time(Duration::from_secs(30)) {
                 open_estimate = (open_estimate * 3 + took) / 4;
             }
             std::thread::sleep(Duration::from_millis(rng.below(100)));
         }
-        child.kill().unwrap();
-        let status = child.wait().unwrap();
-        let text = reader.join().unwrap();
-        let mut errors = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut errors)
-            .unwrap();
-        assert!(
-            !errors.contains("panicked"),
-            "cycle {cycle}: the child failed:\n{errors}"
-        );
-        assert!(!status.success(), "cycle {cycle}: child ended on its own");
-        if !text.contains("@O") {
+        let (complete, opened) = child.kill(&format!("cycle {cycle}"));
+        if !opened {
             killed_in_open += 1;
         }
-        // Complete lines only: the last may be cut by the kill.
-        let complete = text.rsplit_once('\n').map_or("", |(head, _)| head);
         let mut locks: Vec<(String, String)> = Vec::new();
         let mut touched: BTreeSet<String> = BTreeSet::new();
         for line in complete.lines() {
@@ -249,7 +198,7 @@ fn kill_9_loop_keeps_the_invariants() {
         }
         // Every 5th cycle: the locks this child took and never touched hold, same tokens.
         if cycle % 5 == 0 && dir.exists() {
-            let ns = Namespace::open(&dir, child_options(false)).unwrap();
+            let ns = Namespace::open(&dir, common::kill_child_options(false)).unwrap();
             for (id, token) in locks.iter().filter(|(id, _)| !touched.contains(id)) {
                 let renew = ns.renew_locks("orders", "work", &[token.as_str()]).unwrap();
                 assert_eq!(renew.succeeded.len(), 1, "cycle {cycle}: lock of {id} lost");

@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use gridlog::format::Event;
 use gridlog::{
-    EngineError, Namespace, NamespaceConfig, NamespaceStats, PeekFilter, PeekPage, Received,
-    ReleaseDelay, RepublishOutcome, SettleOutcome, SubscriptionConfig, TopicConfig, WalStats,
+    EngineError, HubInfo, HubMessage, HubReceipt, Namespace, NamespaceConfig, NamespaceStats,
+    PartitionTarget, PeekFilter, PeekPage, Received, ReleaseDelay, RepublishOutcome, SettleOutcome,
+    SubscriptionConfig, TopicConfig, WalStats,
 };
 
 /// A boxed, sendable future (what [`DataPlane::receive`] returns).
@@ -220,6 +221,19 @@ pub trait DataPlane: Send + Sync + 'static {
     ) -> Result<RepublishOutcome, BackendError> {
         Err(not_supported("re-publishing dead letters"))
     }
+    /// The Event Hub named `name`; `None`: no such hub (or a store without hubs).
+    fn hub(&self, _name: &str) -> Option<HubInfo> {
+        None
+    }
+    /// Sends `messages` to one partition of Event Hub `hub`; returns once durable.
+    fn send_to_hub(
+        &self,
+        hub: &str,
+        _target: PartitionTarget<'_>,
+        _messages: &[HubMessage<'_>],
+    ) -> Result<HubReceipt, BackendError> {
+        Err(BackendError::NotFound(format!("no Event Hub '{hub}'")))
+    }
 }
 
 fn not_supported(what: &str) -> BackendError {
@@ -373,5 +387,18 @@ impl DataPlane for Namespace {
         seqs: &[u64],
     ) -> Result<RepublishOutcome, BackendError> {
         Ok(Namespace::republish_dead_letters(self, topic, seqs)?)
+    }
+
+    fn hub(&self, name: &str) -> Option<HubInfo> {
+        Namespace::hub_info(self, name).ok()
+    }
+
+    fn send_to_hub(
+        &self,
+        hub: &str,
+        target: PartitionTarget<'_>,
+        messages: &[HubMessage<'_>],
+    ) -> Result<HubReceipt, BackendError> {
+        Ok(Namespace::send_to_hub(self, hub, target, messages)?)
     }
 }

@@ -9,7 +9,9 @@ mod common;
 use std::sync::Arc;
 
 use common::{KEY, Reply, TestServer};
-use gridlog::{Namespace, NamespaceConfig, NamespaceOptions};
+use gridlog::{
+    HubMessage, MessageFormat, Namespace, NamespaceConfig, NamespaceOptions, PartitionTarget,
+};
 use gridlog_server::auth::Authenticator;
 use gridlog_server::console::CONTENT_SECURITY_POLICY;
 use gridlog_server::http::App;
@@ -19,6 +21,7 @@ const Q: &str = "api-version=2024-06-01";
 
 struct Fixture {
     server: TestServer,
+    ns: Namespace,
     _dir: tempfile::TempDir,
 }
 
@@ -30,15 +33,20 @@ impl Fixture {
             r#"{"topics":[
                 {"name":"orders","eventSubscriptions":[{"name":"all","properties":{
                   "deliveryConfiguration":{"deliveryMode":"Queue","queue":{"deadLetterTopic":"dlq"}}}}]},
-                {"name":"dlq","eventSubscriptions":[{"name":"dead"}]}]}"#,
+                {"name":"dlq","eventSubscriptions":[{"name":"dead"}]}],
+              "eventHubs":[{"name":"telemetry","properties":{"partitionCount":2}}]}"#,
         )
         .unwrap();
         ns.apply_config(&config).unwrap();
-        let server = TestServer::with_app(Arc::new(ns), move |backend, shutdown| {
+        let server = TestServer::with_app(Arc::new(ns.clone()), move |backend, shutdown| {
             let app = App::new(backend, Authenticator::new([KEY]), shutdown);
             if console { app.with_console() } else { app }
         });
-        Self { server, _dir: dir }
+        Self {
+            server,
+            ns,
+            _dir: dir,
+        }
     }
 
     fn get(&self, target: &str, key: bool) -> Reply {
@@ -343,5 +351,39 @@ fn the_namespace_answer_has_the_storage_figures() {
     assert!(
         storage["nextSequenceNumber"].as_u64().unwrap()
             > storage["firstSequenceNumber"].as_u64().unwrap()
+    );
+}
+
+#[test]
+fn the_namespace_answer_lists_the_event_hubs_and_their_partitions() {
+    let fixture = Fixture::start(true);
+    let message = HubMessage {
+        format: MessageFormat::Amqp,
+        bytes: b"opaque",
+        partition_key: None,
+        event: None,
+    };
+    fixture
+        .ns
+        .send_to_hub("telemetry", PartitionTarget::Id(1), &[message, message])
+        .unwrap();
+    let ns = fixture.get("/_gridlog/namespace", true).json();
+    let hubs = ns["eventHubs"].as_array().unwrap();
+    assert_eq!(hubs.len(), 1, "{ns}");
+    assert_eq!(hubs[0]["name"], "telemetry");
+    assert_eq!(hubs[0]["events"], 2);
+    let partitions = hubs[0]["partitions"].as_array().unwrap();
+    assert_eq!(partitions.len(), 2);
+    assert_eq!(partitions[0]["lastSequenceNumber"], -1);
+    assert!(partitions[0]["lastEnqueuedTimeUtc"].is_null());
+    assert_eq!(partitions[1]["id"], "1");
+    assert_eq!(partitions[1]["lastSequenceNumber"], 1);
+    assert_eq!(partitions[1]["retainedEvents"], 2);
+    assert_eq!(partitions[1]["bytes"], 12);
+    assert!(
+        partitions[1]["lastEnqueuedTimeUtc"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
     );
 }

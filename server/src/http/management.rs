@@ -197,6 +197,11 @@ fn namespace_json(backend: &dyn crate::backend::DataPlane) -> Value {
             "nextSequenceNumber": stats.namespace.wal_next_seq,
         })
     });
+    // Event Hubs and their partitions (`[]` for a store that keeps none).
+    let hubs: Vec<Value> = backend
+        .stats()
+        .map(|stats| stats.namespace.hubs.iter().map(hub_json).collect())
+        .unwrap_or_default();
     serde_json::json!({
         "throughputUnits": throttle.throughput_units,
         "throttled": {
@@ -205,6 +210,33 @@ fn namespace_json(backend: &dyn crate::backend::DataPlane) -> Value {
             "settlement": throttle.throttled_settlements,
         },
         "storage": storage,
+        "eventHubs": hubs,
+    })
+}
+
+/// One hub of [`namespace_json`]: its partitions' numbering and volumes, and their totals.
+fn hub_json(hub: &gridlog::HubStats) -> Value {
+    let partitions: Vec<Value> = hub
+        .partitions
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "id": p.id,
+                "beginSequenceNumber": p.begin_sequence_number,
+                "lastSequenceNumber": p.last_sequence_number,
+                "lastEnqueuedTimeUtc": (p.last_sequence_number >= 0)
+                    .then(|| gridlog::rfc3339_ms(p.last_enqueued_time_ms)),
+                "retainedEvents": p.retained_events,
+                "events": p.events,
+                "bytes": p.bytes,
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "name": hub.name,
+        "events": hub.partitions.iter().map(|p| p.events).sum::<u64>(),
+        "retainedEvents": hub.partitions.iter().map(|p| p.retained_events).sum::<u64>(),
+        "partitions": partitions,
     })
 }
 

@@ -271,11 +271,12 @@ function renderNamespace(now, before) {
     hubs.append(el("p", { class: "hint", text: "No event hubs reported by this server." }));
   } else {
     hubs.append(el("div", { class: "scroll" }, el("table", {},
-      el("thead", {}, el("tr", {}, ["Event hub", "Partitions", "Events"].map((h) => el("th", { scope: "col", text: h })))),
+      el("thead", {}, el("tr", {}, ["Event hub", "Partitions", "Events sent", "Retained"].map((h) => el("th", { scope: "col", text: h })))),
       el("tbody", {}, list.map((hub) => el("tr", {},
         el("td", { text: hub.name }),
         el("td", { text: number(Array.isArray(hub.partitions) ? hub.partitions.length : hub.partitionCount) }),
-        el("td", { text: number(hub.events) })))))));
+        el("td", { text: number(hub.events) }),
+        el("td", { text: number(hub.retainedEvents) })))))));
   }
   $("namespace-updated").textContent = "Updated " + new Date(now.at).toLocaleTimeString() + "; rates over the last " + (before ? ((now.at - before.at) / 1000).toFixed(1) + " s" : "– s") + ".";
 }
