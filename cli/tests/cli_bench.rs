@@ -190,7 +190,14 @@ fn http_bench_against_a_spawned_server_and_top_once() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = gridlog()
         .env("GRIDLOG_KEY", KEY)
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .args([
+            "serve",
+            "--amqp-listen",
+            "127.0.0.1:0",
+            "--listen",
+            "127.0.0.1:0",
+            "--data-dir",
+        ])
         .arg(dir.path().join("data"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -61,7 +61,13 @@ fn serve_https(dir: &std::path::Path) -> (Served, String, PathBuf) {
 fn serve(data: &std::path::Path, flags: &[&str]) -> (Served, String) {
     let mut child = gridlog()
         .env("GRIDLOG_KEY", KEY)
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args([
+            "serve",
+            "--amqp-listen",
+            "127.0.0.1:0",
+            "--listen",
+            "127.0.0.1:0",
+        ])
         .args(flags)
         .arg("--data-dir")
         .arg(data)

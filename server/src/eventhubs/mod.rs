@@ -2,18 +2,17 @@
 //! that reports to Event Hubs can report to gridlog unchanged. The mapping from an Event Hubs
 //! message to a `CloudEvent` is `docs/eventhubs.md`; the HTTP handler is `crate::http::eventhubs`.
 //!
-//! - [`sas`]: Service Bus SAS tokens (`SharedAccessSignature sr=…&sig=…&se=…&skn=…`) checked
+//! - [`ServiceBusSas`] (in the engine crate, shared with gridlog-amqp): Service Bus SAS tokens (`SharedAccessSignature sr=…&sig=…&se=…&skn=…`) checked
 //!   against the namespace's `sharedAccessPolicies`.
 //! - [`message`]: the two body forms (the `application/vnd.microsoft.servicebus.json` batch and
 //!   the single raw message with a `BrokerProperties` header) and their `CloudEvent` mapping.
 //! - [`EventHubs`]: the configuration the handler needs (policies, hub → topic mappings).
 
 pub mod message;
-pub mod sas;
 
 use gridlog::NamespaceConfig;
 
-pub use sas::ServiceBusSas;
+pub use gridlog::sas::ServiceBusSas;
 
 /// What the Event Hubs endpoint needs from the namespace configuration.
 #[derive(Clone, Debug, Default)]

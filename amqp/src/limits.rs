@@ -1,0 +1,26 @@
+//! The endpoint's limits, as named constants.
+
+/// Largest message, and largest batch transfer, a sender may send (Event Hubs' 1 MB); also the
+/// `max-message-size` of every link the endpoint attaches.
+pub const MAX_MESSAGE_SIZE: u32 = 1024 * 1024;
+
+/// Largest frame the endpoint accepts (Event Hubs advertises 256 KiB; a larger transfer comes
+/// split over several frames).
+pub const MAX_FRAME_SIZE: u32 = 256 * 1024;
+
+/// Idle timeout advertised in Open, seconds: peers that asked for heartbeats get one at half of
+/// their own value; ours is long because an idle Python producer may send nothing for minutes.
+pub const IDLE_TIMEOUT_SECS: u16 = 240;
+
+/// Longest link address or CBS audience accepted (bytes).
+pub const MAX_ADDRESS_LEN: usize = 1024;
+
+/// Longest token accepted in a put-token request (bytes).
+pub const MAX_TOKEN_LEN: usize = 8 * 1024;
+
+/// Most token audiences one connection may hold at once (a refresh replaces; beyond this the
+/// oldest expired ones are dropped first, then the put-token is refused).
+pub const MAX_TOKENS_PER_CONNECTION: usize = 256;
+
+/// Credit granted on `$cbs` and `$management` request links.
+pub const REQUEST_LINK_CREDIT: u32 = 100;
