@@ -85,7 +85,7 @@ macro_rules! internal_modules {
 }
 
 internal_modules!(
-    anchor, clock, config, error, filter, index, namespace, record, state, throttle, token,
+    anchor, clock, config, error, filter, hub, index, namespace, record, state, throttle, token,
 );
 
 #[cfg(feature = "fuzzing")]
@@ -99,14 +99,19 @@ pub use gridlog_wal as wal;
 // ---- the facade --------------------------------------------------------------------------
 // A namespace and what its methods take and give.
 pub use namespace::{
-    ApplyReport, FailedToken, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
-    MaintenanceReport, Namespace, NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt,
-    Received, ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats,
-    TokenFailure, TopicInfo, TopicStats,
+    ApplyReport, FailedToken, HubStats, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
+    MaintenanceReport, Namespace, NamespaceOptions, NamespaceStats, OpenReport, PartitionStats,
+    PublishReceipt, Received, ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats,
+    ThrottleStats, TokenFailure, TopicInfo, TopicStats,
+};
+// Event Hubs: sends, reads, properties, partition keys, the REST message layout.
+pub use hub::{
+    EventPosition, HubEvent, HubInfo, HubMessage, HubReceipt, MessageFormat, PartitionInfo,
+    PartitionTarget, RestMessage, RestMessageError, partition_for_key, partition_key_hash,
 };
 // Its configuration (ARM-shaped), filters included.
 pub use config::{
-    AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode, EventHubMapping,
+    AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode, EventHubConfig,
     NamespaceConfig, PushDestination, SharedAccessPolicy, SubscriptionConfig, TlsConfig,
     TopicConfig,
 };

@@ -10,6 +10,8 @@
 /// Per-TU limits (reference `eventgrid-api.md` §3), enforced by the namespace's token buckets.
 pub use crate::throttle::{
     BURST as THROUGHPUT_BURST, EGRESS_BYTES_PER_SEC_PER_TU, EGRESS_EVENTS_PER_SEC_PER_TU,
+    HUB_EGRESS_BYTES_PER_SEC_PER_TU, HUB_EGRESS_EVENTS_PER_SEC_PER_TU,
+    HUB_INGRESS_BYTES_PER_SEC_PER_TU, HUB_INGRESS_EVENTS_PER_SEC_PER_TU,
     INGRESS_BYTES_PER_SEC_PER_TU, INGRESS_EVENTS_PER_SEC_PER_TU,
 };
 
@@ -51,10 +53,44 @@ pub const ACCESS_KEY_CHARS_MAX: usize = 256;
 pub const SHARED_ACCESS_POLICIES_MAX: usize = 12;
 /// Longest shared-access-policy key name, in characters (Service Bus / Event Hubs rule names).
 pub const SHARED_ACCESS_POLICY_NAME_CHARS_MAX: usize = 256;
-/// Event Hubs name mappings per namespace. gridlog's bound.
+/// Event Hubs per namespace. gridlog's bound.
 pub const EVENT_HUBS_MAX: usize = TOPICS_PER_NAMESPACE_MAX;
 /// Longest Event Hub name, in characters (`[A-Za-z0-9._-]`, as Event Hubs allows).
 pub const EVENT_HUB_NAME_CHARS_MAX: usize = 256;
+/// Fewest partitions of an Event Hub (`partitionCount`).
+pub const EVENT_HUB_PARTITIONS_MIN: u32 = 1;
+/// Most partitions of an Event Hub (Event Hubs Standard tier).
+pub const EVENT_HUB_PARTITIONS_MAX: u32 = 32;
+/// Partitions of an Event Hub whose `partitionCount` is absent. gridlog's choice: enough for
+/// four parallel consumers on a developer machine (Azure's portal suggests 1–4 for small hubs).
+pub const EVENT_HUB_PARTITIONS_DEFAULT: u32 = 4;
+/// Shortest Event Hub retention, in hours (`retentionTimeInHours`; `messageRetentionInDays` 1 is
+/// 24 h).
+pub const EVENT_HUB_RETENTION_HOURS_MIN: u32 = 1;
+/// Longest Event Hub retention, in hours (Event Hubs Standard tier: 7 days).
+pub const EVENT_HUB_RETENTION_HOURS_MAX: u32 = 168;
+/// Event Hub retention when neither `messageRetentionInDays` nor `retentionDescription` says
+/// (Azure's default: 1 day).
+pub const EVENT_HUB_RETENTION_HOURS_DEFAULT: u32 = 24;
+/// Hours in a day.
+pub const HOURS_PER_DAY: u32 = 24;
+/// Consumer groups per Event Hub, `$Default` included (Event Hubs Standard tier).
+pub const CONSUMER_GROUPS_PER_HUB_MAX: usize = 20;
+/// Longest consumer group name, in characters.
+pub const CONSUMER_GROUP_NAME_CHARS_MAX: usize = 50;
+/// The consumer group every Event Hub has.
+pub const CONSUMER_GROUP_DEFAULT: &str = "$Default";
+/// Events of one partition between two marks of its sparse index: a read from a sequence number
+/// or a time starts at the mark at or before it and reads at most this many of the
+/// partition's events before the first one it returns; retention reclaims whole blocks of this
+/// many events.
+pub const HUB_INDEX_STRIDE_EVENTS: i64 = 128;
+/// Most events one partition read returns.
+pub const HUB_READ_EVENTS_MAX: usize = 1_000;
+/// Largest event, and largest batch of events sent in one call, in bytes (Event Hubs: 1 MB).
+pub const HUB_SEND_BYTES_MAX: usize = 1_048_576;
+/// Longest Event Hubs partition key, in bytes (Event Hubs: 128 characters).
+pub const HUB_PARTITION_KEY_BYTES_MAX: usize = 128;
 
 // ---- Topic and delivery ---------------------------------------------------------------------
 
@@ -136,3 +172,9 @@ const _: () = assert!(LOCK_DURATION_SECS_DEFAULT as u64 <= EVENT_TTL_SECS_MIN);
 // shorter than any valid lock.
 const _: () = assert!(LOCK_DURATION_SECS_MAX as u64 <= RETENTION_DAYS_MIN as u64 * SECS_PER_DAY);
 const _: () = assert!(FILTER_ATTRIBUTE_NAME_CHARS_MAX <= FILTER_KEY_CHARS_MAX);
+const _: () = assert!(EVENT_HUB_PARTITIONS_MIN <= EVENT_HUB_PARTITIONS_DEFAULT);
+const _: () = assert!(EVENT_HUB_PARTITIONS_DEFAULT <= EVENT_HUB_PARTITIONS_MAX);
+const _: () = assert!(EVENT_HUB_RETENTION_HOURS_MIN <= EVENT_HUB_RETENTION_HOURS_DEFAULT);
+const _: () = assert!(EVENT_HUB_RETENTION_HOURS_DEFAULT <= EVENT_HUB_RETENTION_HOURS_MAX);
+const _: () = assert!(EVENT_HUB_RETENTION_HOURS_MAX == RETENTION_DAYS_MAX * HOURS_PER_DAY);
+const _: () = assert!(HUB_INDEX_STRIDE_EVENTS > 0);

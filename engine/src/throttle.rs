@@ -45,6 +45,14 @@ pub const INGRESS_BYTES_PER_SEC_PER_TU: u64 = 1_048_576;
 pub const EGRESS_EVENTS_PER_SEC_PER_TU: u64 = 2_000;
 /// Egress (delivery, and separately settlement) bytes per second per TU (2 MB).
 pub const EGRESS_BYTES_PER_SEC_PER_TU: u64 = 2 * 1_048_576;
+/// Event Hubs ingress events per second per TU.
+pub const HUB_INGRESS_EVENTS_PER_SEC_PER_TU: u64 = 1_000;
+/// Event Hubs ingress bytes per second per TU (1 MB).
+pub const HUB_INGRESS_BYTES_PER_SEC_PER_TU: u64 = 1_048_576;
+/// Event Hubs egress events per second per TU.
+pub const HUB_EGRESS_EVENTS_PER_SEC_PER_TU: u64 = 4_096;
+/// Event Hubs egress bytes per second per TU (2 MB).
+pub const HUB_EGRESS_BYTES_PER_SEC_PER_TU: u64 = 2 * 1_048_576;
 /// How much of its rate a bucket holds: the largest burst accepted after a quiet period.
 pub const BURST: Duration = Duration::from_secs(1);
 
@@ -59,18 +67,30 @@ pub enum Direction {
     Delivery,
     /// Acknowledge, release, reject and renew lock (per lock token).
     Settlement,
+    /// Events sent to Event Hubs.
+    HubIngress,
+    /// Events read from Event Hubs partitions.
+    HubEgress,
 }
 
 impl Direction {
     /// Every direction.
-    pub const ALL: [Self; 3] = [Self::Ingress, Self::Delivery, Self::Settlement];
+    pub const ALL: [Self; 5] = [
+        Self::Ingress,
+        Self::Delivery,
+        Self::Settlement,
+        Self::HubIngress,
+        Self::HubEgress,
+    ];
 
-    /// `"ingress"`, `"delivery"` or `"settlement"`.
+    /// `"ingress"`, `"delivery"`, `"settlement"`, `"hub ingress"` or `"hub egress"`.
     pub const fn name(self) -> &'static str {
         match self {
             Self::Ingress => "ingress",
             Self::Delivery => "delivery",
             Self::Settlement => "settlement",
+            Self::HubIngress => "hub ingress",
+            Self::HubEgress => "hub egress",
         }
     }
 
@@ -81,6 +101,14 @@ impl Direction {
             Self::Delivery | Self::Settlement => {
                 (EGRESS_EVENTS_PER_SEC_PER_TU, EGRESS_BYTES_PER_SEC_PER_TU)
             }
+            Self::HubIngress => (
+                HUB_INGRESS_EVENTS_PER_SEC_PER_TU,
+                HUB_INGRESS_BYTES_PER_SEC_PER_TU,
+            ),
+            Self::HubEgress => (
+                HUB_EGRESS_EVENTS_PER_SEC_PER_TU,
+                HUB_EGRESS_BYTES_PER_SEC_PER_TU,
+            ),
         }
     }
 
@@ -89,6 +117,8 @@ impl Direction {
             Self::Ingress => 0,
             Self::Delivery => 1,
             Self::Settlement => 2,
+            Self::HubIngress => 3,
+            Self::HubEgress => 4,
         }
     }
 }
@@ -180,8 +210,8 @@ impl Pair {
 pub struct Throttle {
     units: Option<u32>,
     last: MonotonicTime,
-    pairs: [Pair; 3],
-    refused: [u64; 3],
+    pairs: [Pair; Direction::ALL.len()],
+    refused: [u64; Direction::ALL.len()],
 }
 
 impl Throttle {
@@ -196,7 +226,7 @@ impl Throttle {
             units,
             last: now,
             pairs: Direction::ALL.map(|d| Pair::full(d, units.unwrap_or(0))),
-            refused: [0; 3],
+            refused: [0; Direction::ALL.len()],
         }
     }
 

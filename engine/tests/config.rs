@@ -401,7 +401,7 @@ fn access_keys_policies_and_event_hubs() {
         "topics": [{"name": "jobs"}]
     }));
     assert_eq!(config.shared_access_policies.len(), 2);
-    assert_eq!(config.event_hubs[0].topic, "Jobs");
+    assert_eq!(config.event_hubs[0].topic.as_deref(), Some("Jobs"));
     assert!(!format!("{config:?}").contains("k1"));
     let cases = [
         (json!({"accessKeys": [""]}), "accessKeys[0]"),

@@ -194,7 +194,7 @@ fn damaged_state_records_are_corrupt_not_panics() {
     trailing.push(0);
     assert!(record::decode(1, &trailing).is_err());
     let mut unknown = bytes;
-    unknown[2] = 14; // no variant 14
+    unknown[2] = 15; // no variant 15
     assert_eq!(record::decode(1, &unknown).unwrap_err().code(), "Corrupt");
 }
 
@@ -263,7 +263,8 @@ const SNAPSHOTS_BEGIN: &str = "<!-- BEGIN engine snapshots";
 const SNAPSHOTS_END: &str = "<!-- END engine snapshots -->";
 
 /// The snapshot of docs/format.md §6b.1: topic 1 "t" and its subscription 1 "s", seq 10 in
-/// flight (released with a 10 s delay, 3 billing units), 5 events waiting.
+/// flight (released with a 10 s delay, 3 billing units), 5 events waiting; Event Hub 0 "h" with
+/// one partition of 3 events (WAL seqs 18–20).
 fn golden_snapshot() -> gridlog::state::Snapshot {
     use gridlog::state::{
         BillingSnap, PendingSnap, Snapshot, SubMeters, SubSnap, TopicMeters, TopicSnap,
@@ -314,6 +315,28 @@ fn golden_snapshot() -> gridlog::state::Snapshot {
         },
         release_delays: vec![(1, 10, 10_000)],
         backlog: vec![(1, 5)],
+        hubs: gridlog::state::HubsSnap {
+            next_id: 1,
+            hubs: vec![gridlog::state::HubSnap {
+                id: 0,
+                config_json: r#"{"name":"h","properties":{"partitionCount":1}}"#.to_owned(),
+                created_at_ms: T0,
+                partitions: vec![gridlog::state::PartitionState {
+                    next_sequence_number: 3,
+                    begin_sequence_number: 0,
+                    last_offset: 20,
+                    last_enqueued_ms: T0 + 2_000,
+                    events: 3,
+                    bytes: 30,
+                    marks: [gridlog::state::HubMark {
+                        sequence_number: 0,
+                        seq: 18,
+                        enqueued_ms: T0,
+                    }]
+                    .into(),
+                }],
+            }],
+        },
     }
 }
 
@@ -329,9 +352,9 @@ fn snapshot_section() -> String {
     doc[start..end].to_owned()
 }
 
-/// docs/format.md §6b.1 pins the snapshot layouts: the tagged layout 5 is exactly what
-/// `Snapshot::encode` gives and decodes back; the untagged layouts 1–4 written by older builds
-/// still decode (without the sections they lacked); a tagged layout this build does not know is
+/// docs/format.md §6b.1 pins the snapshot layouts: the tagged layout 6 is exactly what
+/// `Snapshot::encode` gives and decodes back; layout 5 and the untagged layouts 1–4 written by
+/// older builds still decode (without the sections they lacked); a tagged layout this build does not know is
 /// refused with a typed error.
 #[test]
 fn docs_golden_snapshots_decode_by_their_version() {
@@ -342,18 +365,23 @@ fn docs_golden_snapshots_decode_by_their_version() {
     assert_eq!(
         names,
         [
+            "snapshot-v6",
             "snapshot-v5",
             "snapshot-v4",
             "snapshot-v3",
             "snapshot-v2",
             "snapshot-v1",
-            "snapshot-v6-unknown"
+            "snapshot-v7-unknown"
         ]
     );
     let today = golden_snapshot();
+    let v5 = Snapshot {
+        hubs: gridlog::state::HubsSnap::default(),
+        ..today.clone()
+    };
     let v3 = Snapshot {
         backlog: Vec::new(),
-        ..today.clone()
+        ..v5.clone()
     };
     let v2 = Snapshot {
         release_delays: Vec::new(),
@@ -367,7 +395,7 @@ fn docs_golden_snapshots_decode_by_their_version() {
         let bytes = parse_hex(hex);
         let decoded = Snapshot::decode(&bytes);
         match name.as_str() {
-            "snapshot-v5" => {
+            "snapshot-v6" => {
                 let encoded = today.encode();
                 assert_eq!(
                     to_hex(&encoded),
@@ -378,13 +406,13 @@ fn docs_golden_snapshots_decode_by_their_version() {
                 assert_eq!(bytes[2], gridlog::state::SNAPSHOT_VERSION);
                 assert_eq!(decoded.unwrap(), today);
             }
-            "snapshot-v4" => assert_eq!(decoded.unwrap(), today),
+            "snapshot-v5" | "snapshot-v4" => assert_eq!(decoded.unwrap(), v5),
             "snapshot-v3" => assert_eq!(decoded.unwrap(), v3),
             "snapshot-v2" => assert_eq!(decoded.unwrap(), v2),
             "snapshot-v1" => assert_eq!(decoded.unwrap(), v1),
-            "snapshot-v6-unknown" => {
+            "snapshot-v7-unknown" => {
                 assert!(
-                    matches!(decoded, Err(SnapshotError::UnknownVersion(6))),
+                    matches!(decoded, Err(SnapshotError::UnknownVersion(7))),
                     "{decoded:?}"
                 );
             }
@@ -393,7 +421,7 @@ fn docs_golden_snapshots_decode_by_their_version() {
     }
 }
 
-/// Every first body byte other than the untagged layouts' option tags (`00`, `01`) and today's
+/// Every first body byte other than the untagged layouts' option tags (`00`, `01`), layout 5 and today's
 /// version is refused as an unknown version; a damaged tagged snapshot is
 /// corrupt (no fallback to the untagged layouts); and the tagged layout is no untagged one (an
 /// older build, which decodes layout 4 first, refuses it).
@@ -408,6 +436,13 @@ fn tagged_snapshots_are_never_read_as_another_layout() {
         let decoded = Snapshot::decode(&bytes);
         if version == SNAPSHOT_VERSION {
             assert_eq!(decoded.unwrap(), golden_snapshot());
+        } else if version == 5 {
+            // Layout 5 is today's without the Event Hubs section: these bytes have it, so as
+            // layout 5 they have trailing bytes.
+            assert!(
+                matches!(decoded, Err(SnapshotError::Corrupt(_))),
+                "{decoded:?}"
+            );
         } else {
             assert!(
                 matches!(decoded, Err(SnapshotError::UnknownVersion(v)) if v == version),

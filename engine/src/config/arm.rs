@@ -21,6 +21,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+pub(super) use super::arm_hub::EventHubArm;
+
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub(super) struct NamespaceArm {
@@ -54,13 +56,6 @@ pub(super) struct TlsArm {
 pub(super) struct SharedAccessPolicyArm {
     pub key_name: String,
     pub key: String,
-}
-
-#[derive(Debug, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(super) struct EventHubArm {
-    pub name: String,
-    pub topic: String,
 }
 
 #[derive(Debug, Deserialize, Serialize)]

@@ -8,13 +8,13 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::arm::{
-    DeliveryConfigurationArm, EventHubArm, NamespaceArm, PushArm, QueueArm, SharedAccessPolicyArm,
+    DeliveryConfigurationArm, NamespaceArm, PushArm, QueueArm, SharedAccessPolicyArm,
     SubscriptionArm, SubscriptionPropertiesArm, TlsArm, TopicArm, TopicPropertiesArm,
 };
 use super::duration;
 use super::validate::{ECHO_CHARS_MAX, range_error};
 use super::{
-    AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode, EventHubMapping,
+    AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode,
     NamespaceConfig, PushDestination, SharedAccessPolicy, SubscriptionConfig, TlsConfig,
     TopicConfig,
 };
@@ -65,11 +65,9 @@ pub(super) fn from_arm(arm: NamespaceArm) -> Result<NamespaceConfig, ConfigError
         event_hubs: arm
             .event_hubs
             .into_iter()
-            .map(|hub| EventHubMapping {
-                name: hub.name,
-                topic: hub.topic,
-            })
-            .collect(),
+            .enumerate()
+            .map(|(index, hub)| super::hub::hub_from_arm(hub, &format!("eventHubs[{index}]")))
+            .collect::<Result<_, _>>()?,
         topics,
     })
 }
@@ -348,10 +346,7 @@ pub(super) fn to_arm_json(config: &NamespaceConfig) -> Value {
         event_hubs: config
             .event_hubs
             .iter()
-            .map(|hub| EventHubArm {
-                name: hub.name.clone(),
-                topic: hub.topic.clone(),
-            })
+            .map(super::hub::hub_to_arm)
             .collect(),
         tls: config.tls.as_ref().map(|tls| match tls {
             TlsConfig::Files {

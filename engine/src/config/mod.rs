@@ -4,7 +4,9 @@
 //! ```json
 //! {"accessKeys": ["..."], "throughputUnits": 1,
 //!  "sharedAccessPolicies": [{"keyName": "RootManageSharedAccessKey", "key": "..."}],
-//!  "eventHubs": [{"name": "batch-status", "topic": "orders"}],
+//!  "eventHubs": [{"name": "batch-status", "topic": "orders",
+//!    "properties": {"partitionCount": 4, "messageRetentionInDays": 1},
+//!    "consumerGroups": [{"name": "$Default"}, {"name": "dashboard"}]}],
 //!  "topics": [{"name": "orders", "properties": {"eventRetentionInDays": 7},
 //!    "eventSubscriptions": [{"name": "all", "properties": {
 //!      "deliveryConfiguration": {"deliveryMode": "Queue", "queue": {
@@ -28,14 +30,18 @@
 //! case-insensitively (Azure resource names are), so two names differing only in case collide.
 
 mod arm;
+mod arm_hub;
 mod convert;
 pub mod duration;
 mod error;
+mod hub;
 mod validate;
 
 use std::time::Duration;
 
 pub use error::{ConfigError, ConfigErrorKind};
+pub use hub::EventHubConfig;
+pub(crate) use hub::{hub_from_json_str, hub_to_json_string};
 
 pub(crate) use convert::{
     subscription_from_json_str, subscription_to_json_string, topic_from_json_str,
@@ -53,8 +59,8 @@ pub struct NamespaceConfig {
     pub throughput_units: Option<u32>,
     /// `sharedAccessPolicies`: named keys for Service Bus-style SAS (Event Hubs ingest).
     pub shared_access_policies: Vec<SharedAccessPolicy>,
-    /// `eventHubs`: Event Hub names mapped to topics.
-    pub event_hubs: Vec<EventHubMapping>,
+    /// `eventHubs`: the Event Hubs (`hub.rs`), each optionally mapped to a topic.
+    pub event_hubs: Vec<EventHubConfig>,
     /// `tls`: how `gridlog serve` serves HTTPS (the server's business, like the keys: the engine
     /// keeps nothing of it). `None`: plain HTTP unless `serve`'s flags say otherwise.
     pub tls: Option<TlsConfig>,
@@ -107,15 +113,6 @@ pub struct SharedAccessPolicy {
     pub key_name: String,
     /// `key`.
     pub key: AccessKey,
-}
-
-/// An Event Hub name that publishes into a topic.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EventHubMapping {
-    /// `name`: 1–256 characters of `[A-Za-z0-9._-]`, starting and ending with a letter or digit.
-    pub name: String,
-    /// `topic`: an existing topic.
-    pub topic: String,
 }
 
 /// A namespace topic.
@@ -251,6 +248,13 @@ impl NamespaceConfig {
     /// (parsing already does this).
     pub fn validate(&self) -> Result<(), ConfigError> {
         validate::namespace(self)
+    }
+
+    /// The Event Hub named `name` (case-insensitive).
+    pub fn event_hub(&self, name: &str) -> Option<&EventHubConfig> {
+        self.event_hubs
+            .iter()
+            .find(|hub| hub.name.eq_ignore_ascii_case(name))
     }
 
     /// The topic named `name` (case-insensitive).

@@ -32,7 +32,7 @@ pub(super) fn range_error(path: &str, got: i64, min: u32, max: u32) -> ConfigErr
     )
 }
 
-fn check_range(path: &str, value: u32, min: u32, max: u32) -> Result<(), ConfigError> {
+pub(super) fn check_range(path: &str, value: u32, min: u32, max: u32) -> Result<(), ConfigError> {
     if (min..=max).contains(&value) {
         Ok(())
     } else {
@@ -40,7 +40,7 @@ fn check_range(path: &str, value: u32, min: u32, max: u32) -> Result<(), ConfigE
     }
 }
 
-fn check_count(path: &str, got: usize, max: usize) -> Result<(), ConfigError> {
+pub(super) fn check_count(path: &str, got: usize, max: usize) -> Result<(), ConfigError> {
     if got <= max {
         Ok(())
     } else {
@@ -99,7 +99,7 @@ pub(super) fn namespace(config: &NamespaceConfig) -> Result<(), ConfigError> {
         let path = format!("eventHubs[{index}]");
         event_hub_name(&format!("{path}.name"), &hub.name)?;
         hub_names.insert(&format!("{path}.name"), &hub.name)?;
-        existing_topic(config, &format!("{path}.topic"), &hub.topic)?;
+        super::hub::validate_hub(config, hub, &path)?;
     }
     Ok(())
 }
@@ -223,7 +223,7 @@ fn delivery_config(
     Ok(())
 }
 
-fn existing_topic(config: &NamespaceConfig, path: &str, name: &str) -> Result<(), ConfigError> {
+pub(super) fn existing_topic(config: &NamespaceConfig, path: &str, name: &str) -> Result<(), ConfigError> {
     if config.topic(name).is_some() {
         Ok(())
     } else {
@@ -236,10 +236,10 @@ fn existing_topic(config: &NamespaceConfig, path: &str, name: &str) -> Result<()
 
 /// Names seen so far in one scope, compared case-insensitively.
 #[derive(Default)]
-struct Names(HashSet<String>);
+pub(super) struct Names(HashSet<String>);
 
 impl Names {
-    fn insert(&mut self, path: &str, name: &str) -> Result<(), ConfigError> {
+    pub(super) fn insert(&mut self, path: &str, name: &str) -> Result<(), ConfigError> {
         if self.0.insert(name.to_ascii_lowercase()) {
             Ok(())
         } else {
@@ -251,11 +251,11 @@ impl Names {
     }
 }
 
-fn echo(text: &str) -> String {
+pub(super) fn echo(text: &str) -> String {
     text.chars().take(ECHO_CHARS_MAX).collect()
 }
 
-fn invalid_name(path: &str, name: &str, rule: &'static str) -> ConfigError {
+pub(super) fn invalid_name(path: &str, name: &str, rule: &'static str) -> ConfigError {
     ConfigError::new(
         path,
         ConfigErrorKind::InvalidName {

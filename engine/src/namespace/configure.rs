@@ -6,16 +6,17 @@ use super::{
     ApplyReport, Namespace, SubscriptionInfo, TopicInfo, backlog, not_found_sub, not_found_topic,
 };
 use crate::config::{
-    NamespaceConfig, SubscriptionConfig, TopicConfig, subscription_to_json_string,
-    topic_to_json_string,
+    ConfigError, ConfigErrorKind, EventHubConfig, NamespaceConfig, SubscriptionConfig,
+    TopicConfig, hub_to_json_string, subscription_to_json_string, topic_to_json_string,
 };
 use crate::error::EngineError;
-use crate::record::StateRecord;
+use crate::record::{HubRecord, StateRecord};
 use crate::state::NamespaceState;
 
 impl Namespace {
-    /// Creates or updates every topic and subscription named in `config`. Idempotent. Topics
-    /// and subscriptions that exist but are not named are left alone (never deleted). Access
+    /// Creates or updates every topic, subscription and Event Hub named in `config`. Idempotent.
+    /// Those that exist but are not named are left alone (never deleted); an Event Hub's
+    /// partition count can only grow. Access
     /// keys and policies are the server's business and ignored here. `throughputUnits`, when
     /// present, replaces the namespace's (at once); absent, it is left as it is.
     pub fn apply_config(&self, config: &NamespaceConfig) -> Result<ApplyReport, EngineError> {
@@ -30,6 +31,9 @@ impl Namespace {
         }
         for topic in &config.topics {
             merge_topic(&mut merged, topic);
+        }
+        for (index, hub) in config.event_hubs.iter().enumerate() {
+            merge_hub(&st, &mut merged, hub, index)?;
         }
         merged.validate()?;
         inner
@@ -103,6 +107,7 @@ impl Namespace {
                 }
             }
         }
+        hub_records(&st, &config.event_hubs, &mut report, &mut records);
         if !records.is_empty() {
             st.append_bytes(&records)?;
         }
@@ -220,7 +225,12 @@ pub(super) fn current_config(
         access_keys: Vec::new(),
         throughput_units,
         shared_access_policies: Vec::new(),
-        event_hubs: Vec::new(),
+        event_hubs: st
+            .hubs
+            .by_id
+            .values()
+            .map(|hub| hub.config.clone())
+            .collect(),
         tls: None,
         topics: st
             .topics
@@ -228,6 +238,73 @@ pub(super) fn current_config(
             .map(|id| topic_info(st, *id).config)
             .collect(),
     }
+}
+
+/// Appends to `records` a `HubPut` for each of `hubs` that is new or changed, in order.
+fn hub_records(
+    st: &Txn<'_>,
+    hubs: &[EventHubConfig],
+    report: &mut ApplyReport,
+    records: &mut Vec<Vec<u8>>,
+) {
+    let mut new_id = st.hubs.next_id;
+    for hub in hubs {
+        let json = hub_to_json_string(hub);
+        let existing = st.hubs.id(&hub.name).map(|id| &st.hubs.by_id[&id]);
+        let (id, created_at_ms) = match existing {
+            Some(state) if state.config_json == json => {
+                report.unchanged += 1;
+                continue;
+            }
+            Some(state) => {
+                report.hubs_updated.push(hub.name.clone());
+                (state.id, state.created_at_ms)
+            }
+            None => {
+                new_id += 1;
+                report.hubs_created.push(hub.name.clone());
+                (new_id - 1, st.now().wall_ms)
+            }
+        };
+        records.push(
+            StateRecord::Hub(HubRecord::Put {
+                id,
+                config_json: &json,
+                created_at_ms,
+            })
+            .encode(),
+        );
+    }
+}
+
+/// Puts `hub` (`eventHubs[index]` of the configuration applied) into `merged`, refusing a
+/// partition count below the hub's current one (partitions are never removed: their events and
+/// numbering would be lost).
+fn merge_hub(
+    st: &NamespaceState,
+    merged: &mut NamespaceConfig,
+    hub: &EventHubConfig,
+    index: usize,
+) -> Result<(), ConfigError> {
+    if let Some(state) = st.hubs.id(&hub.name).map(|id| &st.hubs.by_id[&id])
+        && hub.partition_count < state.config.partition_count
+    {
+        return Err(ConfigError::new(
+            format!("eventHubs[{index}].properties.partitionCount"),
+            ConfigErrorKind::NotAllowed {
+                reason: "an Event Hub's partition count can only grow",
+            },
+        ));
+    }
+    match merged
+        .event_hubs
+        .iter_mut()
+        .find(|existing| existing.name.eq_ignore_ascii_case(&hub.name))
+    {
+        Some(slot) => *slot = hub.clone(),
+        None => merged.event_hubs.push(hub.clone()),
+    }
+    Ok(())
 }
 
 fn merge_topic(merged: &mut NamespaceConfig, topic: &TopicConfig) {

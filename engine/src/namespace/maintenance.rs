@@ -8,7 +8,7 @@ use super::txn::Txn;
 use super::{Inner, MaintenanceReport, crc, ms};
 use crate::error::EngineError;
 use crate::index::IndexCheckpoint;
-use crate::record::{self, StateRecord};
+use crate::record::{self, HubRecord, StateRecord};
 
 impl Inner {
     pub(super) fn run_maintenance(&self) -> Result<MaintenanceReport, EngineError> {
@@ -74,6 +74,7 @@ impl Inner {
                     s.unwait(expired.waiting);
                 }
             }
+            report.hub_events_expired = Self::expire_hubs(&mut st)?;
             st.commit()?;
         }
         let (checkpoints, purged) = self.reclaim()?;
@@ -81,6 +82,47 @@ impl Inner {
         report.segments_purged = purged;
         report.index_written = self.write_index()?;
         Ok(report)
+    }
+
+    /// Event Hubs retention: each partition's index blocks whose events are all past the hub's
+    /// retention go, one `Expired` record per partition that changes. Returns the events
+    /// removed.
+    fn expire_hubs(st: &mut Txn<'_>) -> Result<u64, EngineError> {
+        let now_ms = st.now().wall_ms;
+        let mut expired = 0_u64;
+        let plans: Vec<(u32, u32, i64)> = st
+            .hubs
+            .by_id
+            .values()
+            .flat_map(|hub| {
+                let cutoff_ms = now_ms.saturating_sub(ms(hub.config.retention()));
+                hub.partitions
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(index, part)| {
+                        let begin = part.expiry_at(cutoff_ms)?;
+                        let partition = u32::try_from(index).ok()?;
+                        Some((hub.id, partition, begin))
+                    })
+            })
+            .collect();
+        if plans.is_empty() {
+            return Ok(0);
+        }
+        let records: Vec<StateRecord<'_>> = plans
+            .iter()
+            .map(|&(hub, partition, begin)| {
+                let part = &st.hubs.by_id[&hub].partitions[partition as usize];
+                expired += u64::try_from(begin - part.begin_sequence_number).unwrap_or(0);
+                StateRecord::Hub(HubRecord::Expired {
+                    hub,
+                    partition,
+                    begin,
+                })
+            })
+            .collect();
+        st.append(&records)?;
+        Ok(expired)
     }
 
     /// Segment reclamation (docs/delivery.md §5): the WAL below the lowest seq anything still
@@ -101,6 +143,10 @@ impl Inner {
             .max();
         if let Some(retention_ms) = unread_retention {
             boundary = boundary.min(st.retained_from(now, retention_ms));
+        }
+        // Event Hubs keep every retained event's record (retention moves their floor).
+        if let Some(floor) = st.hubs.floor_seq() {
+            boundary = boundary.min(floor);
         }
         let purgeable = self
             .store

@@ -20,6 +20,8 @@ mod backlog;
 mod configure;
 mod deadletter;
 mod delivery;
+mod hub;
+mod hub_read;
 mod inner;
 mod maintenance;
 mod receive;
@@ -39,10 +41,10 @@ use gridlog_wal::{RecordBytes, Seq, SeqRange, StdVfs, Vfs, Wal};
 
 pub use deadletter::{DEAD_LETTER_ATTRIBUTES, dead_letter_record, rfc3339_ms};
 pub use types::{
-    ApplyReport, FailedToken, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
-    MaintenanceReport, NamespaceOptions, NamespaceStats, OpenReport, PublishReceipt, Received,
-    ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats, ThrottleStats, TokenFailure,
-    TopicInfo, TopicStats,
+    ApplyReport, FailedToken, HubStats, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
+    MaintenanceReport, NamespaceOptions, NamespaceStats, OpenReport, PartitionStats,
+    PublishReceipt, Received, ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats,
+    ThrottleStats, TokenFailure, TopicInfo, TopicStats,
 };
 
 use crate::error::EngineError;
@@ -418,6 +420,8 @@ impl Namespace {
             throttled_publishes: inner.throttle.refused(Direction::Ingress),
             throttled_receives: inner.throttle.refused(Direction::Delivery),
             throttled_settlements: inner.throttle.refused(Direction::Settlement),
+            throttled_hub_sends: inner.throttle.refused(Direction::HubIngress),
+            throttled_hub_reads: inner.throttle.refused(Direction::HubEgress),
         };
         let st = inner.store.state.lock();
         let now = inner.store.now();
@@ -447,9 +451,37 @@ impl Namespace {
                     .collect(),
             })
             .collect();
+        let hubs = st
+            .hubs
+            .by_id
+            .values()
+            .map(|hub| HubStats {
+                name: hub.config.name.clone(),
+                partitions: hub
+                    .partitions
+                    .iter()
+                    .enumerate()
+                    .map(|(id, part)| PartitionStats {
+                        id: id.to_string(),
+                        begin_sequence_number: part.begin_sequence_number,
+                        last_sequence_number: part.next_sequence_number - 1,
+                        last_enqueued_time_ms: part.last_enqueued_ms,
+                        retained_events: u64::try_from(
+                            part.next_sequence_number - part.begin_sequence_number,
+                        )
+                        .unwrap_or(0),
+                        events: part.events,
+                        bytes: part.bytes,
+                        index_marks: part.marks.len() as u64,
+                    })
+                    .collect(),
+            })
+            .collect();
+        drop(st);
         let segments = inner.store.wal.segments();
         NamespaceStats {
             topics,
+            hubs,
             wal_segments: segments.len(),
             wal_bytes: segments.iter().map(|s| s.bytes).sum(),
             wal_first_seq: inner.store.wal.first_seq().0,

@@ -33,6 +33,8 @@ pub(super) struct Txn<'a> {
     end: Option<Seq>,
     /// Topics whose waiters the commit wakes.
     wake: Vec<u32>,
+    /// Event Hubs whose waiters the commit wakes.
+    wake_hubs: Vec<u32>,
     /// Sync at commit whatever the namespace's durability (a checkpoint before a purge).
     durable: bool,
 }
@@ -49,6 +51,7 @@ impl<'a> Txn<'a> {
             now,
             end: None,
             wake: Vec::new(),
+            wake_hubs: Vec::new(),
             durable: false,
         })
     }
@@ -120,6 +123,11 @@ impl<'a> Txn<'a> {
         self.wake.push(topic);
     }
 
+    /// Wakes Event Hub `hub`'s waits once the transaction is committed.
+    pub(super) fn wake_hub(&mut self, hub: u32) {
+        self.wake_hubs.push(hub);
+    }
+
     /// Makes the commit sync whatever the namespace's durability (a checkpoint must be durable
     /// before anything below it is purged).
     pub(super) fn durable(&mut self) {
@@ -134,6 +142,7 @@ impl<'a> Txn<'a> {
             state,
             end,
             mut wake,
+            mut wake_hubs,
             durable,
             ..
         } = self;
@@ -152,6 +161,11 @@ impl<'a> Txn<'a> {
         wake.dedup();
         for topic in wake {
             inner.waiters.notify_topic(topic);
+        }
+        wake_hubs.sort_unstable();
+        wake_hubs.dedup();
+        for hub in wake_hubs {
+            inner.waiters.notify_hub(hub);
         }
         Ok(())
     }

@@ -226,7 +226,11 @@ pub struct ApplyReport {
     pub subscriptions_created: Vec<String>,
     /// Subscriptions whose configuration changed.
     pub subscriptions_updated: Vec<String>,
-    /// Topics and subscriptions named and already as configured.
+    /// Event Hubs created.
+    pub hubs_created: Vec<String>,
+    /// Event Hubs whose configuration changed.
+    pub hubs_updated: Vec<String>,
+    /// Topics, subscriptions and Event Hubs named and already as configured.
     pub unchanged: usize,
 }
 
@@ -289,11 +293,43 @@ pub struct TopicStats {
     pub subscriptions: Vec<SubscriptionStats>,
 }
 
+/// One partition of an Event Hub in [`HubStats`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PartitionStats {
+    /// Partition id (`"0"`, …).
+    pub id: String,
+    /// First retained event's sequence number (the next one when empty).
+    pub begin_sequence_number: i64,
+    /// Last event's sequence number (−1: none ever sent).
+    pub last_sequence_number: i64,
+    /// Last event's enqueued time, Unix ms (0: none ever sent).
+    pub last_enqueued_time_ms: i64,
+    /// Events retained (`last − begin + 1`).
+    pub retained_events: u64,
+    /// Events sent to it since the hub was created.
+    pub events: u64,
+    /// Bytes of their messages.
+    pub bytes: u64,
+    /// Sparse-index marks held in memory.
+    pub index_marks: u64,
+}
+
+/// Meters of one Event Hub.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HubStats {
+    /// Name.
+    pub name: String,
+    /// Its partitions.
+    pub partitions: Vec<PartitionStats>,
+}
+
 /// [`Namespace::stats`](super::Namespace::stats).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct NamespaceStats {
     /// Per topic.
     pub topics: Vec<TopicStats>,
+    /// Per Event Hub.
+    pub hubs: Vec<HubStats>,
     /// Live WAL segments.
     pub wal_segments: usize,
     /// Bytes used by them.
@@ -317,6 +353,10 @@ pub struct ThrottleStats {
     pub throttled_receives: u64,
     /// Settlement requests (acknowledge, release, reject, renew lock) refused with `Throttled`.
     pub throttled_settlements: u64,
+    /// Event Hubs sends refused with `Throttled`.
+    pub throttled_hub_sends: u64,
+    /// Event Hubs partition reads refused with `Throttled`.
+    pub throttled_hub_reads: u64,
 }
 
 /// What one maintenance sweep did.
@@ -326,6 +366,8 @@ pub struct MaintenanceReport {
     pub dead_lettered: u64,
     /// In-flight events removed by retention.
     pub expired: u64,
+    /// Event Hubs events removed by retention.
+    pub hub_events_expired: u64,
     /// Checkpoint records written.
     pub checkpoints: u64,
     /// Segments purged.

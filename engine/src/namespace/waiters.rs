@@ -12,6 +12,9 @@ pub(super) struct Waiters {
     /// Wake-ups per topic id: publishes, releases and dead-letter publishes notify their topic;
     /// close, poisoning and the async ticker notify all.
     by_topic: Mutex<HashMap<u32, Arc<event_listener::Event>>>,
+    /// Wake-ups per Event Hub id: sends notify their hub; close, poisoning and the async
+    /// ticker notify all.
+    by_hub: Mutex<HashMap<u32, Arc<event_listener::Event>>>,
     /// For waiters on a topic that does not exist (their receive fails at once anyway).
     unknown: event_listener::Event,
     /// Async receives currently waiting (the ticker wakes them to re-read the clock).
@@ -28,6 +31,22 @@ impl Waiters {
         }
     }
 
+    /// A listener for wake-ups of Event Hub `id` (`None`: an unknown hub).
+    pub(super) fn listen_hub(&self, id: Option<u32>) -> event_listener::EventListener {
+        match id {
+            Some(id) => self.by_hub.lock().entry(id).or_default().listen(),
+            None => self.unknown.listen(),
+        }
+    }
+
+    /// Wakes the waits on Event Hub `hub`.
+    pub(super) fn notify_hub(&self, hub: u32) {
+        let waker = self.by_hub.lock().get(&hub).cloned();
+        if let Some(waker) = waker {
+            waker.notify(usize::MAX);
+        }
+    }
+
     /// Wakes the receives waiting on `topic`.
     pub(super) fn notify_topic(&self, topic: u32) {
         let waker = self.by_topic.lock().get(&topic).cloned();
@@ -38,8 +57,9 @@ impl Waiters {
 
     /// Wakes every waiting receive.
     pub(super) fn notify_all(&self) {
-        let wakers: Vec<Arc<event_listener::Event>> =
+        let mut wakers: Vec<Arc<event_listener::Event>> =
             self.by_topic.lock().values().cloned().collect();
+        wakers.extend(self.by_hub.lock().values().cloned());
         for waker in wakers {
             waker.notify(usize::MAX);
         }

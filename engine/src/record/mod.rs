@@ -11,6 +11,10 @@ use std::ops::Range;
 use crate::error::EngineError;
 use crate::limits::TOKEN_SECRET_BYTES;
 
+mod hub;
+
+pub use hub::HubRecord;
+
 /// One (event, delivery) pair: the event's seq and the delivery count the record refers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
@@ -146,7 +150,7 @@ impl Serialize for PublishOut<'_, '_> {
     }
 }
 
-/// A state-change record. Variant indexes (postcard varint) are the on-disk tags 0..=13.
+/// A state-change record. Variant indexes (postcard varint) are the on-disk tags 0..=14.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum StateRecord<'a> {
     /// Tag 0: The first record of a namespace: the lock-token secret lives in the WAL.
@@ -299,6 +303,9 @@ pub enum StateRecord<'a> {
         /// Released (seq, delivery count).
         entries: Vec<Entry>,
     },
+    /// Tag 14: an Event Hubs state change ([`HubRecord`], its own nested tags).
+    #[serde(borrow)]
+    Hub(HubRecord<'a>),
 }
 
 impl StateRecord<'_> {

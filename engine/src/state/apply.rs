@@ -119,6 +119,7 @@ impl NamespaceState {
             StateRecord::Checkpoint { chunk, count, body } => {
                 self.apply_checkpoint_chunk(seq, *chunk, *count, body.0, now)?;
             }
+            StateRecord::Hub(record) => self.apply_hub(seq, record)?,
         }
         Ok(())
     }

@@ -16,8 +16,11 @@ use crate::token::TokenSecret;
 
 mod apply;
 mod backlog;
+mod hub;
 mod now;
 mod snapshot;
+
+pub use hub::{HubMark, HubSnap, HubState, Hubs, HubsSnap, PartitionState};
 
 pub use now::{Now, RELEASE_DELAY_MAX, RELEASE_DELAY_MAX_MS, add_ms, release_bound};
 pub use snapshot::{
@@ -320,6 +323,8 @@ pub struct NamespaceState {
     /// publish time: publish times are non-decreasing, so they bound the publish time of every
     /// record (retention of topics without subscriptions, segment reclamation).
     pub time_marks: std::collections::VecDeque<(u64, i64)>,
+    /// Event Hubs (`hub.rs`).
+    pub hubs: Hubs,
     /// Subscription ids by topic id (derived; `backlog.rs`).
     topic_subs: HashMap<u32, Vec<u64>>,
     /// Chunks of a checkpoint being assembled (replay).

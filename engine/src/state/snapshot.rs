@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    NamespaceState, Now, Pending, PendingState, RELEASE_DELAY_MAX_MS, SubMeters, SubState,
+    Hubs, HubsSnap, NamespaceState, Now, Pending, PendingState, RELEASE_DELAY_MAX_MS, SubMeters, SubState,
     TopicMeters, TopicState, release_bound,
 };
 use crate::config::{subscription_from_json_str, topic_from_json_str};
@@ -118,6 +118,7 @@ impl NamespaceState {
                 })
                 .collect(),
             backlog: self.backlog_section(),
+            hubs: self.hubs.snapshot(),
         }
     }
 
@@ -132,6 +133,7 @@ impl NamespaceState {
         self.next_topic_id = snapshot.next_topic_id;
         self.next_sub_id = snapshot.next_sub_id;
         self.time_marks = snapshot.time_marks.iter().copied().collect();
+        self.hubs = Hubs::restore(&snapshot.hubs)?;
         let billing = &snapshot.billing;
         let publish_units: HashMap<u32, u64> = billing.topics.iter().copied().collect();
         let sub_units: HashMap<u64, (u64, u64)> = billing
@@ -254,6 +256,9 @@ pub struct Snapshot {
     /// before it decodes with none, and each subscription's backlog is then counted from the log
     /// on open.
     pub backlog: Vec<(u64, u64)>,
+    /// The Event Hubs: each hub's configuration and partitions with their sparse index. Last,
+    /// new in layout 6: a layout-5 snapshot decodes with no hubs (`legacy.rs`).
+    pub hubs: HubsSnap,
 }
 
 /// The billing part of a [`Snapshot`].
@@ -290,6 +295,7 @@ impl Snapshot {
         };
         match first {
             None | Some(0 | 1) => Ok(legacy::decode_untagged(bytes)?),
+            Some(legacy::SNAPSHOT_VERSION_5) => Ok(legacy::decode_v5(bytes)?),
             Some(SNAPSHOT_VERSION) => {
                 let tagged: Tagged = gridlog_format::decode_state_record(bytes)?;
                 debug_assert_eq!(tagged.version, SNAPSHOT_VERSION);
@@ -302,8 +308,9 @@ impl Snapshot {
 
 /// The layout version written first in a snapshot's record body (docs/format.md §6b.1). Layouts
 /// 1–4 had no version byte: their body starts with the `00` / `01` option tag of `secret`, which
-/// is why a version byte is at least 2 and today's, the first written, is 5.
-pub const SNAPSHOT_VERSION: u8 = 5;
+/// is why a version byte is at least 2; layout 5 was the first written, layout 6 added the
+/// Event Hubs section.
+pub const SNAPSHOT_VERSION: u8 = 6;
 
 /// What [`Snapshot::encode`] writes: the version byte, then the snapshot's fields.
 #[derive(Serialize)]
@@ -428,7 +435,10 @@ mod tests {
         assert_eq!(tagged[2], SNAPSHOT_VERSION);
         assert!(legacy::decode_untagged(&tagged).is_err());
         assert_eq!(Snapshot::decode(&tagged).unwrap(), snapshot);
-        let untagged = gridlog_format::encode_state_record(&snapshot);
+        // Layout 4 is today's fields without the trailing Event Hubs section, which for no hubs
+        // is two zero varints (next id, count).
+        let mut untagged = gridlog_format::encode_state_record(&snapshot);
+        assert_eq!(untagged.split_off(untagged.len() - 2), [0, 0]);
         assert_eq!(legacy::decode_untagged(&untagged).unwrap(), snapshot);
         assert_eq!(Snapshot::decode(&untagged).unwrap(), snapshot);
     }

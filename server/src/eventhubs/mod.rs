@@ -35,7 +35,7 @@ impl EventHubs {
             mappings: config
                 .event_hubs
                 .iter()
-                .map(|m| (m.name.clone(), m.topic.clone()))
+                .filter_map(|hub| Some((hub.name.clone(), hub.topic.clone()?)))
                 .collect(),
         }
     }
