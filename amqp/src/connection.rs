@@ -1,22 +1,25 @@
 //! One AMQP connection's state and its two services: the control service (links the client
-//! attaches as a receiver, i.e. the endpoint sends: `$cbs`/`$management` reply links) and
-//! the publish service (links the client attaches as a sender: requests and events).
+//! attaches as a receiver, i.e. the endpoint sends: `$cbs`/`$management` reply links and
+//! partition receivers) and the publish service (links the client attaches as a sender:
+//! requests and events).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use ntex_amqp::codec::protocol::{self, Accepted, DeliveryState, ErrorCondition, TransferBody};
+use ntex_amqp::codec::protocol::{self, Accepted, DeliveryState};
 use ntex_amqp::codec::{Decode, Message};
 use ntex_amqp::error::LinkError;
 use ntex_amqp::{ControlFrame, ControlFrameKind, ReceiverLink, SenderLink, types};
-use ntex_bytes::Bytes;
 
 use crate::address::Address;
-use crate::cbs;
-use crate::limits::{MAX_MESSAGE_SIZE, REQUEST_LINK_CREDIT};
+use crate::conditions;
+use crate::limits::{HUB_LINK_CREDIT, MAX_MESSAGE_SIZE, REQUEST_LINK_CREDIT};
+use crate::management::{self, Request};
+use crate::sender::{self, HubTarget};
 use crate::shared::Shared;
 use crate::tokens::Tokens;
+use crate::{cbs, error::ManagementError};
 
 /// A link on which the endpoint sends responses: the client's receiver on `$cbs` or
 /// `$management`.
@@ -32,6 +35,8 @@ struct ReplyLink {
 struct InboundLink {
     handle: u32,
     address: Address,
+    /// The address as the client wrote it (for error texts).
+    entity: String,
 }
 
 /// The state of one connection.
@@ -42,11 +47,8 @@ pub struct Conn {
     inbound: RefCell<Vec<InboundLink>>,
 }
 
-fn error(condition: protocol::AmqpError, description: String) -> LinkError {
-    LinkError::new(ErrorCondition::AmqpError(condition)).description(description)
-}
-
-fn terminus_address(attach: &protocol::Attach, source: bool) -> Option<String> {
+/// The address of an attach's source or target.
+pub fn terminus_address(attach: &protocol::Attach, source: bool) -> Option<String> {
     let address = if source {
         attach.0.source.as_ref().and_then(|s| s.address.as_ref())
     } else {
@@ -66,6 +68,13 @@ impl Conn {
         })
     }
 
+    /// Is `address` usable with the tokens this connection holds?
+    fn authorized(&self, address: &Address) -> bool {
+        address
+            .audience_path()
+            .is_none_or(|path| self.shared.authorized(&self.tokens.borrow(), &path))
+    }
+
     /// Control frames: attaches of links the endpoint sends on, and their detaches.
     pub fn control(&self, frame: &ControlFrame) -> Result<(), LinkError> {
         match frame.kind() {
@@ -81,10 +90,7 @@ impl Conn {
                         });
                         Ok(())
                     }
-                    _ => Err(error(
-                        protocol::AmqpError::NotFound,
-                        format!("The messaging entity '{source}' could not be found."),
-                    )),
+                    _ => Err(conditions::not_found(&source)),
                 }
             }
             ControlFrameKind::RemoteDetachSender(_, link)
@@ -98,16 +104,17 @@ impl Conn {
     }
 
     /// Publish-side messages: attaches of links the client sends on, and their transfers.
-    pub fn publish(&self, message: types::Message) -> Result<(), LinkError> {
+    pub async fn publish(&self, message: types::Message) -> Result<(), LinkError> {
         match message {
             types::Message::Attached(attach, link) => self.attach_inbound(&attach, &link),
             types::Message::Transfer(link) => {
                 while let Some((mut delivery, transfer)) = link.get_delivery() {
-                    let outcome = self.transfer(&link, &transfer);
+                    let outcome = self.transfer(&link, &transfer).await;
                     link.set_link_credit(1);
                     match outcome {
                         Ok(()) => delivery.settle(DeliveryState::Accepted(Accepted {})),
                         Err(e) => {
+                            tracing::info!(error = ?e, "transfer rejected");
                             delivery.settle(DeliveryState::Rejected(protocol::Rejected {
                                 error: Some(e.into()),
                             }));
@@ -138,49 +145,64 @@ impl Conn {
         link: &ReceiverLink,
     ) -> Result<(), LinkError> {
         let target = terminus_address(attach, false).unwrap_or_default();
-        let address = Address::parse(&target).map_err(|e| {
-            error(
-                protocol::AmqpError::NotFound,
-                format!("The messaging entity '{target}' could not be found: {e}."),
-            )
-        })?;
+        let address = Address::parse(&target).map_err(|_| conditions::not_found(&target))?;
+        link.set_max_message_size(u64::from(MAX_MESSAGE_SIZE));
+        // pyamqp grants itself credit and may overrun ours; ntex detaches a link that sends
+        // without credit, so plenty stays granted (topped up per delivery).
         match &address {
-            Address::Cbs | Address::Management => {
-                link.set_max_message_size(u64::from(MAX_MESSAGE_SIZE));
-                // pyamqp grants itself credit and may overrun ours; ntex detaches a link
-                // that sends without credit, so keep plenty granted (topped up per delivery).
-                link.set_link_credit(REQUEST_LINK_CREDIT);
+            Address::Cbs | Address::Management => link.set_link_credit(REQUEST_LINK_CREDIT),
+            Address::Hub { hub, partition } => {
+                if !self.authorized(&address) {
+                    return Err(conditions::unauthorized(&target));
+                }
+                let hub_target = HubTarget {
+                    hub: hub.clone(),
+                    partition: *partition,
+                };
+                sender::check(&self.shared.namespace, &hub_target, &target)?;
+                link.set_link_credit(HUB_LINK_CREDIT);
             }
-            Address::Hub { .. } | Address::ConsumerPartition { .. } => {
-                return Err(error(
-                    protocol::AmqpError::NotFound,
-                    format!("The messaging entity '{target}' could not be found."),
-                ));
-            }
+            Address::ConsumerPartition { .. } => return Err(conditions::not_found(&target)),
         }
         self.inbound.borrow_mut().push(InboundLink {
             handle: link.handle(),
             address,
+            entity: target,
         });
         Ok(())
     }
 
-    fn transfer(
+    async fn transfer(
         &self,
         link: &ReceiverLink,
         transfer: &protocol::Transfer,
     ) -> Result<(), LinkError> {
         let handle = link.handle();
-        let address = self
+        let (address, entity) = self
             .inbound
             .borrow()
             .iter()
             .find(|l| l.handle == handle)
-            .map(|l| l.address.clone())
-            .ok_or_else(|| error(protocol::AmqpError::IllegalState, "unknown link".to_owned()))?;
-        let request = decode(transfer)?;
+            .map(|l| (l.address.clone(), l.entity.clone()))
+            .ok_or_else(|| {
+                conditions::amqp(protocol::AmqpError::IllegalState, "unknown link".to_owned())
+            })?;
+        let payload = sender::payload(transfer)?;
         match address {
+            Address::Hub { hub, partition } => {
+                let format = transfer.message_format().unwrap_or(0);
+                let target = HubTarget { hub, partition };
+                sender::send(
+                    self.shared.namespace.clone(),
+                    target,
+                    entity,
+                    format,
+                    payload,
+                )
+                .await
+            }
             Address::Cbs => {
+                let request = decode(payload)?;
                 let now = self.shared.now_secs();
                 let outcome = cbs::put_token(
                     &request,
@@ -195,11 +217,35 @@ impl Conn {
                 self.reply(&Address::Cbs, &request, reply);
                 Ok(())
             }
-            _ => Err(error(
-                protocol::AmqpError::NotImplemented,
-                "not implemented".to_owned(),
-            )),
+            Address::Management => {
+                let request = decode(payload)?;
+                let outcome = self.management(&request);
+                let reply = management::reply(&request, outcome);
+                self.reply(&Address::Management, &request, reply);
+                Ok(())
+            }
+            Address::ConsumerPartition { .. } => Err(conditions::not_found(&entity)),
         }
+    }
+
+    fn management(
+        &self,
+        request: &Message,
+    ) -> Result<ntex_amqp::codec::types::Variant, ManagementError> {
+        let parsed = Request::parse(request)?;
+        let hub = parsed.hub().to_ascii_lowercase();
+        let mut authorized = self.shared.authorized(&self.tokens.borrow(), &hub);
+        if !authorized && let Some(token) = cbs::app_text(request, "security_token") {
+            authorized = self
+                .shared
+                .sas
+                .check_token(token, &format!("/{hub}"), self.shared.now_secs())
+                .is_ok();
+        }
+        if !authorized {
+            return Err(ManagementError::Unauthorized);
+        }
+        management::answer(&self.shared.namespace, &parsed)
     }
 
     /// Sends `reply` on the link `request.reply-to` names, else on the latest `node` link.
@@ -225,15 +271,8 @@ impl Conn {
     }
 }
 
-/// The message a transfer carries.
-fn decode(transfer: &protocol::Transfer) -> Result<Message, LinkError> {
-    let decode_error = |text: &str| error(protocol::AmqpError::DecodeError, text.to_owned());
-    match transfer.body() {
-        Some(TransferBody::Data(bytes)) => {
-            let mut bytes: Bytes = bytes.clone();
-            Message::decode(&mut bytes).map_err(|e| decode_error(&e.to_string()))
-        }
-        Some(TransferBody::Message(message)) => Ok(message.clone()),
-        Some(TransferBody::Pages(_)) | None => Err(decode_error("the transfer has no message")),
-    }
+/// The request message a transfer carries.
+fn decode(mut payload: ntex_bytes::Bytes) -> Result<Message, LinkError> {
+    Message::decode(&mut payload)
+        .map_err(|e| conditions::amqp(protocol::AmqpError::DecodeError, e.to_string()))
 }

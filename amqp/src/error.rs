@@ -55,3 +55,65 @@ pub enum ListenerError {
     #[error("starting the AMQP listener thread: {0}")]
     Thread(#[source] io::Error),
 }
+
+/// A sender's transfer that cannot be stored; the transfer is rejected whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MessageError {
+    /// Not a sequence of AMQP message sections.
+    #[error("the message does not decode as AMQP sections")]
+    Malformed,
+    /// Over [`crate::limits::MAX_MESSAGE_SIZE`].
+    #[error("the message or batch is larger than 1 MB")]
+    TooLarge,
+    /// A batch envelope without events.
+    #[error("the batch holds no event")]
+    EmptyBatch,
+    /// Over [`crate::limits::MAX_BATCH_EVENTS`].
+    #[error("the batch holds too many events")]
+    TooManyEvents,
+    /// A message-format other than 0 and 0x80013700.
+    #[error("unknown message-format")]
+    UnknownFormat,
+    /// Over [`crate::limits::MAX_PARTITION_KEY_LEN`].
+    #[error("the partition key is longer than 128 bytes")]
+    PartitionKeyTooLong,
+}
+
+/// A refused `$management` request; each maps to a status code and condition.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ManagementError {
+    /// Not a READ of a hub or partition, or a field is missing (400).
+    #[error("malformed management request")]
+    BadRequest,
+    /// No valid token covers the hub (401).
+    #[error("unauthorized: no valid token for the event hub")]
+    Unauthorized,
+    /// Unknown hub or partition (404).
+    #[error("The messaging entity could not be found.")]
+    NotFound,
+    /// The engine failed (500).
+    #[error("internal error")]
+    Internal,
+}
+
+impl ManagementError {
+    /// The status code of the response.
+    pub fn status_code(self) -> i32 {
+        match self {
+            Self::BadRequest => 400,
+            Self::Unauthorized => 401,
+            Self::NotFound => 404,
+            Self::Internal => 500,
+        }
+    }
+
+    /// The `error-condition` of the response.
+    pub fn condition(self) -> &'static str {
+        match self {
+            Self::BadRequest => "amqp:invalid-field",
+            Self::Unauthorized => "amqp:unauthorized-access",
+            Self::NotFound => "amqp:not-found",
+            Self::Internal => "amqp:internal-error",
+        }
+    }
+}

@@ -13,16 +13,21 @@
 //! - [`address`]: link addresses and audiences.
 
 pub mod address;
+pub mod batch;
 pub mod cbs;
+pub mod conditions;
 pub mod connection;
 pub mod error;
 pub mod limits;
 pub mod listener;
+pub mod management;
 pub mod sasl;
+pub mod sections;
+pub mod sender;
 pub mod shared;
 pub mod tokens;
 
-pub use error::{AddressError, CbsError, ListenerError};
+pub use error::{AddressError, CbsError, ListenerError, ManagementError, MessageError};
 pub use listener::Endpoint;
 pub use shared::Shared;
 

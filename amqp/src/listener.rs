@@ -115,7 +115,7 @@ async fn accept_loop(
             async |st: &ntex_amqp::State<Rc<Conn>>| {
                 let conn = st.get_ref().clone();
                 Ok::<_, std::convert::Infallible>(ntex_service::fn_service(async move |message| {
-                    conn.publish(message)
+                    conn.publish(message).await
                 }))
             },
         )),

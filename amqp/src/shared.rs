@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
-use gridlog::Clock;
 use gridlog::sas::ServiceBusSas;
+use gridlog::{Clock, Namespace};
 
 /// Shared by every connection of one listener.
 pub struct Shared {
+    /// The engine.
+    pub namespace: Namespace,
     /// The `sharedAccessPolicies` tokens are checked against.
     pub sas: ServiceBusSas,
     /// Wall-clock time (token expiry).
@@ -17,5 +19,11 @@ impl Shared {
     /// The current unix time in seconds.
     pub fn now_secs(&self) -> i64 {
         self.clock.now().unix_millis().div_euclid(1000)
+    }
+
+    /// May a connection holding `tokens` use `path` (an audience path)? Always, when no
+    /// policy is configured (loopback serving without keys).
+    pub fn authorized(&self, tokens: &crate::tokens::Tokens, path: &str) -> bool {
+        self.sas.is_empty() || tokens.authorizes(path, self.now_secs())
     }
 }

@@ -394,7 +394,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .build()
         .map_err(|e| format!("starting the runtime: {e}"))?;
     let amqp = amqp_listener
-        .map(|listener| serve_amqp::start(listener, hubs.sas().clone(), clock))
+        .map(|listener| serve_amqp::start(listener, namespace.clone(), hubs.sas().clone(), clock))
         .transpose()?;
     let push_store: Arc<dyn PushStore> = Arc::new(namespace.clone());
     let backend: Arc<dyn DataPlane> = Arc::new(namespace);

@@ -4,8 +4,8 @@
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
-use gridlog::Clock;
 use gridlog::sas::ServiceBusSas;
+use gridlog::{Clock, Namespace};
 use gridlog_amqp::{Endpoint, Shared};
 
 /// Binds the AMQP port (before anything is created on disk or printed), unless `--no-amqp`.
@@ -31,10 +31,16 @@ pub fn bind(
 /// Starts serving AMQP on `listener`.
 pub fn start(
     listener: TcpListener,
+    namespace: Namespace,
     sas: ServiceBusSas,
     clock: Arc<dyn Clock>,
 ) -> Result<Endpoint, String> {
-    Endpoint::start(listener, Shared { sas, clock }).map_err(|e| e.to_string())
+    let shared = Shared {
+        namespace,
+        sas,
+        clock,
+    };
+    Endpoint::start(listener, shared).map_err(|e| e.to_string())
 }
 
 /// Prints the listener's line (after `serve`'s announcement; a closed stdout is ignored, as
