@@ -16,6 +16,7 @@ use crate::address::Address;
 use crate::conditions;
 use crate::limits::{HUB_LINK_CREDIT, MAX_MESSAGE_SIZE, REQUEST_LINK_CREDIT};
 use crate::management::{self, Request};
+use crate::receiver;
 use crate::sender::{self, HubTarget};
 use crate::shared::Shared;
 use crate::tokens::Tokens;
@@ -88,6 +89,28 @@ impl Conn {
                             target: terminus_address(attach, false).unwrap_or_default(),
                             link: link.clone(),
                         });
+                        Ok(())
+                    }
+                    Ok(
+                        ref address @ Address::ConsumerPartition {
+                            ref hub,
+                            ref group,
+                            partition,
+                        },
+                    ) => {
+                        if !self.authorized(address) {
+                            return Err(conditions::unauthorized(&source));
+                        }
+                        let plan =
+                            receiver::plan(&self.shared, attach, (hub, group, partition), &source)?;
+                        let ownership = receiver::register(&self.shared, &plan)?;
+                        link.set_max_message_size(MAX_MESSAGE_SIZE);
+                        ntex_rt::spawn(receiver::run(
+                            self.shared.clone(),
+                            link.clone(),
+                            plan,
+                            ownership,
+                        ));
                         Ok(())
                     }
                     _ => Err(conditions::not_found(&source)),

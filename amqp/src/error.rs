@@ -117,3 +117,14 @@ impl ManagementError {
         }
     }
 }
+
+/// A receiver's selector filter that does not parse (`com.microsoft:argument-error`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SelectorError {
+    /// Not `amqp.annotation.KEY > 'VALUE'` (or `>=`) with a number (or `@latest`).
+    #[error("the selector filter is malformed")]
+    Malformed,
+    /// A key other than x-opt-offset, x-opt-sequence-number, x-opt-enqueued-time.
+    #[error("the selector filter names an unsupported annotation")]
+    UnknownKey,
+}

@@ -33,3 +33,15 @@ pub const MAX_BATCH_EVENTS: usize = 100_000;
 
 /// Credit granted on sender links to a hub (kept topped up per delivery).
 pub const HUB_LINK_CREDIT: u32 = 1000;
+
+/// Longest selector filter expression accepted (bytes).
+pub const MAX_SELECTOR_LEN: usize = 256;
+
+/// Most receivers without owner level on one partition of one consumer group (Event Hubs' 5).
+pub const MAX_RECEIVERS_PER_PARTITION: usize = 5;
+
+/// Most events read from the engine per read (also bounded by the link's credit).
+pub const READ_BATCH: usize = 300;
+
+/// How long a receiver waits for a new event before checking its link again (ms).
+pub const RECEIVE_POLL_MS: u64 = 1000;

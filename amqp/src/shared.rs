@@ -3,6 +3,8 @@
 use std::sync::Arc;
 
 use gridlog::sas::ServiceBusSas;
+
+use crate::owners::Owners;
 use gridlog::{Clock, Namespace};
 
 /// Shared by every connection of one listener.
@@ -13,9 +15,21 @@ pub struct Shared {
     pub sas: ServiceBusSas,
     /// Wall-clock time (token expiry).
     pub clock: Arc<dyn Clock>,
+    /// The partition receivers and their owner levels.
+    pub owners: Arc<Owners>,
 }
 
 impl Shared {
+    /// What the listener of `namespace` shares, checking tokens against `sas`.
+    pub fn new(namespace: Namespace, sas: ServiceBusSas, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            namespace,
+            sas,
+            clock,
+            owners: Arc::new(Owners::default()),
+        }
+    }
+
     /// The current unix time in seconds.
     pub fn now_secs(&self) -> i64 {
         self.clock.now().unix_millis().div_euclid(1000)

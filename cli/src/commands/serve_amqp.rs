@@ -35,12 +35,7 @@ pub fn start(
     sas: ServiceBusSas,
     clock: Arc<dyn Clock>,
 ) -> Result<Endpoint, String> {
-    let shared = Shared {
-        namespace,
-        sas,
-        clock,
-    };
-    Endpoint::start(listener, shared).map_err(|e| e.to_string())
+    Endpoint::start(listener, Shared::new(namespace, sas, clock)).map_err(|e| e.to_string())
 }
 
 /// Prints the listener's line (after `serve`'s announcement; a closed stdout is ignored, as
