@@ -2,10 +2,13 @@
 listener, with the emulator connection string the SDK supports (UseDevelopmentEmulator=true).
 """
 
+import datetime
 import json
+import threading
+import time
 
 import pytest
-from azure.eventhub import EventData, EventHubProducerClient
+from azure.eventhub import EventData, EventHubConsumerClient, EventHubProducerClient
 from azure.eventhub.exceptions import AuthenticationError
 
 from conftest import Server
@@ -113,3 +116,152 @@ def test_batches_land_by_partition_id_by_key_and_round_robin(hub_server):
         props = client.get_partition_properties("0")
         assert props["is_empty"] is False
         assert int(props["last_enqueued_offset"]) >= 0
+
+
+class Receiver:
+    """EventHubConsumerClient.receive on one partition, in a thread."""
+
+    def __init__(self, server, start, group="$Default", partition="0", inclusive=False,
+                 owner_level=None):
+        self.client = EventHubConsumerClient.from_connection_string(
+            connection_string(server), consumer_group=group, eventhub_name=HUB
+        )
+        self.events, self.errors = [], []
+        self.changed = threading.Condition()
+        self.thread = threading.Thread(
+            target=self.client.receive,
+            kwargs={
+                "on_event": self._on_event,
+                "on_error": self._on_error,
+                "partition_id": partition,
+                "starting_position": start,
+                "starting_position_inclusive": inclusive,
+                "owner_level": owner_level,
+                "max_wait_time": 1,
+            },
+            daemon=True,
+        )
+        self.thread.start()
+
+    def _on_event(self, _context, event):
+        if event is not None:
+            with self.changed:
+                self.events.append(event)
+                self.changed.notify_all()
+
+    def _on_error(self, _context, error):
+        with self.changed:
+            self.errors.append(error)
+            self.changed.notify_all()
+
+    def wait(self, predicate, timeout=20):
+        with self.changed:
+            assert self.changed.wait_for(lambda: predicate(self), timeout), (
+                f"{len(self.events)} events, errors {self.errors!r}"
+            )
+
+    def close(self):
+        self.client.close()
+        self.thread.join(10)
+
+
+def receive(server, start, count, **kwargs):
+    receiver = Receiver(server, start, **kwargs)
+    try:
+        receiver.wait(lambda r: len(r.events) >= count)
+        time.sleep(0.3)  # nothing beyond what was asked for arrives
+        return list(receiver.events)
+    finally:
+        receiver.close()
+
+
+def send(client, bodies, partition_id="0", **batch_kwargs):
+    batch = client.create_batch(partition_id=partition_id, **batch_kwargs)
+    for body in bodies:
+        batch.add(body if isinstance(body, EventData) else EventData(body))
+    client.send_batch(batch)
+
+
+def test_receive_from_earliest_round_trips_bodies_properties_and_annotations(hub_server):
+    rich = EventData(b"\x00\x01binary\xff")
+    rich.properties = {"job": "nightly-etl", "attempt": 3, "ok": True}
+    rich.content_type = "application/octet-stream"
+    rich.correlation_id = "run-17"
+    rich.message_id = "m-1"
+    with producer(hub_server) as client:
+        send(client, [rich, "second"])
+        send(client, ["third"], partition_id="0")
+    events = receive(hub_server, "-1", 3)
+    assert [e.sequence_number for e in events] == [0, 1, 2]
+    offsets = [int(e.offset) for e in events]
+    assert offsets == sorted(set(offsets))
+    assert all(e.enqueued_time.year >= 2024 for e in events)
+    first = events[0]
+    assert first.body_as_str(encoding="latin-1") == "\x00\x01binary\xff"
+    assert first.properties == {b"job": b"nightly-etl", b"attempt": 3, b"ok": True}
+    assert first.content_type == "application/octet-stream"
+    assert first.correlation_id == "run-17"
+    assert first.message_id == "m-1"
+    assert [e.body_as_str() for e in events[1:]] == ["second", "third"]
+
+
+def test_receive_from_a_sequence_number_an_offset_and_a_time(hub_server):
+    with producer(hub_server) as client:
+        send(client, [f"early-{i}" for i in range(4)])
+        time.sleep(1.2)
+        boundary = datetime.datetime.now(datetime.timezone.utc)
+        time.sleep(0.2)
+        send(client, [f"late-{i}" for i in range(2)])
+    after_2 = receive(hub_server, 2, 3)
+    assert [e.sequence_number for e in after_2] == [3, 4, 5]
+    from_2 = receive(hub_server, 2, 4, inclusive=True)
+    assert [e.sequence_number for e in from_2] == [2, 3, 4, 5]
+    after_offset = receive(hub_server, from_2[0].offset, 3)
+    assert [e.sequence_number for e in after_offset] == [3, 4, 5]
+    late = receive(hub_server, boundary, 2)
+    assert [e.body_as_str() for e in late] == ["late-0", "late-1"]
+
+
+def test_receive_from_latest_sees_only_later_events(hub_server):
+    with producer(hub_server) as client:
+        send(client, ["before"])
+        receiver = Receiver(hub_server, "@latest")
+        try:
+            time.sleep(2)  # the link is attached (and '@latest' resolved) by now
+            send(client, ["after-1", "after-2"])
+            receiver.wait(lambda r: len(r.events) >= 2)
+            assert [e.body_as_str() for e in receiver.events] == ["after-1", "after-2"]
+            assert [e.sequence_number for e in receiver.events] == [1, 2]
+        finally:
+            receiver.close()
+
+
+def test_two_consumer_groups_read_independently(hub_server):
+    with producer(hub_server) as client:
+        send(client, ["a", "b", "c"], partition_id="1")
+    default = receive(hub_server, "-1", 3, partition="1")
+    dashboard = receive(hub_server, "-1", 3, partition="1", group="dashboard")
+    assert [e.body_as_str() for e in default] == ["a", "b", "c"]
+    assert [e.body_as_str() for e in dashboard] == ["a", "b", "c"]
+
+
+def test_an_owner_level_receiver_takes_the_partition_over(hub_server):
+    with producer(hub_server) as client:
+        send(client, ["one"])
+        first = Receiver(hub_server, "-1", owner_level=1)
+        try:
+            first.wait(lambda r: len(r.events) >= 1)
+            second = Receiver(hub_server, "-1", owner_level=2)
+            try:
+                second.wait(lambda r: len(r.events) >= 1)
+                first.wait(lambda r: r.errors)
+                # The SDK's "link stolen": ConnectionLostError with amqp:link:stolen.
+                assert type(first.errors[0]).__name__ == "ConnectionLostError", first.errors
+                assert "amqp:link:stolen" in str(first.errors[0]), first.errors
+                send(client, ["two"])
+                second.wait(lambda r: len(r.events) >= 2)
+                assert [e.body_as_str() for e in second.events] == ["one", "two"]
+            finally:
+                second.close()
+        finally:
+            first.close()
