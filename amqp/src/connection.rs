@@ -14,7 +14,7 @@ use ntex_amqp::{ControlFrame, ControlFrameKind, ReceiverLink, SenderLink, types}
 
 use crate::address::Address;
 use crate::conditions;
-use crate::limits::{HUB_LINK_CREDIT, MAX_MESSAGE_SIZE, REQUEST_LINK_CREDIT};
+use crate::limits::MAX_MESSAGE_SIZE;
 use crate::management::{self, Request};
 use crate::receiver;
 use crate::sender::{self, HubTarget};
@@ -27,14 +27,17 @@ use crate::{cbs, error::ManagementError};
 struct ReplyLink {
     /// `$cbs` or `$management`.
     node: Address,
+    /// The link's name (JS names its `$cbs` reply link after the `reply-to` it sends).
+    name: String,
     /// The link's target address (what a request's `reply-to` names).
     target: String,
     link: SenderLink,
 }
 
-/// A link on which the client sends.
+/// A link on which the client sends, known by its name (handles are per session, and JS
+/// opens a session per link).
 struct InboundLink {
-    handle: u32,
+    name: String,
     address: Address,
     /// The address as the client wrote it (for error texts).
     entity: String,
@@ -86,6 +89,7 @@ impl Conn {
                         link.set_max_message_size(MAX_MESSAGE_SIZE);
                         self.replies.borrow_mut().push(ReplyLink {
                             node,
+                            name: attach.0.name.to_string(),
                             target: terminus_address(attach, false).unwrap_or_default(),
                             link: link.clone(),
                         });
@@ -118,8 +122,9 @@ impl Conn {
             }
             ControlFrameKind::RemoteDetachSender(_, link)
             | ControlFrameKind::LocalDetachSender(_, link) => {
-                let id = link.id();
-                self.replies.borrow_mut().retain(|r| r.link.id() != id);
+                // Handles are per session; names tell links apart.
+                let name = link.name();
+                self.replies.borrow_mut().retain(|r| *name != r.name);
                 Ok(())
             }
             _ => Ok(()),
@@ -147,15 +152,15 @@ impl Conn {
                 Ok(())
             }
             types::Message::Detached(link) => {
-                let handle = link.handle();
-                self.inbound.borrow_mut().retain(|l| l.handle != handle);
+                let name = link.name();
+                self.inbound.borrow_mut().retain(|l| *name != l.name);
                 Ok(())
             }
             types::Message::DetachedAll(links) => {
                 let mut inbound = self.inbound.borrow_mut();
                 for link in links {
-                    let handle = link.handle();
-                    inbound.retain(|l| l.handle != handle);
+                    let name = link.name();
+                    inbound.retain(|l| *name != l.name);
                 }
                 Ok(())
             }
@@ -170,10 +175,11 @@ impl Conn {
         let target = terminus_address(attach, false).unwrap_or_default();
         let address = Address::parse(&target).map_err(|_| conditions::not_found(&target))?;
         link.set_max_message_size(u64::from(MAX_MESSAGE_SIZE));
-        // pyamqp grants itself credit and may overrun ours; ntex detaches a link that sends
-        // without credit, so plenty stays granted (topped up per delivery).
+        // Credit: ntex grants 50 once the attach is answered (a flow sent before the answer
+        // would name a handle the client does not know yet: rhea fails on it), and every
+        // delivery gives one back (`publish`), so a client never runs out between its sends.
         match &address {
-            Address::Cbs | Address::Management => link.set_link_credit(REQUEST_LINK_CREDIT),
+            Address::Cbs | Address::Management => {}
             Address::Hub { hub, partition } => {
                 if !self.authorized(&address) {
                     return Err(conditions::unauthorized(&target));
@@ -183,12 +189,11 @@ impl Conn {
                     partition: *partition,
                 };
                 sender::check(&self.shared.namespace, &hub_target, &target)?;
-                link.set_link_credit(HUB_LINK_CREDIT);
             }
             Address::ConsumerPartition { .. } => return Err(conditions::not_found(&target)),
         }
         self.inbound.borrow_mut().push(InboundLink {
-            handle: link.handle(),
+            name: link.name().to_string(),
             address,
             entity: target,
         });
@@ -200,12 +205,12 @@ impl Conn {
         link: &ReceiverLink,
         transfer: &protocol::Transfer,
     ) -> Result<(), LinkError> {
-        let handle = link.handle();
+        let name = link.name();
         let (address, entity) = self
             .inbound
             .borrow()
             .iter()
-            .find(|l| l.handle == handle)
+            .find(|l| *name == l.name)
             .map(|l| (l.address.clone(), l.entity.clone()))
             .ok_or_else(|| {
                 conditions::amqp(protocol::AmqpError::IllegalState, "unknown link".to_owned())
@@ -271,24 +276,30 @@ impl Conn {
         management::answer(&self.shared.namespace, &parsed)
     }
 
-    /// Sends `reply` on the link `request.reply-to` names, else on the latest `node` link.
+    /// Sends `reply` on the link `request.reply-to` names (by target address, else by link
+    /// name), else on the latest `node` link.
     fn reply(&self, node: &Address, request: &Message, reply: Message) {
         let reply_to = request
             .properties()
             .and_then(|p| p.reply_to.as_ref())
             .map(ToString::to_string);
         let replies = self.replies.borrow();
-        let link = match &reply_to {
-            Some(to) => replies.iter().rev().find(|r| r.target == *to),
-            None => replies.iter().rev().find(|r| r.node == *node),
-        };
+        let named = reply_to.as_ref().and_then(|to| {
+            let rev = || replies.iter().rev();
+            rev()
+                .find(|r| r.target == *to)
+                .or_else(|| rev().find(|r| r.name == *to))
+        });
+        let link = named.or_else(|| replies.iter().rev().find(|r| r.node == *node));
         let Some(link) = link.map(|r| r.link.clone()) else {
             tracing::info!(?reply_to, "no link to reply on");
             return;
         };
+        tracing::debug!(?reply_to, link = %link.name(), "replying");
         ntex_rt::spawn(async move {
-            if let Err(e) = link.transfer(reply).settled().send().await {
-                tracing::info!(error = %e, "sending a reply failed");
+            match link.transfer(reply).settled().format(0).send().await {
+                Ok(_) => tracing::debug!("reply sent"),
+                Err(e) => tracing::info!(error = %e, "sending a reply failed"),
             }
         });
     }

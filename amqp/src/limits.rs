@@ -22,17 +22,11 @@ pub const MAX_TOKEN_LEN: usize = 8 * 1024;
 /// oldest expired ones are dropped first, then the put-token is refused).
 pub const MAX_TOKENS_PER_CONNECTION: usize = 256;
 
-/// Credit granted on `$cbs` and `$management` request links.
-pub const REQUEST_LINK_CREDIT: u32 = 100;
-
 /// Longest partition key accepted (bytes; the engine's limit).
 pub const MAX_PARTITION_KEY_LEN: usize = 128;
 
 /// Most events in one batch transfer (a 1 MB batch of empty events stays far below).
 pub const MAX_BATCH_EVENTS: usize = 100_000;
-
-/// Credit granted on sender links to a hub (kept topped up per delivery).
-pub const HUB_LINK_CREDIT: u32 = 1000;
 
 /// Longest selector filter expression accepted (bytes).
 pub const MAX_SELECTOR_LEN: usize = 256;

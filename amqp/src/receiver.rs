@@ -238,9 +238,12 @@ pub async fn run(shared: Arc<Shared>, link: SenderLink, plan: Plan, mut ownershi
                     continue;
                 }
             };
+            // An explicit message-format 0: rhea hands a transfer without one to the
+            // application undecoded.
             if link
                 .transfer(TransferBody::Data(body))
                 .settled()
+                .format(0)
                 .send()
                 .await
                 .is_err()
