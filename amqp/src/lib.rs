@@ -19,6 +19,8 @@ pub mod conditions;
 pub mod connection;
 pub mod deliver;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod limits;
 pub mod listener;
 pub mod management;

@@ -602,7 +602,9 @@ fn decode_frame_header(input: &mut Bytes, expected_frame_type: u8) -> Result<u16
 
 fn decode_compound8(input: &mut Bytes) -> Result<(u32, u32), AmqpParseError> {
     decode_check_len!(input, 2);
-    let size = input[0] - 1; // -1 for 1 byte count
+    // gridlog patch (vendor/README.md): a size below the count's own width is an error, not an
+    // underflow (a panic with overflow checks).
+    let size = input[0].checked_sub(1).ok_or(AmqpParseError::InvalidSize)?; // -1 for 1 byte count
     let count = input[1];
     input.advance(2);
     Ok((u32::from(size), u32::from(count)))
@@ -610,7 +612,9 @@ fn decode_compound8(input: &mut Bytes) -> Result<(u32, u32), AmqpParseError> {
 
 fn decode_compound32(input: &mut Bytes) -> Result<(u32, u32), AmqpParseError> {
     decode_check_len!(input, 8);
-    let size = BigEndian::read_u32(input) - 4; // -4 for 4 byte count
+    let size = BigEndian::read_u32(input)
+        .checked_sub(4)
+        .ok_or(AmqpParseError::InvalidSize)?; // -4 for 4 byte count
     let count = BigEndian::read_u32(&input[4..]);
     input.advance(8);
     Ok((size, count))
