@@ -12,9 +12,12 @@
 //!   `put_subscription`, …), [`Namespace::publish`], receive
 //!   ([`Namespace::receive`], [`Namespace::receive_async`]; a [`Received`] carries the stored
 //!   event bytes and a lock token), settlement ([`Namespace::acknowledge`], `release`,
-//!   `reject`, `renew_locks`; a [`SettleOutcome`] says which tokens succeeded), maintenance,
-//!   [`Namespace::stats`] and [`Namespace::close`].
-//! - **Configuration**, ARM-shaped: [`NamespaceConfig`] with [`TopicConfig`],
+//!   `reject`, `renew_locks`; a [`SettleOutcome`] says which tokens succeeded), Event Hubs
+//!   ([`Namespace::send_to_hub`] into one partition by [`PartitionTarget`],
+//!   [`Namespace::read_partition`] from an [`EventPosition`], `hub_info`, `partition_info`,
+//!   `wait_partition`; messages are opaque bytes tagged with a [`MessageFormat`]),
+//!   maintenance, [`Namespace::stats`] and [`Namespace::close`].
+//! - **Configuration**, ARM-shaped: [`NamespaceConfig`] with [`TopicConfig`], [`EventHubConfig`],
 //!   [`SubscriptionConfig`] ([`DeliveryConfig`], [`FiltersConfig`] with its
 //!   [`AdvancedFilter`]s, a [`PushDestination`]), parsed with every default filled in and
 //!   validated with errors ([`ConfigError`]) that name the field path.

@@ -83,14 +83,14 @@ impl Direction {
         Self::HubEgress,
     ];
 
-    /// `"ingress"`, `"delivery"`, `"settlement"`, `"hub ingress"` or `"hub egress"`.
+    /// `"ingress"`, `"delivery"`, `"settlement"`, `"hub_ingress"` or `"hub_egress"`.
     pub const fn name(self) -> &'static str {
         match self {
             Self::Ingress => "ingress",
             Self::Delivery => "delivery",
             Self::Settlement => "settlement",
-            Self::HubIngress => "hub ingress",
-            Self::HubEgress => "hub egress",
+            Self::HubIngress => "hub_ingress",
+            Self::HubEgress => "hub_egress",
         }
     }
 

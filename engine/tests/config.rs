@@ -646,3 +646,136 @@ fn tls_settings_are_files_or_self_signed_and_round_trip() {
     let (_, kind) = error(&json!({"tls": {"selfSigned": true, "port": 1}}));
     assert!(matches!(kind, ConfigErrorKind::Syntax { .. }), "{kind:?}");
 }
+
+#[test]
+fn event_hubs_are_arm_shaped_with_defaults_and_field_paths() {
+    let config = parse(&json!({"eventHubs": [
+        {"name": "plain"},
+        {"name": "full", "topic": "jobs",
+         "properties": {"partitionCount": 32, "messageRetentionInDays": 7,
+            "retentionDescription": {"cleanupPolicy": "Delete", "retentionTimeInHours": 168},
+            "status": "Active", "partitionIds": ["0"], "createdAt": "2024-01-01T00:00:00Z"},
+         "consumerGroups": [{"name": "audit", "properties": {"userMetadata": "x"}},
+                            {"name": "$default"}]},
+        {"name": "hours", "properties": {"retentionDescription": {"retentionTimeInHours": 5}}}],
+        "topics": [{"name": "jobs"}]}));
+    let plain = &config.event_hubs[0];
+    assert_eq!(
+        (
+            plain.partition_count,
+            plain.retention_hours,
+            &plain.consumer_groups[..],
+            &plain.topic
+        ),
+        (4, 24, &["$Default".to_owned()][..], &None)
+    );
+    let full = &config.event_hubs[1];
+    assert_eq!((full.partition_count, full.retention_hours), (32, 168));
+    // `$Default` is always first, once, spelled as Event Hubs does.
+    assert_eq!(full.consumer_groups, ["$Default", "audit"]);
+    assert_eq!(full.topic.as_deref(), Some("jobs"));
+    assert_eq!(config.event_hubs[2].retention_hours, 5);
+    // Written back in the same shape, every default spelled out, and read back the same.
+    let written = config.to_json();
+    assert_eq!(
+        written["eventHubs"][0],
+        json!({"name": "plain", "properties": {"partitionCount": 4,
+            "messageRetentionInDays": 1,
+            "retentionDescription": {"cleanupPolicy": "Delete", "retentionTimeInHours": 24}},
+            "consumerGroups": [{"name": "$Default"}]})
+    );
+    assert_eq!(
+        written["eventHubs"][2]["properties"],
+        json!({"partitionCount": 4,
+            "retentionDescription": {"cleanupPolicy": "Delete", "retentionTimeInHours": 5}})
+    );
+    assert_eq!(parse(&written), config);
+    let cases = [
+        (
+            json!({"eventHubs": [{"name": "h", "properties": {"partitionCount": 0}}]}),
+            "eventHubs[0].properties.partitionCount",
+        ),
+        (
+            json!({"eventHubs": [{"name": "h", "properties": {"partitionCount": 33}}]}),
+            "eventHubs[0].properties.partitionCount",
+        ),
+        (
+            json!({"eventHubs": [{"name": "h", "properties": {"messageRetentionInDays": 8}}]}),
+            "eventHubs[0].properties.messageRetentionInDays",
+        ),
+        (
+            json!({"eventHubs": [{"name": "h", "properties": {"retentionDescription":
+                {"retentionTimeInHours": 169}}}]}),
+            "eventHubs[0].properties.retentionDescription.retentionTimeInHours",
+        ),
+        (
+            json!({"eventHubs": [{"name": "h", "properties": {"messageRetentionInDays": 1,
+                "retentionDescription": {"retentionTimeInHours": 48}}}]}),
+            "eventHubs[0].properties.retentionDescription.retentionTimeInHours",
+        ),
+        (
+            json!({"eventHubs": [{"name": "h", "properties": {"retentionDescription":
+                {"cleanupPolicy": "Compact"}}}]}),
+            "eventHubs[0].properties.retentionDescription.cleanupPolicy",
+        ),
+        (
+            json!({"eventHubs": [{"name": "h", "consumerGroups": [{"name": "-bad"}]}]}),
+            "eventHubs[0].consumerGroups[1].name",
+        ),
+        (
+            json!({"eventHubs": [{"name": "h", "consumerGroups": [{"name": "a"}, {"name": "A"}]}]}),
+            "eventHubs[0].consumerGroups[2].name",
+        ),
+        (
+            json!({"eventHubs": [{"name": "h", "consumerGroups":
+                (0..20).map(|i| json!({"name": format!("g{i}")})).collect::<Vec<_>>()}]}),
+            "eventHubs[0].consumerGroups",
+        ),
+        (
+            json!({"eventHubs": [{"name": "h", "properties": {"partitionCount": 2, "bogus": 1}}]}),
+            "eventHubs[0].properties.bogus",
+        ),
+    ];
+    for (config, path) in cases {
+        assert_eq!(error(&config).0, path, "{config}");
+    }
+}
+
+#[test]
+fn a_hub_s_partition_count_only_grows() {
+    let dir = tempfile::tempdir().unwrap();
+    let ns = gridlog::Namespace::open(
+        dir.path(),
+        gridlog::NamespaceOptions {
+            index: gridlog::IndexKind::Memory,
+            maintenance_interval: None,
+            ..gridlog::NamespaceOptions::default()
+        },
+    )
+    .unwrap();
+    let with = |count: u32| {
+        parse(&json!({"eventHubs": [{"name": "h", "properties": {"partitionCount": count}}]}))
+    };
+    let report = ns.apply_config(&with(2)).unwrap();
+    assert_eq!(report.hubs_created, ["h"]);
+    assert_eq!(ns.apply_config(&with(2)).unwrap().unchanged, 1);
+    assert_eq!(ns.apply_config(&with(3)).unwrap().hubs_updated, ["h"]);
+    assert_eq!(ns.hub_info("h").unwrap().partition_ids, ["0", "1", "2"]);
+    let refused = ns.apply_config(&with(1)).unwrap_err();
+    match refused {
+        gridlog::EngineError::Config(error) => {
+            assert_eq!(error.path, "eventHubs[0].properties.partitionCount");
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(ns.hub_info("h").unwrap().partition_ids.len(), 3);
+    // A topic a hub maps to cannot be deleted while it does.
+    ns.apply_config(&parse(&json!({"eventHubs": [{"name": "h", "topic": "jobs",
+        "properties": {"partitionCount": 3}}], "topics": [{"name": "jobs"}]})))
+        .unwrap();
+    assert_eq!(
+        ns.delete_topic("jobs").unwrap_err().code(),
+        "InvalidConfiguration"
+    );
+    ns.close().unwrap();
+}

@@ -16,7 +16,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{NOW, START_MS, clock, event, id_of, open};
+use common::{NOW, START_MS, block_on, clock, event, id_of, open};
 use gridlog::index::MemoryIndex;
 use gridlog::{EngineError, Namespace, ReleaseDelay, SubscriptionConfig};
 
@@ -601,26 +601,6 @@ fn long_poll_wakes_on_publish_blocking() {
         .unwrap();
     assert!(got.is_empty());
     assert!(start.elapsed() >= Duration::from_millis(300));
-}
-
-/// A minimal executor: block on a future with a thread-parking waker.
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    use std::task::{Context, Poll, Wake, Waker};
-    struct Unpark(std::thread::Thread);
-    impl Wake for Unpark {
-        fn wake(self: Arc<Self>) {
-            self.0.unpark();
-        }
-    }
-    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = std::pin::pin!(future);
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-        std::thread::park();
-    }
 }
 
 #[test]

@@ -10,7 +10,7 @@
 )]
 
 use gridlog::format::{encode_record, parse_structured};
-use gridlog::record::{self, Bytes, Entry, LockEntry, LockEntryV1, StateRecord};
+use gridlog::record::{self, Bytes, Entry, HubRecord, LockEntry, LockEntryV1, StateRecord};
 
 const BEGIN: &str = "<!-- BEGIN engine state records";
 const END: &str = "<!-- END engine state records -->";
@@ -157,6 +157,25 @@ fn expected(name: &str, event: &[u8]) -> StateRecord<'static> {
             published_at_ms: 1_700_000_000_000,
             event: Bytes(&[]),
         },
+        "state-hub-put-v1" => StateRecord::Hub(HubRecord::Put {
+            id: 0,
+            config_json: r#"{"name":"h"}"#,
+            created_at_ms: 1_700_000_000_000,
+        }),
+        "state-hub-append-v1" => StateRecord::Hub(HubRecord::Append {
+            hub: 0,
+            partition: 2,
+            sequence_number: 5,
+            enqueued_at_ms: 1_700_000_000_000,
+            partition_key: Some("k"),
+            format: gridlog::MessageFormat::Amqp as u8,
+            body: Bytes(b"hi"),
+        }),
+        "state-hub-expired-v1" => StateRecord::Hub(HubRecord::Expired {
+            hub: 0,
+            partition: 2,
+            begin: 128,
+        }),
         other => panic!("golden:{other} has no record defined in engine/tests/golden.rs"),
     }
 }
@@ -171,6 +190,27 @@ fn docs_golden_blocks_match_the_encoder() {
     );
     let event = minimal_event_record();
     for (name, hex) in &goldens {
+        if name == "rest-message-v1" {
+            let message = gridlog::RestMessage {
+                content_type: Some("application/json".to_owned()),
+                properties: vec![("job".to_owned(), "j1".to_owned())],
+                body: br#"{"a":1}"#.to_vec(),
+            };
+            assert_eq!(
+                to_hex(&message.encode()),
+                hex.trim(),
+                "golden:{name} differs from the encoder; the encoder gives:\n{}",
+                to_hex(&message.encode())
+            );
+            let mut bytes = parse_hex(hex);
+            assert_eq!(gridlog::RestMessage::decode(&bytes).unwrap(), message);
+            bytes[2] = 2;
+            assert!(matches!(
+                gridlog::RestMessage::decode(&bytes),
+                Err(gridlog::RestMessageError::UnknownVersion(2))
+            ));
+            continue;
+        }
         let record = expected(name, &event);
         let encoded = record.encode();
         assert_eq!(

@@ -27,8 +27,7 @@ use std::time::{Duration, Instant};
 use common::seed;
 use gridlog::wal::testing::Rng;
 use gridlog::{
-    EventPosition, HubMessage, IndexKind, MessageFormat, Namespace, NamespaceConfig,
-    NamespaceOptions, PartitionTarget,
+    EventPosition, HubMessage, MessageFormat, Namespace, NamespaceConfig, PartitionTarget,
 };
 
 const CHILD_DIR: &str = "GRIDLOG_HUB_KILL_DIR";
@@ -43,18 +42,6 @@ fn kill_config() -> NamespaceConfig {
     .unwrap()
 }
 
-fn child_options(sled: bool) -> NamespaceOptions {
-    NamespaceOptions {
-        wal: common::wal_options(),
-        index: if sled {
-            IndexKind::Sled
-        } else {
-            IndexKind::Memory
-        },
-        ..NamespaceOptions::default()
-    }
-}
-
 /// The child: runs until killed (or 20 s), printing `@S id partition sequence offset` for each
 /// event of each acknowledged send (after reading it back) and `@C partition offset count` for
 /// each consumer read that resumed after the last offset it had seen.
@@ -66,7 +53,11 @@ fn hub_kill_child() {
     let seed: u64 = std::env::var(CHILD_SEED).unwrap().parse().unwrap();
     let mut rng = Rng::new(seed);
     let mut out = std::io::stdout().lock();
-    let ns = Namespace::open(&dir, child_options(std::env::var(CHILD_SLED).is_ok())).unwrap();
+    let ns = Namespace::open(
+        &dir,
+        common::kill_child_options(std::env::var(CHILD_SLED).is_ok()),
+    )
+    .unwrap();
     writeln!(out, "\n@O").unwrap();
     ns.apply_config(&kill_config()).unwrap();
     let started = Instant::now();
@@ -251,7 +242,7 @@ fn hub_kill_9_loop_keeps_numbers_and_offsets() {
             }
         }
     }
-    let ns = Namespace::open(&dir, child_options(true)).unwrap();
+    let ns = Namespace::open(&dir, common::kill_child_options(true)).unwrap();
     let stored = all_events(&ns);
     let stats = ns.stats().hubs;
     ns.close().unwrap();
@@ -264,7 +255,7 @@ fn hub_kill_9_loop_keeps_numbers_and_offsets() {
     }
     // The same from the WAL alone.
     std::fs::remove_dir_all(dir.join("index")).unwrap();
-    let ns = Namespace::open(&dir, child_options(true)).unwrap();
+    let ns = Namespace::open(&dir, common::kill_child_options(true)).unwrap();
     assert!(matches!(
         ns.open_report().index,
         gridlog::IndexRecovery::Rebuilt { .. }

@@ -14,7 +14,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{START_MS, clock, options};
+use common::{START_MS, block_on, clock, options};
 use gridlog::index::MemoryIndex;
 use gridlog::{
     EventPosition, HubEvent, HubMessage, IndexKind, ManualClock, MessageFormat, Namespace,
@@ -516,5 +516,128 @@ fn retained_hub_events_hold_the_wal_purge_back() {
     }
     assert_eq!(read(&ns, "jobs", 3, EventPosition::Earliest).len(), 200);
     assert!(ns.stats().wal_first_seq <= 3);
+    ns.close().unwrap();
+}
+
+#[test]
+fn wait_partition_wakes_on_a_send_and_times_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let ns = Namespace::open(
+        dir.path(),
+        gridlog::NamespaceOptions {
+            wal: common::wal_options(),
+            index: IndexKind::Memory,
+            ..gridlog::NamespaceOptions::default()
+        },
+    )
+    .unwrap();
+    ns.apply_config(&hubs_config()).unwrap();
+    // Already there: at once.
+    ns.send_to_hub("jobs", PartitionTarget::Id(1), &[message(b"a")])
+        .unwrap();
+    assert!(block_on(ns.wait_partition("jobs", 1, -1, Duration::from_secs(30))).unwrap());
+    let sender = {
+        let ns = ns.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(200));
+            // Another partition does not end the wait; this one does.
+            ns.send_to_hub("jobs", PartitionTarget::Id(2), &[message(b"b")])
+                .unwrap();
+            std::thread::sleep(Duration::from_millis(100));
+            ns.send_to_hub("jobs", PartitionTarget::Id(1), &[message(b"c")])
+                .unwrap();
+        })
+    };
+    let start = std::time::Instant::now();
+    assert!(block_on(ns.wait_partition("jobs", 1, 0, Duration::from_secs(30))).unwrap());
+    assert!(start.elapsed() >= Duration::from_millis(300));
+    sender.join().unwrap();
+    let events = read(
+        &ns,
+        "jobs",
+        1,
+        EventPosition::SequenceNumber {
+            n: 0,
+            inclusive: false,
+        },
+    );
+    assert_eq!(bodies(&events), ["c"]);
+    let start = std::time::Instant::now();
+    assert!(!block_on(ns.wait_partition("jobs", 1, 1, Duration::from_millis(300))).unwrap());
+    assert!(start.elapsed() >= Duration::from_millis(300));
+    assert_eq!(
+        code(block_on(ns.wait_partition("nope", 0, 0, Duration::ZERO))),
+        "NotFound"
+    );
+    ns.close().unwrap();
+    assert_eq!(
+        code(block_on(ns.wait_partition(
+            "jobs",
+            1,
+            5,
+            Duration::from_secs(30)
+        ))),
+        "Closed"
+    );
+}
+
+#[test]
+fn throughput_units_limit_hub_sends_and_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = clock();
+    let ns = open_hubs(dir.path(), &clock, &MemoryIndex::default());
+    ns.set_throughput_units(Some(1)).unwrap();
+    // 1 TU: 1,000 events per second in.
+    let batch: Vec<HubMessage<'_>> = (0..500).map(|_| message(b"e")).collect();
+    for _ in 0..2 {
+        ns.send_to_hub("jobs", PartitionTarget::Id(0), &batch)
+            .unwrap();
+    }
+    let refused = ns
+        .send_to_hub("jobs", PartitionTarget::Id(0), &[message(b"x")])
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            gridlog::EngineError::Throttled {
+                direction: gridlog::Direction::HubIngress,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(ns.stats().throttle.throttled_hub_sends, 1);
+    // Topics have their own buckets: hub traffic does not throttle Event Grid publishes.
+    assert_eq!(ns.stats().throttle.throttled_publishes, 0);
+    // Out: 4,096 events per second: four full reads, then refused until the bucket refills.
+    for _ in 0..4 {
+        assert_eq!(
+            ns.read_partition("jobs", "$Default", 0, &EventPosition::Earliest, 1_000)
+                .unwrap()
+                .len(),
+            1_000
+        );
+    }
+    let fifth = ns
+        .read_partition("jobs", "$Default", 0, &EventPosition::Earliest, 1_000)
+        .unwrap();
+    assert_eq!(fifth.len(), 96);
+    let refused = ns
+        .read_partition("jobs", "$Default", 0, &EventPosition::Earliest, 1_000)
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            gridlog::EngineError::Throttled {
+                direction: gridlog::Direction::HubEgress,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    clock.advance(Duration::from_secs(1));
+    ns.send_to_hub("jobs", PartitionTarget::Id(0), &[message(b"x")])
+        .unwrap();
+    assert_eq!(ns.stats().throttle.throttled_hub_reads, 1);
     ns.close().unwrap();
 }

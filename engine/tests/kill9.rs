@@ -46,21 +46,6 @@ fn kill_config() -> NamespaceConfig {
     .unwrap()
 }
 
-/// `sled`: the sled index (open costs ~200 ms in a debug build, so only every 5th child uses
-/// it); otherwise an in-memory index, so open rebuilds from the WAL (or, for a later sled child,
-/// replays forward from a stale sled index).
-fn child_options(sled: bool) -> NamespaceOptions {
-    NamespaceOptions {
-        wal: common::wal_options(),
-        index: if sled {
-            IndexKind::Sled
-        } else {
-            IndexKind::Memory
-        },
-        ..NamespaceOptions::default()
-    }
-}
-
 /// The child: runs until killed (or 20 s), printing `@P id…`, `@L id dc token`, `@a id` (ack
 /// attempt), `@A id`, `@r id` (release attempt) and `@R id` after each acknowledged step.
 #[test]
@@ -72,7 +57,7 @@ fn kill_child() {
     let use_sled = std::env::var(CHILD_SLED).is_ok();
     let mut rng = Rng::new(seed);
     let mut out = std::io::stdout().lock();
-    let ns = Namespace::open(&dir, child_options(use_sled)).unwrap();
+    let ns = Namespace::open(&dir, common::kill_child_options(use_sled)).unwrap();
     // On its own line: libtest has printed "test kill_child ... " without a newline.
     writeln!(out, "\n@O").unwrap();
     ns.apply_config(&kill_config()).unwrap();
@@ -249,7 +234,7 @@ fn kill_9_loop_keeps_the_invariants() {
         }
         // Every 5th cycle: the locks this child took and never touched hold, same tokens.
         if cycle % 5 == 0 && dir.exists() {
-            let ns = Namespace::open(&dir, child_options(false)).unwrap();
+            let ns = Namespace::open(&dir, common::kill_child_options(false)).unwrap();
             for (id, token) in locks.iter().filter(|(id, _)| !touched.contains(id)) {
                 let renew = ns.renew_locks("orders", "work", &[token.as_str()]).unwrap();
                 assert_eq!(renew.succeeded.len(), 1, "cycle {cycle}: lock of {id} lost");

@@ -11,8 +11,9 @@ use std::time::Duration;
 
 use gridlog::format::Event;
 use gridlog::{
-    EngineError, Namespace, NamespaceConfig, NamespaceStats, Received, ReleaseDelay, SettleOutcome,
-    SubscriptionConfig, TopicConfig, WalStats,
+    EngineError, HubInfo, HubMessage, HubReceipt, Namespace, NamespaceConfig, NamespaceStats,
+    PartitionTarget, Received, ReleaseDelay, SettleOutcome, SubscriptionConfig, TopicConfig,
+    WalStats,
 };
 
 /// A boxed, sendable future (what [`DataPlane::receive`] returns).
@@ -191,6 +192,19 @@ pub trait DataPlane: Send + Sync + 'static {
     fn stats(&self) -> Option<StoreStats> {
         None
     }
+    /// The Event Hub named `name`; `None`: no such hub (or a store without hubs).
+    fn hub(&self, _name: &str) -> Option<HubInfo> {
+        None
+    }
+    /// Sends `messages` to one partition of Event Hub `hub`; returns once durable.
+    fn send_to_hub(
+        &self,
+        hub: &str,
+        _target: PartitionTarget<'_>,
+        _messages: &[HubMessage<'_>],
+    ) -> Result<HubReceipt, BackendError> {
+        Err(BackendError::NotFound(format!("no Event Hub '{hub}'")))
+    }
 }
 
 impl DataPlane for Namespace {
@@ -299,5 +313,18 @@ impl DataPlane for Namespace {
             namespace: Namespace::stats(self),
             wal: Namespace::wal_stats(self),
         })
+    }
+
+    fn hub(&self, name: &str) -> Option<HubInfo> {
+        Namespace::hub_info(self, name).ok()
+    }
+
+    fn send_to_hub(
+        &self,
+        hub: &str,
+        target: PartitionTarget<'_>,
+        messages: &[HubMessage<'_>],
+    ) -> Result<HubReceipt, BackendError> {
+        Ok(Namespace::send_to_hub(self, hub, target, messages)?)
     }
 }

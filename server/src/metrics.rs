@@ -7,7 +7,9 @@
 //! - **Collected at scrape time** from [`DataPlane::stats`] (the engine's durable meters and the
 //!   WAL's I/O counters): events and bytes published per topic; events delivered, acknowledged,
 //!   released, rejected, dead-lettered, dropped, expired and locks renewed per subscription;
-//!   exact backlog (events waiting), locked and unscanned counts per subscription; WAL segments, bytes used and on
+//!   exact backlog (events waiting), locked and unscanned counts per subscription; per Event Hub
+//!   partition, events and bytes sent, begin and last sequence numbers, last enqueued time,
+//!   retained events and index marks (`metrics/hubs.rs`); WAL segments, bytes used and on
 //!   disk; syncs by kind with a latency histogram; writes and bytes written.
 //! - The standard `process_cpu_seconds_total` and `process_resident_memory_bytes` (Linux).
 //!
@@ -21,6 +23,8 @@
 //! `authorization: {type: SharedAccessKey, credentials_file: …}` in its scrape config. Without
 //! configured keys (loopback only) it is open like everything else. `serve --no-metrics` turns
 //! the endpoint off (404).
+
+mod hubs;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -187,6 +191,7 @@ impl Collector for StoreCollector {
             return Ok(());
         };
         encode_stats(&stats.namespace, &mut encoder)?;
+        hubs::encode_hubs(&stats.namespace.hubs, &mut encoder)?;
         encode_wal(&stats.namespace, &stats.wal, &mut encoder)
     }
 }
@@ -374,6 +379,8 @@ fn encode_stats(
         ("ingress", throttle.throttled_publishes),
         ("delivery", throttle.throttled_receives),
         ("settlement", throttle.throttled_settlements),
+        ("hub_ingress", throttle.throttled_hub_sends),
+        ("hub_egress", throttle.throttled_hub_reads),
     ] {
         ConstCounter::new(value).encode(refused.encode_family(&[("direction", direction)])?)?;
     }

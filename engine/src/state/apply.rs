@@ -12,7 +12,7 @@ use super::{
     TIME_MARK_STEP_MS, TopicMeters, TopicState, release_bound,
 };
 
-fn corrupt(seq: u64, reason: impl Into<String>) -> EngineError {
+pub(super) fn corrupt(seq: u64, reason: impl Into<String>) -> EngineError {
     EngineError::Corrupt {
         seq,
         reason: reason.into(),

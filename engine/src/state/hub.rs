@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use serde::{Deserialize, Serialize};
 
 use super::NamespaceState;
+use super::apply::corrupt;
 use crate::config::{EventHubConfig, hub_from_json_str};
 use crate::error::EngineError;
 use crate::limits::HUB_INDEX_STRIDE_EVENTS;
@@ -179,13 +180,6 @@ impl Hubs {
             .flat_map(|hub| &hub.partitions)
             .filter_map(PartitionState::floor_seq)
             .min()
-    }
-}
-
-fn corrupt(seq: u64, reason: impl Into<String>) -> EngineError {
-    EngineError::Corrupt {
-        seq,
-        reason: reason.into(),
     }
 }
 

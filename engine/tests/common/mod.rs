@@ -117,3 +117,39 @@ pub fn seed(var: &str, default: u64) -> u64 {
     eprintln!("{var}={seed} (set {var} to replay)");
     seed
 }
+
+/// A minimal executor: block on a future with a thread-parking waker.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Wake, Waker};
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+        std::thread::park();
+    }
+}
+
+/// Options of a kill -9 child (`kill9.rs`, `hub_kill9.rs`): real durability and file system;
+/// `sled`: the sled index (open costs ~200 ms in a debug build, so only some children use it);
+/// otherwise an in-memory index, so open rebuilds from the WAL (or, for a later sled child,
+/// replays forward from a stale sled index).
+pub fn kill_child_options(sled: bool) -> NamespaceOptions {
+    NamespaceOptions {
+        wal: wal_options(),
+        index: if sled {
+            IndexKind::Sled
+        } else {
+            IndexKind::Memory
+        },
+        ..NamespaceOptions::default()
+    }
+}

@@ -6,24 +6,26 @@
 //!   against the namespace's `sharedAccessPolicies`.
 //! - [`message`]: the two body forms (the `application/vnd.microsoft.servicebus.json` batch and
 //!   the single raw message with a `BrokerProperties` header) and their `CloudEvent` mapping.
-//! - [`EventHubs`]: the configuration the handler needs (policies, hub → topic mappings).
+//! - [`hub`]: the partition a request's messages go to and their stored form, for a hub the
+//!   namespace has (`eventHubs`).
+//! - [`EventHubs`]: the configuration the handler needs (the policies).
 
+pub mod hub;
 pub mod message;
 
 use gridlog::NamespaceConfig;
 
 pub use gridlog::sas::ServiceBusSas;
 
-/// What the Event Hubs endpoint needs from the namespace configuration.
+/// What the Event Hubs endpoint needs from the namespace configuration: the policies. The
+/// hubs themselves (partitions, their topic) are the store's (`DataPlane::hub`).
 #[derive(Clone, Debug, Default)]
 pub struct EventHubs {
     sas: ServiceBusSas,
-    /// `(hub name, topic)`, from `eventHubs`.
-    mappings: Vec<(String, String)>,
 }
 
 impl EventHubs {
-    /// The policies (`sharedAccessPolicies`) and hub mappings (`eventHubs`) of `config`.
+    /// The policies (`sharedAccessPolicies`) of `config`.
     pub fn from_config(config: &NamespaceConfig) -> Self {
         Self {
             sas: ServiceBusSas::new(
@@ -32,26 +34,12 @@ impl EventHubs {
                     .iter()
                     .map(|p| (p.key_name.as_str(), p.key.as_str())),
             ),
-            mappings: config
-                .event_hubs
-                .iter()
-                .filter_map(|hub| Some((hub.name.clone(), hub.topic.clone()?)))
-                .collect(),
         }
     }
 
     /// The SAS checker.
     pub fn sas(&self) -> &ServiceBusSas {
         &self.sas
-    }
-
-    /// The topic a hub publishes into: its `eventHubs` mapping (names compared
-    /// case-insensitively), else the topic of the same name.
-    pub fn topic_for<'a>(&'a self, hub: &'a str) -> &'a str {
-        self.mappings
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(hub))
-            .map_or(hub, |(_, topic)| topic.as_str())
     }
 }
 
@@ -206,16 +194,14 @@ mod tests {
     }
 
     #[test]
-    fn mapping() {
+    fn policies() {
         let config = NamespaceConfig::from_json_str(
             r#"{"sharedAccessPolicies":[{"keyName":"send","key":"k"}],
                 "eventHubs":[{"name":"batch-status","topic":"jobs"}],
                 "topics":[{"name":"jobs"}]}"#,
         )
         .unwrap();
-        let hubs = EventHubs::from_config(&config);
-        assert_eq!(hubs.topic_for("Batch-Status"), "jobs");
-        assert_eq!(hubs.topic_for("other"), "other");
-        assert!(!hubs.sas().is_empty());
+        assert!(!EventHubs::from_config(&config).sas().is_empty());
+        assert!(EventHubs::default().sas().is_empty());
     }
 }

@@ -4,10 +4,13 @@
 //! and the `CloudEvent` mapping are `crate::eventhubs::message` and `docs/eventhubs.md`.
 //!
 //! Order of checks: method (405), shutdown (503), authentication (401), query (400), body size
-//! (413, while streaming), messages (400/413), then the store: the hub's topic unknown is a 404,
-//! and throttling, disk full and the rest answer as a publish does. Events go through the same
-//! store publish as `:publish`, so the same limits, throughput accounting, subscriptions,
-//! filters and delivery apply.
+//! (413, while streaming), messages (400/413), then the store. For a hub of the namespace
+//! (`eventHubs`) the messages go to one of its partitions (`crate::eventhubs::hub`: path
+//! partition, publisher or `PartitionKey` as key, else round-robin), numbered as AMQP sends
+//! are, and — for a hub mapped to a topic — into the topic as `CloudEvent`s in the same
+//! transaction; an unknown partition is a 404. A name that is no hub publishes into the topic of
+//! that name (404 when there is none), through the same store publish as `:publish`.
+//! Throttling, disk full and the rest answer as a publish does.
 
 use std::sync::Arc;
 
@@ -16,9 +19,12 @@ use http_body_util::Full;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
+use gridlog::{HubMessage, MessageFormat};
+
 use crate::backend::BackendError;
+use crate::eventhubs::hub;
 use crate::eventhubs::message::{
-    Origin, is_batch_content_type, parse_batch, parse_single, random_id, to_event,
+    Message, Origin, is_batch_content_type, parse_batch, parse_single, random_id, to_event,
 };
 use crate::eventhubs::{HubPath, check_query};
 
@@ -102,15 +108,87 @@ where
             .map(|(kind, name)| (*kind, name.as_str())),
         time: &time,
     };
+    let backend = app.backend.clone();
+    let name = path.hub.clone();
+    let hub = blocking(move || Ok(backend.hub(&name))).await?;
+    let count = messages.len();
+    match hub {
+        Some(hub) => {
+            let request_type = (!content_type.is_empty()).then_some(content_type);
+            send_to_hub(app, &path, hub, messages, request_type, origin).await?;
+        }
+        None => publish_to_topic(app, &path, messages, origin).await?,
+    }
+    tracing::debug!(events = count, hub = %path.hub, "sent through Event Hubs REST");
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = StatusCode::CREATED;
+    Ok(response)
+}
+
+/// A hub the namespace has: the messages go to one of its partitions, stored with their body,
+/// content type and properties; for a hub mapped to a topic, each also as a `CloudEvent` into
+/// the topic, in the same transaction.
+async fn send_to_hub(
+    app: &Arc<App>,
+    path: &HubPath,
+    hub: gridlog::HubInfo,
+    messages: Vec<Message>,
+    request_type: Option<&str>,
+    origin: Origin<'_>,
+) -> Result<(), ApiError> {
+    let target = hub::target(path, &messages)?;
+    let keys: Vec<Option<String>> = messages
+        .iter()
+        .map(|message| hub::partition_key(message).map(str::to_owned))
+        .collect();
+    let stored: Vec<Vec<u8>> = messages
+        .iter()
+        .map(|message| hub::rest_message(message, request_type).encode())
+        .collect();
+    let events = if hub.topic.is_some() {
+        messages
+            .into_iter()
+            .enumerate()
+            .map(|(index, message)| to_event(message, origin, index, random_id))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        Vec::new()
+    };
+    let backend = app.backend.clone();
+    blocking(move || {
+        let sends: Vec<HubMessage<'_>> = stored
+            .iter()
+            .zip(&keys)
+            .enumerate()
+            .map(|(index, (bytes, key))| HubMessage {
+                format: MessageFormat::Rest,
+                bytes,
+                partition_key: key.as_deref(),
+                event: events.get(index),
+            })
+            .collect();
+        backend
+            .send_to_hub(&hub.name, target.as_target(), &sends)
+            .map(|_| ())
+    })
+    .await
+}
+
+/// No hub of that name: the events go into the topic of the same name (as before Event Hubs
+/// were entities), a 404 when there is none.
+async fn publish_to_topic(
+    app: &Arc<App>,
+    path: &HubPath,
+    messages: Vec<Message>,
+    origin: Origin<'_>,
+) -> Result<(), ApiError> {
     let events = messages
         .into_iter()
         .enumerate()
         .map(|(index, message)| to_event(message, origin, index, random_id))
         .collect::<Result<Vec<_>, _>>()?;
-    let topic = app.event_hubs.topic_for(&path.hub).to_owned();
     let backend = app.backend.clone();
-    let count = events.len();
-    let hub = path.hub.clone();
+    let topic = path.hub.clone();
     blocking(move || {
         if events.is_empty() {
             // Nothing to store, but an unknown hub is still a 404.
@@ -125,13 +203,10 @@ where
     .map_err(|error| match error {
         ApiError::Backend(BackendError::NotFound(_)) => {
             ApiError::Backend(BackendError::NotFound(format!(
-                "no Event Hub '{hub}': no eventHubs mapping names it and there is no topic of that name"
+                "no Event Hub '{}' in the namespace's eventHubs and no topic of that name",
+                path.hub
             )))
         }
         other => other,
-    })?;
-    tracing::debug!(events = count, hub = %path.hub, "published through Event Hubs");
-    let mut response = Response::new(Full::new(Bytes::new()));
-    *response.status_mut() = StatusCode::CREATED;
-    Ok(response)
+    })
 }
