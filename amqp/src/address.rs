@@ -120,16 +120,8 @@ impl Address {
 }
 
 /// Does a token for audience path `granted` (as [`path_of`] gives it) authorize `wanted`?
-/// Segment-prefix match, case-insensitive; an empty `granted` is the whole namespace.
-pub fn covers(granted: &str, wanted: &str) -> bool {
-    if granted.is_empty() {
-        return true;
-    }
-    let (g, w) = (granted.as_bytes(), wanted.as_bytes());
-    w.len() >= g.len()
-        && w[..g.len()].eq_ignore_ascii_case(g)
-        && (w.len() == g.len() || w[g.len()] == b'/')
-}
+/// The REST path's rule: a `/`-segment prefix, case-insensitive; empty is the namespace.
+pub use gridlog::sas::covers;
 
 #[cfg(test)]
 mod tests {

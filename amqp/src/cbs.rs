@@ -16,6 +16,7 @@ use ntex_amqp::codec::types::Variant;
 use crate::address::path_of;
 use crate::error::CbsError;
 use crate::limits::{MAX_ADDRESS_LEN, MAX_TOKEN_LEN};
+use crate::sections::text;
 use crate::tokens::Tokens;
 
 /// The token type Service Bus SAS tokens are sent with.
@@ -23,15 +24,6 @@ pub const SAS_TOKEN_TYPE: &str = "servicebus.windows.net:sastoken";
 
 /// Lifetime granted to a token when no policy is configured (seconds).
 const OPEN_TOKEN_LIFETIME_SECS: i64 = 3600;
-
-/// Text of a string or symbol value.
-pub fn text(value: &Variant) -> Option<&str> {
-    match value {
-        Variant::String(s) => Some(s.as_str()),
-        Variant::Symbol(s) => Some(s.as_str()),
-        _ => None,
-    }
-}
 
 /// A request's application property as text.
 pub fn app_text<'a>(message: &'a Message, key: &str) -> Option<&'a str> {

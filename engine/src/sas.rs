@@ -94,7 +94,9 @@ fn scope_path(resource: &str) -> &str {
     path.trim_end_matches('/')
 }
 
-fn covers(scope: &str, request_path: &str) -> bool {
+/// Does a token for path `scope` cover `request_path`? A `/`-segment prefix, compared
+/// case-insensitively; an empty scope is the whole namespace.
+pub fn covers(scope: &str, request_path: &str) -> bool {
     if scope.is_empty() {
         return true;
     }
