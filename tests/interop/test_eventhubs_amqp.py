@@ -265,3 +265,57 @@ def test_an_owner_level_receiver_takes_the_partition_over(hub_server):
                 second.close()
         finally:
             first.close()
+
+
+def test_kill9_mid_send_keeps_every_acknowledged_event_once_and_a_consumer_resumes(hub_server):
+    """SIGKILL while a producer sends: after a restart every batch the SDK saw acknowledged is
+    there exactly once, numbering has no gap, the events read before the kill keep their
+    sequence numbers and offsets, and a consumer resumes after its last offset."""
+    acknowledged = []
+    stop = threading.Event()
+
+    def produce(server):
+        client = producer(server)
+        i = 0
+        try:
+            while not stop.is_set():
+                body = f"event-{i}"
+                try:
+                    send(client, [body, body + "-b"])
+                except Exception:  # noqa: BLE001 (the server is gone: stop sending)
+                    return
+                acknowledged.append(body)
+                i += 1
+        finally:
+            try:
+                client.close()
+            except Exception:  # noqa: BLE001
+                pass
+
+    thread = threading.Thread(target=produce, args=(hub_server,), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while len(acknowledged) < 20 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    before = receive(hub_server, "-1", 20)
+    hub_server.kill9()
+    stop.set()
+    thread.join(30)
+    assert len(acknowledged) >= 20
+    hub_server.start()
+
+    with producer(hub_server) as client:
+        last = client.get_partition_properties("0")["last_enqueued_sequence_number"]
+    events = receive(hub_server, "-1", last + 1)
+    bodies = [e.body_as_str() for e in events]
+    assert [e.sequence_number for e in events] == list(range(last + 1))
+    for body in acknowledged:
+        assert bodies.count(body) == 1 and bodies.count(body + "-b") == 1, body
+        assert bodies.index(body + "-b") == bodies.index(body) + 1
+    kept = {e.sequence_number: (e.offset, e.body_as_str()) for e in events}
+    for e in before:
+        assert kept[e.sequence_number] == (e.offset, e.body_as_str())
+
+    # A consumer that checkpointed the 10th event's offset resumes right after it.
+    resumed = receive(hub_server, before[9].offset, last + 1 - 10)
+    assert [e.sequence_number for e in resumed] == list(range(10, last + 1))
