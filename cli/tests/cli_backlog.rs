@@ -3,17 +3,15 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests")]
 
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use gridlog::format::parse_structured;
 use gridlog::{Namespace, NamespaceConfig, NamespaceOptions};
+use gridlog_testkit::gridlog;
 
 fn inspect(dir: &Path) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridlog"))
+    let out = gridlog!()
         .args(["inspect", dir.to_str().unwrap()])
-        .env_remove("GRIDLOG_KEY")
-        .env_remove("GRIDLOG_ENDPOINT")
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();

@@ -7,27 +7,11 @@
     reason = "tests"
 )]
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
+use gridlog_testkit::cli::ok;
+use gridlog_testkit::gridlog;
+use gridlog_testkit::serve::Serving;
 
 const KEY: &str = "bench-test-key";
-
-fn gridlog() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gridlog"));
-    command.env_remove("GRIDLOG_KEY").env("GRIDLOG_LOG", "warn");
-    command
-}
-
-fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "{:?}\nstdout: {}\nstderr: {}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
 
 fn check_counts(report: &serde_json::Value, events: u64) {
     assert_eq!(report["published"], events, "{report}");
@@ -48,7 +32,7 @@ fn check_counts(report: &serde_json::Value, events: u64) {
 #[test]
 fn embedded_bench_reports_json_and_csv_with_matching_counts() {
     let dir = tempfile::tempdir().unwrap();
-    let out = ok(&gridlog()
+    let out = ok(&gridlog!()
         .args([
             "bench",
             "--events",
@@ -71,7 +55,7 @@ fn embedded_bench_reports_json_and_csv_with_matching_counts() {
     );
     assert!(report["target"].as_str().unwrap().starts_with("embedded"));
 
-    let csv = ok(&gridlog()
+    let csv = ok(&gridlog!()
         .args([
             "bench",
             "--events",
@@ -109,7 +93,7 @@ fn embedded_bench_reports_json_and_csv_with_matching_counts() {
 
 #[test]
 fn embedded_bench_at_one_tu_is_throttled_and_find_max_tu_reports_steps() {
-    let out = ok(&gridlog()
+    let out = ok(&gridlog!()
         .args([
             "bench",
             "--tus",
@@ -140,7 +124,7 @@ fn embedded_bench_at_one_tu_is_throttled_and_find_max_tu_reports_steps() {
     assert_eq!(report["acknowledged"], published);
     println!("1 TU: {published} events of 64 KiB accepted in 2 s ({rate:.2} MB/s)");
 
-    let out = ok(&gridlog()
+    let out = ok(&gridlog!()
         .args([
             "bench",
             "--find-max-tu",
@@ -176,42 +160,24 @@ fn embedded_bench_at_one_tu_is_throttled_and_find_max_tu_reports_steps() {
     );
 }
 
-struct Served(Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn http_bench_against_a_spawned_server_and_top_once() {
     let dir = tempfile::tempdir().unwrap();
-    let mut child = gridlog()
-        .env("GRIDLOG_KEY", KEY)
-        .args([
-            "serve",
-            "--amqp-listen",
-            "127.0.0.1:0",
-            "--listen",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
-        .arg(dir.path().join("data"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let served = Served(child);
-    let endpoint = loop {
-        let line = lines.next().expect("a line").unwrap();
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    let out = ok(&gridlog()
+    let served = Serving::spawn(
+        gridlog!()
+            .env("GRIDLOG_KEY", KEY)
+            .args([
+                "serve",
+                "--amqp-listen",
+                "127.0.0.1:0",
+                "--listen",
+                "127.0.0.1:0",
+                "--data-dir",
+            ])
+            .arg(dir.path().join("data")),
+    );
+    let endpoint = served.endpoint.clone();
+    let out = ok(&gridlog!()
         .args([
             "bench",
             "--events",
@@ -242,7 +208,7 @@ fn http_bench_against_a_spawned_server_and_top_once() {
     );
 
     // The run's topic is gone; the server's default topic is still there.
-    let top = ok(&gridlog()
+    let top = ok(&gridlog!()
         .args([
             "top",
             "--once",
@@ -261,7 +227,7 @@ fn http_bench_against_a_spawned_server_and_top_once() {
         !top.contains("bench-"),
         "the bench deletes its topic: {top}"
     );
-    let frames = ok(&gridlog()
+    let frames = ok(&gridlog!()
         .args([
             "top",
             "--iterations",
@@ -278,7 +244,7 @@ fn http_bench_against_a_spawned_server_and_top_once() {
     assert_eq!(frames.matches("gridlog top:").count(), 2, "{frames}");
 
     // Throughput units set through the management API for the run, restored afterwards.
-    let out = ok(&gridlog()
+    let out = ok(&gridlog!()
         .args([
             "bench",
             "--tus",
@@ -304,7 +270,7 @@ fn http_bench_against_a_spawned_server_and_top_once() {
     );
     assert!(report["published"].as_u64().unwrap() <= 56, "{report}");
     assert_eq!(report["acknowledged"], report["published"]);
-    let namespace = ok(&gridlog()
+    let namespace = ok(&gridlog!()
         .args([
             "top",
             "--once",
@@ -322,7 +288,7 @@ fn http_bench_against_a_spawned_server_and_top_once() {
         "restored: {namespace}"
     );
 
-    let refused = gridlog()
+    let refused = gridlog!()
         .args(["top", "--once", "--endpoint", &endpoint])
         .output()
         .unwrap();

@@ -6,15 +6,15 @@ mod common;
 
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 use gridlog::{Namespace, NamespaceConfig, NamespaceOptions};
+use gridlog_testkit::gridlog;
 
-fn gridlog(args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gridlog"))
+/// Runs `gridlog ARGS` with `stdin` (or nothing) as its standard input.
+fn run(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = gridlog!()
         .args(args)
-        .env_remove("GRIDLOG_KEY")
-        .env_remove("GRIDLOG_ENDPOINT")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -64,7 +64,7 @@ fn direct_mode_publish_receive_settle_wait_inspect_verify() {
         d,
     ];
 
-    let out = gridlog(
+    let out = run(
         &[
             "publish",
             "--topic",
@@ -77,7 +77,7 @@ fn direct_mode_publish_receive_settle_wait_inspect_verify() {
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let ndjson = "{\"specversion\":\"1.0\",\"id\":\"2\",\"source\":\"/s\",\"type\":\"B\"}\n{\"specversion\":\"1.0\",\"id\":\"3\",\"source\":\"/s\",\"type\":\"C\"}\n";
-    let out = gridlog(
+    let out = run(
         &["publish", "--topic", "jobs", "--data-dir", d],
         Some(ndjson),
     );
@@ -85,7 +85,7 @@ fn direct_mode_publish_receive_settle_wait_inspect_verify() {
 
     let mut args = vec!["receive", "--max-events", "2", "--wait", "0s"];
     args.extend(sub);
-    let out = gridlog(&args, None);
+    let out = run(&args, None);
     let got = lines(&out);
     assert_eq!(got.len(), 2, "{}", text(&out.stderr));
     assert_eq!(got[0]["event"]["id"], "1");
@@ -96,9 +96,9 @@ fn direct_mode_publish_receive_settle_wait_inspect_verify() {
     let mut args = vec!["ack"];
     args.extend(sub);
     args.push(&t1);
-    assert!(gridlog(&args, None).status.success());
+    assert!(run(&args, None).status.success());
     // Acknowledged twice: non-zero exit, one line on stderr.
-    let out = gridlog(&args, None);
+    let out = run(&args, None);
     assert!(!out.status.success());
     assert_eq!(
         text(&out.stderr).lines().count(),
@@ -109,26 +109,26 @@ fn direct_mode_publish_receive_settle_wait_inspect_verify() {
     let mut args = vec!["release", "--delay", "0"];
     args.extend(sub);
     args.push(&t2);
-    assert!(gridlog(&args, None).status.success());
+    assert!(run(&args, None).status.success());
 
     // wait: event 3 (type C) matches; event 2 (type B, redelivered) does not and stays.
     let mut args = vec!["wait", "--type", "C", "--timeout", "5s"];
     args.extend(sub);
-    let out = gridlog(&args, None);
+    let out = run(&args, None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(lines(&out)[0]["id"], "3");
     let mut args = vec!["wait", "--type", "Z", "--timeout", "1s"];
     args.extend(sub);
-    let out = gridlog(&args, None);
+    let out = run(&args, None);
     assert_eq!(out.status.code(), Some(124));
     assert!(text(&out.stderr).contains("timed out"));
     // Event 2 is still there for others.
     let mut args = vec!["receive", "--wait", "0s", "--ack"];
     args.extend(sub);
-    let got = lines(&gridlog(&args, None));
+    let got = lines(&run(&args, None));
     assert_eq!(got[0]["event"]["id"], "2");
 
-    let out = gridlog(&["inspect", d], None);
+    let out = run(&["inspect", d], None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
         text(&out.stdout).contains("topic jobs: 3 event(s) published"),
@@ -145,7 +145,7 @@ fn direct_mode_publish_receive_settle_wait_inspect_verify() {
         "{}",
         text(&out.stdout)
     );
-    let out = gridlog(&["verify", d], None);
+    let out = run(&["verify", d], None);
     assert!(
         out.status.success(),
         "{}{}",
@@ -153,7 +153,7 @@ fn direct_mode_publish_receive_settle_wait_inspect_verify() {
         text(&out.stderr)
     );
     assert!(text(&out.stdout).contains("healthy"));
-    let out = gridlog(&["verify", tmp.path().to_str().unwrap()], None);
+    let out = run(&["verify", tmp.path().to_str().unwrap()], None);
     assert!(!out.status.success());
     assert_eq!(text(&out.stderr).lines().count(), 1);
 }
@@ -175,7 +175,7 @@ fn http_mode_against_a_server() {
         "{\"rows\":42}",
     ];
     args.extend(conn);
-    let out = gridlog(&args, None);
+    let out = run(&args, None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let mut args = vec![
         "wait",
@@ -191,11 +191,11 @@ fn http_mode_against_a_server() {
         "30s",
     ];
     args.extend(conn);
-    let out = gridlog(&args, None);
+    let out = run(&args, None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(lines(&out)[0]["data"]["rows"], 42);
     // Wrong key: one line, non-zero.
-    let out = gridlog(
+    let out = run(
         &[
             "receive",
             "--topic",
@@ -221,7 +221,7 @@ fn every_command_has_help_with_an_example() {
         "validate", "serve", "publish", "receive", "ack", "release", "reject", "renew", "wait",
         "inspect", "verify",
     ] {
-        let out = gridlog(&[command, "--help"], None);
+        let out = run(&[command, "--help"], None);
         assert!(out.status.success(), "{command}");
         assert!(
             text(&out.stdout).contains("Example: "),

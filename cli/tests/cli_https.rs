@@ -9,46 +9,17 @@
     reason = "tests"
 )]
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Output, Stdio};
+
+use gridlog_testkit::cli::ok;
+use gridlog_testkit::gridlog;
+use gridlog_testkit::serve::Serving;
 
 const KEY: &str = "https-test-key";
 
-fn gridlog() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gridlog"));
-    command
-        .env_remove("GRIDLOG_KEY")
-        .env_remove("GRIDLOG_ENDPOINT")
-        .env_remove("GRIDLOG_CA_FILE")
-        .env("GRIDLOG_LOG", "warn");
-    command
-}
-
-fn ok(output: &Output) -> String {
-    assert!(
-        output.status.success(),
-        "{:?}\nstdout: {}\nstderr: {}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-/// The served process, killed when the test ends.
-struct Served(Child);
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// `serve --tls-self-signed` on a loopback port: the process, its `https://` endpoint and the
 /// development CA.
-fn serve_https(dir: &std::path::Path) -> (Served, String, PathBuf) {
+fn serve_https(dir: &std::path::Path) -> (Serving, String, PathBuf) {
     let data = dir.join("data");
     let (served, endpoint) = serve(&data, &["--tls-self-signed"]);
     assert!(endpoint.starts_with("https://127.0.0.1:"), "{endpoint}");
@@ -58,31 +29,22 @@ fn serve_https(dir: &std::path::Path) -> (Served, String, PathBuf) {
 }
 
 /// `serve` on `data` and a loopback port, with `flags`: the process and its endpoint.
-fn serve(data: &std::path::Path, flags: &[&str]) -> (Served, String) {
-    let mut child = gridlog()
-        .env("GRIDLOG_KEY", KEY)
-        .args([
-            "serve",
-            "--amqp-listen",
-            "127.0.0.1:0",
-            "--listen",
-            "127.0.0.1:0",
-        ])
-        .args(flags)
-        .arg("--data-dir")
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let served = Served(child);
-    let endpoint = loop {
-        let line = lines.next().expect("a line").unwrap();
-        if let Some(rest) = line.split("listening on ").nth(1) {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
+fn serve(data: &std::path::Path, flags: &[&str]) -> (Serving, String) {
+    let served = Serving::spawn(
+        gridlog!()
+            .env("GRIDLOG_KEY", KEY)
+            .args([
+                "serve",
+                "--amqp-listen",
+                "127.0.0.1:0",
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .args(flags)
+            .arg("--data-dir")
+            .arg(data),
+    );
+    let endpoint = served.endpoint.clone();
     (served, endpoint)
 }
 
@@ -93,7 +55,7 @@ fn publish_and_receive_ack_over_https_with_the_development_ca() {
     let ca = ca.to_str().unwrap();
     let conn = ["--endpoint", &endpoint, "--key", KEY, "--ca-file", ca];
 
-    let out = ok(&gridlog()
+    let out = ok(&gridlog!()
         .args(["publish", "--topic", "default", "--type", "Job.Finished"])
         .args(["--subject", "etl", "--data", "{\"rows\":42}"])
         .args(conn)
@@ -101,7 +63,7 @@ fn publish_and_receive_ack_over_https_with_the_development_ca() {
         .unwrap());
     assert!(out.contains("published 1 event(s)"), "{out}");
 
-    let out = ok(&gridlog()
+    let out = ok(&gridlog!()
         .args(["receive", "--topic", "default", "--subscription", "default"])
         .args(["--max-events", "10", "--ack"])
         .args(conn)
@@ -117,7 +79,7 @@ fn publish_and_receive_ack_over_https_with_the_development_ca() {
 
     // Acknowledged: settling its token again fails (the lock is gone).
     let token = got[0]["lockToken"].as_str().unwrap();
-    let out = gridlog()
+    let out = gridlog!()
         .args([
             "ack",
             "--topic",
@@ -132,7 +94,7 @@ fn publish_and_receive_ack_over_https_with_the_development_ca() {
     assert!(!out.status.success(), "the event was acknowledged before");
 
     // Without the CA: refused, in one line that says why.
-    let out = gridlog()
+    let out = gridlog!()
         .args([
             "publish", "--topic", "default", "--type", "X", "--data", "{}",
         ])
@@ -146,7 +108,7 @@ fn publish_and_receive_ack_over_https_with_the_development_ca() {
 
     // Plain HTTP to the HTTPS port is answered 400 TlsRequired, not hung.
     let plain = endpoint.replace("https://", "http://");
-    let out = gridlog()
+    let out = gridlog!()
         .args([
             "publish", "--topic", "default", "--type", "X", "--data", "{}",
         ])
@@ -164,7 +126,7 @@ fn bench_and_top_over_https() {
     let (_served, endpoint, ca) = serve_https(dir.path());
     let ca = ca.to_str().unwrap();
     let conn = ["--endpoint", &endpoint, "--key", KEY, "--ca-file", ca];
-    let out = ok(&gridlog()
+    let out = ok(&gridlog!()
         .args([
             "bench",
             "--events",
@@ -185,7 +147,7 @@ fn bench_and_top_over_https() {
         report["wal_syncs"].as_u64().unwrap() > 0,
         "read from the server's /metrics over HTTPS: {report}"
     );
-    let top = ok(&gridlog()
+    let top = ok(&gridlog!()
         .args(["top", "--once", "--interval", "100ms"])
         .args(conn)
         .output()
@@ -194,7 +156,7 @@ fn bench_and_top_over_https() {
 
     // The TLS figures: HTTPS as a share of plain HTTP in the same run, and handshake rates.
     let (_plain, baseline) = serve(&dir.path().join("plain"), &[]);
-    let out = ok(&gridlog()
+    let out = ok(&gridlog!()
         .args([
             "bench",
             "--events",
@@ -210,7 +172,7 @@ fn bench_and_top_over_https() {
         .unwrap());
     assert!(out.contains("HTTPS ÷ HTTP: publish "), "{out}");
     assert_eq!(out.matches("\nhttps ").count(), 2, "{out}");
-    let out = ok(&gridlog()
+    let out = ok(&gridlog!()
         .args(["bench", "--handshakes", "--duration", "300ms", "--json"])
         .args(["--baseline", &baseline])
         .args(conn)
@@ -230,7 +192,7 @@ fn bench_and_top_over_https() {
         "the default client resumes sessions: {figures}"
     );
     // Handshakes of a plain endpoint are refused.
-    let out = gridlog()
+    let out = gridlog!()
         .args(["bench", "--handshakes", "--endpoint", &baseline])
         .output()
         .unwrap();

@@ -10,6 +10,9 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use gridlog_testkit::cli::sigterm;
+use gridlog_testkit::gridlog;
+
 /// How long a test waits for one line of `serve`'s standard output.
 const LINE_TIMEOUT: Duration = Duration::from_secs(20);
 /// Longest run of one command.
@@ -17,21 +20,10 @@ const RUN_TIMEOUT: Duration = Duration::from_mins(1);
 /// Event Grid's event size limit (structured JSON encoding).
 const EVENT_BYTES_MAX: usize = 1_048_576;
 
-fn gridlog() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gridlog"));
-    command
-        .env_remove("GRIDLOG_KEY")
-        .env_remove("GRIDLOG_ENDPOINT")
-        .env_remove("GRIDLOG_LISTEN")
-        .env("GRIDLOG_LOG", "warn")
-        .stdin(Stdio::null());
-    command
-}
-
 /// Runs a command to its end, killed (and the test failed) after [`RUN_TIMEOUT`]: a `serve`
 /// that should have refused to start must not hang the test.
 fn run(args: &[&str]) -> Output {
-    let mut child = gridlog()
+    let mut child = gridlog!()
         .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -90,14 +82,7 @@ impl Served {
 
     /// SIGTERM, exit 0, and the standard error.
     fn stop(mut self) -> String {
-        let pid = self.child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-TERM", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        sigterm(&self.child);
         let mut stderr = String::new();
         self.child
             .stderr
@@ -111,7 +96,7 @@ impl Served {
 }
 
 fn serve(data: &Path) -> Command {
-    let mut command = gridlog();
+    let mut command = gridlog!();
     command
         .args([
             "serve",
@@ -168,7 +153,7 @@ fn serve_prints_ready_to_paste_exports_that_the_clients_use() {
         ]
     );
     // Pasted: the CLI reads both variables.
-    let published = gridlog()
+    let published = gridlog!()
         .args(["publish", "--type", "T", "--data", "{\"n\":1}"])
         .envs(exports(&export))
         .output()
@@ -215,7 +200,7 @@ fn gridlog_key_overriding_the_stored_key_warns() {
 #[test]
 fn listen_accepts_a_host_name_and_the_gridlog_listen_variable() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut command = gridlog();
+    let mut command = gridlog!();
     command
         .args([
             "serve",
@@ -234,7 +219,7 @@ fn listen_accepts_a_host_name_and_the_gridlog_listen_variable() {
     );
     served.stop();
 
-    let mut command = gridlog();
+    let mut command = gridlog!();
     command
         .args(["serve", "--amqp-listen", "127.0.0.1:0", "--data-dir"])
         .arg(tmp.path().join("b"))

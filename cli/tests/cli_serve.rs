@@ -2,20 +2,17 @@
 #![allow(clippy::expect_used, clippy::unwrap_used, reason = "tests")]
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
-fn gridlog() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_gridlog"));
-    command.env_remove("GRIDLOG_KEY").env("GRIDLOG_LOG", "warn");
-    command
-}
+use gridlog_testkit::cli::sigterm;
+use gridlog_testkit::gridlog;
 
 #[test]
 fn non_loopback_without_a_key_refuses_to_start() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("ns.json");
     std::fs::write(&config, r#"{"topics":[{"name":"orders"}]}"#).unwrap();
-    let output = gridlog()
+    let output = gridlog!()
         .args([
             "serve",
             "--amqp-listen",
@@ -43,7 +40,7 @@ fn defaults_generate_a_key_once_and_sigterm_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let start = || {
-        let mut child = gridlog()
+        let mut child = gridlog!()
             .args([
                 "serve",
                 "--amqp-listen",
@@ -80,14 +77,7 @@ fn defaults_generate_a_key_once_and_sigterm_exits_zero() {
         "{lines:?}"
     );
     let term = |child: std::process::Child| {
-        let pid = child.id().to_string();
-        assert!(
-            Command::new("kill")
-                .args(["-TERM", &pid])
-                .status()
-                .unwrap()
-                .success()
-        );
+        sigterm(&child);
         let output = child.wait_with_output().unwrap();
         assert!(output.status.success(), "{:?}", output.status);
     };
@@ -104,7 +94,7 @@ fn defaults_generate_a_key_once_and_sigterm_exits_zero() {
 fn keys_never_reach_the_logs() {
     use std::io::{Read as _, Write as _};
     let dir = tempfile::tempdir().unwrap();
-    let mut child = gridlog()
+    let mut child = gridlog!()
         .args([
             "serve",
             "--amqp-listen",
@@ -145,14 +135,7 @@ fn keys_never_reach_the_logs() {
             "{reply}"
         );
     }
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    sigterm(&child);
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success());
     let logs = String::from_utf8_lossy(&output.stderr);
@@ -164,7 +147,7 @@ fn keys_never_reach_the_logs() {
 fn a_served_directory_is_not_opened_twice() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut child = gridlog()
+    let mut child = gridlog!()
         .args([
             "serve",
             "--amqp-listen",
@@ -199,7 +182,7 @@ fn a_served_directory_is_not_opened_twice() {
             d,
         ],
     ] {
-        let output = gridlog().args(&args).output().unwrap();
+        let output = gridlog!().args(&args).output().unwrap();
         assert!(!output.status.success(), "{args:?}");
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(
@@ -208,17 +191,10 @@ fn a_served_directory_is_not_opened_twice() {
         );
         assert_eq!(stderr.lines().count(), 1, "{stderr}");
     }
-    let pid = child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    sigterm(&child);
     assert!(child.wait().unwrap().success());
     // Free again once the server is gone.
-    let output = gridlog().args(["inspect", d]).output().unwrap();
+    let output = gridlog!().args(["inspect", d]).output().unwrap();
     assert!(
         output.status.success(),
         "{}",
@@ -240,7 +216,7 @@ fn a_closed_stdout_does_not_stop_the_server() {
         .unwrap()
         .port();
     let listen = format!("127.0.0.1:{port}");
-    let mut child = gridlog()
+    let mut child = gridlog!()
         .args([
             "serve",
             "--amqp-listen",
@@ -274,13 +250,7 @@ fn a_closed_stdout_does_not_stop_the_server() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    sigterm(&child);
     let status = child.wait().unwrap();
     let mut stderr = String::new();
     let _ = child.stderr.take().unwrap().read_to_string(&mut stderr);

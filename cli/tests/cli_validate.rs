@@ -2,7 +2,8 @@
 #![allow(clippy::expect_used, reason = "test helpers panic on setup failure")]
 
 use std::path::PathBuf;
-use std::process::Command;
+
+use gridlog_testkit::gridlog;
 
 fn example(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -10,11 +11,9 @@ fn example(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn gridlog(args: &[&std::ffi::OsStr]) -> (bool, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_gridlog"))
-        .args(args)
-        .output()
-        .expect("run gridlog");
+/// Runs `gridlog ARGS`: whether it succeeded, and its standard output.
+fn run(args: &[&std::ffi::OsStr]) -> (bool, String) {
+    let output = gridlog!().args(args).output().expect("run gridlog");
     (
         output.status.success(),
         String::from_utf8(output.stdout).expect("utf-8 output"),
@@ -24,7 +23,7 @@ fn gridlog(args: &[&std::ffi::OsStr]) -> (bool, String) {
 #[test]
 fn valid_sdk_captures_are_accepted_with_sizes_and_units() {
     let file = example("python-sdk-batch.json");
-    let (ok, out) = gridlog(&["validate".as_ref(), file.as_os_str()]);
+    let (ok, out) = run(&["validate".as_ref(), file.as_os_str()]);
     assert!(ok, "{out}");
     assert!(out.contains("2 valid event(s), 2 billing unit(s)"), "{out}");
     assert!(
@@ -36,7 +35,7 @@ fn valid_sdk_captures_are_accepted_with_sizes_and_units() {
 #[test]
 fn an_invalid_batch_fails_with_code_and_index() {
     let file = example("invalid.json");
-    let (ok, out) = gridlog(&["validate".as_ref(), file.as_os_str()]);
+    let (ok, out) = run(&["validate".as_ref(), file.as_os_str()]);
     assert!(!ok);
     assert!(
         out.contains("EmptyAttribute: event 1: attribute 'specversion' must not be empty"),
@@ -46,7 +45,7 @@ fn an_invalid_batch_fails_with_code_and_index() {
 
 #[test]
 fn a_missing_file_is_one_clear_error() {
-    let output = Command::new(env!("CARGO_BIN_EXE_gridlog"))
+    let output = gridlog!()
         .args(["validate", "/nonexistent/gridlog-file.json"])
         .output()
         .expect("run gridlog");

@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use gridlog_testkit::cli::sigterm;
 use serde_json::Value;
 
 const KEY: &str = "disk-full-key";
@@ -341,14 +342,7 @@ fn disk_full_fails_publishes_keeps_settling_and_recovers() {
         got, tail,
         "after kill -9: exactly the unacknowledged tail, in order"
     );
-    let pid = server.0.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    sigterm(&server.0);
     assert!(server.0.wait().unwrap().success());
     eprintln!(
         "disk_full: {cycles} fill/free cycles on an 8 MiB tmpfs: {published_total} events \

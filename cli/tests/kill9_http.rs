@@ -49,6 +49,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use gridlog_testkit::cli::sigterm;
 use serde_json::Value;
 
 const KEY: &str = "kill9-http-key";
@@ -1181,14 +1182,7 @@ fn run(durability: &str, salt: u64) {
         }
     }
     // SIGTERM: a clean shutdown after all that.
-    let pid = server.child.id().to_string();
-    assert!(
-        Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .unwrap()
-            .success()
-    );
+    sigterm(&server.child);
     let mut server = server;
     let status = server.child.wait().unwrap();
     assert!(

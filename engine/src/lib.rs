@@ -88,7 +88,8 @@ macro_rules! internal_modules {
 }
 
 internal_modules!(
-    anchor, clock, config, error, filter, hub, index, namespace, record, state, throttle, token,
+    anchor, clock, config, error, filter, hub, index, namespace, path_error, record, state,
+    throttle, token,
 );
 
 #[cfg(feature = "fuzzing")]
@@ -123,6 +124,7 @@ pub use filter::{
 };
 // Errors.
 pub use error::EngineError;
+pub use path_error::{ErrorCode, PathError};
 pub use throttle::Direction;
 // Time, injectable.
 pub use anchor::{AnchorReason, AnchorReport};

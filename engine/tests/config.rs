@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use gridlog::config::ConfigErrorKind;
 use gridlog::filter::FilterErrorKind;
-use gridlog::{DeliveryMode, EngineError, NamespaceConfig};
+use gridlog::{DeliveryMode, EngineError, ErrorCode as _, NamespaceConfig};
 use serde_json::{Value, json};
 
 fn parse(config: &Value) -> NamespaceConfig {

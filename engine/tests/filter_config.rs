@@ -3,7 +3,7 @@
 
 use gridlog::filter::Filter;
 use gridlog::filter::{FilterErrorKind, KeyTarget};
-use gridlog::{FilterKey, FiltersConfig, Operator};
+use gridlog::{ErrorCode as _, FilterKey, FiltersConfig, Operator};
 use serde_json::{Value, json};
 
 fn compile(config: &Value) -> Filter {

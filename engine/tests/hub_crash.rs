@@ -18,11 +18,8 @@ use std::time::Duration;
 
 use common::{clock, seed, vfs_options};
 use gridlog::index::MemoryIndex;
-use gridlog::wal::testing::{CrashFs, Outcome, Rng};
-use gridlog::{
-    EventPosition, HubMessage, ManualClock, MessageFormat, Namespace, NamespaceConfig,
-    PartitionTarget,
-};
+use gridlog::wal::testing::{CrashFs, Rng};
+use gridlog::{EventPosition, ManualClock, Namespace, NamespaceConfig};
 
 const ROOT: &str = "/ns";
 const PARTITIONS: u32 = 3;
@@ -72,47 +69,11 @@ fn run_workload(fs: &CrashFs, clock: &Arc<ManualClock>, rng: &mut Rng) -> (Vec<D
                 format!("e{next}")
             })
             .collect();
-        let key = format!("k{}", rng.below(5));
-        let target = match rng.below(3) {
-            0 => PartitionTarget::Id(rng.below(u64::from(PARTITIONS)) as u32),
-            1 => PartitionTarget::Key(&key),
-            _ => PartitionTarget::RoundRobin,
-        };
-        let messages: Vec<HubMessage<'_>> = ids
-            .iter()
-            .map(|id| HubMessage {
-                format: MessageFormat::Amqp,
-                bytes: id.as_bytes(),
-                partition_key: None,
-                event: None,
-            })
-            .collect();
         let start = fs.ops();
-        let receipt = ns.send_to_hub("jobs", target, &messages).unwrap();
-        let end = fs.ops();
-        let back = ns
-            .read_partition(
-                "jobs",
-                "$Default",
-                receipt.partition,
-                &EventPosition::SequenceNumber {
-                    n: receipt.first_sequence_number,
-                    inclusive: true,
-                },
-                ids.len(),
-            )
-            .unwrap();
-        let placed = ids
-            .iter()
-            .zip(&back)
-            .map(|(id, event)| {
-                assert_eq!(event.bytes, id.as_bytes());
-                (
-                    id.clone(),
-                    (receipt.partition, event.sequence_number, event.offset),
-                )
-            })
+        let placed = common::random_hub_send(&ns, rng, &ids, 5, PARTITIONS)
+            .into_iter()
             .collect();
+        let end = fs.ops();
         done.push(Done { start, end, placed });
     }
     drop(ns);
@@ -202,24 +163,16 @@ fn power_loss_at_every_crash_point_keeps_hub_numbers_and_offsets() {
         let fs = CrashFs::new();
         let workload_clock = clock();
         let (done, configured) = run_workload(&fs, &workload_clock, &mut rng);
-        let mut replay = fs.replay();
-        let total = replay.len();
-        let mut points: BTreeSet<usize> = done.iter().flat_map(|d| [d.start, d.end]).collect();
-        points.extend((0..=total).step_by(3));
-        for k in points {
-            replay.advance_to(k.min(total));
-            for (i, outcome) in Outcome::ALL.iter().enumerate() {
-                let crashed = replay.crash(*outcome, seed ^ (k as u64) ^ i as u64);
-                found += check_after_crash(
-                    crashed,
-                    &done,
-                    configured,
-                    k,
-                    &format!("seed {seed} round {round} crash at op {k}/{total} {outcome:?}"),
-                );
-                states += 1;
-            }
-        }
+        let bounds = done.iter().flat_map(|d| [d.start, d.end]);
+        states += common::for_each_crash_state(&fs, bounds, seed, |crashed, k, at| {
+            found += check_after_crash(
+                crashed,
+                &done,
+                configured,
+                k,
+                &format!("seed {seed} round {round} {at}"),
+            );
+        });
     }
     eprintln!(
         "hub power loss: {states} crash states checked, {found} acknowledged events found in \

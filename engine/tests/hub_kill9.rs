@@ -20,15 +20,13 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, Read as _, Write as _};
-use std::process::{Command, Stdio};
+use std::io::Write as _;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use common::seed;
 use gridlog::wal::testing::Rng;
-use gridlog::{
-    EventPosition, HubMessage, MessageFormat, Namespace, NamespaceConfig, PartitionTarget,
-};
+use gridlog::{EventPosition, Namespace, NamespaceConfig};
 
 const CHILD_DIR: &str = "GRIDLOG_HUB_KILL_DIR";
 const CHILD_SEED: &str = "GRIDLOG_HUB_KILL_CHILD_SEED";
@@ -87,43 +85,10 @@ fn hub_kill_child() {
                 format!("s{seed}-{n}")
             })
             .collect();
-        let key = format!("key-{}", rng.below(20));
-        let target = match rng.below(3) {
-            0 => PartitionTarget::Id(rng.below(u64::from(PARTITIONS)) as u32),
-            1 => PartitionTarget::Key(&key),
-            _ => PartitionTarget::RoundRobin,
-        };
-        let messages: Vec<HubMessage<'_>> = ids
-            .iter()
-            .map(|id| HubMessage {
-                format: MessageFormat::Amqp,
-                bytes: id.as_bytes(),
-                partition_key: None,
-                event: None,
-            })
-            .collect();
-        let receipt = ns.send_to_hub("jobs", target, &messages).unwrap();
-        let back = ns
-            .read_partition(
-                "jobs",
-                "$Default",
-                receipt.partition,
-                &EventPosition::SequenceNumber {
-                    n: receipt.first_sequence_number,
-                    inclusive: true,
-                },
-                ids.len(),
-            )
-            .unwrap();
-        assert_eq!(back.len(), ids.len());
-        for (id, event) in ids.iter().zip(&back) {
-            assert_eq!(event.bytes, id.as_bytes());
-            writeln!(
-                out,
-                "@S {id} {} {} {}",
-                receipt.partition, event.sequence_number, event.offset
-            )
-            .unwrap();
+        for (id, (partition, sequence, offset)) in
+            common::random_hub_send(&ns, &mut rng, &ids, 20, PARTITIONS)
+        {
+            writeln!(out, "@S {id} {partition} {sequence} {offset}").unwrap();
         }
     }
 }
@@ -182,50 +147,22 @@ fn hub_kill_9_loop_keeps_numbers_and_offsets() {
         if cycle % 4 == 3 {
             command.env(CHILD_SLED, "1");
         }
-        let mut child = command
-            .args([
-                "--exact",
-                "hub_kill_child",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(CHILD_DIR, &dir)
-            .env(CHILD_SEED, (seed ^ ((cycle + 1) * 0x9e37_79b9)).to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            let mut lines = std::io::BufReader::new(stdout);
-            let mut line = String::new();
-            while lines.read_line(&mut line).unwrap_or(0) > 0 {
-                text.push_str(&line);
-                line.clear();
-            }
-            text
-        });
-        std::thread::sleep(Duration::from_millis(rng.below(400)));
-        child.kill().unwrap();
-        let status = child.wait().unwrap();
-        let text = reader.join().unwrap();
-        let mut errors = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut errors)
-            .unwrap();
-        assert!(
-            !errors.contains("panicked"),
-            "cycle {cycle}: the child failed:\n{errors}"
+        let child = common::KillChild::spawn(
+            command
+                .args([
+                    "--exact",
+                    "hub_kill_child",
+                    "--nocapture",
+                    "--test-threads=1",
+                ])
+                .env(CHILD_DIR, &dir)
+                .env(CHILD_SEED, (seed ^ ((cycle + 1) * 0x9e37_79b9)).to_string()),
         );
-        assert!(!status.success(), "cycle {cycle}: child ended on its own");
-        if !text.contains("@O") {
+        std::thread::sleep(Duration::from_millis(rng.below(400)));
+        let (complete, opened) = child.kill(&format!("cycle {cycle}"));
+        if !opened {
             killed_in_open += 1;
         }
-        let complete = text.rsplit_once('\n').map_or("", |(head, _)| head);
         for line in complete.lines() {
             let parts: Vec<&str> = line.split(' ').collect();
             match parts.as_slice() {

@@ -20,8 +20,8 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead as _, Read as _, Write as _};
-use std::process::{Command, Stdio};
+use std::io::Write as _;
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -143,63 +143,27 @@ fn kill_9_loop_keeps_the_invariants() {
             command.env(CHILD_SLED, "1");
             sled_cycles += 1;
         }
-        let mut child = command
-            .args(["--exact", "kill_child", "--nocapture", "--test-threads=1"])
-            .env(CHILD_DIR, &dir)
-            .env(CHILD_SEED, (seed ^ ((cycle + 1) * 0x9e37_79b9)).to_string())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        // The reader thread timestamps the child's "open done" line.
-        let stdout = child.stdout.take().unwrap();
-        let (opened_tx, opened_rx) = std::sync::mpsc::channel();
-        let spawned = Instant::now();
-        let reader = std::thread::spawn(move || {
-            let mut text = String::new();
-            let mut lines = std::io::BufReader::new(stdout);
-            let mut line = String::new();
-            while lines.read_line(&mut line).unwrap_or(0) > 0 {
-                if line.trim_end().ends_with("@O") {
-                    let _ = opened_tx.send(Instant::now());
-                }
-                text.push_str(&line);
-                line.clear();
-            }
-            text
-        });
+        let child = common::KillChild::spawn(
+            command
+                .args(["--exact", "kill_child", "--nocapture", "--test-threads=1"])
+                .env(CHILD_DIR, &dir)
+                .env(CHILD_SEED, (seed ^ ((cycle + 1) * 0x9e37_79b9)).to_string()),
+        );
         // A quarter of the kills land during process start, open and recovery; the rest at a
         // random point of the workload.
         if rng.below(4) == 0 {
             let est = open_estimate.as_millis().max(1) as u64;
             std::thread::sleep(Duration::from_millis(rng.below(est)));
         } else {
-            if let Ok(opened) = opened_rx.recv_timeout(Duration::from_secs(30)) {
-                let took = opened.duration_since(spawned);
+            if let Some(took) = child.open_time(Duration::from_secs(30)) {
                 open_estimate = (open_estimate * 3 + took) / 4;
             }
             std::thread::sleep(Duration::from_millis(rng.below(100)));
         }
-        child.kill().unwrap();
-        let status = child.wait().unwrap();
-        let text = reader.join().unwrap();
-        let mut errors = String::new();
-        child
-            .stderr
-            .take()
-            .unwrap()
-            .read_to_string(&mut errors)
-            .unwrap();
-        assert!(
-            !errors.contains("panicked"),
-            "cycle {cycle}: the child failed:\n{errors}"
-        );
-        assert!(!status.success(), "cycle {cycle}: child ended on its own");
-        if !text.contains("@O") {
+        let (complete, opened) = child.kill(&format!("cycle {cycle}"));
+        if !opened {
             killed_in_open += 1;
         }
-        // Complete lines only: the last may be cut by the kill.
-        let complete = text.rsplit_once('\n').map_or("", |(head, _)| head);
         let mut locks: Vec<(String, String)> = Vec::new();
         let mut touched: BTreeSet<String> = BTreeSet::new();
         for line in complete.lines() {

@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use common::{NOW, clock, event, id_of, open, options, seed, vfs_options};
 use gridlog::index::MemoryIndex;
-use gridlog::wal::testing::{CrashFs, Outcome, Rng};
+use gridlog::wal::testing::{CrashFs, Rng};
 use gridlog::{Clock as _, IndexRecovery, ManualClock, Namespace, NamespaceConfig, ReleaseDelay};
 
 #[test]
@@ -391,28 +391,20 @@ fn power_loss_at_every_crash_point_keeps_the_invariants() {
         let fs = CrashFs::new();
         let workload_clock = clock();
         let done = run_workload(&fs, &workload_clock, &mut rng);
-        let mut replay = fs.replay();
-        let total = replay.len();
         // Every op boundary of acknowledged operations plus a stride through the rest.
-        let mut points: BTreeSet<usize> = done.iter().flat_map(|d| [d.start, d.end]).collect();
-        points.extend((0..=total).step_by(3));
-        for k in points {
-            replay.advance_to(k.min(total));
-            for (i, outcome) in Outcome::ALL.iter().enumerate() {
-                let crashed = replay.crash(*outcome, seed ^ (k as u64) ^ i as u64);
-                // The clock at the crash: the workload's clock at op k is not recorded, so
-                // restart from the end time (later than any deadline written before k).
-                let clock = Arc::new(ManualClock::new(workload_clock.now()));
-                survivors += check_after_crash(
-                    crashed,
-                    &clock,
-                    &done,
-                    k,
-                    &format!("seed {seed} round {round} crash at op {k}/{total} {outcome:?}"),
-                );
-                states += 1;
-            }
-        }
+        let bounds = done.iter().flat_map(|d| [d.start, d.end]);
+        states += common::for_each_crash_state(&fs, bounds, seed, |crashed, k, at| {
+            // The clock at the crash: the workload's clock at op k is not recorded, so
+            // restart from the end time (later than any deadline written before k).
+            let clock = Arc::new(ManualClock::new(workload_clock.now()));
+            survivors += check_after_crash(
+                crashed,
+                &clock,
+                &done,
+                k,
+                &format!("seed {seed} round {round} {at}"),
+            );
+        });
     }
     eprintln!(
         "power loss: {states} crash states checked, {survivors} surviving locks re-verified \

@@ -351,20 +351,38 @@ pub(crate) fn duplicate(name: &str) -> FormatError {
 }
 
 pub(crate) fn check_event_size(bytes: usize) -> Result<(), FormatError> {
-    if bytes > EVENT_BYTES_MAX {
-        return Err(FormatError::new(
-            ErrorKind::EventTooLarge,
-            format!("event is {bytes} bytes as structured JSON; the maximum is {EVENT_BYTES_MAX}"),
-        ));
-    }
-    Ok(())
+    check_size(
+        bytes,
+        EVENT_BYTES_MAX,
+        ErrorKind::EventTooLarge,
+        "event is",
+        " as structured JSON",
+    )
 }
 
 pub(crate) fn check_request_size(bytes: usize) -> Result<(), FormatError> {
-    if bytes > REQUEST_BYTES_MAX {
+    check_size(
+        bytes,
+        REQUEST_BYTES_MAX,
+        ErrorKind::RequestTooLarge,
+        "request body is",
+        "",
+    )
+}
+
+/// `kind` when `bytes` is over `max`; the message reads "{what} {bytes} bytes{how}; the maximum
+/// is {max}".
+fn check_size(
+    bytes: usize,
+    max: usize,
+    kind: ErrorKind,
+    what: &str,
+    how: &str,
+) -> Result<(), FormatError> {
+    if bytes > max {
         return Err(FormatError::new(
-            ErrorKind::RequestTooLarge,
-            format!("request body is {bytes} bytes; the maximum is {REQUEST_BYTES_MAX}"),
+            kind,
+            format!("{what} {bytes} bytes{how}; the maximum is {max}"),
         ));
     }
     Ok(())

@@ -369,21 +369,19 @@ fn encode_stats(
         )?;
         gauge(u64::from(units)).encode(metric)?;
     }
-    let mut refused = encoder.encode_descriptor(
+    labelled_counter(
+        encoder,
         "throttled_operations",
         "Engine calls refused by the throughput-unit limits since start, by direction (embedded and HTTP callers alike)",
-        None,
-        MetricType::Counter,
+        "direction",
+        [
+            ("ingress", throttle.throttled_publishes),
+            ("delivery", throttle.throttled_receives),
+            ("settlement", throttle.throttled_settlements),
+            ("hub_ingress", throttle.throttled_hub_sends),
+            ("hub_egress", throttle.throttled_hub_reads),
+        ],
     )?;
-    for (direction, value) in [
-        ("ingress", throttle.throttled_publishes),
-        ("delivery", throttle.throttled_receives),
-        ("settlement", throttle.throttled_settlements),
-        ("hub_ingress", throttle.throttled_hub_sends),
-        ("hub_egress", throttle.throttled_hub_reads),
-    ] {
-        ConstCounter::new(value).encode(refused.encode_family(&[("direction", direction)])?)?;
-    }
     for (name, help, read) in SUB_GAUGES {
         let mut metric = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
         for (labels, sub) in subs() {
@@ -424,19 +422,17 @@ fn encode_wal(
         let metric = encoder.encode_descriptor(name, help, None, MetricType::Gauge)?;
         gauge(value).encode(metric)?;
     }
-    let mut syncs = encoder.encode_descriptor(
+    labelled_counter(
+        encoder,
         "wal_syncs",
         "WAL syncs since start: data = fdatasync of a segment, file = fsync, dir = directory fsync",
-        None,
-        MetricType::Counter,
+        "kind",
+        [
+            ("data", wal.data_syncs),
+            ("file", wal.file_syncs),
+            ("dir", wal.dir_syncs),
+        ],
     )?;
-    for (kind, value) in [
-        ("data", wal.data_syncs),
-        ("file", wal.file_syncs),
-        ("dir", wal.dir_syncs),
-    ] {
-        ConstCounter::new(value).encode(syncs.encode_family(&[("kind", kind)])?)?;
-    }
     for (name, help, value) in [
         (
             "wal_writes",
@@ -466,6 +462,21 @@ fn encode_wal(
     let (sum, count, buckets) = histogram_parts(&wal.sync_latency);
     histogram
         .encode_histogram::<prometheus_client::encoding::NoLabelSet>(sum, count, &buckets, None)
+}
+
+/// The counter `name` (with `help`), one series for each `(value of label, count)`.
+fn labelled_counter<const N: usize>(
+    encoder: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    label: &str,
+    series: [(&str, u64); N],
+) -> Result<(), std::fmt::Error> {
+    let mut metric = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
+    for (value, count) in series {
+        ConstCounter::new(count).encode(metric.encode_family(&[(label, value)])?)?;
+    }
+    Ok(())
 }
 
 /// `(sum in seconds, count, [(upper bound in seconds, count in that bucket)])`, in the

@@ -29,17 +29,23 @@ pub struct TestServer {
     dir: Option<tempfile::TempDir>,
 }
 
+/// A real namespace in a temp dir with topic `orders` (subscriptions `all`, `other`).
+fn orders_namespace() -> (tempfile::TempDir, Namespace) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ns = Namespace::open(dir.path(), NamespaceOptions::default()).expect("open");
+    let config = NamespaceConfig::from_json_str(
+        r#"{"topics":[{"name":"orders","eventSubscriptions":[{"name":"all"},{"name":"other"}]}]}"#,
+    )
+    .expect("config");
+    ns.apply_config(&config).expect("apply");
+    (dir, ns)
+}
+
 impl TestServer {
     /// A real namespace in a temp dir with topic `orders` (subscriptions `all`, `other`) and
     /// `KEY`.
     pub fn start() -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let ns = Namespace::open(dir.path(), NamespaceOptions::default()).expect("open");
-        let config = NamespaceConfig::from_json_str(
-            r#"{"topics":[{"name":"orders","eventSubscriptions":[{"name":"all"},{"name":"other"}]}]}"#,
-        )
-        .expect("config");
-        ns.apply_config(&config).expect("apply");
+        let (dir, ns) = orders_namespace();
         let mut server = Self::with_backend(Arc::new(ns), Authenticator::new([KEY]));
         server.dir = Some(dir);
         server
@@ -47,13 +53,7 @@ impl TestServer {
 
     /// [`TestServer::start`] serving HTTPS through `tls`.
     pub fn start_tls(tls: crate::tls::TlsAcceptor) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let ns = Namespace::open(dir.path(), NamespaceOptions::default()).expect("open");
-        let config = NamespaceConfig::from_json_str(
-            r#"{"topics":[{"name":"orders","eventSubscriptions":[{"name":"all"},{"name":"other"}]}]}"#,
-        )
-        .expect("config");
-        ns.apply_config(&config).expect("apply");
+        let (dir, ns) = orders_namespace();
         let auth = Authenticator::new([KEY]);
         let mut server = Self::spawn(
             Arc::new(ns),

@@ -45,31 +45,15 @@ impl Served {
             std::fs::write(&path, config).expect("config");
             command.arg("--config").arg(path);
         }
-        let mut child = command
+        command
             .args(extra)
             .env("GRIDLOG_KEY", key)
-            .env("GRIDLOG_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn gridlog serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let addr = loop {
-            let line = lines
-                .next()
-                .expect("gridlog serve ended before printing its address")
-                .expect("stdout");
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                break rest
-                    .split_whitespace()
-                    .next()
-                    .and_then(|addr| addr.parse().ok())
-                    .unwrap_or_else(|| panic!("no address in {line:?}"));
-            }
-        };
-        // Keep reading (and dropping) what it prints, so it never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
+            .env("GRIDLOG_LOG", "warn");
+        let (child, endpoint) = spawn_serve(&mut command);
+        let addr = endpoint
+            .strip_prefix("http://")
+            .and_then(|addr| addr.parse().ok())
+            .unwrap_or_else(|| panic!("no http address in {endpoint:?}"));
         Self { child, addr, root }
     }
 
@@ -121,6 +105,60 @@ impl Served {
     pub fn alive(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }
+}
+
+/// A `gridlog serve` child process started from the caller's command (killed on drop), and the
+/// endpoint it listens on.
+pub struct Serving {
+    child: Child,
+    /// Where it listens: `http://ADDR` or `https://ADDR`.
+    pub endpoint: String,
+}
+
+impl Serving {
+    /// Spawns `command` (a `gridlog serve …`) and waits for the line naming its endpoint.
+    ///
+    /// # Panics
+    /// If it cannot start or prints no endpoint.
+    pub fn spawn(command: &mut Command) -> Self {
+        let (child, endpoint) = spawn_serve(command);
+        Self { child, endpoint }
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Spawns `command` (a `gridlog serve …`) with its standard output piped and its standard error
+/// dropped; returns the child and the endpoint of its `listening on ENDPOINT` line, and keeps
+/// reading (and dropping) what it prints after, so that it never blocks on a full pipe.
+fn spawn_serve(command: &mut Command) -> (Child, String) {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn gridlog serve");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
+    let endpoint = loop {
+        let line = lines
+            .next()
+            .expect("gridlog serve ended before printing its address")
+            .expect("stdout");
+        if let Some(rest) = line.split("listening on ").nth(1) {
+            break rest
+                .split_whitespace()
+                .next()
+                .unwrap_or_else(|| panic!("no address in {line:?}"))
+                .to_owned();
+        }
+    };
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, endpoint)
 }
 
 impl Drop for Served {

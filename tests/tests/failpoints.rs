@@ -252,7 +252,7 @@ fn child(dir: &Path, point: &str, hit: u64, seed: u64) -> (bool, String) {
     (crashed, stdout)
 }
 
-/// Writes a torn append after the last non-zero byte of the newest segment.
+/// Writes a torn append after the last frame of the newest segment.
 fn tear_tail(dir: &Path, rng: &mut Rng) -> bool {
     let wal = dir.join("wal");
     let mut segments: Vec<_> = std::fs::read_dir(&wal)
@@ -265,12 +265,22 @@ fn tear_tail(dir: &Path, rng: &mut Rng) -> bool {
         return false;
     };
     let mut bytes = std::fs::read(last).unwrap();
-    // Frames are padded with zeros to a multiple of 8 (docs/format.md §4): the append after
-    // the last frame starts at the next multiple of 8.
-    let end = bytes
-        .iter()
-        .rposition(|b| *b != 0)
-        .map_or(0, |p| (p + 1).next_multiple_of(8));
+    // The append after the last frame starts where the frames end: walk them from the header
+    // (docs/format.md §3, §4: a frame is a 24-byte header and its payload padded to a multiple
+    // of 8; an all-zero header ends the segment). The last non-zero byte is no such place: a
+    // record may end with zero bytes (a snapshot without Event Hubs ends `00 00`), and a torn
+    // append written there would damage the last record instead of following it.
+    let word = |at: usize, len: usize| {
+        bytes.get(at..at + len).map_or(0, |b| {
+            b.iter()
+                .rev()
+                .fold(0_u64, |acc, &byte| (acc << 8) | u64::from(byte))
+        })
+    };
+    let mut end = usize::try_from(word(12, 4)).unwrap();
+    while end + 24 <= bytes.len() && (word(end, 4) != 0 || word(end + 8, 8) != 0) {
+        end += 24 + usize::try_from(word(end, 4)).unwrap().next_multiple_of(8);
+    }
     let torn = 8 + rng.below(60) as usize;
     if end + torn > bytes.len() {
         return false;

@@ -62,20 +62,9 @@ pub struct SegmentHeader {
 impl SegmentHeader {
     /// Encodes the header.
     pub fn encode(&self) -> [u8; SEGMENT_HEADER_BYTES] {
-        let mut b = [0u8; SEGMENT_HEADER_BYTES];
-        b[0..8].copy_from_slice(&SEGMENT_MAGIC);
-        b[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
-        b[12..16].copy_from_slice(
-            &u32::try_from(SEGMENT_HEADER_BYTES)
-                .unwrap_or(0)
-                .to_le_bytes(),
-        );
-        b[16..24].copy_from_slice(&self.log_id.to_le_bytes());
-        b[24..32].copy_from_slice(&self.segment_id.to_le_bytes());
-        b[32..40].copy_from_slice(&self.base_seq.to_le_bytes());
-        let crc = crc32fast::hash(&b[0..44]);
-        b[44..48].copy_from_slice(&crc.to_le_bytes());
-        b
+        let header_len = u32::try_from(SEGMENT_HEADER_BYTES).unwrap_or(0);
+        let fields = [self.log_id, self.segment_id, self.base_seq];
+        encode_block(SEGMENT_MAGIC, header_len, fields)
     }
 
     /// Decodes and checks a header.
@@ -83,27 +72,26 @@ impl SegmentHeader {
         let Some(b) = b.get(..SEGMENT_HEADER_BYTES) else {
             return Err("file shorter than the segment header");
         };
-        if b[0..8] != SEGMENT_MAGIC {
-            return Err("bad segment magic");
-        }
-        if crc32fast::hash(&b[0..44]) != u32_at(b, 44) {
-            return Err("segment header checksum mismatch");
-        }
-        if u32_at(b, 8) != FORMAT_VERSION {
-            return Err("unsupported segment format version");
-        }
-        if u32_at(b, 12) as usize != SEGMENT_HEADER_BYTES || u32_at(b, 40) != 0 {
-            return Err("bad segment header fields");
-        }
-        let h = SegmentHeader {
-            log_id: u64_at(b, 16),
-            segment_id: u64_at(b, 24),
-            base_seq: u64_at(b, 32),
-        };
-        if h.segment_id == 0 || h.base_seq == 0 {
+        let header_len = u32::try_from(SEGMENT_HEADER_BYTES).unwrap_or(0);
+        let [log_id, segment_id, base_seq] = decode_block(
+            b,
+            SEGMENT_MAGIC,
+            header_len,
+            &BlockFaults {
+                magic: "bad segment magic",
+                checksum: "segment header checksum mismatch",
+                version: "unsupported segment format version",
+                fields: "bad segment header fields",
+            },
+        )?;
+        if segment_id == 0 || base_seq == 0 {
             return Err("segment id or base seq is 0");
         }
-        Ok(h)
+        Ok(SegmentHeader {
+            log_id,
+            segment_id,
+            base_seq,
+        })
     }
 }
 
@@ -121,15 +109,11 @@ pub struct Meta {
 impl Meta {
     /// Encodes the meta file.
     pub fn encode(&self) -> [u8; META_BYTES] {
-        let mut b = [0u8; META_BYTES];
-        b[0..8].copy_from_slice(&META_MAGIC);
-        b[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
-        b[16..24].copy_from_slice(&self.log_id.to_le_bytes());
-        b[24..32].copy_from_slice(&self.first_segment_id.to_le_bytes());
-        b[32..40].copy_from_slice(&self.first_seq.to_le_bytes());
-        let crc = crc32fast::hash(&b[0..44]);
-        b[44..48].copy_from_slice(&crc.to_le_bytes());
-        b
+        encode_block(
+            META_MAGIC,
+            0,
+            [self.log_id, self.first_segment_id, self.first_seq],
+        )
     }
 
     /// Decodes and checks the meta file.
@@ -137,25 +121,79 @@ impl Meta {
         if b.len() != META_BYTES {
             return Err("meta file has the wrong length");
         }
-        if b[0..8] != META_MAGIC {
-            return Err("bad meta magic");
-        }
-        if crc32fast::hash(&b[0..44]) != u32_at(b, 44) {
-            return Err("meta checksum mismatch");
-        }
-        if u32_at(b, 8) != FORMAT_VERSION || u32_at(b, 12) != 0 || u32_at(b, 40) != 0 {
-            return Err("unsupported meta version or bad fields");
-        }
-        let m = Meta {
-            log_id: u64_at(b, 16),
-            first_segment_id: u64_at(b, 24),
-            first_seq: u64_at(b, 32),
-        };
-        if m.first_segment_id == 0 || m.first_seq == 0 {
+        let [log_id, first_segment_id, first_seq] = decode_block(
+            b,
+            META_MAGIC,
+            0,
+            &BlockFaults {
+                magic: "bad meta magic",
+                checksum: "meta checksum mismatch",
+                version: "unsupported meta version or bad fields",
+                fields: "unsupported meta version or bad fields",
+            },
+        )?;
+        if first_segment_id == 0 || first_seq == 0 {
             return Err("meta low watermark is 0");
         }
-        Ok(m)
+        Ok(Meta {
+            log_id,
+            first_segment_id,
+            first_seq,
+        })
     }
+}
+
+/// Bytes of the layout the segment header and `wal.meta` share.
+const BLOCK_BYTES: usize = 48;
+
+const _: () = assert!(SEGMENT_HEADER_BYTES == BLOCK_BYTES && META_BYTES == BLOCK_BYTES);
+
+/// The layout of the segment header and of `wal.meta` (module docs): `magic`, the format
+/// version, `word` at 12, the three u64 `fields` at 16, 24 and 32, zero at 40, and the CRC-32
+/// of bytes 0..44 at 44.
+fn encode_block(magic: [u8; 8], word: u32, fields: [u64; 3]) -> [u8; BLOCK_BYTES] {
+    let mut b = [0u8; BLOCK_BYTES];
+    b[0..8].copy_from_slice(&magic);
+    b[8..12].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
+    b[12..16].copy_from_slice(&word.to_le_bytes());
+    for (at, field) in [16, 24, 32].into_iter().zip(fields) {
+        b[at..at + 8].copy_from_slice(&field.to_le_bytes());
+    }
+    let crc = crc32fast::hash(&b[0..44]);
+    b[44..48].copy_from_slice(&crc.to_le_bytes());
+    b
+}
+
+/// What [`decode_block`] says when it finds, in this order, a wrong magic, checksum, version,
+/// or `word` or zero field.
+struct BlockFaults {
+    magic: &'static str,
+    checksum: &'static str,
+    version: &'static str,
+    fields: &'static str,
+}
+
+/// The three u64 fields of a block [`encode_block`] wrote with `magic` and `word`; `b` holds
+/// [`BLOCK_BYTES`] bytes.
+fn decode_block(
+    b: &[u8],
+    magic: [u8; 8],
+    word: u32,
+    faults: &BlockFaults,
+) -> Result<[u64; 3], &'static str> {
+    if b[0..8] != magic {
+        return Err(faults.magic);
+    }
+    if crc32fast::hash(&b[0..44]) != u32_at(b, 44) {
+        return Err(faults.checksum);
+    }
+    if u32_at(b, 8) != FORMAT_VERSION {
+        return Err(faults.version);
+    }
+    if u32_at(b, 12) != word || u32_at(b, 40) != 0 {
+        return Err(faults.fields);
+    }
+    Ok([u64_at(b, 16), u64_at(b, 24), u64_at(b, 32)])
 }
 
 /// File name of the segment whose first sequence number is `base_seq`.

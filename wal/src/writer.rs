@@ -259,8 +259,21 @@ fn name_spare(
         .map_err(|e| WalError::io("write", &spare, e))?;
     file.sync_data()
         .map_err(|e| WalError::io("sync_data", &spare, e))?;
-    vfs.rename(&spare, &path)
-        .map_err(|e| WalError::io("rename", &path, e))?;
+    publish_name(vfs, dir, opts, &spare, &path)?;
+    Ok(file)
+}
+
+/// Gives a prepared segment file its segment name: rename `from` to `to`, then fsync the
+/// directory so that the name is durable.
+fn publish_name(
+    vfs: &dyn Vfs,
+    dir: &Path,
+    opts: &WalOptions,
+    from: &Path,
+    to: &Path,
+) -> Result<()> {
+    vfs.rename(from, to)
+        .map_err(|e| WalError::io("rename", to, e))?;
     failpoint!("wal::segment::before_dir_sync");
     // IMPORTANT: the new name must be durable before any append in it is acknowledged.
     if !opts.plants(Mutant::SkipDirSync) {
@@ -268,7 +281,7 @@ fn name_spare(
             .map_err(|e| WalError::io("sync_dir", dir, e))?;
     }
     failpoint!("wal::segment::after_dir_sync");
-    Ok(file)
+    Ok(())
 }
 
 /// Creates a complete segment file: tmp name, header, preallocation of the first chunk, fsync,
@@ -326,15 +339,7 @@ fn create_segment_or_clean(
             error,
         });
     }
-    vfs.rename(&tmp, &path)
-        .map_err(|e| WalError::io("rename", &path, e))?;
-    failpoint!("wal::segment::before_dir_sync");
-    // IMPORTANT: the new name must be durable before any append in it is acknowledged.
-    if !opts.plants(Mutant::SkipDirSync) {
-        vfs.sync_dir(dir)
-            .map_err(|e| WalError::io("sync_dir", dir, e))?;
-    }
-    failpoint!("wal::segment::after_dir_sync");
+    publish_name(vfs, dir, opts, &tmp, &path)?;
     Ok(file)
 }
 

@@ -341,43 +341,31 @@ pub fn run_once(target: &dyn Target, config: &RunConfig, progress: bool) -> Resu
     let machine_before = machine_cpu();
     let bar = progress_bar(config, progress);
     let outcome = std::thread::scope(|scope| -> Result<(Latencies, Duration), String> {
-        let mut publishers = Vec::new();
-        for _ in 0..config.publishers {
-            let shared = shared.clone();
-            let names = &names;
-            publishers.push(scope.spawn(move || -> Result<Latencies, String> {
-                let mut lat = Latencies::new()?;
-                let mut session = target.session()?;
-                let result = publish_loop(
-                    &mut *session,
-                    names,
+        let publishers = spawn_workers(
+            scope,
+            config.publishers,
+            target,
+            &shared,
+            |session, shared, lat| {
+                publish_loop(
+                    session,
+                    &names,
                     config,
-                    &shared,
+                    shared,
                     epoch,
                     deadline,
                     total_batches,
-                    &mut lat,
-                );
-                if result.is_err() {
-                    shared.abort.store(true, Ordering::Release);
-                }
-                result.map(|()| lat)
-            }));
-        }
-        let mut consumers = Vec::new();
-        for _ in 0..config.consumers {
-            let shared = shared.clone();
-            let names = &names;
-            consumers.push(scope.spawn(move || -> Result<Latencies, String> {
-                let mut lat = Latencies::new()?;
-                let mut session = target.session()?;
-                let result = consume_loop(&mut *session, names, config, &shared, epoch, &mut lat);
-                if result.is_err() {
-                    shared.abort.store(true, Ordering::Release);
-                }
-                result.map(|()| lat)
-            }));
-        }
+                    lat,
+                )
+            },
+        );
+        let consumers = spawn_workers(
+            scope,
+            config.consumers,
+            target,
+            &shared,
+            |session, shared, lat| consume_loop(session, &names, config, shared, epoch, lat),
+        );
         // Monitor: progress, end of publishing, drain timeout.
         let mut publish_elapsed = None;
         loop {
@@ -548,6 +536,34 @@ pub struct Names {
     pub topic: String,
     /// Subscription.
     pub subscription: String,
+}
+
+/// Starts `count` worker threads in `scope`, each with its own session of `target` and its own
+/// latencies, running `work`; a worker that fails sets `shared.abort`, which stops the others.
+fn spawn_workers<'scope, W>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    count: u64,
+    target: &'scope dyn Target,
+    shared: &Arc<Shared>,
+    work: W,
+) -> Vec<std::thread::ScopedJoinHandle<'scope, Result<Latencies, String>>>
+where
+    W: Fn(&mut dyn Session, &Shared, &mut Latencies) -> Result<(), String> + Copy + Send + 'scope,
+{
+    (0..count)
+        .map(|_| {
+            let shared = shared.clone();
+            scope.spawn(move || {
+                let mut lat = Latencies::new()?;
+                let mut session = target.session()?;
+                let result = work(&mut *session, &shared, &mut lat);
+                if result.is_err() {
+                    shared.abort.store(true, Ordering::Release);
+                }
+                result.map(|()| lat)
+            })
+        })
+        .collect()
 }
 
 #[expect(clippy::too_many_arguments, reason = "the loop's whole context")]

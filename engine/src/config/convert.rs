@@ -197,14 +197,11 @@ fn delivery_from_arm(
     };
     match mode {
         DeliveryMode::Queue => {
-            if arm.push.is_some() {
-                return Err(ConfigError::new(
-                    format!("{path}.push"),
-                    ConfigErrorKind::NotAllowed {
-                        reason: "'push' requires \"deliveryMode\": \"Push\"",
-                    },
-                ));
-            }
+            refuse_block(
+                arm.push.is_some(),
+                &format!("{path}.push"),
+                "'push' requires \"deliveryMode\": \"Push\"",
+            )?;
             queue_from_arm(
                 arm.queue.unwrap_or_default(),
                 retention,
@@ -212,14 +209,11 @@ fn delivery_from_arm(
             )
         }
         DeliveryMode::Push => {
-            if arm.queue.is_some() {
-                return Err(ConfigError::new(
-                    format!("{path}.queue"),
-                    ConfigErrorKind::NotAllowed {
-                        reason: "'queue' requires \"deliveryMode\": \"Queue\"",
-                    },
-                ));
-            }
+            refuse_block(
+                arm.queue.is_some(),
+                &format!("{path}.queue"),
+                "'queue' requires \"deliveryMode\": \"Queue\"",
+            )?;
             push_from_arm(
                 arm.push.unwrap_or_default(),
                 retention,
@@ -227,6 +221,15 @@ fn delivery_from_arm(
             )
         }
     }
+}
+
+/// `NotAllowed` at `path` with `reason` when the delivery block of the other mode is
+/// `given`.
+fn refuse_block(given: bool, path: &str, reason: &'static str) -> Result<(), ConfigError> {
+    if given {
+        return Err(ConfigError::new(path, ConfigErrorKind::NotAllowed { reason }));
+    }
+    Ok(())
 }
 
 fn queue_from_arm(

@@ -2,32 +2,12 @@
 //! a typed [`ConfigErrorKind`]).
 
 use crate::filter::FilterErrorKind;
+use crate::path_error::{ErrorCode, PathError};
 
 /// An invalid namespace configuration: the path of the offending field in the ARM-shaped JSON
 /// (e.g. `topics[0].eventSubscriptions[1].properties.deliveryConfiguration.queue.maxDeliveryCount`,
 /// empty for the document itself) and what is wrong. Displays as `path: message`.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{}{kind}", if path.is_empty() { String::new() } else { format!("{path}: ") })]
-pub struct ConfigError {
-    /// Where, in the ARM JSON.
-    pub path: String,
-    /// What is wrong.
-    pub kind: ConfigErrorKind,
-}
-
-impl ConfigError {
-    pub(crate) fn new(path: impl Into<String>, kind: ConfigErrorKind) -> Self {
-        Self {
-            path: path.into(),
-            kind,
-        }
-    }
-
-    /// Stable machine code of the kind.
-    pub fn code(&self) -> &'static str {
-        self.kind.code()
-    }
-}
+pub type ConfigError = PathError<ConfigErrorKind>;
 
 /// What is wrong with a namespace configuration.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -130,9 +110,8 @@ pub enum ConfigErrorKind {
     Filter(FilterErrorKind),
 }
 
-impl ConfigErrorKind {
-    /// Stable machine code.
-    pub const fn code(&self) -> &'static str {
+impl ErrorCode for ConfigErrorKind {
+    fn code(&self) -> &'static str {
         match self {
             Self::Syntax { .. } | Self::NotAnObject { .. } => "ConfigSyntax",
             Self::OutOfRange { .. } => "ConfigOutOfRange",

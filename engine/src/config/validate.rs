@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::duration;
 use super::{
     AccessKey, ConfigError, ConfigErrorKind, DeliveryConfig, DeliveryMode, NamespaceConfig,
-    SubscriptionConfig, TopicConfig,
+    SharedAccessPolicy, SubscriptionConfig, TopicConfig,
 };
 use crate::limits::{
     ACCESS_KEY_CHARS_MAX, ACCESS_KEYS_MAX, EVENT_HUB_NAME_CHARS_MAX, EVENT_HUBS_MAX,
@@ -64,35 +64,31 @@ pub(super) fn namespace(config: &NamespaceConfig) -> Result<(), ConfigError> {
     for (index, key) in config.access_keys.iter().enumerate() {
         access_key(&format!("accessKeys[{index}]"), key)?;
     }
-    check_count(
+    let policy_name = NameRule {
+        field: "keyName",
+        of: |policy: &SharedAccessPolicy| &policy.key_name,
+        check: |path, name| dotted_name(path, name, SHARED_ACCESS_POLICY_NAME_CHARS_MAX),
+    };
+    named_entries(
         "sharedAccessPolicies",
-        config.shared_access_policies.len(),
+        &config.shared_access_policies,
         SHARED_ACCESS_POLICIES_MAX,
+        &policy_name,
+        |path, policy| access_key(&format!("{path}.key"), &policy.key),
     )?;
-    let mut policy_names = Names::default();
-    for (index, policy) in config.shared_access_policies.iter().enumerate() {
-        let path = format!("sharedAccessPolicies[{index}]");
-        dotted_name(
-            &format!("{path}.keyName"),
-            &policy.key_name,
-            SHARED_ACCESS_POLICY_NAME_CHARS_MAX,
-        )?;
-        policy_names.insert(&format!("{path}.keyName"), &policy.key_name)?;
-        access_key(&format!("{path}.key"), &policy.key)?;
-    }
     let topics_max = config
         .throughput_units
         .map_or(TOPICS_PER_NAMESPACE_MAX, |units| {
             TOPICS_PER_TU_MAX.saturating_mul(usize::try_from(units).unwrap_or(usize::MAX))
         });
-    check_count("topics", config.topics.len(), topics_max)?;
-    let mut topic_names = Names::default();
-    for (index, topic_config) in config.topics.iter().enumerate() {
-        let path = format!("topics[{index}]");
-        resource_name(&format!("{path}.name"), &topic_config.name)?;
-        topic_names.insert(&format!("{path}.name"), &topic_config.name)?;
-        topic(config, topic_config, &path)?;
-    }
+    let topic_name = NameRule {
+        field: "name",
+        of: |topic: &TopicConfig| &topic.name,
+        check: resource_name,
+    };
+    named_entries("topics", &config.topics, topics_max, &topic_name, |path, entry| {
+        topic(config, entry, path)
+    })?;
     check_count("eventHubs", config.event_hubs.len(), EVENT_HUBS_MAX)?;
     let mut hub_names = Names::default();
     for (index, hub) in config.event_hubs.iter().enumerate() {
@@ -111,17 +107,46 @@ fn topic(config: &NamespaceConfig, topic: &TopicConfig, path: &str) -> Result<()
         RETENTION_DAYS_MIN,
         RETENTION_DAYS_MAX,
     )?;
-    check_count(
+    let subscription_name = NameRule {
+        field: "name",
+        of: |subscription: &SubscriptionConfig| &subscription.name,
+        check: resource_name,
+    };
+    named_entries(
         &format!("{path}.eventSubscriptions"),
-        topic.subscriptions.len(),
+        &topic.subscriptions,
         SUBSCRIPTIONS_PER_TOPIC_MAX,
-    )?;
+        &subscription_name,
+        |path, entry| subscription(config, topic, entry, path),
+    )
+}
+
+/// How the entries of a list are named: the name's field (for error paths), where an entry
+/// keeps it, and the rule it must follow.
+struct NameRule<T> {
+    field: &'static str,
+    of: fn(&T) -> &str,
+    check: fn(&str, &str) -> Result<(), ConfigError>,
+}
+
+/// Checks the list at `list`: at most `max` entries, each entry's name valid by `rule` and unique
+/// (ignoring ASCII case) among them, then `each` with the entry's path (`{list}[i]`).
+fn named_entries<T>(
+    list: &str,
+    entries: &[T],
+    max: usize,
+    rule: &NameRule<T>,
+    mut each: impl FnMut(&str, &T) -> Result<(), ConfigError>,
+) -> Result<(), ConfigError> {
+    check_count(list, entries.len(), max)?;
     let mut names = Names::default();
-    for (index, subscription_config) in topic.subscriptions.iter().enumerate() {
-        let path = format!("{path}.eventSubscriptions[{index}]");
-        resource_name(&format!("{path}.name"), &subscription_config.name)?;
-        names.insert(&format!("{path}.name"), &subscription_config.name)?;
-        subscription(config, topic, subscription_config, &path)?;
+    for (index, entry) in entries.iter().enumerate() {
+        let path = format!("{list}[{index}]");
+        let name_path = format!("{path}.{}", rule.field);
+        let name = (rule.of)(entry);
+        (rule.check)(&name_path, name)?;
+        names.insert(&name_path, name)?;
+        each(&path, entry)?;
     }
     Ok(())
 }

@@ -1,42 +1,14 @@
 //! Why a `filtersConfiguration` is invalid: [`FilterError`] (a field path plus a typed
 //! [`FilterErrorKind`]).
 
+use crate::path_error::{ErrorCode, PathError};
 use crate::limits::{
     FILTER_STRING_VALUE_CHARS_MAX, FILTER_VALUES_TOTAL_MAX, FILTERS_MAX, INCLUDED_EVENT_TYPES_MAX,
 };
 
 /// An invalid `filtersConfiguration`: where (a path relative to the `filtersConfiguration` object,
 /// e.g. `filters[2].values[0]`; empty for the object itself) and what.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{}{kind}", path_prefix(path))]
-pub struct FilterError {
-    /// Where, relative to the `filtersConfiguration` object.
-    pub path: String,
-    /// What is wrong.
-    pub kind: FilterErrorKind,
-}
-
-fn path_prefix(path: &str) -> String {
-    if path.is_empty() {
-        String::new()
-    } else {
-        format!("{path}: ")
-    }
-}
-
-impl FilterError {
-    pub(crate) fn new(path: impl Into<String>, kind: FilterErrorKind) -> Self {
-        Self {
-            path: path.into(),
-            kind,
-        }
-    }
-
-    /// Stable machine code of the kind.
-    pub fn code(&self) -> &'static str {
-        self.kind.code()
-    }
-}
+pub type FilterError = PathError<FilterErrorKind>;
 
 /// What is wrong with a filter configuration.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -135,9 +107,8 @@ pub enum FilterErrorKind {
     EmptyEventType,
 }
 
-impl FilterErrorKind {
-    /// Stable machine code.
-    pub const fn code(&self) -> &'static str {
+impl ErrorCode for FilterErrorKind {
+    fn code(&self) -> &'static str {
         match self {
             Self::WrongType { .. } => "FilterWrongType",
             Self::UnknownField { .. } => "FilterUnknownField",

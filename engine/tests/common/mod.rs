@@ -153,3 +153,158 @@ pub fn kill_child_options(sled: bool) -> NamespaceOptions {
         ..NamespaceOptions::default()
     }
 }
+
+/// A random Event Hubs send to hub `jobs` (`hub_kill9.rs`, `hub_crash.rs`): the messages `ids`
+/// (each its own body) to a random one of `partitions`, by one of `keys` partition keys, or
+/// round-robin. Returns, read back from the partition, where each landed: (id, (partition,
+/// sequence number, offset)).
+pub fn random_hub_send(
+    ns: &Namespace,
+    rng: &mut gridlog::wal::testing::Rng,
+    ids: &[String],
+    keys: u64,
+    partitions: u32,
+) -> Vec<(String, (u32, i64, i64))> {
+    use gridlog::{EventPosition, HubMessage, MessageFormat, PartitionTarget};
+    let key = format!("key-{}", rng.below(keys));
+    let target = match rng.below(3) {
+        0 => PartitionTarget::Id(u32::try_from(rng.below(u64::from(partitions))).unwrap()),
+        1 => PartitionTarget::Key(&key),
+        _ => PartitionTarget::RoundRobin,
+    };
+    let messages: Vec<HubMessage<'_>> = ids
+        .iter()
+        .map(|id| HubMessage {
+            format: MessageFormat::Amqp,
+            bytes: id.as_bytes(),
+            partition_key: None,
+            event: None,
+        })
+        .collect();
+    let receipt = ns.send_to_hub("jobs", target, &messages).unwrap();
+    let back = ns
+        .read_partition(
+            "jobs",
+            "$Default",
+            receipt.partition,
+            &EventPosition::SequenceNumber {
+                n: receipt.first_sequence_number,
+                inclusive: true,
+            },
+            ids.len(),
+        )
+        .unwrap();
+    assert_eq!(back.len(), ids.len());
+    ids.iter()
+        .zip(&back)
+        .map(|(id, event)| {
+            assert_eq!(event.bytes, id.as_bytes());
+            (
+                id.clone(),
+                (receipt.partition, event.sequence_number, event.offset),
+            )
+        })
+        .collect()
+}
+
+/// Every crash state of the workload `fs` recorded (`restart.rs`, `hub_crash.rs`): a power loss
+/// at each file-system op of `bounds` (the acknowledged operations' starts and ends) and at
+/// every third op, each with every [`Outcome`](gridlog::wal::testing::Outcome). Calls
+/// `check(crashed file system, op k, ops in all, what)`; returns how many states it checked.
+pub fn for_each_crash_state(
+    fs: &gridlog::wal::testing::CrashFs,
+    bounds: impl IntoIterator<Item = usize>,
+    seed: u64,
+    mut check: impl FnMut(gridlog::wal::testing::CrashFs, usize, String),
+) -> usize {
+    use gridlog::wal::testing::Outcome;
+    let mut replay = fs.replay();
+    let total = replay.len();
+    let mut points: std::collections::BTreeSet<usize> = bounds.into_iter().collect();
+    points.extend((0..=total).step_by(3));
+    let mut states = 0;
+    for k in points {
+        replay.advance_to(k.min(total));
+        for (i, outcome) in Outcome::ALL.iter().enumerate() {
+            let crashed = replay.crash(*outcome, seed ^ (k as u64) ^ i as u64);
+            check(crashed, k, format!("crash at op {k}/{total} {outcome:?}"));
+            states += 1;
+        }
+    }
+    states
+}
+
+/// A kill -9 child (`kill9.rs`, `hub_kill9.rs`): this test binary re-executed on one test, its
+/// stdout read by a thread that notes when the child printed `@O` (its namespace is open).
+pub struct KillChild {
+    child: std::process::Child,
+    reader: std::thread::JoinHandle<String>,
+    opened: std::sync::mpsc::Receiver<std::time::Instant>,
+    spawned: std::time::Instant,
+}
+
+impl KillChild {
+    /// Starts `command` (stdout and stderr piped here).
+    pub fn spawn(command: &mut std::process::Command) -> Self {
+        use std::io::BufRead as _;
+        use std::process::Stdio;
+        let mut child = command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (opened_tx, opened) = std::sync::mpsc::channel();
+        let spawned = std::time::Instant::now();
+        let reader = std::thread::spawn(move || {
+            let mut text = String::new();
+            let mut lines = std::io::BufReader::new(stdout);
+            let mut line = String::new();
+            while lines.read_line(&mut line).unwrap_or(0) > 0 {
+                if line.trim_end().ends_with("@O") {
+                    let _ = opened_tx.send(std::time::Instant::now());
+                }
+                text.push_str(&line);
+                line.clear();
+            }
+            text
+        });
+        Self {
+            child,
+            reader,
+            opened,
+            spawned,
+        }
+    }
+
+    /// How long the child took to open, waiting up to `timeout` for it.
+    pub fn open_time(&self, timeout: Duration) -> Option<Duration> {
+        let opened = self.opened.recv_timeout(timeout).ok()?;
+        Some(opened.duration_since(self.spawned))
+    }
+
+    /// SIGKILLs the child (`what` names the cycle in failures, which are the child's panics
+    /// and its ending on its own). Returns its complete stdout lines (the last one may be cut
+    /// by the kill) and whether it had opened its namespace.
+    pub fn kill(mut self, what: &str) -> (String, bool) {
+        use std::io::Read as _;
+        self.child.kill().unwrap();
+        let status = self.child.wait().unwrap();
+        let text = self.reader.join().unwrap();
+        let mut errors = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut errors)
+            .unwrap();
+        assert!(
+            !errors.contains("panicked"),
+            "{what}: the child failed:\n{errors}"
+        );
+        assert!(!status.success(), "{what}: child ended on its own");
+        let opened = text.contains("@O");
+        let complete = text.rsplit_once('\n').map_or("", |(head, _)| head);
+        (complete.to_owned(), opened)
+    }
+}

@@ -155,12 +155,7 @@ impl DataPlane for Recorder {
     ) -> Result<(), BackendError> {
         locked(&self.calls).push(Call::Manage);
         let mut topics = locked(&self.topics);
-        let Some(found) = topics
-            .iter_mut()
-            .find(|t| t.name.eq_ignore_ascii_case(topic))
-        else {
-            return Err(BackendError::NotFound(format!("topic {topic} not found")));
-        };
+        let found = topic_mut(&mut topics, topic)?;
         found
             .subscriptions
             .retain(|s| !s.name.eq_ignore_ascii_case(&subscription.name));
@@ -171,12 +166,7 @@ impl DataPlane for Recorder {
     fn delete_subscription(&self, topic: &str, name: &str) -> Result<(), BackendError> {
         locked(&self.calls).push(Call::Manage);
         let mut topics = locked(&self.topics);
-        let Some(found) = topics
-            .iter_mut()
-            .find(|t| t.name.eq_ignore_ascii_case(topic))
-        else {
-            return Err(BackendError::NotFound(format!("topic {topic} not found")));
-        };
+        let found = topic_mut(&mut topics, topic)?;
         found
             .subscriptions
             .retain(|s| !s.name.eq_ignore_ascii_case(name));
@@ -186,6 +176,17 @@ impl DataPlane for Recorder {
     fn close(&self) -> Result<(), BackendError> {
         Ok(())
     }
+}
+
+/// The topic named `name` (ignoring ASCII case), or `NotFound`.
+fn topic_mut<'a>(
+    topics: &'a mut [TopicConfig],
+    name: &str,
+) -> Result<&'a mut TopicConfig, BackendError> {
+    topics
+        .iter_mut()
+        .find(|t| t.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| BackendError::NotFound(format!("topic {name} not found")))
 }
 
 fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -25,6 +25,7 @@
 //! [`crate::server::HEAD_BYTES_MAX`]: 431; a malformed request line or header: 400
 //! `InvalidRequest`; see [`crate::server`]).
 
+mod body;
 pub mod error;
 mod eventhubs;
 #[cfg(feature = "fuzzing")]
@@ -37,18 +38,18 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 use hyper::header::{self, HeaderMap, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use tokio::sync::watch;
 
-use gridlog::format::limits::REQUEST_BYTES_MAX;
 use gridlog::format::parse_request;
 
 use crate::auth::{Authenticator, Credentials, Resource, Target};
 use crate::backend::{BackendError, DataPlane, Settle};
 use crate::eventhubs::EventHubs;
 use crate::metrics::{METRICS_PATH, Metrics};
+use body::read_body;
 use error::{ApiError, error_body};
 use gridlog::{Received, SettleOutcome};
 use long_polls::LongPolls;
@@ -323,41 +324,6 @@ fn authenticate(
         tracing::info!("authentication failed");
         ApiError::Unauthorized
     })
-}
-
-/// Reads a body of at most [`REQUEST_BYTES_MAX`] bytes, refusing a larger one as it streams
-/// (a `Content-Length` above the cap is refused before reading anything).
-async fn read_body<B>(headers: &HeaderMap, body: B) -> Result<Bytes, ApiError>
-where
-    B: hyper::body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-{
-    let too_large = || ApiError::PayloadTooLarge {
-        message: format!("the request body exceeds {REQUEST_BYTES_MAX} bytes"),
-    };
-    if let Some(length) = headers.get(header::CONTENT_LENGTH) {
-        let length: u64 = length
-            .to_str()
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .ok_or_else(|| ApiError::BadRequest {
-                code: "InvalidContentLength",
-                message: "Content-Length is not a number".to_owned(),
-            })?;
-        if length > REQUEST_BYTES_MAX as u64 {
-            return Err(too_large());
-        }
-    }
-    let limited = Limited::new(body, REQUEST_BYTES_MAX);
-    match tokio::time::timeout(BODY_READ_TIMEOUT, limited.collect()).await {
-        Err(_) => Err(ApiError::BodyTimeout),
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
-        Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
-        Ok(Err(error)) => Err(ApiError::BadRequest {
-            code: "InvalidBody",
-            message: format!("reading the request body failed: {error}"),
-        }),
-    }
 }
 
 /// `GET /metrics`: management credentials, then the exposition (rendered off the runtime: it

@@ -262,7 +262,6 @@ impl Report {
     }
 
     /// The human-readable table.
-    #[expect(clippy::too_many_lines, reason = "one table")]
     pub fn table(&self) -> String {
         let c = &self.config;
         let mut out = String::new();
@@ -283,59 +282,48 @@ impl Report {
             "\n{:<14} {:>10} {:>12} {:>9} {:>9} {:>9} {:>9} {:>9}",
             "", "events", "events/s", "MB/s", "p50 ms", "p90 ms", "p99 ms", "max ms"
         );
-        let row = |out: &mut String,
-                   name: &str,
-                   n: Option<u64>,
-                   ev: Option<f64>,
-                   b: Option<f64>,
-                   p: &Percentiles| {
-            let opt = |v: Option<f64>, prec: usize| {
-                v.map_or_else(|| "-".to_owned(), |v| format!("{v:.prec$}"))
-            };
+        // (name, (events, events/s, bytes/s) where counted, latency)
+        let mut rows = vec![(
+            "publish",
+            Some((
+                self.published,
+                self.rates.ingress_events,
+                self.rates.ingress_bytes,
+            )),
+            &self.publish_latency,
+        )];
+        if c.consumers > 0 {
+            rows.extend([
+                (
+                    "receive",
+                    Some((
+                        self.received,
+                        self.rates.delivery_events,
+                        self.rates.delivery_bytes,
+                    )),
+                    &self.receive_latency,
+                ),
+                (
+                    "acknowledge",
+                    Some((
+                        self.acked,
+                        self.rates.settlement_events,
+                        self.rates.settlement_bytes,
+                    )),
+                    &self.acknowledge_latency,
+                ),
+                ("end to end", None, &self.end_to_end_latency),
+            ]);
+        }
+        for (name, counts, p) in rows {
+            let (n, ev, mb) = counts.map_or_else(
+                || ("-".to_owned(), "-".to_owned(), "-".to_owned()),
+                |(n, ev, b)| (n.to_string(), format!("{ev:.0}"), format!("{:.2}", b / MB)),
+            );
             let _ = writeln!(
                 out,
-                "{name:<14} {:>10} {:>12} {:>9} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
-                n.map_or_else(|| "-".to_owned(), |n| n.to_string()),
-                opt(ev, 0),
-                opt(b.map(|b| b / MB), 2),
-                p.p50,
-                p.p90,
-                p.p99,
-                p.max
-            );
-        };
-        row(
-            &mut out,
-            "publish",
-            Some(self.published),
-            Some(self.rates.ingress_events),
-            Some(self.rates.ingress_bytes),
-            &self.publish_latency,
-        );
-        if c.consumers > 0 {
-            row(
-                &mut out,
-                "receive",
-                Some(self.received),
-                Some(self.rates.delivery_events),
-                Some(self.rates.delivery_bytes),
-                &self.receive_latency,
-            );
-            row(
-                &mut out,
-                "acknowledge",
-                Some(self.acked),
-                Some(self.rates.settlement_events),
-                Some(self.rates.settlement_bytes),
-                &self.acknowledge_latency,
-            );
-            row(
-                &mut out,
-                "end to end",
-                None,
-                None,
-                None,
-                &self.end_to_end_latency,
+                "{name:<14} {n:>10} {ev:>12} {mb:>9} {:>9.2} {:>9.2} {:>9.2} {:>9.2}",
+                p.p50, p.p90, p.p99, p.max
             );
         }
         let (tus, what, need) = self.tu_equivalent;
