@@ -9,7 +9,7 @@ import time
 
 import pytest
 from azure.eventhub import EventData, EventHubConsumerClient, EventHubProducerClient
-from azure.eventhub.exceptions import AuthenticationError
+from azure.eventhub.exceptions import AuthenticationError, EventDataSendError
 
 from conftest import Server
 
@@ -319,3 +319,32 @@ def test_kill9_mid_send_keeps_every_acknowledged_event_once_and_a_consumer_resum
     # A consumer that checkpointed the 10th event's offset resumes right after it.
     resumed = receive(hub_server, before[9].offset, last + 1 - 10)
     assert [e.sequence_number for e in resumed] == list(range(10, last + 1))
+
+
+def test_over_the_throughput_units_a_send_is_refused_server_busy(tmp_path):
+    """One throughput unit admits 1,000 events/s in: batches of 400 sent back to back are
+    soon refused whole with com.microsoft:server-busy (the SDK's EventDataSendError)."""
+    config_path = tmp_path / "namespace.json"
+    config_path.write_text(json.dumps(dict(CONFIG, throughputUnits=1)))
+    srv = Server(tmp_path / "data", config_path)
+    try:
+        client = EventHubProducerClient.from_connection_string(
+            connection_string(srv), eventhub_name=HUB, retry_total=0
+        )
+        refused = None
+        with client:
+            for _ in range(30):
+                batch = client.create_batch(partition_id="0")
+                for i in range(400):
+                    batch.add(EventData(f"e{i}"))
+                try:
+                    client.send_batch(batch)
+                except EventDataSendError as err:
+                    refused = err
+                    break
+            assert refused is not None, "never throttled"
+            assert "server-busy" in str(refused), refused
+            stored = client.get_partition_properties("0")["last_enqueued_sequence_number"] + 1
+        assert stored % 400 == 0, stored  # a refused batch stores nothing
+    finally:
+        assert srv.stop() == 0
