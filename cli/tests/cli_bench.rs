@@ -166,14 +166,7 @@ fn http_bench_against_a_spawned_server_and_top_once() {
     let served = Serving::spawn(
         gridlog!()
             .env("GRIDLOG_KEY", KEY)
-            .args([
-                "serve",
-                "--amqp-listen",
-                "127.0.0.1:0",
-                "--listen",
-                "127.0.0.1:0",
-                "--data-dir",
-            ])
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(dir.path().join("data")),
     );
     let endpoint = served.endpoint.clone();

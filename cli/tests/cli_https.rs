@@ -33,13 +33,7 @@ fn serve(data: &std::path::Path, flags: &[&str]) -> (Serving, String) {
     let served = Serving::spawn(
         gridlog!()
             .env("GRIDLOG_KEY", KEY)
-            .args([
-                "serve",
-                "--amqp-listen",
-                "127.0.0.1:0",
-                "--listen",
-                "127.0.0.1:0",
-            ])
+            .args(["serve", "--listen", "127.0.0.1:0"])
             .args(flags)
             .arg("--data-dir")
             .arg(data),

@@ -98,14 +98,7 @@ impl Served {
 fn serve(data: &Path) -> Command {
     let mut command = gridlog!();
     command
-        .args([
-            "serve",
-            "--amqp-listen",
-            "127.0.0.1:0",
-            "--listen",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(data);
     command
 }
@@ -202,14 +195,7 @@ fn listen_accepts_a_host_name_and_the_gridlog_listen_variable() {
     let tmp = tempfile::tempdir().unwrap();
     let mut command = gridlog!();
     command
-        .args([
-            "serve",
-            "--amqp-listen",
-            "127.0.0.1:0",
-            "--listen",
-            "localhost:0",
-            "--data-dir",
-        ])
+        .args(["serve", "--listen", "localhost:0", "--data-dir"])
         .arg(tmp.path().join("a"));
     let served = Served::start(command);
     let addr = address(&served.line());
@@ -221,7 +207,7 @@ fn listen_accepts_a_host_name_and_the_gridlog_listen_variable() {
 
     let mut command = gridlog!();
     command
-        .args(["serve", "--amqp-listen", "127.0.0.1:0", "--data-dir"])
+        .args(["serve", "--data-dir"])
         .arg(tmp.path().join("b"))
         .env("GRIDLOG_LISTEN", "127.0.0.1:0");
     let served = Served::start(command);
@@ -338,29 +324,13 @@ fn serve_validates_everything_before_creating_or_printing_anything() {
     // A port in use.
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().to_string();
-    let busy = run(&[
-        "serve",
-        "--amqp-listen",
-        "127.0.0.1:0",
-        "--listen",
-        &port,
-        "--data-dir",
-        d,
-    ]);
+    let busy = run(&["serve", "--listen", &port, "--data-dir", d]);
     assert_eq!(busy.status.code(), Some(1));
     assert!(text(&busy.stderr).contains(&format!("cannot listen on {port}")));
     assert!(busy.stdout.is_empty(), "{}", text(&busy.stdout));
     assert!(!data.exists());
     // A bad segment size: a usage error naming the flag, not the engine's field.
-    let segment = run(&[
-        "serve",
-        "--amqp-listen",
-        "127.0.0.1:0",
-        "--segment-bytes",
-        "5",
-        "--data-dir",
-        d,
-    ]);
+    let segment = run(&["serve", "--segment-bytes", "5", "--data-dir", d]);
     assert_eq!(segment.status.code(), Some(2));
     let stderr = text(&segment.stderr);
     assert!(stderr.contains("--segment-bytes"), "{stderr}");
@@ -368,15 +338,7 @@ fn serve_validates_everything_before_creating_or_printing_anything() {
     assert!(!data.exists());
     // A data directory that is a file.
     std::fs::write(&data, "not a directory").unwrap();
-    let file = run(&[
-        "serve",
-        "--amqp-listen",
-        "127.0.0.1:0",
-        "--listen",
-        "127.0.0.1:0",
-        "--data-dir",
-        d,
-    ]);
+    let file = run(&["serve", "--listen", "127.0.0.1:0", "--data-dir", d]);
     assert_eq!(file.status.code(), Some(1));
     let stderr = text(&file.stderr);
     assert!(stderr.contains("is a file, not a directory"), "{stderr}");
@@ -385,15 +347,7 @@ fn serve_validates_everything_before_creating_or_printing_anything() {
     // A damaged directory: no key generated or printed.
     std::fs::create_dir_all(&data).unwrap();
     std::fs::write(data.join("index"), "not the index directory").unwrap();
-    let damaged = run(&[
-        "serve",
-        "--amqp-listen",
-        "127.0.0.1:0",
-        "--listen",
-        "127.0.0.1:0",
-        "--data-dir",
-        d,
-    ]);
+    let damaged = run(&["serve", "--listen", "127.0.0.1:0", "--data-dir", d]);
     assert_eq!(damaged.status.code(), Some(1), "{}", text(&damaged.stderr));
     assert!(damaged.stdout.is_empty(), "{}", text(&damaged.stdout));
     assert!(
@@ -411,8 +365,6 @@ fn a_config_that_is_not_an_object_is_refused() {
     std::fs::write(&config, "[]").unwrap();
     let output = run(&[
         "serve",
-        "--amqp-listen",
-        "127.0.0.1:0",
         "--listen",
         "127.0.0.1:0",
         "--config",

@@ -13,14 +13,7 @@ fn non_loopback_without_a_key_refuses_to_start() {
     let config = dir.path().join("ns.json");
     std::fs::write(&config, r#"{"topics":[{"name":"orders"}]}"#).unwrap();
     let output = gridlog!()
-        .args([
-            "serve",
-            "--amqp-listen",
-            "127.0.0.1:0",
-            "--listen",
-            "0.0.0.0:0",
-            "--config",
-        ])
+        .args(["serve", "--listen", "0.0.0.0:0", "--config"])
         .arg(&config)
         .arg("--data-dir")
         .arg(dir.path().join("data"))
@@ -41,14 +34,7 @@ fn defaults_generate_a_key_once_and_sigterm_exits_zero() {
     let data = dir.path().join("data");
     let start = || {
         let mut child = gridlog!()
-            .args([
-                "serve",
-                "--amqp-listen",
-                "127.0.0.1:0",
-                "--listen",
-                "127.0.0.1:0",
-                "--data-dir",
-            ])
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(&data)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -95,14 +81,7 @@ fn keys_never_reach_the_logs() {
     use std::io::{Read as _, Write as _};
     let dir = tempfile::tempdir().unwrap();
     let mut child = gridlog!()
-        .args([
-            "serve",
-            "--amqp-listen",
-            "127.0.0.1:0",
-            "--listen",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir.path().join("data"))
         .env("GRIDLOG_KEY", "SECRET-KEY-123")
         .env("GRIDLOG_LOG", "trace")
@@ -148,14 +127,7 @@ fn a_served_directory_is_not_opened_twice() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let mut child = gridlog!()
-        .args([
-            "serve",
-            "--amqp-listen",
-            "127.0.0.1:0",
-            "--listen",
-            "127.0.0.1:0",
-            "--data-dir",
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(&data)
         .env("GRIDLOG_KEY", "k")
         .stdout(Stdio::piped())
@@ -172,15 +144,7 @@ fn a_served_directory_is_not_opened_twice() {
         vec!["publish", "--data-dir", d, "--type", "T"],
         vec!["inspect", d],
         vec!["verify", d],
-        vec![
-            "serve",
-            "--amqp-listen",
-            "127.0.0.1:0",
-            "--listen",
-            "127.0.0.1:0",
-            "--data-dir",
-            d,
-        ],
+        vec!["serve", "--listen", "127.0.0.1:0", "--data-dir", d],
     ] {
         let output = gridlog!().args(&args).output().unwrap();
         assert!(!output.status.success(), "{args:?}");
@@ -217,14 +181,7 @@ fn a_closed_stdout_does_not_stop_the_server() {
         .port();
     let listen = format!("127.0.0.1:{port}");
     let mut child = gridlog!()
-        .args([
-            "serve",
-            "--amqp-listen",
-            "127.0.0.1:0",
-            "--listen",
-            &listen,
-            "--data-dir",
-        ])
+        .args(["serve", "--listen", &listen, "--data-dir"])
         .arg(dir.path().join("data"))
         .env("GRIDLOG_KEY", "k")
         .stdout(Stdio::piped())
