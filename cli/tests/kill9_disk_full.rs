@@ -171,6 +171,8 @@ fn start(data: &Path, config: &Path) -> (Server, String) {
     let child = Command::new(env!("CARGO_BIN_EXE_gridlog"))
         .args([
             "serve",
+            "--amqp-listen",
+            "127.0.0.1:0",
             "--listen",
             "127.0.0.1:0",
             "--segment-bytes",

@@ -892,6 +892,8 @@ fn start(exe: &Path, data: &Path, config: &Path, durability: &str, anchor: i64) 
     let mut child = Command::new(exe)
         .args([
             "serve",
+            "--amqp-listen",
+            "127.0.0.1:0",
             "--listen",
             "127.0.0.1:0",
             "--durability",

@@ -98,6 +98,7 @@ internal_modules!(
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod limits;
+pub mod sas;
 
 pub use gridlog_format as format;
 pub use gridlog_wal as wal;

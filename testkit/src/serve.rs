@@ -31,7 +31,14 @@ impl Served {
         let root = tempfile::tempdir().expect("tempdir");
         let mut command = Command::new(bin);
         command
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .args([
+                "serve",
+                "--amqp-listen",
+                "127.0.0.1:0",
+                "--listen",
+                "127.0.0.1:0",
+                "--data-dir",
+            ])
             .arg(root.path().join("data"));
         if let Some(config) = config {
             let path = root.path().join("ns.json");

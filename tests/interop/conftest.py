@@ -54,6 +54,7 @@ class Server:
         self.extra_env = env or {}
         self.proc = None
         self.endpoint = None
+        self.amqp = None
         self.start()
 
     def start(self):
@@ -73,6 +74,9 @@ class Server:
                 # run starts dozens of servers (64 MiB each by default filled /tmp in CI).
                 "--segment-bytes",
                 str(SEGMENT_BYTES),
+                # A free port for the AMQP listener (Event Hubs SDKs): see self.amqp.
+                "--amqp-listen",
+                "127.0.0.1:0",
             ]
             + (["--tls-self-signed"] if self.tls else []),
             stdout=subprocess.PIPE,
@@ -87,6 +91,13 @@ class Server:
                 f"gridlog serve did not start: {line!r} {self.proc.stderr.read()!r}"
             )
         self.endpoint = line.split("listening on ", 1)[1].split()[0]
+        # The AMQP listener's line follows the announcement: `… on amqp://HOST:PORT: …`.
+        self.amqp = None
+        for _ in range(20):
+            line = self.proc.stdout.readline()
+            if "AMQP" in line and "amqp://" in line:
+                self.amqp = line.split("amqp://", 1)[1].split()[0].rstrip(":")
+                break
         context = ssl.create_default_context(cafile=self.ca_path) if self.tls else None
         deadline = time.monotonic() + 10
         while True:

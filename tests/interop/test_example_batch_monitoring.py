@@ -34,5 +34,10 @@ def test_batch_monitoring_example_runs():
     assert failures.count("load: Job.Failed") == 1, failures
     history = out.split("== full history")[1].split("== gridlog inspect")[0]
     assert len([l for l in history.splitlines() if " via " in l]) == 6, history
+    dashboard = out.split("== dashboard")[1].split("== gridlog inspect")[0]
+    assert "4 status event(s) received over AMQP" in dashboard, dashboard
+    for job, status in [("extract", "Job.Started"), ("extract", "Job.Finished"),
+                        ("load", "Job.Started"), ("load", "Job.Failed")]:
+        assert any(job in l and status in l for l in dashboard.splitlines()), dashboard
     assert "topic jobs: 6 event(s) published" in out
     assert "subscription failures: backlog 0" in out and "acknowledged 1" in out

@@ -13,6 +13,7 @@ mod exposition;
 mod http_session;
 mod offline;
 mod serve;
+mod serve_amqp;
 mod serve_tls;
 mod top;
 mod validate;

@@ -27,6 +27,7 @@ pub const DEFAULT_TOPIC: &str = "default";
 pub const DEFAULT_SUBSCRIPTION: &str = "default";
 
 use super::access_key::{self, KeySource};
+use super::serve_amqp;
 use super::serve_tls::{self, TlsMode};
 
 /// Arguments of `gridlog serve`.
@@ -81,6 +82,15 @@ pub struct Args {
     /// key or SAS token; every figure it shows is an ordinary API call).
     #[arg(long)]
     pub no_console: bool,
+    /// Address of the AMQP 1.0 listener the Event Hubs SDKs connect to (plain AMQP; their
+    /// emulator connection string: Endpoint=sb://HOST[:PORT];…;UseDevelopmentEmulator=true).
+    /// A non-loopback address requires a shared access policy.
+    #[arg(long, env = "GRIDLOG_AMQP_LISTEN", default_value = gridlog_amqp::DEFAULT_AMQP_LISTEN,
+          value_parser = super::args::parse_listen)]
+    pub amqp_listen: SocketAddr,
+    /// Do not serve AMQP (no --amqp-listen port is taken).
+    #[arg(long)]
+    pub no_amqp: bool,
 }
 
 /// Test-only: run the engine on a scaled clock, `FACTOR@ANCHOR_UNIX_MS` (e.g. `60@1700000000000`):
@@ -338,14 +348,12 @@ fn build_app(
     app
 }
 
-/// Runs the server until SIGINT/SIGTERM; exit code 0 after a clean drain and close.
-///
-/// Everything that can be refused is checked before anything is created or printed: the
-/// options, the configuration, the key requirement, the data directory's path, the listening
-/// port, then the directory's contents (opened before a key is generated in it).
-pub fn run(args: &Args) -> Result<ExitCode, String> {
-    let file_config = file_config(args)?;
-    let options = namespace_options(args)?;
+/// The access keys of the config and `GRIDLOG_KEY` (also returned alone); refuses a
+/// non-loopback listener with a config but no key.
+fn access_keys(
+    args: &Args,
+    file_config: Option<&NamespaceConfig>,
+) -> Result<(Vec<String>, Option<String>), String> {
     let mut keys: Vec<String> = file_config
         .iter()
         .flat_map(|c| c.access_keys.iter().map(|k| k.as_str().to_owned()))
@@ -359,11 +367,28 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
             args.listen
         ));
     }
+    Ok((keys, env_key))
+}
+
+/// Runs the server until SIGINT/SIGTERM; exit code 0 after a clean drain and close.
+///
+/// Everything that can be refused is checked before anything is created or printed: the
+/// options, the configuration, the key requirement, the data directory's path, the listening
+/// port, then the directory's contents (opened before a key is generated in it).
+pub fn run(args: &Args) -> Result<ExitCode, String> {
+    let file_config = file_config(args)?;
+    let options = namespace_options(args)?;
+    let clock = options.clock.clone();
+    let (mut keys, env_key) = access_keys(args, file_config.as_ref())?;
     check_data_dir(&args.data_dir)?;
     let tls_mode = TlsMode::from_args(args, file_config.as_ref());
     // Given certificate files are checked before the port is taken or anything is made.
     let mut tls = serve_tls::load_given(&tls_mode).map_err(|e| e.to_string())?;
+    let hubs = file_config
+        .as_ref()
+        .map_or_else(EventHubs::default, EventHubs::from_config);
     let std_listener = bind(args.listen)?;
+    let amqp_listener = serve_amqp::bind(args.amqp_listen, args.no_amqp, hubs.sas())?;
     raise_open_files();
 
     std::fs::create_dir_all(&args.data_dir).map_err(|e| {
@@ -386,9 +411,6 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         tls = serve_tls::load(&tls_mode, &args.data_dir).map_err(|e| e.to_string())?;
     }
     log_lock_clock(&namespace.open_report().clock);
-    let hubs = file_config
-        .as_ref()
-        .map_or_else(EventHubs::default, EventHubs::from_config);
     let config = match file_config {
         Some(config) => Some(config),
         None if namespace.topics().is_empty() => Some(default_config()?),
@@ -406,6 +428,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .thread_name("gridlog-http")
         .build()
         .map_err(|e| format!("starting the runtime: {e}"))?;
+    let amqp = amqp_listener
+        .map(|listener| serve_amqp::start(listener, namespace.clone(), hubs.sas().clone(), clock))
+        .transpose()?;
     let push_store: Arc<dyn PushStore> = Arc::new(namespace.clone());
     let backend: Arc<dyn DataPlane> = Arc::new(namespace);
     let result = runtime.block_on(async {
@@ -427,6 +452,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         // Before the first line is printed: a SIGHUP sent once it is seen reloads.
         let acceptor = serve_tls::start(tls.as_ref(), &rx).map_err(|e| e.to_string())?;
         announce(args, local, &backend, tls.as_ref(), &source);
+        if let Some(amqp) = &amqp {
+            serve_amqp::announce(amqp);
+        }
         tokio::spawn(push::run(
             push_store,
             push_options(metrics.as_ref().map(|m| m.push_attempts())),
@@ -441,6 +469,9 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         Ok::<(), String>(())
     });
     runtime.shutdown_timeout(Duration::from_secs(2));
+    if let Some(amqp) = amqp {
+        amqp.stop();
+    }
     let closed = backend.close();
     result?;
     closed.map_err(|e| format!("closing the data directory: {e}"))?;

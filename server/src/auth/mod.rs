@@ -30,9 +30,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig};
-use hmac::{Hmac, Mac};
 use percent_encoding::percent_decode_str;
-use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 mod scope;
@@ -116,9 +114,10 @@ fn sas_resource(token: &str) -> String {
     serde_json::Value::from(resource).to_string()
 }
 
-/// Authentication failed (deliberately without detail).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Unauthorized;
+/// Authentication failed (deliberately without detail): the one type both checkers return.
+pub use gridlog::sas::Unauthorized;
+/// `HMAC-SHA256(key, message)`, shared with the Service Bus SAS checker.
+pub use gridlog::sas::hmac_sha256;
 
 impl Authenticator {
     /// An authenticator accepting `keys`. With no keys every request is accepted (loopback
@@ -222,14 +221,6 @@ impl Authenticator {
             Err(Unauthorized)
         }
     }
-}
-
-/// `HMAC-SHA256(key, message)`.
-pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    #[expect(clippy::expect_used, reason = "HMAC accepts keys of any length")]
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
-    mac.update(message);
-    mac.finalize().into_bytes().into()
 }
 
 fn strip_scheme<'a>(value: &'a str, scheme: &str) -> Option<&'a str> {

@@ -2,7 +2,7 @@
 //! that reports to Event Hubs can report to gridlog unchanged. The mapping from an Event Hubs
 //! message to a `CloudEvent` is `docs/eventhubs.md`; the HTTP handler is `crate::http::eventhubs`.
 //!
-//! - [`sas`]: Service Bus SAS tokens (`SharedAccessSignature sr=…&sig=…&se=…&skn=…`) checked
+//! - [`ServiceBusSas`] (in the engine crate, shared with gridlog-amqp): Service Bus SAS tokens (`SharedAccessSignature sr=…&sig=…&se=…&skn=…`) checked
 //!   against the namespace's `sharedAccessPolicies`.
 //! - [`message`]: the two body forms (the `application/vnd.microsoft.servicebus.json` batch and
 //!   the single raw message with a `BrokerProperties` header) and their `CloudEvent` mapping.
@@ -12,11 +12,10 @@
 
 pub mod hub;
 pub mod message;
-pub mod sas;
 
 use gridlog::NamespaceConfig;
 
-pub use sas::ServiceBusSas;
+pub use gridlog::sas::ServiceBusSas;
 
 /// What the Event Hubs endpoint needs from the namespace configuration: the policies. The
 /// hubs themselves (partitions, their topic) are the store's (`DataPlane::hub`).

@@ -378,7 +378,14 @@ impl Server {
         std::fs::write(&config, systems::NAMESPACE_CONFIG).map_err(|e| e.to_string())?;
         let log = std::fs::File::create(dir.join("server.log")).map_err(|e| e.to_string())?;
         let mut child = Command::new(&ctx.gridlog_bin)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .args([
+                "serve",
+                "--amqp-listen",
+                "127.0.0.1:0",
+                "--listen",
+                "127.0.0.1:0",
+                "--data-dir",
+            ])
             .arg(dir.join("server-data"))
             .arg("--config")
             .arg(&config)

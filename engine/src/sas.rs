@@ -1,4 +1,5 @@
-//! Service Bus shared access signatures, as Event Hubs accepts them:
+//! Service Bus shared access signatures, as Event Hubs accepts them (shared by the front ends:
+//! the REST ingest path in gridlog-server and the AMQP `$cbs` node in gridlog-amqp):
 //!
 //! ```text
 //! Authorization: SharedAccessSignature sr=<url-encoded resource>&sig=<url-encoded signature>&se=<expiry>&skn=<key name>
@@ -21,10 +22,22 @@
 //!   key or token is logged.
 
 use base64::Engine as _;
+use hmac::{Hmac, Mac};
 use percent_encoding::percent_decode_str;
+use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::auth::{Unauthorized, hmac_sha256};
+/// A token was refused (deliberately without detail).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Unauthorized;
+
+/// `HMAC-SHA256(key, message)`.
+pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
+    #[expect(clippy::expect_used, reason = "HMAC accepts keys of any length")]
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("any key length");
+    mac.update(message);
+    mac.finalize().into_bytes().into()
+}
 
 /// The configured policies: `(key name, key)`.
 #[derive(Clone, Default)]
@@ -81,7 +94,9 @@ fn scope_path(resource: &str) -> &str {
     path.trim_end_matches('/')
 }
 
-fn covers(scope: &str, request_path: &str) -> bool {
+/// Does a token for path `scope` cover `request_path`? A `/`-segment prefix, compared
+/// case-insensitively; an empty scope is the whole namespace.
+pub fn covers(scope: &str, request_path: &str) -> bool {
     if scope.is_empty() {
         return true;
     }
@@ -107,6 +122,14 @@ impl ServiceBusSas {
         self.policies.is_empty()
     }
 
+    /// Is `key` the key of the policy named `key_name` (SASL PLAIN)? Constant-time in the key.
+    pub fn has_key(&self, key_name: &str, key: &str) -> bool {
+        self.policies
+            .iter()
+            .find(|(name, _)| name == key_name)
+            .is_some_and(|(_, expected)| bool::from(expected.as_slice().ct_eq(key.as_bytes())))
+    }
+
     /// Checks an `Authorization` header value for a request on `request_path` (decoded, e.g.
     /// `/batch-status/messages`) at unix time `now_secs`.
     pub fn check(
@@ -115,7 +138,19 @@ impl ServiceBusSas {
         request_path: &str,
         now_secs: i64,
     ) -> Result<(), Unauthorized> {
-        let value = authorization.ok_or(Unauthorized)?.trim();
+        self.check_token(authorization.ok_or(Unauthorized)?, request_path, now_secs)
+            .map(|_| ())
+    }
+
+    /// Checks a token (`SharedAccessSignature sr=…`) for `request_path` at unix time
+    /// `now_secs`; on success, its expiry (unix seconds).
+    pub fn check_token(
+        &self,
+        token: &str,
+        request_path: &str,
+        now_secs: i64,
+    ) -> Result<i64, Unauthorized> {
+        let value = token.trim();
         let (scheme, token) = value.split_once(' ').ok_or(Unauthorized)?;
         if !scheme.eq_ignore_ascii_case("SharedAccessSignature") {
             return Err(Unauthorized);
@@ -152,7 +187,7 @@ impl ServiceBusSas {
         let string_to_sign = format!("{}\n{}", token.sr, token.se);
         let expected = hmac_sha256(key, string_to_sign.as_bytes());
         if bool::from(expected.as_slice().ct_eq(&signature)) {
-            Ok(())
+            Ok(expiry)
         } else {
             Err(Unauthorized)
         }
