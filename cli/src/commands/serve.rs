@@ -32,6 +32,10 @@ use super::serve_tls::{self, TlsMode};
 
 /// Arguments of `gridlog serve`.
 #[derive(Debug, clap::Args)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each bool is an independent command-line switch (--no-metrics, --no-console, --no-amqp, …)"
+)]
 pub struct Args {
     /// Data directory (created if missing).
     #[arg(long, default_value = "./gridlog-data")]
