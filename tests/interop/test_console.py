@@ -34,7 +34,11 @@ from conftest import KEY, Server
 
 Q = {"api-version": "2024-06-01"}
 AUTH = {"Authorization": f"SharedAccessKey {KEY}"}
+HUB_POLICY = "RootManageSharedAccessKey"
+HUB_KEY = "console-hub-key"
 CONFIG = {
+    "sharedAccessPolicies": [{"keyName": HUB_POLICY, "key": HUB_KEY}],
+    "eventHubs": [{"name": "telemetry", "properties": {"partitionCount": 2}}],
     "topics": [
         {
             "name": "orders",
@@ -64,6 +68,24 @@ def sas(resource):
     unsigned = f"r={quote(resource, safe='')}&e={expiry}"
     mac = hmac.new(KEY.encode(), unsigned.encode(), hashlib.sha256).digest()
     return f"{unsigned}&s={quote(base64.b64encode(mac).decode(), safe='')}"
+
+
+def hub_token(uri):
+    """A Service Bus SAS token for `uri` (Event Hubs REST send), valid for an hour."""
+    sr = quote(uri, safe="")
+    expiry = str(int(time.time()) + 3600)
+    mac = hmac.new(HUB_KEY.encode(), f"{sr}\n{expiry}".encode(), hashlib.sha256).digest()
+    sig = quote(base64.b64encode(mac).decode(), safe="")
+    return f"SharedAccessSignature sr={sr}&sig={sig}&se={expiry}&skn={HUB_POLICY}"
+
+
+def hub_row(driver):
+    """The namespace page's Event Hubs row of `telemetry`, as its cells' text, or None."""
+    for row in driver.find_elements(By.CSS_SELECTOR, "#namespace-hubs tbody tr"):
+        cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+        if cells and cells[0] == "telemetry":
+            return cells
+    return None
 
 
 def find(name):
@@ -206,6 +228,14 @@ def test_console_in_a_real_browser(console_server, browser, tmp_path):
     publish(server, [{"specversion": "1.0", "id": f"job-{i}", "source": "/console-test",
                       "type": "Job.Queued", "data": {"job": i}} for i in range(n)])
     wait(driver, lambda d: backlog_cell(d) == str(n), f"backlog {n}")
+    # The event hub and its partitions, after three events sent over Event Hubs REST.
+    url = server.endpoint + "/telemetry/messages"
+    r = requests.post(url, params={"api-version": "2014-01"}, timeout=30,
+                      headers={"Authorization": hub_token(url),
+                               "Content-Type": "application/vnd.microsoft.servicebus.json"},
+                      data=json.dumps([{"Body": f"reading {i}"} for i in range(3)]))
+    assert r.status_code == 201, r.text
+    wait(driver, lambda d: hub_row(d) == ["telemetry", "2", "3", "3"], "event hub row")
     shots.take("namespace")
     received = receive(server, n)
     assert len(received) == n
