@@ -11,64 +11,10 @@
 
 use gridlog::format::{encode_record, parse_structured};
 use gridlog::record::{self, Bytes, Entry, HubRecord, LockEntry, LockEntryV1, StateRecord};
+use gridlog_testkit::golden::{fenced_blocks, format_doc_section, parse_hex, to_hex};
 
 const BEGIN: &str = "<!-- BEGIN engine state records";
 const END: &str = "<!-- END engine state records -->";
-
-fn section() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/format.md");
-    let doc = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let start = doc.find(BEGIN).expect("engine state records start marker");
-    let end = doc.find(END).expect("engine state records end marker");
-    doc[start..end].to_owned()
-}
-
-/// The bodies of the fenced blocks whose info string starts with `prefix`, by the rest of the
-/// info string.
-fn fenced_blocks(text: &str, prefix: &str) -> Vec<(String, String)> {
-    let mut blocks = Vec::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let Some(name) = line
-            .trim()
-            .strip_prefix("```")
-            .and_then(|info| info.strip_prefix(prefix))
-        else {
-            continue;
-        };
-        let body: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
-        blocks.push((name.trim().to_owned(), body.join("\n")));
-    }
-    blocks
-}
-
-fn parse_hex(text: &str) -> Vec<u8> {
-    text.split_whitespace()
-        .map(|byte| {
-            assert_eq!(
-                byte.len(),
-                2,
-                "hex bytes are two lower-case digits: {byte:?}"
-            );
-            assert_eq!(byte, byte.to_lowercase(), "hex is lower-case: {byte:?}");
-            u8::from_str_radix(byte, 16).unwrap()
-        })
-        .collect()
-}
-
-/// The documented layout: 16 bytes per line, lower-case, space-separated.
-fn to_hex(bytes: &[u8]) -> String {
-    bytes
-        .chunks(16)
-        .map(|line| {
-            line.iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 /// The minimal event of docs/format.md §6.1 example 1, as an event record.
 fn minimal_event_record() -> Vec<u8> {
@@ -182,7 +128,7 @@ fn expected(name: &str, event: &[u8]) -> StateRecord<'static> {
 
 #[test]
 fn docs_golden_blocks_match_the_encoder() {
-    let section = section();
+    let section = format_doc_section(BEGIN, END);
     let goldens = fenced_blocks(&section, "golden:");
     assert!(
         goldens.len() >= 2,
@@ -273,15 +219,8 @@ fn one_pass_publish_encoding_equals_the_record_encoding() {
 fn docs_golden_clock_anchor_matches_the_encoder() {
     use gridlog::anchor::ClockAnchor;
 
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/format.md");
-    let doc = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let start = doc
-        .find("<!-- BEGIN clock anchor")
-        .expect("anchor start marker");
-    let end = doc
-        .find("<!-- END clock anchor -->")
-        .expect("anchor end marker");
-    let goldens = fenced_blocks(&doc[start..end], "golden:");
+    let section = format_doc_section("<!-- BEGIN clock anchor", "<!-- END clock anchor -->");
+    let goldens = fenced_blocks(&section, "golden:");
     assert_eq!(goldens.len(), 1, "one golden block in §6c");
     let (name, hex) = &goldens[0];
     assert_eq!(name, "clock-anchor-v1");
@@ -380,18 +319,6 @@ fn golden_snapshot() -> gridlog::state::Snapshot {
     }
 }
 
-fn snapshot_section() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/format.md");
-    let doc = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let start = doc
-        .find(SNAPSHOTS_BEGIN)
-        .expect("engine snapshots start marker");
-    let end = doc
-        .find(SNAPSHOTS_END)
-        .expect("engine snapshots end marker");
-    doc[start..end].to_owned()
-}
-
 /// docs/format.md §6b.1 pins the snapshot layouts: the tagged layout 6 is exactly what
 /// `Snapshot::encode` gives and decodes back; layout 5 and the untagged layouts 1–4 written by
 /// older builds still decode (without the sections they lacked); a tagged layout this build does not know is
@@ -400,7 +327,10 @@ fn snapshot_section() -> String {
 fn docs_golden_snapshots_decode_by_their_version() {
     use gridlog::state::{BillingSnap, Snapshot, SnapshotError};
 
-    let goldens = fenced_blocks(&snapshot_section(), "golden:");
+    let goldens = fenced_blocks(
+        &format_doc_section(SNAPSHOTS_BEGIN, SNAPSHOTS_END),
+        "golden:",
+    );
     let names: Vec<&str> = goldens.iter().map(|(name, _)| name.as_str()).collect();
     assert_eq!(
         names,

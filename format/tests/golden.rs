@@ -10,68 +10,14 @@
 )]
 
 use gridlog_format::{EventRecord, decode_record, encode_record, parse_structured};
+use gridlog_testkit::golden::{fenced_blocks, format_doc_section, parse_hex, to_hex};
 
 const BEGIN: &str = "<!-- BEGIN record sections";
 const END: &str = "<!-- END record sections -->";
 
-fn record_sections() -> String {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/format.md");
-    let doc = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let start = doc.find(BEGIN).expect("record sections start marker");
-    let end = doc.find(END).expect("record sections end marker");
-    doc[start..end].to_owned()
-}
-
-/// The bodies of the fenced blocks whose info string starts with `prefix`, by the rest of the
-/// info string.
-fn fenced_blocks(text: &str, prefix: &str) -> Vec<(String, String)> {
-    let mut blocks = Vec::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let Some(name) = line
-            .trim()
-            .strip_prefix("```")
-            .and_then(|info| info.strip_prefix(prefix))
-        else {
-            continue;
-        };
-        let body: Vec<&str> = lines.by_ref().take_while(|l| l.trim() != "```").collect();
-        blocks.push((name.trim().to_owned(), body.join("\n")));
-    }
-    blocks
-}
-
-fn parse_hex(text: &str) -> Vec<u8> {
-    text.split_whitespace()
-        .map(|byte| {
-            assert_eq!(
-                byte.len(),
-                2,
-                "hex bytes are two lower-case digits: {byte:?}"
-            );
-            assert_eq!(byte, byte.to_lowercase(), "hex is lower-case: {byte:?}");
-            u8::from_str_radix(byte, 16).unwrap()
-        })
-        .collect()
-}
-
-/// The documented layout: 16 bytes per line, lower-case, space-separated.
-fn to_hex(bytes: &[u8]) -> String {
-    bytes
-        .chunks(16)
-        .map(|line| {
-            line.iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 #[test]
 fn docs_golden_blocks_match_the_encoder() {
-    let sections = record_sections();
+    let sections = format_doc_section(BEGIN, END);
     let goldens = fenced_blocks(&sections, "golden:");
     let events = fenced_blocks(&sections, "json event:");
     assert!(

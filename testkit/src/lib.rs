@@ -2,6 +2,7 @@
 //! a release build).
 //!
 //! - [`cli`]: the `gridlog` binary as a test runs it ([`gridlog!`]) and its checked output.
+//! - [`golden`]: the golden blocks of docs/format.md (the byte-level specification).
 //! - [`corpus`]: replaying the committed fuzz corpora (`fuzz/corpus/<target>/`) through the fuzz
 //!   targets' bodies on stable, and writing generated seeds into them.
 //! - [`http`]: a raw HTTP/1.1 client (every byte the test's) and the parsed [`http::Reply`].
@@ -15,5 +16,6 @@
 
 pub mod cli;
 pub mod corpus;
+pub mod golden;
 pub mod http;
 pub mod serve;

@@ -10,6 +10,7 @@
     reason = "test code"
 )]
 
+use gridlog_testkit::golden::{format_doc, golden_block, to_hex};
 use gridlog_wal::frame::{Decoded, FrameKind, decode, encode};
 use gridlog_wal::segment::{Meta, SegmentHeader};
 
@@ -49,50 +50,9 @@ fn examples() -> Vec<(&'static str, Vec<u8>)> {
     ]
 }
 
-fn to_hex(bytes: &[u8]) -> String {
-    bytes
-        .chunks(16)
-        .map(|c| {
-            c.iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// The hex block named `golden:<name>` in the document, as bytes.
-fn block(doc: &str, name: &str) -> Option<Vec<u8>> {
-    let fence = format!("```golden:{name}\n");
-    let start = doc.find(&fence)? + fence.len();
-    let end = start + doc[start..].find("```")?;
-    let mut out = Vec::new();
-    for line in doc[start..end].lines() {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        let bytes: Vec<&str> = line.split(' ').collect();
-        assert!(
-            bytes.len() <= 16,
-            "golden:{name}: more than 16 bytes on a line"
-        );
-        for b in bytes {
-            assert!(
-                b.len() == 2 && b == b.to_lowercase(),
-                "golden:{name}: bad hex byte {b:?}"
-            );
-            out.push(u8::from_str_radix(b, 16).unwrap());
-        }
-    }
-    Some(out)
-}
-
 #[test]
 fn docs_format_md_matches_the_code() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/format.md");
-    let doc = std::fs::read_to_string(path).unwrap();
+    let doc = format_doc();
     let print = std::env::var_os("WAL_GOLDEN_PRINT").is_some();
     let mut checked = 0;
     for (name, bytes) in examples() {
@@ -100,7 +60,7 @@ fn docs_format_md_matches_the_code() {
             println!("```golden:{name}\n{}\n```", to_hex(&bytes));
             continue;
         }
-        let documented = block(&doc, name)
+        let documented = golden_block(&doc, name)
             .unwrap_or_else(|| panic!("docs/format.md has no golden:{name} block"));
         assert_eq!(
             to_hex(&documented),
@@ -111,9 +71,9 @@ fn docs_format_md_matches_the_code() {
     }
     // The documented bytes decode to the documented values.
     if !print {
-        let h = SegmentHeader::decode(&block(&doc, "segment-header-v1").unwrap()).unwrap();
+        let h = SegmentHeader::decode(&golden_block(&doc, "segment-header-v1").unwrap()).unwrap();
         assert_eq!((h.log_id, h.segment_id, h.base_seq), (LOG_ID, 1, 1));
-        let f = block(&doc, "frame-v1").unwrap();
+        let f = golden_block(&doc, "frame-v1").unwrap();
         let Decoded::Valid(fr) = decode(&f, 1, 1024) else {
             panic!("golden frame does not decode")
         };
@@ -125,7 +85,7 @@ fn docs_format_md_matches_the_code() {
             matches!(decode(&f, 2, 1024), Decoded::Bad(_)),
             "the segment id is part of the checksum"
         );
-        let m = Meta::decode(&block(&doc, "meta-v1").unwrap()).unwrap();
+        let m = Meta::decode(&golden_block(&doc, "meta-v1").unwrap()).unwrap();
         assert_eq!((m.first_segment_id, m.first_seq), (3, 1001));
     }
     println!("golden: {checked} blocks of docs/format.md match the code");
