@@ -11,6 +11,8 @@
 //! - [`connection`]: one connection's links and their dispatch.
 //! - [`cbs`]: `$cbs` put-token; [`tokens`]: the audiences a connection holds tokens for.
 //! - [`address`]: link addresses and audiences.
+//! - [`sender`]: sender links; [`parts`]: what an event's `CloudEvent` is made of, for a hub
+//!   mapped to a topic.
 
 pub mod address;
 pub mod batch;
@@ -25,6 +27,7 @@ pub mod limits;
 pub mod listener;
 pub mod management;
 pub mod owners;
+pub mod parts;
 pub mod receiver;
 pub mod sasl;
 pub mod sections;
