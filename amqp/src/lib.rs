@@ -9,7 +9,8 @@
 //! - [`listener`]: the thread, the accept loop, the per-connection services.
 //! - [`sasl`]: the handshake (ANONYMOUS, MSSBCBS, PLAIN).
 //! - [`connection`]: one connection's links and their dispatch.
-//! - [`cbs`]: `$cbs` put-token; [`tokens`]: the audiences a connection holds tokens for.
+//! - [`cbs`]: `$cbs` put-token; [`tokens`]: the audiences a connection holds tokens for;
+//!   [`guard`]: the links they authorize, detached when their token expires.
 //! - [`address`]: link addresses and audiences.
 //! - [`sender`]: sender links; [`parts`]: what an event's `CloudEvent` is made of, for a hub
 //!   mapped to a topic.
@@ -23,6 +24,7 @@ pub mod deliver;
 pub mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod guard;
 pub mod limits;
 pub mod listener;
 pub mod management;
