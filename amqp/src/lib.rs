@@ -39,8 +39,10 @@ pub mod shared;
 pub mod tokens;
 
 pub use error::{AddressError, CbsError, ListenerError, ManagementError, MessageError};
-pub use listener::Endpoint;
+pub use listener::{Endpoint, TlsListener};
 pub use shared::Shared;
 
 /// The default AMQP listen address (loopback, the port the SDKs use in emulator mode).
 pub const DEFAULT_AMQP_LISTEN: &str = "127.0.0.1:5672";
+/// The default AMQPS listen address (loopback, the port the SDKs use with TLS).
+pub const DEFAULT_AMQPS_LISTEN: &str = "127.0.0.1:5671";

@@ -7,11 +7,17 @@ import json
 import threading
 import time
 
+import certifi
 import pytest
 from azure.core.credentials import AzureKeyCredential
 from azure.eventgrid import EventGridConsumerClient
-from azure.eventhub import EventData, EventHubConsumerClient, EventHubProducerClient
-from azure.eventhub.exceptions import AuthenticationError, EventDataSendError
+from azure.eventhub import (
+    EventData,
+    EventHubConsumerClient,
+    EventHubProducerClient,
+    TransportType,
+)
+from azure.eventhub.exceptions import AuthenticationError, ConnectError, EventDataSendError
 
 from conftest import KEY, Server
 
@@ -124,6 +130,38 @@ def test_a_hub_mapped_to_a_topic_publishes_amqp_sends_as_cloudevents(hub_server)
     assert second.type == "EventHubs.Message"
     assert second.data == b"\x00\x01binary\xff"
     assert first.time.year >= 2024
+
+
+def tls_producer(server, ca):
+    """The SDK's ordinary (non-emulator) connection string, over TLS: `Endpoint=sb://localhost/`
+    would go to port 5671; the custom endpoint address names the test server's AMQPS port, and
+    connection_verify the CA the client trusts."""
+    port = server.amqps.rsplit(":", 1)[1]
+    return EventHubProducerClient.from_connection_string(
+        f"Endpoint=sb://localhost/;SharedAccessKeyName={POLICY};SharedAccessKey={POLICY_KEY}",
+        eventhub_name=HUB,
+        custom_endpoint_address=f"sb://localhost:{port}",
+        transport_type=TransportType.Amqp,
+        connection_verify=ca,
+        retry_total=0,
+    )
+
+
+def test_amqps_with_the_development_ca_and_a_refusal_for_an_untrusted_ca(tmp_path):
+    config_path = tmp_path / "namespace.json"
+    config_path.write_text(json.dumps(CONFIG))
+    srv = Server(tmp_path / "data", config_path, tls=True)
+    try:
+        assert srv.amqps, "serve printed no AMQPS address"
+        with tls_producer(srv, srv.ca_path) as client:
+            assert client.get_eventhub_properties()["partition_ids"] == ["0", "1"]
+            send(client, ["over tls"], partition_id="1")
+            assert client.get_partition_properties("1")["last_enqueued_sequence_number"] == 0
+        # A client that trusts another CA (the public roots) refuses the server's certificate.
+        with tls_producer(srv, certifi.where()) as client, pytest.raises(ConnectError):
+            client.get_eventhub_properties()
+    finally:
+        assert srv.stop() == 0
 
 
 def last_sequence_numbers(client):
