@@ -14,6 +14,7 @@ use ntex_amqp::{ControlFrame, ControlFrameKind, ReceiverLink, SenderLink, types}
 
 use crate::address::Address;
 use crate::conditions;
+use crate::guard::{Guarded, GuardedLinks, LinkEnd, TOKEN_CHECK};
 use crate::limits::MAX_MESSAGE_SIZE;
 use crate::management::{self, Request};
 use crate::receiver;
@@ -49,6 +50,8 @@ pub struct Conn {
     tokens: RefCell<Tokens>,
     replies: RefCell<Vec<ReplyLink>>,
     inbound: RefCell<Vec<InboundLink>>,
+    /// The links tokens authorize, detached when their token expires.
+    guarded: RefCell<GuardedLinks>,
 }
 
 /// The address of an attach's source or target.
@@ -62,14 +65,56 @@ pub fn terminus_address(attach: &protocol::Attach, source: bool) -> Option<Strin
 }
 
 impl Conn {
-    /// A fresh connection over `shared`.
+    /// A fresh connection over `shared`, with its token check running (it ends with the
+    /// connection).
     pub fn new(shared: Arc<Shared>) -> Rc<Self> {
-        Rc::new(Self {
+        let conn = Rc::new(Self {
             shared,
             tokens: RefCell::new(Tokens::default()),
             replies: RefCell::new(Vec::new()),
             inbound: RefCell::new(Vec::new()),
-        })
+            guarded: RefCell::new(GuardedLinks::default()),
+        });
+        let weak = Rc::downgrade(&conn);
+        ntex_rt::spawn(async move {
+            loop {
+                tokio::time::sleep(TOKEN_CHECK).await;
+                let Some(conn) = weak.upgrade() else { break };
+                conn.detach_expired();
+            }
+        });
+        conn
+    }
+
+    /// Detaches the links no valid token covers any more.
+    pub fn detach_expired(&self) {
+        if self.guarded.borrow().is_empty() {
+            return;
+        }
+        let expired = {
+            let tokens = self.tokens.borrow();
+            self.guarded
+                .borrow_mut()
+                .expired(|path| self.shared.authorized(&tokens, path))
+        };
+        for link in expired {
+            if let LinkEnd::Inbound(_) = link.link {
+                self.inbound.borrow_mut().retain(|l| l.name != link.name);
+            }
+            link.detach_expired();
+        }
+    }
+
+    /// Guards a link authorized for `address` (when it needs a token).
+    fn guard(&self, address: &Address, name: &str, entity: &str, link: LinkEnd) {
+        if let Some(path) = address.audience_path() {
+            self.guarded.borrow_mut().add(Guarded {
+                name: name.to_owned(),
+                path,
+                entity: entity.to_owned(),
+                link,
+            });
+        }
     }
 
     /// Is `address` usable with the tokens this connection holds?
@@ -109,6 +154,12 @@ impl Conn {
                             receiver::plan(&self.shared, attach, (hub, group, partition), &source)?;
                         let ownership = receiver::register(&self.shared, &plan)?;
                         link.set_max_message_size(MAX_MESSAGE_SIZE);
+                        self.guard(
+                            address,
+                            &attach.0.name,
+                            &source,
+                            LinkEnd::Outbound(link.clone()),
+                        );
                         ntex_rt::spawn(receiver::run(
                             self.shared.clone(),
                             link.clone(),
@@ -125,6 +176,7 @@ impl Conn {
                 // Handles are per session; names tell links apart.
                 let name = link.name();
                 self.replies.borrow_mut().retain(|r| *name != r.name);
+                self.guarded.borrow_mut().remove(name, true);
                 Ok(())
             }
             _ => Ok(()),
@@ -154,13 +206,16 @@ impl Conn {
             types::Message::Detached(link) => {
                 let name = link.name();
                 self.inbound.borrow_mut().retain(|l| *name != l.name);
+                self.guarded.borrow_mut().remove(name, false);
                 Ok(())
             }
             types::Message::DetachedAll(links) => {
                 let mut inbound = self.inbound.borrow_mut();
+                let mut guarded = self.guarded.borrow_mut();
                 for link in links {
                     let name = link.name();
                     inbound.retain(|l| *name != l.name);
+                    guarded.remove(name, false);
                 }
                 Ok(())
             }
@@ -189,6 +244,12 @@ impl Conn {
                     partition: *partition,
                 };
                 sender::check(&self.shared.namespace, &hub_target, &target)?;
+                self.guard(
+                    &address,
+                    link.name(),
+                    &target,
+                    LinkEnd::Inbound(link.clone()),
+                );
             }
             Address::ConsumerPartition { .. } => return Err(conditions::not_found(&target)),
         }

@@ -57,7 +57,7 @@ pub enum ListenerError {
 }
 
 /// A sender's transfer that cannot be stored; the transfer is rejected whole.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum MessageError {
     /// Not a sequence of AMQP message sections.
     #[error("the message does not decode as AMQP sections")]
@@ -77,6 +77,9 @@ pub enum MessageError {
     /// Over [`crate::limits::MAX_PARTITION_KEY_LEN`].
     #[error("the partition key is longer than 128 bytes")]
     PartitionKeyTooLong,
+    /// For a hub mapped to a topic: an event that cannot become a `CloudEvent` (why inside).
+    #[error("the event cannot be published into the hub's topic: {0}")]
+    Unmappable(String),
 }
 
 /// A refused `$management` request; each maps to a status code and condition.

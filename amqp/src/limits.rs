@@ -39,3 +39,10 @@ pub const READ_BATCH: usize = 300;
 
 /// How long a receiver waits for a new event before checking its link again (ms).
 pub const RECEIVE_POLL_MS: u64 = 1000;
+
+/// How often a connection checks that the tokens its links were authorized by are still valid
+/// (ms); a link whose token expired (and was not refreshed) is detached at the next check.
+pub const TOKEN_CHECK_MS: u64 = 1000;
+
+/// How long an AMQPS client has for its TLS handshake (seconds).
+pub const TLS_HANDSHAKE_SECS: u64 = 10;

@@ -11,6 +11,7 @@ use ntex_bytes::Bytes;
 use crate::batch::{Incoming, split};
 use crate::conditions;
 use crate::error::MessageError;
+use crate::parts::message_parts;
 
 /// Where a sender link's events go.
 #[derive(Clone, Debug)]
@@ -34,7 +35,7 @@ pub fn check(namespace: &Namespace, target: &HubTarget, entity: &str) -> Result<
     }
 }
 
-fn message_error(error: MessageError) -> LinkError {
+fn message_error(error: &MessageError) -> LinkError {
     match error {
         MessageError::TooLarge => LinkError::new(protocol::ErrorCondition::LinkError(
             protocol::LinkError::MessageSizeExceeded,
@@ -69,15 +70,26 @@ pub async fn send(
     let Incoming {
         partition_key,
         events,
-    } = split(message_format, &payload).map_err(message_error)?;
+    } = split(message_format, &payload).map_err(|error| message_error(&error))?;
     let stored = tokio::task::spawn_blocking(move || {
+        // A hub mapped to a topic also publishes each event as a CloudEvent: its parts.
+        let parts = match namespace.hub_topic(&target.hub) {
+            Ok(Some(_)) => events
+                .iter()
+                .map(|event| message_parts(event, partition_key.as_deref()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|error| Err(message_error(&error)))?,
+            Ok(None) => Vec::new(),
+            Err(error) => return Err(Ok(error)),
+        };
         let messages: Vec<HubMessage<'_>> = events
             .iter()
-            .map(|bytes| HubMessage {
+            .enumerate()
+            .map(|(index, bytes)| HubMessage {
                 format: MessageFormat::Amqp,
                 bytes,
                 partition_key: partition_key.as_deref(),
-                event: None,
+                parts: parts.get(index),
             })
             .collect();
         let to = match (target.partition, partition_key.as_deref()) {
@@ -85,12 +97,16 @@ pub async fn send(
             (None, Some(key)) => PartitionTarget::Key(key),
             (None, None) => PartitionTarget::RoundRobin,
         };
-        namespace.send_to_hub(&target.hub, to, &messages)
+        namespace
+            .send_to_hub(&target.hub, to, &messages)
+            .map_err(Ok)
     })
     .await;
+    // Err(Ok(_)): the engine refused; Err(Err(_)): the transfer was refused before it.
     match stored {
         Ok(Ok(_receipt)) => Ok(()),
-        Ok(Err(e)) => Err(conditions::engine(&e, &entity)),
+        Ok(Err(Ok(e))) => Err(conditions::engine(&e, &entity)),
+        Ok(Err(Err(refused))) => Err(refused),
         Err(join) => Err(conditions::amqp(
             protocol::AmqpError::InternalError,
             join.to_string(),

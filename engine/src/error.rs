@@ -35,6 +35,16 @@ pub enum EngineError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A message sent to an Event Hub mapped to a topic that makes no valid `CloudEvent`; nothing
+    /// of the send was stored.
+    #[error("message {index}: {source}")]
+    HubEvent {
+        /// The message's index in the send.
+        index: usize,
+        /// Why.
+        #[source]
+        source: crate::hub::HubEventError,
+    },
     /// The write-ahead log failed (I/O, full disk, corruption, poisoned).
     #[error("wal: {0}")]
     Wal(#[from] gridlog_wal::WalError),
@@ -82,7 +92,8 @@ pub enum EngineError {
 
 impl EngineError {
     /// Stable machine code of the variant: `InvalidConfiguration`, `InvalidFilter`,
-    /// `InvalidLockToken`, `NotFound`, `InvalidArgument`, `NoSpace` (a full disk),
+    /// `InvalidLockToken`, `NotFound`, `InvalidArgument`, `InvalidEvent` (a hub message that makes no
+    /// `CloudEvent` for the hub's topic), `NoSpace` (a full disk),
     /// `StorageError`, `Corrupt`, `IndexError`, `NoRandomness`, `ThreadSpawnFailed`, `Poisoned`, `Closed` or `Throttled`. [`detail_code`](Self::detail_code) says which rule was broken.
     pub fn code(&self) -> &'static str {
         match self {
@@ -91,6 +102,7 @@ impl EngineError {
             Self::Token(_) => "InvalidLockToken",
             Self::NotFound { .. } => "NotFound",
             Self::InvalidArgument { .. } => "InvalidArgument",
+            Self::HubEvent { .. } => "InvalidEvent",
             Self::Wal(error) if error.is_no_space() => "NoSpace",
             Self::Wal(_) => "StorageError",
             Self::Corrupt { .. } => "Corrupt",
@@ -115,6 +127,7 @@ impl EngineError {
             Self::Config(error) => error.code(),
             Self::Filter(error) => error.code(),
             Self::Token(error) => error.code(),
+            Self::HubEvent { source, .. } => source.code(),
             other => other.code(),
         }
     }

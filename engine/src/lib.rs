@@ -91,7 +91,7 @@ macro_rules! internal_modules {
 }
 
 internal_modules!(
-    anchor, clock, config, error, filter, hub, index, namespace, path_error, record, state,
+    anchor, clock, config, error, filter, hub, ids, index, namespace, path_error, record, state,
     throttle, token,
 );
 
@@ -113,9 +113,12 @@ pub use namespace::{
 };
 // Event Hubs: sends, reads, properties, partition keys, the REST message layout.
 pub use hub::{
-    EventPosition, HubEvent, HubInfo, HubMessage, HubReceipt, MessageFormat, PartitionInfo,
-    PartitionTarget, RestMessage, RestMessageError, partition_for_key, partition_key_hash,
+    EventOrigin, EventPosition, HubEvent, HubEventError, HubInfo, HubMessage, HubReceipt,
+    MessageBody, MessageFormat, MessageParts, PartitionInfo, PartitionTarget, RestMessage,
+    RestMessageError, partition_for_key, partition_key_hash,
 };
+// Identifiers.
+pub use ids::random_uuid;
 // The read-only peek and the re-publishing of dead-letter events.
 pub use namespace::{
     DeadLetterOrigin, PeekFilter, PeekPage, PeekState, Peeked, RepublishFailure, RepublishOutcome,

@@ -45,7 +45,7 @@ fn message(body: &[u8]) -> HubMessage<'_> {
         format: MessageFormat::Amqp,
         bytes: body,
         partition_key: None,
-        event: None,
+        parts: None,
     }
 }
 

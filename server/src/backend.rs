@@ -53,6 +53,8 @@ pub enum BackendError {
         /// Human-readable reason.
         message: String,
     },
+    /// A message or event over a size limit (413).
+    TooLarge(String),
     /// The disk is full.
     NoSpace(String),
     /// Over the namespace's throughput units; retry after this many seconds.
@@ -78,6 +80,7 @@ impl std::fmt::Display for BackendError {
         match self {
             Self::NotFound(message)
             | Self::NoSpace(message)
+            | Self::TooLarge(message)
             | Self::Unavailable(message)
             | Self::Invalid { message, .. }
             | Self::Internal { message, .. } => f.write_str(message),
@@ -110,6 +113,13 @@ impl From<EngineError> for BackendError {
             | EngineError::InvalidArgument { .. }
             | EngineError::Token(_) => Self::Invalid {
                 code: error.code(),
+                message,
+            },
+            EngineError::HubEvent { ref source, .. } if source.is_limit() => {
+                Self::TooLarge(format!("{}: {message}", error.detail_code()))
+            }
+            EngineError::HubEvent { .. } => Self::Invalid {
+                code: error.detail_code(),
                 message,
             },
             EngineError::Closed => Self::Unavailable(message),

@@ -361,7 +361,7 @@ fn the_namespace_answer_lists_the_event_hubs_and_their_partitions() {
         format: MessageFormat::Amqp,
         bytes: b"opaque",
         partition_key: None,
-        event: None,
+        parts: None,
     };
     fixture
         .ns

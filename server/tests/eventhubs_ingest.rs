@@ -82,6 +82,11 @@ fn batch_with_a_partition_key_lands_in_the_key_partition_and_the_topic() {
     assert_eq!(event["data"]["status"], "done");
     assert_eq!(event["job"], "j1");
     // An engine send (what AMQP does) continues the same numbering.
+    let parts = gridlog::MessageParts {
+        body: gridlog::MessageBody::Raw(b"amqp".to_vec()),
+        user_properties: serde_json::Map::new(),
+        broker_properties: serde_json::Map::new(),
+    };
     let receipt = ns
         .send_to_hub(
             "jobs",
@@ -90,7 +95,7 @@ fn batch_with_a_partition_key_lands_in_the_key_partition_and_the_topic() {
                 format: MessageFormat::Amqp,
                 bytes: b"amqp",
                 partition_key: Some("job-7"),
-                event: None,
+                parts: Some(&parts),
             }],
         )
         .unwrap();

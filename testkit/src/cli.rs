@@ -16,9 +16,9 @@ macro_rules! gridlog {
 
 /// `bin` as a command that sees none of the caller's settings the CLI reads (`GRIDLOG_KEY`,
 /// `GRIDLOG_ENDPOINT`, `GRIDLOG_LISTEN`, `GRIDLOG_CA_FILE`), logs warnings only, has no
-/// standard input, and (for `serve`) listens for AMQP on a free port
-/// (`GRIDLOG_AMQP_LISTEN=127.0.0.1:0`) rather than 5672, which tests running at once would share;
-/// a test sets what it needs on top.
+/// standard input, and (for `serve`) listens for AMQP and AMQPS on free ports
+/// (`GRIDLOG_AMQP_LISTEN=127.0.0.1:0`, `GRIDLOG_AMQPS_LISTEN=127.0.0.1:0`) rather than 5672 and
+/// 5671, which tests running at once would share; a test sets what it needs on top.
 pub fn command(bin: impl AsRef<OsStr>) -> Command {
     let mut command = Command::new(bin);
     command
@@ -27,6 +27,7 @@ pub fn command(bin: impl AsRef<OsStr>) -> Command {
         .env_remove("GRIDLOG_LISTEN")
         .env_remove("GRIDLOG_CA_FILE")
         .env("GRIDLOG_AMQP_LISTEN", "127.0.0.1:0")
+        .env("GRIDLOG_AMQPS_LISTEN", "127.0.0.1:0")
         .env("GRIDLOG_LOG", "warn")
         .stdin(Stdio::null());
     command

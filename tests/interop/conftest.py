@@ -55,6 +55,7 @@ class Server:
         self.proc = None
         self.endpoint = None
         self.amqp = None
+        self.amqps = None
         self.start()
 
     def start(self):
@@ -74,8 +75,11 @@ class Server:
                 # run starts dozens of servers (64 MiB each by default filled /tmp in CI).
                 "--segment-bytes",
                 str(SEGMENT_BYTES),
-                # A free port for the AMQP listener (Event Hubs SDKs): see self.amqp.
+                # Free ports for the AMQP and AMQPS listeners (Event Hubs SDKs): see self.amqp
+                # and self.amqps.
                 "--amqp-listen",
+                "127.0.0.1:0",
+                "--amqps-listen",
                 "127.0.0.1:0",
             ]
             + (["--tls-self-signed"] if self.tls else []),
@@ -92,11 +96,17 @@ class Server:
             )
         self.endpoint = line.split("listening on ", 1)[1].split()[0]
         # The AMQP listener's line follows the announcement: `… on amqp://HOST:PORT: …`.
+        # With TLS the AMQPS line (`… on amqps://HOST:PORT: …`) follows it.
         self.amqp = None
+        self.amqps = None
         for _ in range(20):
             line = self.proc.stdout.readline()
             if "AMQP" in line and "amqp://" in line:
                 self.amqp = line.split("amqp://", 1)[1].split()[0].rstrip(":")
+                if self.tls:
+                    line = self.proc.stdout.readline()
+                    if "amqps://" in line:
+                        self.amqps = line.split("amqps://", 1)[1].split()[0].rstrip(":")
                 break
         context = ssl.create_default_context(cafile=self.ca_path) if self.tls else None
         deadline = time.monotonic() + 10

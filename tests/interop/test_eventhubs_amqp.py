@@ -7,15 +7,25 @@ import json
 import threading
 import time
 
+import certifi
 import pytest
-from azure.eventhub import EventData, EventHubConsumerClient, EventHubProducerClient
-from azure.eventhub.exceptions import AuthenticationError, EventDataSendError
+from azure.core.credentials import AzureKeyCredential
+from azure.eventgrid import EventGridConsumerClient
+from azure.eventhub import (
+    EventData,
+    EventHubConsumerClient,
+    EventHubProducerClient,
+    TransportType,
+)
+from azure.eventhub.exceptions import AuthenticationError, ConnectError, EventDataSendError
 
-from conftest import Server
+from conftest import KEY, Server
 
 POLICY = "RootManageSharedAccessKey"
 POLICY_KEY = "amqp-interop-key"
 HUB = "batch-status"
+# A hub mapped to the topic `jobs`: what is sent to it is also published there as CloudEvents.
+MAPPED = "job-events"
 
 CONFIG = {
     "sharedAccessPolicies": [{"keyName": POLICY, "key": POLICY_KEY}],
@@ -24,7 +34,8 @@ CONFIG = {
             "name": HUB,
             "properties": {"partitionCount": 2},
             "consumerGroups": [{"name": "$Default"}, {"name": "dashboard"}],
-        }
+        },
+        {"name": MAPPED, "topic": "jobs", "properties": {"partitionCount": 2}},
     ],
     "topics": [{"name": "jobs", "eventSubscriptions": [{"name": "all"}]}],
 }
@@ -77,6 +88,80 @@ def test_hub_and_partition_properties(hub_server):
         assert empty["last_enqueued_sequence_number"] == -1
         assert empty["last_enqueued_offset"] == "-1"
         assert empty["last_enqueued_time_utc"].year == 1
+
+
+def test_a_hub_mapped_to_a_topic_publishes_amqp_sends_as_cloudevents(hub_server):
+    status = EventData(json.dumps({"job": "extract", "rows": 42}))
+    status.content_type = "application/json"
+    status.message_id = "m-1"
+    status.properties = {"type": "Job.Finished", "Job-Name": "extract", "attempt": 3}
+    raw = EventData(b"\x00\x01binary\xff")
+    with EventHubProducerClient.from_connection_string(
+        connection_string(hub_server), eventhub_name=MAPPED
+    ) as client:
+        batch = client.create_batch(partition_key="job-42")
+        batch.add(status)
+        batch.add(raw)
+        client.send_batch(batch)
+        stored = sum(
+            client.get_partition_properties(p)["last_enqueued_sequence_number"] + 1
+            for p in ("0", "1")
+        )
+        assert stored == 2
+    # Received over HTTP from the topic's subscription, with the Event Grid SDK.
+    con = EventGridConsumerClient(
+        hub_server.endpoint, AzureKeyCredential(KEY), namespace_topic="jobs", subscription="all"
+    )
+    got = []
+    while len(got) < 2:
+        details = con.receive(max_events=2 - len(got), max_wait_time=10)
+        assert details, f"expected 2 events in the topic, got {len(got)}"
+        got.extend(details)
+    con.acknowledge(lock_tokens=[d.broker_properties.lock_token for d in got])
+    first, second = (d.event for d in got)
+    assert first.id == "m-1"
+    assert first.type == "Job.Finished"
+    assert first.source == f"/eventhubs/{MAPPED}"
+    assert first.datacontenttype == "application/json"
+    assert first.data == {"job": "extract", "rows": 42}
+    assert first.extensions["jobname"] == "extract"
+    assert first.extensions["attempt"] == 3
+    assert first.extensions["partitionkey"] == "job-42"
+    assert second.type == "EventHubs.Message"
+    assert second.data == b"\x00\x01binary\xff"
+    assert first.time.year >= 2024
+
+
+def tls_producer(server, ca):
+    """The SDK's ordinary (non-emulator) connection string, over TLS: `Endpoint=sb://localhost/`
+    would go to port 5671; the custom endpoint address names the test server's AMQPS port, and
+    connection_verify the CA the client trusts."""
+    port = server.amqps.rsplit(":", 1)[1]
+    return EventHubProducerClient.from_connection_string(
+        f"Endpoint=sb://localhost/;SharedAccessKeyName={POLICY};SharedAccessKey={POLICY_KEY}",
+        eventhub_name=HUB,
+        custom_endpoint_address=f"sb://localhost:{port}",
+        transport_type=TransportType.Amqp,
+        connection_verify=ca,
+        retry_total=0,
+    )
+
+
+def test_amqps_with_the_development_ca_and_a_refusal_for_an_untrusted_ca(tmp_path):
+    config_path = tmp_path / "namespace.json"
+    config_path.write_text(json.dumps(CONFIG))
+    srv = Server(tmp_path / "data", config_path, tls=True)
+    try:
+        assert srv.amqps, "serve printed no AMQPS address"
+        with tls_producer(srv, srv.ca_path) as client:
+            assert client.get_eventhub_properties()["partition_ids"] == ["0", "1"]
+            send(client, ["over tls"], partition_id="1")
+            assert client.get_partition_properties("1")["last_enqueued_sequence_number"] == 0
+        # A client that trusts another CA (the public roots) refuses the server's certificate.
+        with tls_producer(srv, certifi.where()) as client, pytest.raises(ConnectError):
+            client.get_eventhub_properties()
+    finally:
+        assert srv.stop() == 0
 
 
 def last_sequence_numbers(client):

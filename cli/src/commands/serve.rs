@@ -92,7 +92,13 @@ pub struct Args {
     #[arg(long, env = "GRIDLOG_AMQP_LISTEN", default_value = gridlog_amqp::DEFAULT_AMQP_LISTEN,
           value_parser = super::args::parse_listen)]
     pub amqp_listen: SocketAddr,
-    /// Do not serve AMQP (no --amqp-listen port is taken).
+    /// Address of the AMQPS listener (AMQP over TLS, with the --tls-cert/--tls-self-signed
+    /// certificate), served only when TLS is configured: the SDKs' ordinary connection string
+    /// (Endpoint=sb://HOST/;…, without UseDevelopmentEmulator) reaches it on 5671.
+    #[arg(long, env = "GRIDLOG_AMQPS_LISTEN", default_value = gridlog_amqp::DEFAULT_AMQPS_LISTEN,
+          value_parser = super::args::parse_listen)]
+    pub amqps_listen: SocketAddr,
+    /// Do not serve AMQP nor AMQPS (no --amqp-listen or --amqps-listen port is taken).
     #[arg(long)]
     pub no_amqp: bool,
 }
@@ -392,7 +398,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .as_ref()
         .map_or_else(EventHubs::default, EventHubs::from_config);
     let std_listener = bind(args.listen)?;
-    let amqp_listener = serve_amqp::bind(args.amqp_listen, args.no_amqp, hubs.sas())?;
+    let amqp_bound = serve_amqp::bind(args, tls_mode != TlsMode::Off, hubs.sas())?;
     raise_open_files();
 
     std::fs::create_dir_all(&args.data_dir).map_err(|e| {
@@ -432,9 +438,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .thread_name("gridlog-http")
         .build()
         .map_err(|e| format!("starting the runtime: {e}"))?;
-    let amqp = amqp_listener
-        .map(|listener| serve_amqp::start(listener, namespace.clone(), hubs.sas().clone(), clock))
-        .transpose()?;
+    let amqp = serve_amqp::start(amqp_bound, tls.as_ref(), &namespace, hubs.sas(), clock)?;
     let push_store: Arc<dyn PushStore> = Arc::new(namespace.clone());
     let backend: Arc<dyn DataPlane> = Arc::new(namespace);
     let result = runtime.block_on(async {

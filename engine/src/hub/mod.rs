@@ -1,16 +1,19 @@
 //! Event Hubs at the facade: what [`Namespace::send_to_hub`](crate::Namespace::send_to_hub),
 //! [`read_partition`](crate::Namespace::read_partition) and the properties calls take and give,
-//! partition-key hashing (`key.rs`) and the layout of messages ingested over REST (`rest.rs`).
-//! The engine stores each message as opaque bytes with a [`MessageFormat`] tag; a front end
-//! converts (docs/eventhubs.md).
+//! partition-key hashing (`key.rs`), the layout of messages ingested over REST (`rest.rs`) and
+//! the `CloudEvent` a message becomes in a hub's topic (`event.rs`). The engine stores each
+//! message as opaque bytes with a [`MessageFormat`] tag; a front end converts
+//! (docs/eventhubs.md).
 
+mod event;
 mod key;
 mod rest;
 
+pub use event::{
+    CLOUDEVENT_MEDIA_TYPE, DEFAULT_TYPE, EventOrigin, HubEventError, MessageBody, MessageParts,
+};
 pub use key::{partition_for_key, partition_key_hash};
 pub use rest::{RestMessage, RestMessageError};
-
-use gridlog_format::Event;
 
 /// Where a send's messages go: all of one call land in one partition.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,6 +23,9 @@ pub enum PartitionTarget<'a> {
     /// The partition the key hashes to ([`partition_for_key`]), stable across restarts and the
     /// same as Azure's for the same partition count.
     Key(&'a str),
+    /// A publisher (REST `publishers/{name}`): its name is the partition key, and the events
+    /// made for the hub's topic name it in their `source`.
+    Publisher(&'a str),
     /// This partition (`0..partitionCount`).
     Id(u32),
 }
@@ -56,9 +62,9 @@ pub struct HubMessage<'a> {
     /// The partition key it carries (stored with it and given back by reads), at most 128
     /// bytes. Where the message goes is the send's [`PartitionTarget`].
     pub partition_key: Option<&'a str>,
-    /// For a hub mapped to a topic: the `CloudEvent` the front end made of the message, published
-    /// into the topic in the same transaction. `None`: not published into the topic.
-    pub event: Option<&'a Event>,
+    /// What the message's `CloudEvent` is made of: required for a hub mapped to a topic, where
+    /// the send publishes it into the topic in the same transaction; ignored otherwise.
+    pub parts: Option<&'a MessageParts>,
 }
 
 /// What a send stored.

@@ -13,8 +13,10 @@ use super::waiters::AsyncWaiter;
 use super::{Inner, Namespace, not_found_topic};
 use crate::error::EngineError;
 use crate::hub::{
-    HubInfo, HubMessage, HubReceipt, PartitionInfo, PartitionTarget, partition_for_key,
+    EventOrigin, HubInfo, HubMessage, HubReceipt, PartitionInfo, PartitionTarget,
+    partition_for_key,
 };
+use crate::ids::random_uuid;
 use crate::limits::{HUB_PARTITION_KEY_BYTES_MAX, HUB_SEND_BYTES_MAX, PUBLISH_SEGMENT_RESERVE_BYTES};
 use crate::record::{Bytes, HubRecord, StateRecord};
 use crate::state::{HubState, NamespaceState, PartitionState};
@@ -76,11 +78,40 @@ fn check_messages(messages: &[HubMessage<'_>]) -> Result<u64, EngineError> {
     Ok(bytes as u64)
 }
 
+/// The encoded event records of `messages` for the hub's topic (`origin`): each message's
+/// [`MessageParts`](crate::hub::MessageParts) mapped to its `CloudEvent`.
+fn topic_events(
+    messages: &[HubMessage<'_>],
+    origin: EventOrigin<'_>,
+) -> Result<Vec<Vec<u8>>, EngineError> {
+    messages
+        .iter()
+        .enumerate()
+        .map(|(index, message)| {
+            let parts = message.parts.ok_or_else(|| EngineError::InvalidArgument {
+                argument: "parts",
+                reason: format!(
+                    "message {index}: Event Hub '{}' is mapped to a topic, so every message \
+                     needs the parts of its CloudEvent",
+                    origin.hub
+                ),
+            })?;
+            let event = parts
+                .to_event(origin, random_uuid)
+                .map_err(|source| EngineError::HubEvent { index, source })?;
+            Ok(gridlog_format::encode_record(&EventRecord::from_event(
+                &event,
+            )))
+        })
+        .collect()
+}
+
 impl Namespace {
     /// Sends `messages` to Event Hub `hub`: all of them land in the one partition `target`
     /// names, with consecutive sequence numbers and one enqueued time, durable (per the
-    /// namespace's durability) before `Ok`. A message with an [`event`](HubMessage::event) is
-    /// also published into the hub's topic when it has one, in the same transaction. Refused
+    /// namespace's durability) before `Ok`. For a hub mapped to a topic, each message's
+    /// [`parts`](HubMessage::parts) become a `CloudEvent` published into the topic in the same
+    /// transaction (refused whole with [`EngineError::HubEvent`] when one makes no valid event). Refused
     /// whole with [`EngineError::Throttled`] over the hub ingress limit of the namespace's
     /// throughput units, `NotFound` for an unknown hub or partition, `InvalidArgument` over
     /// 1 MB or for a partition key over 128 bytes.
@@ -92,7 +123,7 @@ impl Namespace {
     ) -> Result<HubReceipt, EngineError> {
         let inner = &self.inner;
         let bytes = check_messages(messages)?;
-        if let PartitionTarget::Key(key) = target
+        if let PartitionTarget::Key(key) | PartitionTarget::Publisher(key) = target
             && key.len() > HUB_PARTITION_KEY_BYTES_MAX
         {
             return Err(EngineError::InvalidArgument {
@@ -108,7 +139,9 @@ impl Namespace {
         let partition = match target {
             PartitionTarget::Id(id) if id < count => id,
             PartitionTarget::Id(id) => return Err(not_found_partition(hub, id)),
-            PartitionTarget::Key(key) => partition_for_key(key, count),
+            PartitionTarget::Key(key) | PartitionTarget::Publisher(key) => {
+                partition_for_key(key, count)
+            }
             PartitionTarget::RoundRobin => state.round_robin % count,
         };
         let topic = match &state.config.topic {
@@ -118,6 +151,26 @@ impl Namespace {
         let part = &state.partitions[partition as usize];
         let first = part.next_sequence_number;
         let enqueued_at_ms = st.now().wall_ms.max(part.last_enqueued_ms);
+        // The topic's events, made before anything changes: a message that makes none refuses
+        // the whole send.
+        let event_records: Vec<Vec<u8>> = match topic {
+            Some(_) => {
+                let origin = EventOrigin {
+                    hub: &state.config.name,
+                    publisher: match target {
+                        PartitionTarget::Publisher(name) => Some(name),
+                        _ => None,
+                    },
+                    partition: match target {
+                        PartitionTarget::Id(id) => Some(id),
+                        _ => None,
+                    },
+                    time_ms: enqueued_at_ms,
+                };
+                topic_events(messages, origin)?
+            }
+            None => Vec::new(),
+        };
         if matches!(target, PartitionTarget::RoundRobin) {
             let state = st.hubs.by_id.get_mut(&hub_id).ok_or_else(|| not_found_hub(hub))?;
             state.round_robin = (partition + 1) % count;
@@ -131,14 +184,6 @@ impl Namespace {
             });
         }
         let published_at_ms = st.now().wall_ms.max(st.last_published_at_ms);
-        let event_records: Vec<Vec<u8>> = match topic {
-            Some(_) => messages
-                .iter()
-                .filter_map(|message| message.event)
-                .map(|event| gridlog_format::encode_record(&EventRecord::from_event(event)))
-                .collect(),
-            None => Vec::new(),
-        };
         let mut records: Vec<StateRecord<'_>> = messages
             .iter()
             .zip(first..)
@@ -194,6 +239,19 @@ impl Namespace {
             retention_hours: state.config.retention_hours,
             topic: state.config.topic.clone(),
         })
+    }
+
+    /// The topic Event Hub `hub` is mapped to, if any (`NotFound` for an unknown hub): a front
+    /// end gives each message's [`parts`](HubMessage::parts) to [`send_to_hub`](Self::send_to_hub)
+    /// when there is one.
+    pub fn hub_topic(&self, hub: &str) -> Result<Option<String>, EngineError> {
+        let st = self.inner.store.state.lock();
+        let state = st
+            .hubs
+            .id(hub)
+            .and_then(|id| st.hubs.by_id.get(&id))
+            .ok_or_else(|| not_found_hub(hub))?;
+        Ok(state.config.topic.clone())
     }
 
     /// Every Event Hub's properties.

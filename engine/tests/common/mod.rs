@@ -178,7 +178,7 @@ pub fn random_hub_send(
             format: MessageFormat::Amqp,
             bytes: id.as_bytes(),
             partition_key: None,
-            event: None,
+            parts: None,
         })
         .collect();
     let receipt = ns.send_to_hub("jobs", target, &messages).unwrap();

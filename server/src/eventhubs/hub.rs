@@ -1,5 +1,5 @@
 //! REST messages into an Event Hub's partitions: the partition a request's messages go to (the
-//! path's `partitions/{id}`, the `publishers/{name}` as partition key, the messages'
+//! path's `partitions/{id}`, the `publishers/{name}` as partition key and publisher, the messages'
 //! `BrokerProperties.PartitionKey`, else round-robin) and the stored form of each message
 //! ([`gridlog::RestMessage`]: body, content type, custom properties), so an AMQP reader can
 //! present it (docs/eventhubs.md).
@@ -18,8 +18,10 @@ use crate::http::error::ApiError;
 pub enum HubTarget {
     /// `partitions/{id}`.
     Partition(u32),
-    /// A partition key: `publishers/{name}`, or the messages' `PartitionKey`.
+    /// The messages' `PartitionKey`.
     Key(String),
+    /// `publishers/{name}`: the name is the partition key and the topic's events' source.
+    Publisher(String),
     /// Neither: the hub's next partition in turn.
     RoundRobin,
 }
@@ -30,6 +32,7 @@ impl HubTarget {
         match self {
             Self::Partition(id) => PartitionTarget::Id(*id),
             Self::Key(key) => PartitionTarget::Key(key),
+            Self::Publisher(name) => PartitionTarget::Publisher(name),
             Self::RoundRobin => PartitionTarget::RoundRobin,
         }
     }
@@ -69,7 +72,7 @@ pub fn target(path: &HubPath, messages: &[Message]) -> Result<HubTarget, ApiErro
                 path.hub
             )))
         })?),
-        Some((_, publisher)) => HubTarget::Key(publisher.clone()),
+        Some((_, publisher)) => HubTarget::Publisher(publisher.clone()),
         None => first.map_or(HubTarget::RoundRobin, |key| HubTarget::Key(key.to_owned())),
     })
 }
@@ -142,7 +145,7 @@ mod tests {
         );
         assert_eq!(
             target(&path(Some(("publishers", "dev1"))), &batch).unwrap(),
-            HubTarget::Key("dev1".into())
+            HubTarget::Publisher("dev1".into())
         );
         assert!(target(&path(Some(("partitions", "x"))), &batch).is_err());
         let plain = parse_single(b"x", None).unwrap();

@@ -133,6 +133,7 @@ impl ApiError {
                 let (status, code) = match error {
                     BackendError::NotFound(_) => (StatusCode::NOT_FOUND, "NotFound"),
                     BackendError::Invalid { code, .. } => (StatusCode::BAD_REQUEST, *code),
+                    BackendError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "PayloadTooLarge"),
                     BackendError::NoSpace(_) => {
                         (StatusCode::INSUFFICIENT_STORAGE, "InsufficientStorage")
                     }

@@ -19,12 +19,12 @@ use http_body_util::Full;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 
-use gridlog::{HubMessage, MessageFormat};
+use gridlog::{EventOrigin, HubMessage, MessageFormat, random_uuid};
 
 use crate::backend::BackendError;
 use crate::eventhubs::hub;
 use crate::eventhubs::message::{
-    Message, Origin, is_batch_content_type, parse_batch, parse_single, random_id, to_event,
+    Message, event_error, is_batch_content_type, parse_batch, parse_single,
 };
 use crate::eventhubs::{HubPath, check_query};
 
@@ -38,12 +38,11 @@ fn now_secs() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// Now as RFC 3339 UTC with milliseconds (an event's `time`).
-fn now_rfc3339() -> String {
-    let now = time::OffsetDateTime::now_utc();
-    let now = now.replace_millisecond(now.millisecond()).unwrap_or(now);
-    now.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_owned())
+/// Unix milliseconds now (the `time` of the events published into a topic of the hub's name).
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// Handles one Event Hubs send request.
@@ -99,15 +98,6 @@ where
                 .map(HeaderValue::as_bytes),
         )?]
     };
-    let time = now_rfc3339();
-    let origin = Origin {
-        hub: &path.hub,
-        target: path
-            .target
-            .as_ref()
-            .map(|(kind, name)| (*kind, name.as_str())),
-        time: &time,
-    };
     let backend = app.backend.clone();
     let name = path.hub.clone();
     let hub = blocking(move || Ok(backend.hub(&name))).await?;
@@ -115,9 +105,9 @@ where
     match hub {
         Some(hub) => {
             let request_type = (!content_type.is_empty()).then_some(content_type);
-            send_to_hub(app, &path, hub, messages, request_type, origin).await?;
+            send_to_hub(app, &path, hub, messages, request_type).await?;
         }
-        None => publish_to_topic(app, &path, messages, origin).await?,
+        None => publish_to_topic(app, &path, messages).await?,
     }
     tracing::debug!(events = count, hub = %path.hub, "sent through Event Hubs REST");
     let mut response = Response::new(Full::new(Bytes::new()));
@@ -126,15 +116,14 @@ where
 }
 
 /// A hub the namespace has: the messages go to one of its partitions, stored with their body,
-/// content type and properties; for a hub mapped to a topic, each also as a `CloudEvent` into
-/// the topic, in the same transaction.
+/// content type and properties; for a hub mapped to a topic, the engine also publishes each as a
+/// `CloudEvent` into the topic, in the same transaction.
 async fn send_to_hub(
     app: &Arc<App>,
     path: &HubPath,
     hub: gridlog::HubInfo,
     messages: Vec<Message>,
     request_type: Option<&str>,
-    origin: Origin<'_>,
 ) -> Result<(), ApiError> {
     let target = hub::target(path, &messages)?;
     let keys: Vec<Option<String>> = messages
@@ -145,26 +134,18 @@ async fn send_to_hub(
         .iter()
         .map(|message| hub::rest_message(message, request_type).encode())
         .collect();
-    let events = if hub.topic.is_some() {
-        messages
-            .into_iter()
-            .enumerate()
-            .map(|(index, message)| to_event(message, origin, index, random_id))
-            .collect::<Result<Vec<_>, _>>()?
-    } else {
-        Vec::new()
-    };
+    let mapped = hub.topic.is_some();
     let backend = app.backend.clone();
     blocking(move || {
         let sends: Vec<HubMessage<'_>> = stored
             .iter()
             .zip(&keys)
-            .enumerate()
-            .map(|(index, (bytes, key))| HubMessage {
+            .zip(&messages)
+            .map(|((bytes, key), message)| HubMessage {
                 format: MessageFormat::Rest,
                 bytes,
                 partition_key: key.as_deref(),
-                event: events.get(index),
+                parts: mapped.then_some(message),
             })
             .collect();
         backend
@@ -180,12 +161,32 @@ async fn publish_to_topic(
     app: &Arc<App>,
     path: &HubPath,
     messages: Vec<Message>,
-    origin: Origin<'_>,
 ) -> Result<(), ApiError> {
+    let origin = EventOrigin {
+        hub: &path.hub,
+        publisher: match &path.target {
+            Some(("publishers", name)) => Some(name),
+            _ => None,
+        },
+        partition: match &path.target {
+            Some(("partitions", id)) => Some(id.parse().map_err(|_| {
+                ApiError::Backend(BackendError::NotFound(format!(
+                    "Event Hub '{}' has no partition '{id}'",
+                    path.hub
+                )))
+            })?),
+            _ => None,
+        },
+        time_ms: now_ms(),
+    };
     let events = messages
-        .into_iter()
+        .iter()
         .enumerate()
-        .map(|(index, message)| to_event(message, origin, index, random_id))
+        .map(|(index, message)| {
+            message
+                .to_event(origin, random_uuid)
+                .map_err(|error| event_error(&error, index))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     let backend = app.backend.clone();
     let topic = path.hub.clone();

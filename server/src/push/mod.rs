@@ -487,18 +487,13 @@ mod tests {
         let event = br#"{"specversion":"1.0","id":"e1","source":"/s","type":"T","data":{"a":1}}"#;
         let body = event_hubs_body(event, "sub", "0");
         let messages = crate::eventhubs::message::parse_batch(&body).unwrap();
-        let origin = crate::eventhubs::message::Origin {
+        let origin = gridlog::EventOrigin {
             hub: "h",
-            target: None,
-            time: "2026-01-01T00:00:00Z",
+            publisher: None,
+            partition: None,
+            time_ms: 0,
         };
-        let stored = crate::eventhubs::message::to_event(
-            messages.into_iter().next().unwrap(),
-            origin,
-            0,
-            || unreachable!(),
-        )
-        .unwrap();
+        let stored = messages[0].to_event(origin, || unreachable!()).unwrap();
         assert_eq!(stored.json(), event.as_slice());
     }
 

@@ -24,6 +24,17 @@ const PLAIN_REQUEST_READ_BYTES_MAX: usize = 16 * 1024;
 /// The error code of the answer to plain HTTP on the TLS port.
 pub const TLS_REQUIRED_CODE: &str = "TlsRequired";
 
+/// The server configuration presenting `resolver`'s certificate (reloads included): gridlog's
+/// provider, the safe default protocol versions, no client authentication, no ALPN (the HTTP
+/// acceptor adds `http/1.1`; the AMQPS listener uses it as it is).
+pub fn server_config(resolver: Arc<CertResolver>) -> Result<ServerConfig, TlsError> {
+    Ok(ServerConfig::builder_with_provider(super::provider())
+        .with_safe_default_protocol_versions()
+        .map_err(TlsError::Config)?
+        .with_no_client_auth()
+        .with_cert_resolver(resolver))
+}
+
 /// Accepts TLS connections with the certificate of a [`CertResolver`].
 #[derive(Clone)]
 pub struct TlsAcceptor {
@@ -53,11 +64,7 @@ pub enum Handshake {
 impl TlsAcceptor {
     /// An acceptor presenting `resolver`'s certificate, offering HTTP/1.1 by ALPN.
     pub fn new(resolver: Arc<CertResolver>) -> Result<Self, TlsError> {
-        let mut config = ServerConfig::builder_with_provider(super::provider())
-            .with_safe_default_protocol_versions()
-            .map_err(TlsError::Config)?
-            .with_no_client_auth()
-            .with_cert_resolver(resolver.clone());
+        let mut config = server_config(resolver.clone())?;
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(Self {
             inner: tokio_rustls::TlsAcceptor::from(Arc::new(config)),

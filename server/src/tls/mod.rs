@@ -25,7 +25,7 @@ pub mod x509;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use acceptor::{Handshake, TlsAcceptor};
+pub use acceptor::{Handshake, TlsAcceptor, server_config};
 pub use error::TlsError;
 pub use load::{LoadedCert, TlsFiles};
 pub use resolver::CertResolver;

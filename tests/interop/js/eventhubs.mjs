@@ -1,7 +1,11 @@
 // The JS Event Hubs SDK (@azure/event-hubs, pinned in package.json) against gridlog's AMQP
 // listener, with the emulator connection string. One scenario per invocation:
 //
-//   node eventhubs.mjs SCENARIO AMQP_HOST:PORT KEY_NAME KEY HUB
+//   node eventhubs.mjs SCENARIO AMQP_HOST:PORT KEY_NAME KEY HUB [ARGS…]
+//
+// `produce` (the kill -9 test) sends batches of two events to partition 0 until a send fails,
+// printing `ack BODY` once each batch is acknowledged; `read OFFSET COUNT` prints the COUNT
+// events of partition 0 after OFFSET ("-1": from the start) as [sequenceNumber, offset, body].
 //
 // Each scenario prints one JSON line with what it observed and exits 0, or prints the failed
 // check and exits 1. tests/interop/test_js_eventhubs.py starts the server and runs them.
@@ -14,7 +18,7 @@ import {
   latestEventPosition,
 } from "@azure/event-hubs";
 
-const [scenario, address, keyName, key, hub] = process.argv.slice(2);
+const [scenario, address, keyName, key, hub, ...rest] = process.argv.slice(2);
 const RETRY = { maxRetries: 1, retryDelayInMs: 200, timeoutInMs: 10000 };
 
 function connectionString(k = key) {
@@ -24,7 +28,13 @@ function connectionString(k = key) {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Receives `count` events of `partition` from `startPosition`, then stops.
-async function receive(partition, startPosition, count, { group = "$Default", ownerLevel } = {}) {
+// With `atLeast`, more may arrive (a producer is still sending): the first `count` are returned.
+async function receive(
+  partition,
+  startPosition,
+  count,
+  { group = "$Default", ownerLevel, atLeast = false } = {},
+) {
   const consumer = new EventHubConsumerClient(group, connectionString(), hub, { retryOptions: RETRY });
   const events = [];
   const errors = [];
@@ -47,6 +57,10 @@ async function receive(partition, startPosition, count, { group = "$Default", ow
   await sleep(300);
   await subscription.close();
   await consumer.close();
+  if (atLeast) {
+    assert.ok(events.length >= count, `wanted ${count} events, errors: ${errors.map(String)}`);
+    return events.slice(0, count);
+  }
   assert.equal(events.length, count, `wanted ${count} events, errors: ${errors.map(String)}`);
   return events;
 }
@@ -166,7 +180,34 @@ async function wrongkey() {
   }
 }
 
-const scenarios = { roundtrip, groups, epoch, wrongkey };
+// Sends until the server goes away; every acknowledged batch is printed as it is acknowledged.
+async function produce() {
+  const producer = new EventHubProducerClient(connectionString(), hub, {
+    retryOptions: { maxRetries: 0, timeoutInMs: 5000 },
+  });
+  for (let i = 0; ; i += 1) {
+    const body = `event-${i}`;
+    try {
+      const batch = await producer.createBatch({ partitionId: "0" });
+      assert.ok(batch.tryAdd({ body }) && batch.tryAdd({ body: `${body}-b` }));
+      await producer.sendBatch(batch);
+    } catch (err) {
+      if (err.code === "ERR_ASSERTION") throw err;
+      producer.close().catch(() => {});
+      return { stopped: String(err.code ?? err.name), acknowledged: i };
+    }
+    process.stdout.write(`ack ${body}\n`);
+  }
+}
+
+async function read() {
+  const [offset, count] = rest;
+  const start = offset === "-1" ? earliestEventPosition : { offset, isInclusive: false };
+  const events = await receive("0", start, Number(count), { atLeast: true });
+  return events.map((e) => [e.sequenceNumber, e.offset, e.body]);
+}
+
+const scenarios = { roundtrip, groups, epoch, wrongkey, produce, read };
 try {
   const result = await scenarios[scenario]();
   console.log(JSON.stringify(result));
