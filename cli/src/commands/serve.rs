@@ -28,6 +28,7 @@ pub const DEFAULT_SUBSCRIPTION: &str = "default";
 
 use super::access_key::{self, KeySource};
 use super::serve_amqp;
+use super::serve_mqtt;
 use super::serve_tls::{self, TlsMode};
 
 /// Arguments of `gridlog serve`.
@@ -95,6 +96,19 @@ pub struct Args {
     /// Do not serve AMQP (no --amqp-listen port is taken).
     #[arg(long)]
     pub no_amqp: bool,
+    /// Address of the MQTT 3.1.1/5 broker (plain TCP). It accepts connections only when the
+    /// configuration's topicSpacesConfiguration.state is Enabled.
+    #[arg(long, env = "GRIDLOG_MQTT_LISTEN", default_value = gridlog_mqtt::DEFAULT_MQTT_LISTEN,
+          value_parser = super::args::parse_listen)]
+    pub mqtt_listen: SocketAddr,
+    /// Do not serve MQTT (no --mqtt-listen port is taken).
+    #[arg(long)]
+    pub no_mqtt: bool,
+    /// Development only: MQTT clients authenticate with username = a client's
+    /// authenticationName and password = a namespace access key. Refused on a non-loopback
+    /// --mqtt-listen.
+    #[arg(long, env = "GRIDLOG_MQTT_DEV_AUTH")]
+    pub mqtt_dev_auth: bool,
 }
 
 /// Test-only: run the engine on a scaled clock, `FACTOR@ANCHOR_UNIX_MS` (e.g. `60@1700000000000`):
@@ -393,6 +407,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .map_or_else(EventHubs::default, EventHubs::from_config);
     let std_listener = bind(args.listen)?;
     let amqp_listener = serve_amqp::bind(args.amqp_listen, args.no_amqp, hubs.sas())?;
+    let mqtt_pending = serve_mqtt::bind(args, file_config.as_ref())?;
     raise_open_files();
 
     std::fs::create_dir_all(&args.data_dir).map_err(|e| {
@@ -432,6 +447,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .thread_name("gridlog-http")
         .build()
         .map_err(|e| format!("starting the runtime: {e}"))?;
+    let mqtt = serve_mqtt::start(mqtt_pending, &namespace, &keys, clock.clone())?;
     let amqp = amqp_listener
         .map(|listener| serve_amqp::start(listener, namespace.clone(), hubs.sas().clone(), clock))
         .transpose()?;
@@ -459,6 +475,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         if let Some(amqp) = &amqp {
             serve_amqp::announce(amqp);
         }
+        serve_mqtt::announce(mqtt.as_ref(), args.mqtt_dev_auth);
         tokio::spawn(push::run(
             push_store,
             push_options(metrics.as_ref().map(|m| m.push_attempts())),
@@ -473,9 +490,8 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         Ok::<(), String>(())
     });
     runtime.shutdown_timeout(Duration::from_secs(2));
-    if let Some(amqp) = amqp {
-        amqp.stop();
-    }
+    // Stops the AMQP and MQTT listeners (their `Drop`: no more connections, threads joined).
+    drop((amqp, mqtt));
     let closed = backend.close();
     result?;
     closed.map_err(|e| format!("closing the data directory: {e}"))?;

@@ -1,0 +1,186 @@
+//! MQTT 5: CONNECT (with the capabilities the service advertises), PUBLISH (PUBACK reason
+//! codes: 0x87 not authorized, 0x90 invalid topic, 0x80/0x97 routing failures; retain ends the
+//! connection with DISCONNECT 0x9A), SUBSCRIBE (per-filter reason codes), UNSUBSCRIBE, and the
+//! session's end.
+
+use std::rc::Rc;
+
+use ntex_mqtt::v5::codec::{
+    ConnectAckReason, Disconnect, DisconnectReasonCode, PublishAckReason, SubscribeAckReason,
+    UnsubscribeAckReason,
+};
+use ntex_mqtt::v5::{self, ProtocolMessage, ProtocolMessageAck, Publish, PublishAck};
+use ntex_mqtt::{Control, QoS};
+
+use crate::broker::{Broker, Outgoing, Sink};
+use crate::connect::{Refusal, Request, decide};
+use crate::error::{ServiceError, TopicError};
+use crate::limits::{
+    FILTERS_PER_SUBSCRIBE_MAX, INBOUND_IN_FLIGHT_MAX, KEEP_ALIVE_SECS_MAX, MAX_PACKET_BYTES,
+    TOPIC_ALIASES_MAX,
+};
+use crate::publish::{self, Outcome};
+use crate::session::{Session, SubscribeRefusal};
+
+/// A v5 connection's state.
+pub type State = Rc<Session>;
+
+/// Answers a CONNECT.
+pub fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::ConnectAck<State> {
+    let packet = handshake.packet_mut();
+    let client_id = packet.client_id.to_string();
+    let keep_alive = packet.keep_alive;
+    let refusal = if packet.auth_method.is_some() {
+        Some(ConnectAckReason::BadAuthenticationMethod)
+    } else if !packet.user_properties.is_empty() {
+        Some(ConnectAckReason::ImplementationSpecificError)
+    } else {
+        None
+    };
+    if let Some(reason) = refusal {
+        return handshake.failed(reason);
+    }
+    let request = Request {
+        client_id: &client_id,
+        username: packet.username.as_deref(),
+        password: packet.password.as_deref(),
+        has_will: packet.last_will.is_some(),
+    };
+    let client = match decide(broker, &request) {
+        Ok(client) => client,
+        Err(refusal) => return handshake.failed(reason(refusal)),
+    };
+    let session = Rc::new(Session::new(
+        broker.clone(),
+        client_id,
+        client,
+        Sink::V5(handshake.sink()),
+    ));
+    broker.register(session.clone());
+    let clamp = keep_alive == 0 || keep_alive > KEEP_ALIVE_SECS_MAX;
+    let mut ack = handshake.ack(session).with(|ack| {
+        ack.session_expiry_interval_secs = Some(0);
+        ack.max_qos = QoS::AtLeastOnce;
+        ack.retain_available = false;
+        ack.shared_subscription_available = false;
+        ack.subscription_identifiers_available = false;
+        ack.wildcard_subscription_available = true;
+        ack.topic_alias_max = TOPIC_ALIASES_MAX;
+        ack.max_packet_size = Some(MAX_PACKET_BYTES);
+        ack.receive_max =
+            std::num::NonZeroU16::new(INBOUND_IN_FLIGHT_MAX).unwrap_or(std::num::NonZeroU16::MIN);
+    });
+    if clamp {
+        // The client pings within Server Keep Alive; the connection idles out after one and a
+        // half times that ([MQTT-3.1.2-22]).
+        ack = ack
+            .keep_alive(KEEP_ALIVE_SECS_MAX.saturating_add(KEEP_ALIVE_SECS_MAX / 2))
+            .with(|ack| ack.server_keepalive_sec = Some(KEEP_ALIVE_SECS_MAX));
+    }
+    ack
+}
+
+fn reason(refusal: Refusal) -> ConnectAckReason {
+    match refusal {
+        Refusal::BrokerDisabled => ConnectAckReason::ServerUnavailable,
+        Refusal::BadClientId => ConnectAckReason::ClientIdentifierNotValid,
+        Refusal::BadCredentials => ConnectAckReason::BadUserNameOrPassword,
+        Refusal::NotAuthorized => ConnectAckReason::NotAuthorized,
+        Refusal::TooManySessions => ConnectAckReason::QuotaExceeded,
+        Refusal::WillUnsupported => ConnectAckReason::ImplementationSpecificError,
+    }
+}
+
+/// Answers a PUBLISH.
+pub async fn publish(
+    session: &v5::Session<State>,
+    mut message: Publish,
+) -> Result<PublishAck, ServiceError> {
+    let session: Rc<Session> = (**session).clone();
+    if message.retain() {
+        if let Sink::V5(sink) = &session.sink {
+            sink.close_with_reason(Disconnect {
+                reason_code: DisconnectReasonCode::RetainNotSupported,
+                ..Disconnect::default()
+            });
+        }
+        return Err(ServiceError::Unsupported("retain"));
+    }
+    let payload = message
+        .read_all()
+        .await
+        .map_err(|e| ServiceError::Payload(format!("{e:?}")))?;
+    let packet = message.packet_mut();
+    let mut properties = std::mem::take(&mut packet.properties);
+    properties.topic_alias = None;
+    let outgoing = Outgoing {
+        topic: packet.topic.clone(),
+        payload,
+        qos: packet.qos,
+        properties: Some(properties),
+    };
+    let code = match publish::handle(&session, outgoing).await {
+        Outcome::Accepted => return Ok(message.ack()),
+        Outcome::InvalidTopic(_) => PublishAckReason::TopicNameInvalid,
+        Outcome::NotAuthorized => PublishAckReason::NotAuthorized,
+        Outcome::RoutingFailed { code, message } => {
+            tracing::warn!(code, message, "routing an MQTT message failed");
+            if code == "Throttled" {
+                PublishAckReason::QuotaExceeded
+            } else {
+                PublishAckReason::UnspecifiedError
+            }
+        }
+    };
+    Ok(message.ack().reason_code(code))
+}
+
+/// Answers SUBSCRIBE, UNSUBSCRIBE, PING, DISCONNECT and the rest.
+pub fn protocol(session: &v5::Session<State>, message: ProtocolMessage) -> ProtocolMessageAck {
+    match message {
+        ProtocolMessage::Subscribe(mut subscribe) => {
+            for (index, mut subscription) in subscribe.iter_mut().enumerate() {
+                if index >= FILTERS_PER_SUBSCRIBE_MAX {
+                    subscription.fail(SubscribeAckReason::QuotaExceeded);
+                    continue;
+                }
+                let qos = subscription.options().qos;
+                match session.subscribe(subscription.topic(), qos) {
+                    Ok(granted) => subscription.confirm(granted),
+                    Err(refusal) => subscription.fail(match refusal {
+                        SubscribeRefusal::Invalid(TopicError::Shared) => {
+                            SubscribeAckReason::SharedSubscriptionNotSupported
+                        }
+                        SubscribeRefusal::Invalid(_) => SubscribeAckReason::TopicFilterInvalid,
+                        SubscribeRefusal::NotAuthorized => SubscribeAckReason::NotAuthorized,
+                        SubscribeRefusal::Quota => SubscribeAckReason::QuotaExceeded,
+                    }),
+                }
+            }
+            subscribe.ack()
+        }
+        ProtocolMessage::Unsubscribe(mut unsubscribe) => {
+            for mut item in &mut unsubscribe {
+                if session.unsubscribe(item.topic()) {
+                    item.success();
+                } else {
+                    item.fail(UnsubscribeAckReason::NoSubscriptionExisted);
+                }
+            }
+            unsubscribe.ack()
+        }
+        other => other.ack(),
+    }
+}
+
+/// The connection's end (and errors): the session is forgotten.
+pub fn control(
+    session: &v5::Session<State>,
+    control: &Control<ServiceError>,
+) -> Option<v5::codec::Encoded> {
+    if let Control::Stop(reason) = control {
+        tracing::debug!(client_id = %session.client_id, ?reason, "MQTT 5 connection ended");
+        session.broker.remove(session);
+    }
+    None
+}
