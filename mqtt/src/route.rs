@@ -5,7 +5,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use gridlog::format::{Event, parse_structured};
+use gridlog::format::{Event, is_json_media_type, parse_structured};
 use gridlog::{DynamicValue, MqttClient, RouteTopic, RoutingEnrichments};
 use serde_json::{Map, Value};
 
@@ -44,11 +44,32 @@ pub struct V5Properties<'a> {
 }
 
 /// The event for `message` published by `client`, received at `time` (RFC 3339) with `id`.
+/// A v5 Content Type that is not a media type (`type/subtype`) is replaced by the default, so
+/// that the message is still routed.
 pub fn event(
     route: &RouteTopic,
     enrichments: &RoutingEnrichments,
     client: &MqttClient,
     message: &Message<'_>,
+    id: &str,
+    time: &str,
+) -> Result<Event, gridlog::format::FormatError> {
+    let content_type = message.v5.as_ref().and_then(|p| p.content_type);
+    let built = build(route, enrichments, client, message, content_type, id, time);
+    match built {
+        Err(_) if content_type.is_some() => {
+            build(route, enrichments, client, message, None, id, time)
+        }
+        built => built,
+    }
+}
+
+fn build(
+    route: &RouteTopic,
+    enrichments: &RoutingEnrichments,
+    client: &MqttClient,
+    message: &Message<'_>,
+    content_type: Option<&str>,
     id: &str,
     time: &str,
 ) -> Result<Event, gridlog::format::FormatError> {
@@ -66,7 +87,6 @@ pub fn event(
         event.insert(key.clone(), dynamic(value, client, message));
     }
     let properties = message.v5.as_ref();
-    let content_type = properties.and_then(|p| p.content_type);
     let as_json = properties.is_some_and(|p| {
         p.utf8_payload
             || p.content_type
@@ -76,7 +96,13 @@ pub fn event(
         .then(|| std::str::from_utf8(message.payload).ok())
         .flatten();
     if let Some(text) = text {
-        let data = serde_json::from_str::<Value>(text).unwrap_or_else(|_| Value::from(text));
+        // Under a content type that is not JSON (e.g. `text/plain` with PFI = 1), `data` is
+        // the text as a JSON string, as CloudEvents require.
+        let parse = content_type.is_none_or(is_json_media_type);
+        let data = parse
+            .then(|| serde_json::from_str::<Value>(text).ok())
+            .flatten()
+            .unwrap_or_else(|| Value::from(text));
         event.insert(
             "datacontenttype".into(),
             content_type.unwrap_or(JSON).into(),

@@ -6,8 +6,8 @@
 use std::rc::Rc;
 
 use ntex_mqtt::v5::codec::{
-    ConnectAckReason, Disconnect, DisconnectReasonCode, PublishAckReason, SubscribeAckReason,
-    UnsubscribeAckReason,
+    ConnectAckReason, Disconnect, DisconnectReasonCode, PublishAckReason, PublishProperties,
+    SubscribeAckReason, UnsubscribeAckReason,
 };
 use ntex_mqtt::v5::{self, ProtocolMessage, ProtocolMessageAck, Publish, PublishAck};
 use ntex_mqtt::{Control, QoS};
@@ -16,8 +16,9 @@ use crate::broker::{Broker, Outgoing, Sink};
 use crate::connect::{Refusal, Request, decide};
 use crate::error::{ServiceError, TopicError};
 use crate::limits::{
-    FILTERS_PER_SUBSCRIBE_MAX, INBOUND_IN_FLIGHT_MAX, KEEP_ALIVE_SECS_MAX, MAX_PACKET_BYTES,
-    TOPIC_ALIASES_MAX,
+    CONTENT_TYPE_BYTES_MAX, CORRELATION_DATA_BYTES_MAX, FILTERS_PER_SUBSCRIBE_MAX,
+    INBOUND_IN_FLIGHT_MAX, KEEP_ALIVE_SECS_MAX, MAX_PACKET_BYTES, RESPONSE_TOPIC_BYTES_MAX,
+    TOPIC_ALIASES_MAX, USER_PROPERTIES_BYTES_MAX,
 };
 use crate::publish::{self, Outcome};
 use crate::session::{Session, SubscribeRefusal};
@@ -113,6 +114,13 @@ pub async fn publish(
     let packet = message.packet_mut();
     let mut properties = std::mem::take(&mut packet.properties);
     properties.topic_alias = None;
+    if let Some(limit) = over_limit(&properties) {
+        tracing::debug!(limit, "MQTT 5 publish refused");
+        return Ok(message
+            .ack()
+            .reason_code(PublishAckReason::ImplementationSpecificError)
+            .reason(limit.into()));
+    }
     let outgoing = Outgoing {
         topic: packet.topic.clone(),
         payload,
@@ -133,6 +141,38 @@ pub async fn publish(
         }
     };
     Ok(message.ack().reason_code(code))
+}
+
+/// The service's caps on PUBLISH properties: which one `properties` break, if any.
+fn over_limit(properties: &PublishProperties) -> Option<&'static str> {
+    let user_bytes: usize = properties
+        .user_properties
+        .iter()
+        .map(|(name, value)| name.len() + value.len())
+        .sum();
+    if properties
+        .content_type
+        .as_ref()
+        .is_some_and(|t| t.len() > CONTENT_TYPE_BYTES_MAX)
+    {
+        Some("the content type is longer than 256 bytes")
+    } else if properties
+        .response_topic
+        .as_ref()
+        .is_some_and(|t| t.len() > RESPONSE_TOPIC_BYTES_MAX)
+    {
+        Some("the response topic is longer than 256 bytes")
+    } else if properties
+        .correlation_data
+        .as_ref()
+        .is_some_and(|d| d.len() > CORRELATION_DATA_BYTES_MAX)
+    {
+        Some("the correlation data is longer than 256 bytes")
+    } else if user_bytes > USER_PROPERTIES_BYTES_MAX {
+        Some("the user properties are larger than 32 KiB")
+    } else {
+        None
+    }
 }
 
 /// Answers SUBSCRIBE, UNSUBSCRIBE, PING, DISCONNECT and the rest.

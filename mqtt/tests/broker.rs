@@ -100,6 +100,47 @@ fn v5_unauthorized_publish_gets_puback_not_authorized_and_stays_connected() {
 }
 
 #[test]
+fn v5_properties_over_the_service_caps_are_refused() {
+    let broker = Broker::start(&config_json(), true);
+    let mut client = Client::dev(broker.addr(), Version::V5, "caps", "sensor1");
+    let long = format!("text/{}", "x".repeat(252));
+    let content_type = Props {
+        content_type: Some(&long),
+        ..Props::default()
+    };
+    assert_eq!(
+        client.publish("sensors/sensor1/t", b"x", 1, &content_type),
+        Some(0x83)
+    );
+    let big = "v".repeat(20_000);
+    let user = Props {
+        user: vec![("a", &big), ("b", &big)],
+        ..Props::default()
+    };
+    assert_eq!(
+        client.publish("sensors/sensor1/t", b"x", 1, &user),
+        Some(0x83)
+    );
+    let fits = Props {
+        content_type: Some(&long[..256]),
+        utf8: true,
+        user: vec![("a", &big)],
+    };
+    assert_eq!(client.publish("sensors/sensor1/t", b"x", 1, &fits), Some(0));
+    let got = broker
+        .namespace
+        .receive("telemetry", "all", 10, Duration::from_secs(5))
+        .expect("receive");
+    assert_eq!(got.len(), 1, "only the publish within the caps is routed");
+    let event: serde_json::Value = serde_json::from_slice(got[0].json()).expect("json");
+    assert_eq!(event["datacontenttype"].as_str().map(str::len), Some(256));
+    assert_eq!(
+        event["data"], "x",
+        "text under a non-JSON content type is a string"
+    );
+}
+
+#[test]
 fn v311_unauthorized_publish_closes_the_connection() {
     let broker = Broker::start(&config_json(), true);
     let mut sensor = Client::dev(broker.addr(), Version::V311, "deny-3", "sensor1");
@@ -256,7 +297,8 @@ fn a_disabled_broker_refuses_connections() {
     assert_eq!(code, Some(0x03));
 }
 
-/// A v5 QoS 1 PUBLISH of `x` to `sensors/sensor1/t` with `flags` (QoS and retain bits).
+/// A v5 PUBLISH (packet id 1) of `x` to `sensors/sensor1/t` with `flags` (the `QoS` and retain
+/// bits).
 fn v5_publish_bytes(flags: u8) -> Vec<u8> {
     let mut body = vec![0, 17];
     body.extend_from_slice(b"sensors/sensor1/t");
@@ -280,7 +322,9 @@ fn qos2_and_retain_are_refused() {
         v5.raw_write(&v5_publish_bytes(flags)).expect("write");
         let reply = v5.read();
         assert!(
-            reply.as_ref().is_some_and(|p| p.kind == 0xE0 && p.body.first() == Some(&code)),
+            reply
+                .as_ref()
+                .is_some_and(|p| p.kind == 0xE0 && p.body.first() == Some(&code)),
             "{what}: DISCONNECT {code:#x} expected, got {reply:?}"
         );
         assert!(v5.read().is_none(), "{what}: then closed");
@@ -353,6 +397,21 @@ fn routed_messages_become_cloud_events_in_the_route_topic() {
         v5.publish("sensors/sensor1/t", b"not json", 1, &text),
         Some(0)
     );
+    let odd = Props {
+        utf8: true,
+        content_type: Some("not a media type"),
+        ..Props::default()
+    };
+    assert_eq!(v5.publish("sensors/sensor1/t", b"[1]", 1, &odd), Some(0));
+    let plain = Props {
+        utf8: true,
+        content_type: Some("text/plain"),
+        ..Props::default()
+    };
+    assert_eq!(
+        v5.publish("sensors/sensor1/t", b"{\"a\": 1}", 1, &plain),
+        Some(0)
+    );
     drop(v5);
     let mut v3 = Client::dev(broker.addr(), Version::V311, "route-3", "sensor2");
     assert_eq!(
@@ -363,7 +422,7 @@ fn routed_messages_become_cloud_events_in_the_route_topic() {
         .namespace
         .receive("telemetry", "all", 10, Duration::from_secs(5))
         .expect("receive");
-    assert_eq!(got.len(), 3, "each publish is stored before its PUBACK");
+    assert_eq!(got.len(), 5, "each publish is stored before its PUBACK");
     let events: Vec<serde_json::Value> = got
         .iter()
         .map(|r| serde_json::from_slice(r.json()).expect("json"))
@@ -385,11 +444,18 @@ fn routed_messages_become_cloud_events_in_the_route_topic() {
     assert_eq!(events[0]["shift"], "night,late");
     assert_eq!(events[1]["data"], "not json");
     assert_eq!(events[1]["shift"], "");
-    assert_eq!(events[2]["subject"], "sensors/sensor2/bin");
-    assert_eq!(events[2]["data_base64"], "AJ//");
-    assert_eq!(events[2]["datacontenttype"], "application/octet-stream");
-    assert_eq!(events[2]["clientname"], "sensor2");
-    assert!(events[2].get("data").is_none());
+    assert_eq!(events[2]["data"], serde_json::json!([1]));
+    assert_eq!(
+        events[2]["datacontenttype"], "application/json",
+        "replaced by the default"
+    );
+    assert_eq!(events[3]["data"], "{\"a\": 1}");
+    assert_eq!(events[3]["datacontenttype"], "text/plain");
+    assert_eq!(events[4]["subject"], "sensors/sensor2/bin");
+    assert_eq!(events[4]["data_base64"], "AJ//");
+    assert_eq!(events[4]["datacontenttype"], "application/octet-stream");
+    assert_eq!(events[4]["clientname"], "sensor2");
+    assert!(events[4].get("data").is_none());
 }
 
 #[test]
