@@ -41,6 +41,18 @@ impl Sink {
         }
     }
 
+    /// Ends the connection because its client does not acknowledge deliveries fast enough
+    /// (v5: DISCONNECT 0x97 Quota exceeded).
+    fn overflow(&self) {
+        match self {
+            Self::V3(sink) => sink.close(),
+            Self::V5(sink) => sink.close_with_reason(Disconnect {
+                reason_code: DisconnectReasonCode::QuotaExceeded,
+                ..Disconnect::default()
+            }),
+        }
+    }
+
     /// Ends the connection because another took its session over (v5: DISCONNECT 0x8E).
     fn taken_over(&self) {
         match self {
@@ -160,21 +172,30 @@ impl Broker {
             } else {
                 QoS::AtMostOnce
             };
-            send(&session.sink, message, qos);
+            if qos == QoS::AtLeastOnce && !session.take_delivery_slot() {
+                // The client does not keep up: the service ends such a session
+                // (`SessionOverflow`) rather than queue without bound.
+                tracing::info!(client_id = %session.client_id, "MQTT session overflow");
+                session.sink.overflow();
+                continue;
+            }
+            send(&session, message, qos);
         }
     }
 }
 
-fn send(sink: &Sink, message: &Outgoing, qos: QoS) {
+fn send(session: &Rc<Session>, message: &Outgoing, qos: QoS) {
     let payload = message.payload.clone();
-    match sink {
+    match &session.sink {
         Sink::V3(sink) => {
             let builder = sink.publish(message.topic.clone());
             if qos == QoS::AtLeastOnce {
+                let session = session.clone();
                 ntex_rt::spawn(async move {
                     if let Err(e) = builder.send_at_least_once(payload).await {
                         tracing::debug!(error = ?e, "MQTT delivery not acknowledged");
                     }
+                    session.release_delivery_slot();
                 });
             } else if let Err(e) = builder.send_at_most_once(payload) {
                 tracing::debug!(error = ?e, "MQTT delivery failed");
@@ -194,10 +215,12 @@ fn send(sink: &Sink, message: &Outgoing, qos: QoS) {
                 });
             }
             if qos == QoS::AtLeastOnce {
+                let session = session.clone();
                 ntex_rt::spawn(async move {
                     if let Err(e) = builder.send_at_least_once(payload).await {
                         tracing::debug!(error = ?e, "MQTT delivery not acknowledged");
                     }
+                    session.release_delivery_slot();
                 });
             } else if let Err(e) = builder.send_at_most_once(payload) {
                 tracing::debug!(error = ?e, "MQTT delivery failed");

@@ -21,6 +21,10 @@ pub const SUBSCRIPTIONS_PER_SESSION_MAX: usize = 50;
 pub const INBOUND_IN_FLIGHT_MAX: u16 = 100;
 /// gridlog's bound: `QoS` 1 messages the broker has unacknowledged towards one client.
 pub const OUTBOUND_IN_FLIGHT_MAX: u16 = 100;
+/// `QoS` 1 messages one session may have waiting for the client's PUBACK (sent or held back by
+/// its Receive Maximum); one more ends the session (the service's session queue limit,
+/// `SessionOverflow`; v5: DISCONNECT 0x97).
+pub const SESSION_QUEUE_MESSAGES_MAX: usize = 100;
 /// gridlog's bound: seconds a new connection has to send CONNECT.
 pub const CONNECT_TIMEOUT_SECS: u16 = 10;
 /// Longest v5 content type, in bytes.

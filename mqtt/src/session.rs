@@ -1,7 +1,7 @@
 //! One connected session: its client, its grants (the permission bindings' templates
 //! substituted for it, computed once at CONNECT) and its subscriptions.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gridlog::{FilterSegment, MqttClient, Permission};
@@ -9,7 +9,7 @@ use ntex_mqtt::QoS;
 
 use crate::broker::{Broker, Sink};
 use crate::error::TopicError;
-use crate::limits::SUBSCRIPTIONS_PER_SESSION_MAX;
+use crate::limits::{SESSION_QUEUE_MESSAGES_MAX, SUBSCRIPTIONS_PER_SESSION_MAX};
 use crate::topic;
 
 /// A connected session.
@@ -25,6 +25,8 @@ pub struct Session {
     publish_grants: Vec<Vec<FilterSegment>>,
     subscribe_grants: Vec<Vec<FilterSegment>>,
     subscriptions: RefCell<Vec<Subscription>>,
+    /// `QoS` 1 deliveries sent and not yet acknowledged (or waiting for the client's window).
+    unacknowledged: Cell<usize>,
 }
 
 struct Subscription {
@@ -58,6 +60,7 @@ impl Session {
             publish_grants,
             subscribe_grants,
             subscriptions: RefCell::new(Vec::new()),
+            unacknowledged: Cell::new(0),
         }
     }
 
@@ -111,6 +114,23 @@ impl Session {
         let before = subscriptions.len();
         subscriptions.retain(|s| s.text != text);
         subscriptions.len() != before
+    }
+
+    /// Counts one more unacknowledged `QoS` 1 delivery; `false` (nothing counted) when
+    /// [`SESSION_QUEUE_MESSAGES_MAX`] are already waiting.
+    pub fn take_delivery_slot(&self) -> bool {
+        let taken = self.unacknowledged.get();
+        if taken >= SESSION_QUEUE_MESSAGES_MAX {
+            return false;
+        }
+        self.unacknowledged.set(taken + 1);
+        true
+    }
+
+    /// A `QoS` 1 delivery was acknowledged (or its connection ended).
+    pub fn release_delivery_slot(&self) {
+        self.unacknowledged
+            .set(self.unacknowledged.get().saturating_sub(1));
     }
 
     /// The highest `QoS` among the subscriptions whose filter `matches`; `None` if none does.

@@ -71,6 +71,17 @@ pub fn matches(filter: &[FilterSegment], topic: &[&str]) -> bool {
 
 /// Whether every topic `requested` matches is matched by `granted`.
 pub fn covers(granted: &[FilterSegment], requested: &[FilterSegment]) -> bool {
+    // A topic has at least one segment, so at the root `#` is `+/#`.
+    if let [FilterSegment::MultiLevel] = requested {
+        return covers_from(
+            granted,
+            &[FilterSegment::SingleLevel, FilterSegment::MultiLevel],
+        );
+    }
+    covers_from(granted, requested)
+}
+
+fn covers_from(granted: &[FilterSegment], requested: &[FilterSegment]) -> bool {
     match (granted.split_first(), requested.split_first()) {
         (Some((FilterSegment::MultiLevel, _)), _) | (None, None) => true,
         (Some((granted_first, granted_rest)), Some((requested_first, requested_rest))) => {
@@ -82,7 +93,7 @@ pub fn covers(granted: &[FilterSegment], requested: &[FilterSegment]) -> bool {
                 (FilterSegment::Literal(a), FilterSegment::Literal(b)) => a == b,
                 _ => false,
             };
-            segment && covers(granted_rest, requested_rest)
+            segment && covers_from(granted_rest, requested_rest)
         }
         _ => false,
     }

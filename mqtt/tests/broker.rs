@@ -358,6 +358,40 @@ fn a_second_connection_takes_the_session_over() {
 }
 
 #[test]
+fn a_subscriber_that_never_acknowledges_overflows_and_is_disconnected() {
+    let broker = Broker::start(&config_json(), true);
+    let mut slow = Client::dev(broker.addr(), Version::V5, "slow", "sensor2");
+    assert_eq!(slow.subscribe(&["sensors/#"]), [1]);
+    let mut publisher = Client::dev(broker.addr(), Version::V5, "fast", "sensor1");
+    for n in 0..=gridlog_mqtt::limits::SESSION_QUEUE_MESSAGES_MAX {
+        let payload = n.to_string();
+        assert_eq!(
+            publisher.publish(
+                "sensors/sensor1/t",
+                payload.as_bytes(),
+                1,
+                &Props::default()
+            ),
+            Some(0),
+            "the publisher is never held back by a slow subscriber"
+        );
+    }
+    let mut delivered = 0;
+    let end = loop {
+        match slow.read() {
+            Some(packet) if packet.kind & 0xF0 == 0x30 => delivered += 1,
+            other => break other,
+        }
+    };
+    assert_eq!(delivered, gridlog_mqtt::limits::SESSION_QUEUE_MESSAGES_MAX);
+    assert!(
+        end.as_ref()
+            .is_some_and(|p| p.kind == 0xE0 && p.body.first() == Some(&0x97)),
+        "DISCONNECT 0x97 expected, got {end:?}"
+    );
+}
+
+#[test]
 fn sessions_per_authentication_name_are_capped() {
     let config = config_json().replace(
         r#""maximumClientSessionsPerAuthenticationName":5"#,
