@@ -19,6 +19,8 @@
 mod broker;
 mod connect;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod limits;
 mod listener;
 mod publish;
