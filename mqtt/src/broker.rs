@@ -134,6 +134,7 @@ impl Broker {
         // Connections that ended without the control service hearing of it.
         sessions.retain(|_, session| session.sink_open());
         let previous = sessions.insert(session.client_id.clone(), session);
+        self.shared.stats.set_sessions(sessions.len());
         drop(sessions);
         if let Some(previous) = previous {
             previous.sink.taken_over();
@@ -148,6 +149,7 @@ impl Broker {
             .is_some_and(|current| std::ptr::eq(Rc::as_ptr(current), session))
         {
             sessions.remove(&session.client_id);
+            self.shared.stats.set_sessions(sessions.len());
         }
     }
 
@@ -177,8 +179,10 @@ impl Broker {
                 // (`SessionOverflow`) rather than queue without bound.
                 tracing::info!(client_id = %session.client_id, "MQTT session overflow");
                 session.sink.overflow();
+                self.shared.stats.overflow();
                 continue;
             }
+            self.shared.stats.delivery(qos == QoS::AtLeastOnce);
             send(&session, message, qos);
         }
     }

@@ -37,8 +37,17 @@ pub struct Request<'a> {
     pub has_will: bool,
 }
 
-/// Decides a CONNECT: the authenticated client, or why not.
+/// Decides a CONNECT: the authenticated client, or why not (counted).
 pub fn decide(broker: &Broker, request: &Request<'_>) -> Result<MqttClient, Refusal> {
+    let decided = decide_uncounted(broker, request);
+    broker
+        .shared()
+        .stats
+        .connect(decided.as_ref().map(|_| ()).map_err(|refusal| *refusal));
+    decided
+}
+
+fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient, Refusal> {
     let shared = broker.shared();
     if shared.mqtt.topic_spaces_configuration.state != ResourceState::Enabled {
         return Err(Refusal::BrokerDisabled);

@@ -27,6 +27,7 @@ mod publish;
 pub mod route;
 mod session;
 mod shared;
+pub mod stats;
 pub mod topic;
 mod v3;
 mod v5;
@@ -34,6 +35,7 @@ mod v5;
 pub use error::{ListenerError, ServiceError, TopicError};
 pub use listener::Endpoint;
 pub use shared::Shared;
+pub use stats::{MqttStats, MqttStatsSnapshot};
 
 /// `gridlog serve`'s default MQTT listener address (plain TCP, loopback).
 pub const DEFAULT_MQTT_LISTEN: &str = "127.0.0.1:1883";

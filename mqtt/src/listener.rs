@@ -22,10 +22,12 @@ use crate::limits::{
     TOPIC_ALIASES_MAX,
 };
 use crate::shared::Shared;
+use crate::stats::MqttStats;
 
 /// A running MQTT listener; [`Endpoint::stop`] (or dropping it) stops it.
 pub struct Endpoint {
     local: SocketAddr,
+    stats: MqttStats,
     stop: watch::Sender<bool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -38,6 +40,7 @@ impl Endpoint {
             .map_err(ListenerError::Socket)?;
         let local = listener.local_addr().map_err(ListenerError::Socket)?;
         let (stop, stopped) = watch::channel(false);
+        let stats = shared.stats.clone();
         let shared = Arc::new(shared);
         let thread = std::thread::Builder::new()
             .name("gridlog-mqtt".to_owned())
@@ -48,6 +51,7 @@ impl Endpoint {
             .map_err(ListenerError::Thread)?;
         Ok(Self {
             local,
+            stats,
             stop,
             thread: Some(thread),
         })
@@ -56,6 +60,11 @@ impl Endpoint {
     /// The address it listens on.
     pub fn local_addr(&self) -> SocketAddr {
         self.local
+    }
+
+    /// Its counters.
+    pub fn stats(&self) -> &MqttStats {
+        &self.stats
     }
 
     /// Stops accepting and closes every connection; returns when the thread has ended.

@@ -10,6 +10,7 @@ use crate::broker::Outgoing;
 use crate::error::TopicError;
 use crate::route::{self, Message, V5Properties};
 use crate::session::Session;
+use crate::stats::PublishOutcome;
 use crate::topic;
 
 /// What became of a PUBLISH.
@@ -30,8 +31,21 @@ pub enum Outcome {
     },
 }
 
-/// Handles `message` from `session`.
+/// Handles `message` from `session` (counted).
 pub async fn handle(session: &Rc<Session>, message: Outgoing) -> Outcome {
+    let bytes = message.payload.len();
+    let outcome = handle_uncounted(session, message).await;
+    let counted = match &outcome {
+        Outcome::Accepted => PublishOutcome::Accepted,
+        Outcome::InvalidTopic(_) => PublishOutcome::InvalidTopic,
+        Outcome::NotAuthorized => PublishOutcome::NotAuthorized,
+        Outcome::RoutingFailed { .. } => PublishOutcome::RoutingFailed,
+    };
+    session.broker.shared().stats.publish(counted, bytes);
+    outcome
+}
+
+async fn handle_uncounted(session: &Rc<Session>, message: Outgoing) -> Outcome {
     let topic = message.topic.clone();
     let segments = match topic::topic_name(&topic) {
         Ok(segments) => segments,

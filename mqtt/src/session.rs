@@ -10,6 +10,7 @@ use ntex_mqtt::QoS;
 use crate::broker::{Broker, Sink};
 use crate::error::TopicError;
 use crate::limits::{SESSION_QUEUE_MESSAGES_MAX, SUBSCRIPTIONS_PER_SESSION_MAX};
+use crate::stats::SubscribeOutcome;
 use crate::topic;
 
 /// A connected session.
@@ -76,9 +77,28 @@ impl Session {
             .any(|grant| topic::matches(grant, segments))
     }
 
+    /// Counts a filter refused before it was looked at (beyond the filters of one SUBSCRIBE).
+    pub fn refuse_filter(&self) {
+        self.broker
+            .shared()
+            .stats
+            .subscription(SubscribeOutcome::Quota);
+    }
+
     /// Adds (or replaces) the subscription to `text` at `qos` (`QoS` 2 is granted as 1); returns
     /// the granted `QoS`.
     pub fn subscribe(&self, text: &str, qos: QoS) -> Result<QoS, SubscribeRefusal> {
+        let subscribed = self.subscribe_uncounted(text, qos);
+        self.broker.shared().stats.subscription(match subscribed {
+            Ok(_) => SubscribeOutcome::Granted,
+            Err(SubscribeRefusal::Invalid(_)) => SubscribeOutcome::Invalid,
+            Err(SubscribeRefusal::NotAuthorized) => SubscribeOutcome::NotAuthorized,
+            Err(SubscribeRefusal::Quota) => SubscribeOutcome::Quota,
+        });
+        subscribed
+    }
+
+    fn subscribe_uncounted(&self, text: &str, qos: QoS) -> Result<QoS, SubscribeRefusal> {
         let filter = topic::topic_filter(text).map_err(SubscribeRefusal::Invalid)?;
         if !self
             .subscribe_grants

@@ -6,6 +6,8 @@ use std::sync::Arc;
 use gridlog::{AccessKey, Clock, MqttConfig, Namespace};
 use subtle::ConstantTimeEq as _;
 
+use crate::stats::MqttStats;
+
 /// Shared by every connection of one listener.
 pub struct Shared {
     /// The engine.
@@ -19,6 +21,8 @@ pub struct Shared {
     pub dev_auth: bool,
     /// Wall-clock time (routed events' `time`).
     pub clock: Arc<dyn Clock>,
+    /// The counters (`/metrics`).
+    pub stats: MqttStats,
 }
 
 impl Shared {

@@ -97,6 +97,7 @@ pub fn protocol(session: &v3::Session<State>, message: ProtocolMessage) -> Proto
         ProtocolMessage::Subscribe(mut subscribe) => {
             for (index, mut subscription) in subscribe.iter_mut().enumerate() {
                 if index >= FILTERS_PER_SUBSCRIBE_MAX {
+                    session.refuse_filter();
                     subscription.fail();
                     continue;
                 }

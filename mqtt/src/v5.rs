@@ -22,6 +22,7 @@ use crate::limits::{
 };
 use crate::publish::{self, Outcome};
 use crate::session::{Session, SubscribeRefusal};
+use crate::stats::PublishOutcome;
 
 /// A v5 connection's state.
 pub type State = Rc<Session>;
@@ -116,6 +117,11 @@ pub async fn publish(
     properties.topic_alias = None;
     if let Some(limit) = over_limit(&properties) {
         tracing::debug!(limit, "MQTT 5 publish refused");
+        session
+            .broker
+            .shared()
+            .stats
+            .publish(PublishOutcome::OverLimit, 0);
         return Ok(message
             .ack()
             .reason_code(PublishAckReason::ImplementationSpecificError)
@@ -181,6 +187,7 @@ pub fn protocol(session: &v5::Session<State>, message: ProtocolMessage) -> Proto
         ProtocolMessage::Subscribe(mut subscribe) => {
             for (index, mut subscription) in subscribe.iter_mut().enumerate() {
                 if index >= FILTERS_PER_SUBSCRIBE_MAX {
+                    session.refuse_filter();
                     subscription.fail(SubscribeAckReason::QuotaExceeded);
                     continue;
                 }

@@ -506,3 +506,58 @@ fn refused_publishes_are_not_routed() {
         .expect("receive");
     assert!(got.is_empty());
 }
+
+#[test]
+fn the_counters_follow_what_happened() {
+    use gridlog_mqtt::stats::{CONNECT_OUTCOMES, PUBLISH_OUTCOMES, SUBSCRIBE_OUTCOMES};
+    let broker = Broker::start(&config_json(), true);
+    let count = |names: &[&str], values: &[u64], name: &str| {
+        values[names.iter().position(|n| *n == name).expect("an outcome")]
+    };
+    let mut viewer = Client::dev(broker.addr(), Version::V5, "count-v", "viewer");
+    let (_, refused) = Client::connect(
+        broker.addr(),
+        Version::V5,
+        "count-x",
+        Some("sensor1"),
+        Some("wrong"),
+    );
+    assert_eq!(refused, Some(0x86));
+    assert_eq!(
+        viewer.subscribe(&["sensors/+/temp", "sensors/#"]),
+        [1, 0x87]
+    );
+    let mut sensor = Client::dev(broker.addr(), Version::V5, "count-s", "sensor1");
+    assert_eq!(
+        sensor.publish("sensors/sensor1/temp", b"12345", 1, &Props::default()),
+        Some(0)
+    );
+    assert_eq!(
+        sensor.publish("sensors/sensor2/temp", b"x", 1, &Props::default()),
+        Some(0x87)
+    );
+    assert_eq!(viewer.receive().1, b"12345");
+    let stats = broker.stats.snapshot();
+    assert_eq!(stats.sessions, 2);
+    assert_eq!(count(&CONNECT_OUTCOMES, &stats.connects, "accepted"), 2);
+    assert_eq!(
+        count(&CONNECT_OUTCOMES, &stats.connects, "bad_credentials"),
+        1
+    );
+    assert_eq!(count(&PUBLISH_OUTCOMES, &stats.publishes, "accepted"), 1);
+    assert_eq!(
+        count(&PUBLISH_OUTCOMES, &stats.publishes, "not_authorized"),
+        1
+    );
+    assert_eq!(stats.publish_bytes, 5);
+    assert_eq!(stats.deliveries, [0, 1]);
+    assert_eq!(
+        count(&SUBSCRIBE_OUTCOMES, &stats.subscriptions, "granted"),
+        1
+    );
+    assert_eq!(
+        count(&SUBSCRIBE_OUTCOMES, &stats.subscriptions, "not_authorized"),
+        1
+    );
+    assert_eq!(stats.overflows, 0);
+}

@@ -9,6 +9,7 @@ import threading
 
 import paho.mqtt.client as mqtt
 import pytest
+import requests
 from azure.core.credentials import AzureKeyCredential
 from azure.eventgrid import EventGridConsumerClient
 from paho.mqtt.packettypes import PacketTypes
@@ -170,3 +171,25 @@ def test_routed_messages_reach_an_event_grid_subscription_intact(broker):
     assert sorted(consumer.acknowledge(lock_tokens=tokens).succeeded_lock_tokens) == sorted(tokens)
     v5.close()
     v3.close()
+
+
+def test_metrics_count_connects_publishes_and_subscriptions(broker):
+    sensor = Client(broker, "sensor1", mqtt.MQTTv5, "metrics-5")
+    assert sensor.publish("sensors/sensor1/temp", b"12345") == 0
+    assert sensor.publish("sensors/sensor2/temp", b"x") == 0x87
+    assert sensor.subscribe("sensors/#") == [0x87]
+    text = requests.get(
+        broker.endpoint + "/metrics", headers={"aeg-sas-key": KEY}, timeout=WAIT
+    ).text
+    series = {
+        line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("gridlog_mqtt_")
+    }
+    assert series["gridlog_mqtt_sessions"] == 1
+    assert series['gridlog_mqtt_connects_total{outcome="accepted"}'] == 1
+    assert series['gridlog_mqtt_publishes_total{outcome="accepted"}'] == 1
+    assert series['gridlog_mqtt_publishes_total{outcome="not_authorized"}'] == 1
+    assert series["gridlog_mqtt_publish_bytes_total"] == 5
+    assert series['gridlog_mqtt_subscriptions_total{outcome="not_authorized"}'] == 1
+    sensor.close()

@@ -460,7 +460,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         let signal = gridlog_server::server::termination_signal()
             .map_err(|e| format!("installing signal handlers: {e}"))?;
         let (tx, rx) = tokio::sync::watch::channel(false);
-        let metrics = (!args.no_metrics).then(|| Arc::new(Metrics::new(backend.clone())));
+        let metrics = serve_mqtt::metrics(args.no_metrics, &backend, mqtt.as_ref());
         let app = Arc::new(build_app(
             args,
             &backend,

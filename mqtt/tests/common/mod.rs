@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use gridlog::{AccessKey, Namespace, NamespaceConfig, NamespaceOptions, SystemClock};
-use gridlog_mqtt::{Endpoint, Shared};
+use gridlog_mqtt::{Endpoint, MqttStats, Shared};
 
 /// The access key the development-mode password must match.
 pub const KEY: &str = "mqtt-test-key";
@@ -64,6 +64,7 @@ pub fn config_json() -> String {
 /// A broker on a free loopback port over a namespace in a temporary directory.
 pub struct Broker {
     pub namespace: Namespace,
+    pub stats: MqttStats,
     pub endpoint: Option<Endpoint>,
     _dir: tempfile::TempDir,
 }
@@ -76,16 +77,19 @@ impl Broker {
         let config = NamespaceConfig::from_json_str(config).expect("config");
         namespace.apply_config(&config).expect("apply");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let stats = MqttStats::default();
         let shared = Shared {
             namespace: namespace.clone(),
             mqtt: config.mqtt.clone(),
             access_keys: config.access_keys.clone(),
             dev_auth,
             clock: Arc::new(SystemClock::new()),
+            stats: stats.clone(),
         };
         let endpoint = Endpoint::start(listener, shared).expect("start");
         Self {
             namespace,
+            stats,
             endpoint: Some(endpoint),
             _dir: dir,
         }
