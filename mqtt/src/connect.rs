@@ -21,8 +21,9 @@ pub enum Refusal {
     NotAuthorized,
     /// `maximumClientSessionsPerAuthenticationName` reached (v5 0x97, 3.1.1 0x05).
     TooManySessions,
-    /// A will message (not implemented; v5 0x83, 3.1.1 0x03).
-    WillUnsupported,
+    /// A will message (not implemented; v5 0x83, 3.1.1 0x03), and over MQTT 5 an
+    /// authentication method (0x8C) or user properties (0x83).
+    Unsupported,
 }
 
 /// What a CONNECT carries that the decision reads.
@@ -76,7 +77,7 @@ fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient
         return Err(Refusal::BadCredentials);
     }
     if request.has_will {
-        return Err(Refusal::WillUnsupported);
+        return Err(Refusal::Unsupported);
     }
     broker.admit(request.client_id, &client.authentication_name)?;
     Ok(client.clone())

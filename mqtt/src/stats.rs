@@ -30,7 +30,7 @@ pub const CONNECT_OUTCOMES: [&str; 7] = [
     "bad_credentials",
     "not_authorized",
     "too_many_sessions",
-    "will_unsupported",
+    "unsupported",
 ];
 /// The `outcome` label values of PUBLISH packets, in [`MqttStatsSnapshot::publishes`] order.
 pub const PUBLISH_OUTCOMES: [&str; 5] = [
@@ -105,7 +105,7 @@ impl MqttStats {
             Err(Refusal::BadCredentials) => 3,
             Err(Refusal::NotAuthorized) => 4,
             Err(Refusal::TooManySessions) => 5,
-            Err(Refusal::WillUnsupported) => 6,
+            Err(Refusal::Unsupported) => 6,
         };
         add(&self.0.connects[index], 1);
     }

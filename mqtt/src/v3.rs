@@ -31,7 +31,7 @@ pub fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::ConnectAck<St
     };
     let client = match decide(broker, &request) {
         Ok(client) => client,
-        Err(Refusal::BrokerDisabled | Refusal::WillUnsupported) => {
+        Err(Refusal::BrokerDisabled | Refusal::Unsupported) => {
             return handshake.service_unavailable();
         }
         Err(Refusal::BadClientId) => return handshake.identifier_rejected(),

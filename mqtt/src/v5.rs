@@ -40,6 +40,7 @@ pub fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::ConnectAc
         None
     };
     if let Some(reason) = refusal {
+        broker.shared().stats.connect(Err(Refusal::Unsupported));
         return handshake.failed(reason);
     }
     let request = Request {
@@ -89,7 +90,7 @@ fn reason(refusal: Refusal) -> ConnectAckReason {
         Refusal::BadCredentials => ConnectAckReason::BadUserNameOrPassword,
         Refusal::NotAuthorized => ConnectAckReason::NotAuthorized,
         Refusal::TooManySessions => ConnectAckReason::QuotaExceeded,
-        Refusal::WillUnsupported => ConnectAckReason::ImplementationSpecificError,
+        Refusal::Unsupported => ConnectAckReason::ImplementationSpecificError,
     }
 }
 
