@@ -3,6 +3,7 @@
 //! authentication name). The protocol modules turn a [`Refusal`] into their CONNACK code.
 
 use gridlog::{MqttClient, ResourceState};
+use ntex_mqtt::QoS;
 
 use crate::broker::Broker;
 use crate::limits::CLIENT_ID_CHARS_MAX;
@@ -21,8 +22,8 @@ pub enum Refusal {
     NotAuthorized,
     /// `maximumClientSessionsPerAuthenticationName` reached (v5 0x97, 3.1.1 0x05).
     TooManySessions,
-    /// A will message (not implemented; v5 0x83, 3.1.1 0x03), and over MQTT 5 an
-    /// authentication method (0x8C) or user properties (0x83).
+    /// A will message with retain, `QoS` 2 or an invalid topic (v5 0x9A, 0x9B, 0x90; 3.1.1
+    /// 0x03), and over MQTT 5 an authentication method (0x8C) or user properties (0x83).
     Unsupported,
 }
 
@@ -34,8 +35,8 @@ pub struct Request<'a> {
     pub username: Option<&'a str>,
     /// Password.
     pub password: Option<&'a [u8]>,
-    /// Whether a will message is set.
-    pub has_will: bool,
+    /// The will message's topic, `QoS` and retain flag, if it has one.
+    pub will: Option<(&'a str, QoS, bool)>,
 }
 
 /// Decides a CONNECT: the authenticated client, or why not (counted).
@@ -76,7 +77,9 @@ fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient
     {
         return Err(Refusal::BadCredentials);
     }
-    if request.has_will {
+    if let Some((topic, qos, retain)) = request.will
+        && (retain || qos == QoS::ExactlyOnce || crate::topic::topic_name(topic).is_err())
+    {
         return Err(Refusal::Unsupported);
     }
     broker.admit(request.client_id, &client.authentication_name)?;

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use gridlog::{FilterSegment, MqttClient, Permission};
 use ntex_mqtt::QoS;
 
-use crate::broker::{Broker, Sink};
+use crate::broker::{Broker, Outgoing, Sink};
 use crate::error::TopicError;
 use crate::limits::{SESSION_QUEUE_MESSAGES_MAX, SUBSCRIPTIONS_PER_SESSION_MAX};
 use crate::stats::SubscribeOutcome;
@@ -28,6 +28,8 @@ pub struct Session {
     subscriptions: RefCell<Vec<Subscription>>,
     /// `QoS` 1 deliveries sent and not yet acknowledged (or waiting for the client's window).
     unacknowledged: Cell<usize>,
+    /// The will message, published when the connection ends without a normal DISCONNECT.
+    will: RefCell<Option<Outgoing>>,
 }
 
 struct Subscription {
@@ -49,7 +51,13 @@ pub enum SubscribeRefusal {
 
 impl Session {
     /// A session of `client` on `sink`.
-    pub fn new(broker: Rc<Broker>, client_id: String, client: MqttClient, sink: Sink) -> Self {
+    pub fn new(
+        broker: Rc<Broker>,
+        client_id: String,
+        client: MqttClient,
+        sink: Sink,
+        will: Option<Outgoing>,
+    ) -> Self {
         let mqtt = &broker.shared().mqtt;
         let publish_grants = mqtt.grants(&client, Permission::Publisher);
         let subscribe_grants = mqtt.grants(&client, Permission::Subscriber);
@@ -62,7 +70,27 @@ impl Session {
             subscribe_grants,
             subscriptions: RefCell::new(Vec::new()),
             unacknowledged: Cell::new(0),
+            will: RefCell::new(will),
         }
+    }
+
+    /// Forgets the will (a normal DISCONNECT).
+    pub fn clear_will(&self) {
+        self.will.borrow_mut().take();
+    }
+
+    /// Publishes the will, if there still is one, as the client would have (authorized, routed,
+    /// delivered): the connection ended without a normal DISCONNECT. The session ends with its
+    /// connection (no session expiry), so there is no will delay.
+    pub fn publish_will(self: &Rc<Self>) {
+        let Some(will) = self.will.borrow_mut().take() else {
+            return;
+        };
+        let session = self.clone();
+        ntex_rt::spawn(async move {
+            let outcome = crate::publish::handle(&session, will).await;
+            tracing::debug!(client_id = %session.client_id, ?outcome, "MQTT will published");
+        });
     }
 
     /// Whether the connection is still open.

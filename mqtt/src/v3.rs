@@ -27,7 +27,10 @@ pub fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::ConnectAck<St
         client_id: &client_id,
         username: packet.username.as_deref(),
         password: packet.password.as_deref(),
-        has_will: packet.last_will.is_some(),
+        will: packet
+            .last_will
+            .as_ref()
+            .map(|will| (&*will.topic, will.qos, will.retain)),
     };
     let client = match decide(broker, &request) {
         Ok(client) => client,
@@ -40,11 +43,18 @@ pub fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::ConnectAck<St
             return handshake.not_authorized();
         }
     };
+    let will = packet.last_will.as_ref().map(|will| Outgoing {
+        topic: will.topic.clone(),
+        payload: will.message.clone(),
+        qos: will.qos,
+        properties: None,
+    });
     let session = Rc::new(Session::new(
         broker.clone(),
         client_id,
         client,
         Sink::V3(handshake.sink()),
+        will,
     ));
     broker.register(session.clone());
     // [MQTT-3.1.2-24]: one and a half keep-alives, the keep-alive capped by the service's.
@@ -108,6 +118,10 @@ pub fn protocol(session: &v3::Session<State>, message: ProtocolMessage) -> Proto
             }
             subscribe.ack()
         }
+        ProtocolMessage::Disconnect(disconnect) => {
+            session.clear_will();
+            disconnect.ack()
+        }
         ProtocolMessage::Unsubscribe(unsubscribe) => {
             for topic in unsubscribe.iter() {
                 session.unsubscribe(topic);
@@ -126,6 +140,7 @@ pub fn control(
     if let Control::Stop(reason) = control {
         tracing::debug!(client_id = %session.client_id, ?reason, "MQTT 3.1.1 connection ended");
         session.broker.remove(session);
+        session.publish_will();
     }
     None
 }

@@ -32,10 +32,17 @@ pub fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::ConnectAc
     let packet = handshake.packet_mut();
     let client_id = packet.client_id.to_string();
     let keep_alive = packet.keep_alive;
+    let will = packet.last_will.as_ref();
     let refusal = if packet.auth_method.is_some() {
         Some(ConnectAckReason::BadAuthenticationMethod)
     } else if !packet.user_properties.is_empty() {
         Some(ConnectAckReason::ImplementationSpecificError)
+    } else if will.is_some_and(|will| will.retain) {
+        Some(ConnectAckReason::RetainNotSupported)
+    } else if will.is_some_and(|will| will.qos == QoS::ExactlyOnce) {
+        Some(ConnectAckReason::QosNotSupported)
+    } else if will.is_some_and(|will| crate::topic::topic_name(&will.topic).is_err()) {
+        Some(ConnectAckReason::TopicNameInvalid)
     } else {
         None
     };
@@ -47,17 +54,35 @@ pub fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::ConnectAc
         client_id: &client_id,
         username: packet.username.as_deref(),
         password: packet.password.as_deref(),
-        has_will: packet.last_will.is_some(),
+        will: packet
+            .last_will
+            .as_ref()
+            .map(|will| (&*will.topic, will.qos, will.retain)),
     };
     let client = match decide(broker, &request) {
         Ok(client) => client,
         Err(refusal) => return handshake.failed(reason(refusal)),
     };
+    let will = packet.last_will.as_ref().map(|will| Outgoing {
+        topic: will.topic.clone(),
+        payload: will.message.clone(),
+        qos: will.qos,
+        properties: Some(PublishProperties {
+            correlation_data: will.correlation_data.clone(),
+            message_expiry_interval: will.message_expiry_interval,
+            content_type: will.content_type.clone(),
+            user_properties: will.user_properties.clone(),
+            is_utf8_payload: will.is_utf8_payload.unwrap_or(false),
+            response_topic: will.response_topic.clone(),
+            ..PublishProperties::default()
+        }),
+    });
     let session = Rc::new(Session::new(
         broker.clone(),
         client_id,
         client,
         Sink::V5(handshake.sink()),
+        will,
     ));
     broker.register(session.clone());
     let clamp = keep_alive == 0 || keep_alive > KEEP_ALIVE_SECS_MAX;
@@ -207,6 +232,12 @@ pub fn protocol(session: &v5::Session<State>, message: ProtocolMessage) -> Proto
             }
             subscribe.ack()
         }
+        ProtocolMessage::Disconnect(disconnect) => {
+            if disconnect.packet().reason_code != DisconnectReasonCode::DisconnectWithWillMessage {
+                session.clear_will();
+            }
+            disconnect.ack()
+        }
         ProtocolMessage::Unsubscribe(mut unsubscribe) => {
             for mut item in &mut unsubscribe {
                 if session.unsubscribe(item.topic()) {
@@ -229,6 +260,7 @@ pub fn control(
     if let Control::Stop(reason) = control {
         tracing::debug!(client_id = %session.client_id, ?reason, "MQTT 5 connection ended");
         session.broker.remove(session);
+        session.publish_will();
     }
     None
 }

@@ -561,3 +561,72 @@ fn the_counters_follow_what_happened() {
     );
     assert_eq!(stats.overflows, 0);
 }
+
+#[test]
+fn a_will_is_published_when_the_connection_ends_without_disconnect() {
+    let broker = Broker::start(&config_json(), true);
+    let mut watcher = Client::dev(broker.addr(), Version::V5, "will-watch", "sensor2");
+    assert_eq!(watcher.subscribe(&["sensors/#"]), [1]);
+    let connect = |version, id: &str, topic: &str, payload: &[u8]| {
+        let (client, code) = Client::connect_with_will(
+            broker.addr(),
+            version,
+            id,
+            Some("sensor1"),
+            Some(common::KEY),
+            Some((topic, payload, 1 << 3)),
+        );
+        assert_eq!(code, Some(0), "{id}");
+        client
+    };
+    for version in VERSIONS {
+        connect(version, "w-drop", "sensors/sensor1/status", b"gone").drop_connection();
+        let (topic, payload, qos) = watcher.receive();
+        assert_eq!(
+            (topic.as_str(), payload.as_slice(), qos),
+            ("sensors/sensor1/status", &b"gone"[..], 1),
+            "{version:?}"
+        );
+        connect(version, "w-clean", "sensors/sensor1/status", b"clean").disconnect(0);
+        assert!(
+            watcher.quiet_for(Duration::from_millis(300)),
+            "{version:?}: no will"
+        );
+    }
+    connect(Version::V5, "w-ask", "sensors/sensor1/status", b"asked").disconnect(0x04);
+    assert_eq!(
+        watcher.receive().1,
+        b"asked",
+        "DISCONNECT 0x04 asks for the will"
+    );
+    connect(Version::V5, "w-deny", "sensors/sensor2/status", b"x").drop_connection();
+    assert!(
+        watcher.quiet_for(Duration::from_millis(300)),
+        "an unauthorized will is dropped"
+    );
+    let got = broker
+        .namespace
+        .receive("telemetry", "all", 10, Duration::from_secs(5))
+        .expect("receive");
+    let payloads: Vec<serde_json::Value> = got
+        .iter()
+        .map(|r| serde_json::from_slice::<serde_json::Value>(r.json()).expect("json"))
+        .map(|event| event["data_base64"].clone())
+        .collect();
+    assert_eq!(
+        payloads,
+        ["Z29uZQ==", "Z29uZQ==", "YXNrZWQ="],
+        "wills are routed too"
+    );
+    for (flags, code) in [(0x20 | (1 << 3), 0x9A), (2 << 3, 0x9B)] {
+        let (_, reply) = Client::connect_with_will(
+            broker.addr(),
+            Version::V5,
+            "w-bad",
+            Some("sensor1"),
+            Some(common::KEY),
+            Some(("sensors/sensor1/status", b"x", flags)),
+        );
+        assert_eq!(reply, Some(code));
+    }
+}

@@ -66,7 +66,7 @@ def broker(tmp_path):
 class Client:
     """A paho client whose callbacks feed queues the test waits on."""
 
-    def __init__(self, srv, name, version, client_id):
+    def __init__(self, srv, name, version, client_id, will=None):
         self.messages = queue.Queue()
         self.acks = queue.Queue()
         self.subacks = queue.Queue()
@@ -77,6 +77,8 @@ class Client:
             mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=version
         )
         self.paho.username_pw_set(name, KEY)
+        if will:
+            self.paho.will_set(*will, qos=1)
         self.paho.on_connect = lambda c, u, flags, rc, props: connected.put(rc)
         self.paho.on_message = lambda c, u, msg: self.messages.put(msg)
         self.paho.on_publish = lambda c, u, mid, rc, props: self.acks.put((mid, rc))
@@ -193,3 +195,20 @@ def test_metrics_count_connects_publishes_and_subscriptions(broker):
     assert series["gridlog_mqtt_publish_bytes_total"] == 5
     assert series['gridlog_mqtt_subscriptions_total{outcome="not_authorized"}'] == 1
     sensor.close()
+
+
+@pytest.mark.parametrize("version", list(VERSIONS))
+def test_a_will_reaches_subscribers_when_a_client_vanishes(broker, version):
+    v = VERSIONS[version]
+    watcher = Client(broker, "viewer", v, f"watch-{version}")
+    assert watcher.subscribe("sensors/+/temp") == [1]
+    dying = Client(broker, "sensor1", v, f"dying-{version}", will=("sensors/sensor1/temp", b"offline"))
+    dying.paho.loop_stop()
+    dying.paho.socket().close()  # no DISCONNECT: the broker publishes the will
+    msg = watcher.messages.get(timeout=WAIT)
+    assert (msg.topic, msg.payload) == ("sensors/sensor1/temp", b"offline")
+    clean = Client(broker, "sensor1", v, f"clean-{version}", will=("sensors/sensor1/temp", b"x"))
+    clean.close()
+    with pytest.raises(queue.Empty):
+        watcher.messages.get(timeout=0.5)
+    watcher.close()

@@ -173,6 +173,18 @@ impl Client {
         username: Option<&str>,
         password: Option<&str>,
     ) -> (Self, Option<u8>) {
+        Self::connect_with_will(addr, version, client_id, username, password, None)
+    }
+
+    /// [`Client::connect`] with a will message: topic, payload, flags (`QoS` << 3, retain 0x20).
+    pub fn connect_with_will(
+        addr: SocketAddr,
+        version: Version,
+        client_id: &str,
+        username: Option<&str>,
+        password: Option<&str>,
+        will: Option<(&str, &[u8], u8)>,
+    ) -> (Self, Option<u8>) {
         let stream = TcpStream::connect(addr).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(5)))
@@ -192,12 +204,22 @@ impl Client {
         if password.is_some() {
             flags |= 0x40;
         }
+        if let Some((_, _, will_flags)) = will {
+            flags |= 0x04 | will_flags;
+        }
         body.push(flags);
         body.extend_from_slice(&60u16.to_be_bytes());
         if version == Version::V5 {
             body.push(0);
         }
         string(client_id.as_bytes(), &mut body);
+        if let Some((topic, payload, _)) = will {
+            if version == Version::V5 {
+                body.push(0);
+            }
+            string(topic.as_bytes(), &mut body);
+            string(payload, &mut body);
+        }
         if let Some(username) = username {
             string(username.as_bytes(), &mut body);
         }
@@ -377,6 +399,21 @@ impl Client {
             .set_read_timeout(Some(Duration::from_secs(5)))
             .expect("timeout");
         quiet
+    }
+
+    /// Closes the TCP connection without a DISCONNECT (an abnormal end: the will is published).
+    pub fn drop_connection(self) {
+        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+    }
+
+    /// Sends DISCONNECT (v5: with `reason`) and waits for the server to close.
+    pub fn disconnect(mut self, reason: u8) {
+        if self.version == Version::V5 {
+            self.send(&[0xE0, 1, reason]);
+        } else {
+            self.send(&[0xE0, 0]);
+        }
+        while self.read().is_some() {}
     }
 
     /// PINGREQ; whether PINGRESP came back.
