@@ -345,7 +345,7 @@ fn validation_of_clients_names_the_field() {
 }
 
 #[test]
-fn validation_of_groups_spaces_bindings_and_routing_names_the_field() {
+fn validation_of_groups_spaces_and_bindings_names_the_field() {
     let cases: Vec<(Value, &str)> = vec![
         (
             with("/clientGroups/0/name", json!("$all")),
@@ -383,6 +383,13 @@ fn validation_of_groups_spaces_bindings_and_routing_names_the_field() {
             ),
             "permissionBindings[0].properties.permission",
         ),
+    ];
+    expect_paths(cases);
+}
+
+#[test]
+fn validation_of_the_topic_spaces_configuration_names_the_field() {
+    let cases: Vec<(Value, &str)> = vec![
         (
             with(
                 "/topicSpacesConfiguration/routeTopicResourceId",
@@ -394,6 +401,13 @@ fn validation_of_groups_spaces_bindings_and_routing_names_the_field() {
             with(
                 "/topicSpacesConfiguration/routeTopicResourceId",
                 json!(ROUTE.replace("telemetry", "missing")),
+            ),
+            "topicSpacesConfiguration.routeTopicResourceId",
+        ),
+        (
+            with(
+                "/topicSpacesConfiguration/routeTopicResourceId",
+                json!(ROUTE.replace("plant7", "a b")),
             ),
             "topicSpacesConfiguration.routeTopicResourceId",
         ),

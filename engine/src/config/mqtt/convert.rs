@@ -18,7 +18,7 @@ use super::{
     MqttClient, MqttConfig, Permission, PermissionBinding, ResourceState, RouteTopic,
     RoutingEnrichments, TopicSpace, TopicSpacesConfiguration, TopicTemplate, ValidationScheme,
 };
-use crate::config::validate::{echo, range_error};
+use crate::config::validate::{echo, invalid_name, range_error};
 use crate::config::{ConfigError, ConfigErrorKind};
 
 /// The one static enrichment value type.
@@ -145,6 +145,19 @@ fn route_topic(id: &str, path: &str) -> Result<RouteTopic, ConfigError> {
             .any(|(index, word)| !parts[*index].eq_ignore_ascii_case(word))
     {
         return Err(invalid());
+    }
+    // The namespace name becomes the routed events' `source`: the service's rule for it.
+    let namespace = parts[8];
+    let namespace_ok = (3..=50).contains(&namespace.len())
+        && namespace
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-');
+    if !namespace_ok {
+        return Err(invalid_name(
+            path,
+            namespace,
+            "the namespace name is 3-50 characters of A-Z, a-z, 0-9 and '-'",
+        ));
     }
     Ok(RouteTopic {
         resource_id: id.to_owned(),
