@@ -29,6 +29,62 @@ fn non_loopback_without_a_key_refuses_to_start() {
 }
 
 #[test]
+fn the_development_mqtt_authentication_is_refused_off_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = gridlog!()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--mqtt-listen",
+            "0.0.0.0:0",
+        ])
+        .arg("--mqtt-dev-auth")
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "refusing the development-only MQTT authentication (--mqtt-dev-auth) on 0.0.0.0:0"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        !dir.path().join("data").exists(),
+        "refused before anything is created"
+    );
+    let served = gridlog!()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--no-mqtt",
+            "--mqtt-listen",
+            "0.0.0.0:0",
+        ])
+        .arg("--mqtt-dev-auth")
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut served = served;
+    let mut lines = BufReader::new(served.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.contains("listening on "), "{first}");
+    sigterm(&served);
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(served.wait().unwrap().success());
+    assert!(
+        !rest.iter().any(|line| line.contains("MQTT")),
+        "--no-mqtt: {rest:?}"
+    );
+}
+
+#[test]
 fn defaults_generate_a_key_once_and_sigterm_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

@@ -173,6 +173,8 @@ fn start(data: &Path, config: &Path) -> (Server, String) {
             "serve",
             "--amqp-listen",
             "127.0.0.1:0",
+            "--mqtt-listen",
+            "127.0.0.1:0",
             "--listen",
             "127.0.0.1:0",
             "--segment-bytes",

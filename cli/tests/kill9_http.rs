@@ -894,6 +894,8 @@ fn start(exe: &Path, data: &Path, config: &Path, durability: &str, anchor: i64) 
             "serve",
             "--amqp-listen",
             "127.0.0.1:0",
+            "--mqtt-listen",
+            "127.0.0.1:0",
             "--listen",
             "127.0.0.1:0",
             "--durability",

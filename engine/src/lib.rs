@@ -130,6 +130,13 @@ pub use config::{
     NamespaceConfig, PushDestination, SharedAccessPolicy, SubscriptionConfig, TlsConfig,
     TopicConfig,
 };
+// The MQTT broker's resources (ARM-shaped, in the same configuration).
+pub use config::mqtt::{
+    ALL_CLIENTS_GROUP, CertificateAuthentication, ClientAttribute, ClientGroup, ClientGroupQuery,
+    DynamicValue, FilterSegment, MqttClient, MqttConfig, Permission, PermissionBinding, QueryError,
+    ResourceState, RouteTopic, RoutingEnrichments, TemplatePart, TemplateSegment, TopicSpace,
+    TopicSpacesConfiguration, TopicTemplate, ValidationScheme,
+};
 pub use filter::{
     AdvancedFilter, Condition, FilterError, FilterErrorKind, FilterKey, FiltersConfig, Operator,
 };

@@ -168,6 +168,52 @@ pub const PEEK_SUBSCRIPTION_SCAN_RECORDS_MAX: usize = 4_096;
 /// Most dead-letter events one re-publish call takes.
 pub const REPUBLISH_EVENTS_MAX: usize = 1_000;
 
+// ---- MQTT broker resources (reference `eventgrid-mqtt.md` §2, §6, §7.3) -----------------------
+
+/// Longest client resource name, in characters (`[-A-Za-z0-9:._]`).
+pub const MQTT_CLIENT_NAME_CHARS_MAX: usize = 128;
+/// Longest client authentication name, in characters.
+pub const MQTT_AUTHENTICATION_NAME_CHARS_MAX: usize = 128;
+/// Registered clients per throughput unit (no `throughputUnits`: the most TUs).
+pub const MQTT_CLIENTS_PER_TU_MAX: usize = 10_000;
+/// A client's attributes, as JSON, are shorter than this many bytes.
+pub const MQTT_ATTRIBUTES_BYTES_MAX: usize = 4_096;
+/// Most `allowedThumbprints` of a `ThumbprintMatch` client.
+pub const MQTT_ALLOWED_THUMBPRINTS_MAX: usize = 2;
+/// Client groups per namespace, not counting the built-in `$all`.
+pub const MQTT_CLIENT_GROUPS_MAX: usize = 10;
+/// Topic spaces per namespace.
+pub const MQTT_TOPIC_SPACES_MAX: usize = 10;
+/// Topic templates per topic space.
+pub const MQTT_TOPIC_TEMPLATES_PER_SPACE_MAX: usize = 10;
+/// Permission bindings per namespace.
+pub const MQTT_PERMISSION_BINDINGS_MAX: usize = 100;
+/// Longest topic name or filter (and topic template), in bytes.
+pub const MQTT_TOPIC_BYTES_MAX: usize = 256;
+/// Most `/`-separated segments of a topic name or filter (and topic template).
+pub const MQTT_TOPIC_SEGMENTS_MAX: usize = 8;
+/// gridlog's bound: longest client-group query, in bytes.
+pub const MQTT_QUERY_CHARS_MAX: usize = 1_024;
+/// gridlog's bound: deepest parenthesis nesting in a client-group query.
+pub const MQTT_QUERY_DEPTH_MAX: usize = 16;
+/// gridlog's bound: most filters one topic template stands for when array-valued attributes
+/// multiply its substitutions (beyond: they grant nothing).
+pub const MQTT_TEMPLATE_SUBSTITUTIONS_MAX: usize = 64;
+/// `maximumSessionExpiryInHours`: default.
+pub const MQTT_SESSION_EXPIRY_HOURS_DEFAULT: u32 = 1;
+/// `maximumSessionExpiryInHours`: most.
+pub const MQTT_SESSION_EXPIRY_HOURS_MAX: u32 = 8;
+/// `maximumClientSessionsPerAuthenticationName`: default.
+pub const MQTT_SESSIONS_PER_AUTHENTICATION_NAME_DEFAULT: u32 = 1;
+/// `maximumClientSessionsPerAuthenticationName`: most.
+pub const MQTT_SESSIONS_PER_AUTHENTICATION_NAME_MAX: u32 = 100;
+/// Routing enrichments (static and dynamic together) per namespace.
+pub const MQTT_ENRICHMENTS_MAX: usize = 10;
+/// Longest routing enrichment key, in characters (`[a-z0-9]`).
+pub const MQTT_ENRICHMENT_KEY_CHARS_MAX: usize = 20;
+/// Longest static routing enrichment value, in characters.
+pub const MQTT_ENRICHMENT_VALUE_CHARS_MAX: usize = 128;
+
 // ---- Relationships --------------------------------------------------------------------------
 
 const _: () = assert!(RESOURCE_NAME_CHARS_MIN <= RESOURCE_NAME_CHARS_MAX);
@@ -194,3 +240,7 @@ const _: () = assert!(EVENT_HUB_RETENTION_HOURS_MIN <= EVENT_HUB_RETENTION_HOURS
 const _: () = assert!(EVENT_HUB_RETENTION_HOURS_DEFAULT <= EVENT_HUB_RETENTION_HOURS_MAX);
 const _: () = assert!(EVENT_HUB_RETENTION_HOURS_MAX == RETENTION_DAYS_MAX * HOURS_PER_DAY);
 const _: () = assert!(HUB_INDEX_STRIDE_EVENTS > 0);
+const _: () = assert!(MQTT_SESSION_EXPIRY_HOURS_DEFAULT <= MQTT_SESSION_EXPIRY_HOURS_MAX);
+const _: () = assert!(
+    MQTT_SESSIONS_PER_AUTHENTICATION_NAME_DEFAULT <= MQTT_SESSIONS_PER_AUTHENTICATION_NAME_MAX
+);

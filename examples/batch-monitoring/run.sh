@@ -34,7 +34,7 @@ export GRIDLOG_KEY=batch-demo-key EH_KEY_NAME=jobs-send EH_KEY=batch-demo-send-k
 
 echo "== gridlog serve --config namespace.json"
 "$GRIDLOG_BIN" serve --data-dir "$work/data" --config "$here/namespace.json" \
-  --listen 127.0.0.1:0 --amqp-listen 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.err" &
+  --listen 127.0.0.1:0 --amqp-listen 127.0.0.1:0 --mqtt-listen 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.err" &
 server_pid=$!
 for _ in $(seq 200); do
   grep -q 'amqp://' "$work/serve.out" 2> /dev/null && break

@@ -144,6 +144,14 @@ impl Metrics {
         }
     }
 
+    /// Adds a collector read on every scrape, its series under the `gridlog_` prefix: another
+    /// front end's figures (`gridlog serve` adds the MQTT broker's).
+    pub fn register_collector(&mut self, collector: Box<dyn Collector>) {
+        self.registry
+            .sub_registry_with_prefix(PREFIX)
+            .register_collector(collector);
+    }
+
     /// The push attempt counters, for [`crate::push::PushOptions::attempts`].
     pub fn push_attempts(&self) -> crate::push::PushAttempts {
         self.push_attempts.clone()

@@ -35,6 +35,8 @@ impl Served {
                 "serve",
                 "--amqp-listen",
                 "127.0.0.1:0",
+                "--mqtt-listen",
+                "127.0.0.1:0",
                 "--listen",
                 "127.0.0.1:0",
                 "--data-dir",

@@ -56,6 +56,7 @@ class Server:
         self.endpoint = None
         self.amqp = None
         self.amqps = None
+        self.mqtt = None
         self.start()
 
     def start(self):
@@ -80,6 +81,9 @@ class Server:
                 "--amqp-listen",
                 "127.0.0.1:0",
                 "--amqps-listen",
+                "127.0.0.1:0",
+                # And for the MQTT broker: see self.mqtt.
+                "--mqtt-listen",
                 "127.0.0.1:0",
             ]
             + (["--tls-self-signed"] if self.tls else []),
@@ -107,6 +111,14 @@ class Server:
                     line = self.proc.stdout.readline()
                     if "amqps://" in line:
                         self.amqps = line.split("amqps://", 1)[1].split()[0].rstrip(":")
+                break
+        # The MQTT broker's line follows: `… MQTT broker on mqtt://HOST:PORT: …`.
+        self.mqtt = None
+        for _ in range(20):
+            line = self.proc.stdout.readline()
+            if "MQTT" in line and "mqtt://" in line:
+                host, port = line.split("mqtt://", 1)[1].split()[0].rstrip(":").rsplit(":", 1)
+                self.mqtt = (host, int(port))
                 break
         context = ssl.create_default_context(cafile=self.ca_path) if self.tls else None
         deadline = time.monotonic() + 10

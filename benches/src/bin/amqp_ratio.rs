@@ -115,7 +115,14 @@ impl Server {
             .arg(dir.join("data"))
             .arg("--config")
             .arg(&config)
-            .args(["--listen", "127.0.0.1:0", "--amqp-listen", "127.0.0.1:0"])
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--amqp-listen",
+                "127.0.0.1:0",
+                "--mqtt-listen",
+                "127.0.0.1:0",
+            ])
             .env("GRIDLOG_LOG", "warn")
             .env_remove("GRIDLOG_KEY")
             .stdout(Stdio::piped())

@@ -14,6 +14,7 @@ mod http_session;
 mod offline;
 mod serve;
 mod serve_amqp;
+mod serve_mqtt;
 mod serve_tls;
 mod top;
 mod validate;

@@ -28,6 +28,7 @@ pub const DEFAULT_SUBSCRIPTION: &str = "default";
 
 use super::access_key::{self, KeySource};
 use super::serve_amqp;
+use super::serve_mqtt;
 use super::serve_tls::{self, TlsMode};
 
 /// Arguments of `gridlog serve`.
@@ -101,6 +102,19 @@ pub struct Args {
     /// Do not serve AMQP nor AMQPS (no --amqp-listen or --amqps-listen port is taken).
     #[arg(long)]
     pub no_amqp: bool,
+    /// Address of the MQTT 3.1.1/5 broker (plain TCP). It accepts connections only when the
+    /// configuration's topicSpacesConfiguration.state is Enabled.
+    #[arg(long, env = "GRIDLOG_MQTT_LISTEN", default_value = gridlog_mqtt::DEFAULT_MQTT_LISTEN,
+          value_parser = super::args::parse_listen)]
+    pub mqtt_listen: SocketAddr,
+    /// Do not serve MQTT (no --mqtt-listen port is taken).
+    #[arg(long)]
+    pub no_mqtt: bool,
+    /// Development only: MQTT clients authenticate with username = a client's
+    /// authenticationName and password = a namespace access key. Refused on a non-loopback
+    /// --mqtt-listen.
+    #[arg(long, env = "GRIDLOG_MQTT_DEV_AUTH")]
+    pub mqtt_dev_auth: bool,
 }
 
 /// Test-only: run the engine on a scaled clock, `FACTOR@ANCHOR_UNIX_MS` (e.g. `60@1700000000000`):
@@ -399,6 +413,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .map_or_else(EventHubs::default, EventHubs::from_config);
     let std_listener = bind(args.listen)?;
     let amqp_bound = serve_amqp::bind(args, tls_mode != TlsMode::Off, hubs.sas())?;
+    let mqtt_pending = serve_mqtt::bind(args, file_config.as_ref())?;
     raise_open_files();
 
     std::fs::create_dir_all(&args.data_dir).map_err(|e| {
@@ -438,6 +453,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .thread_name("gridlog-http")
         .build()
         .map_err(|e| format!("starting the runtime: {e}"))?;
+    let mqtt = serve_mqtt::start(mqtt_pending, &namespace, &keys, clock.clone())?;
     let amqp = serve_amqp::start(amqp_bound, tls.as_ref(), &namespace, hubs.sas(), clock)?;
     let push_store: Arc<dyn PushStore> = Arc::new(namespace.clone());
     let backend: Arc<dyn DataPlane> = Arc::new(namespace);
@@ -448,7 +464,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         let signal = gridlog_server::server::termination_signal()
             .map_err(|e| format!("installing signal handlers: {e}"))?;
         let (tx, rx) = tokio::sync::watch::channel(false);
-        let metrics = (!args.no_metrics).then(|| Arc::new(Metrics::new(backend.clone())));
+        let metrics = serve_mqtt::metrics(args.no_metrics, &backend, mqtt.as_ref());
         let app = Arc::new(build_app(
             args,
             &backend,
@@ -463,6 +479,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         if let Some(amqp) = &amqp {
             serve_amqp::announce(amqp);
         }
+        serve_mqtt::announce(mqtt.as_ref(), args.mqtt_dev_auth);
         tokio::spawn(push::run(
             push_store,
             push_options(metrics.as_ref().map(|m| m.push_attempts())),
@@ -477,9 +494,8 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         Ok::<(), String>(())
     });
     runtime.shutdown_timeout(Duration::from_secs(2));
-    if let Some(amqp) = amqp {
-        amqp.stop();
-    }
+    // Stops the AMQP and MQTT listeners (their `Drop`: no more connections, threads joined).
+    drop((amqp, mqtt));
     let closed = backend.close();
     result?;
     closed.map_err(|e| format!("closing the data directory: {e}"))?;

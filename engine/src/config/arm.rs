@@ -22,6 +22,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub(super) use super::arm_hub::EventHubArm;
+use super::mqtt::arm::{
+    ClientArm, ClientGroupArm, PermissionBindingArm, TopicSpaceArm, TopicSpacesConfigurationArm,
+};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -38,6 +41,16 @@ pub(super) struct NamespaceArm {
     pub tls: Option<TlsArm>,
     #[serde(default)]
     pub topics: Vec<TopicArm>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub topic_spaces_configuration: Option<TopicSpacesConfigurationArm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<ClientArm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub client_groups: Vec<ClientGroupArm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub topic_spaces: Vec<TopicSpaceArm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permission_bindings: Vec<PermissionBindingArm>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

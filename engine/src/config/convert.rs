@@ -50,7 +50,15 @@ pub(super) fn from_arm(arm: NamespaceArm) -> Result<NamespaceConfig, ConfigError
         .enumerate()
         .map(|(index, topic)| topic_from_arm(topic, &format!("topics[{index}]")))
         .collect::<Result<_, _>>()?;
+    let mqtt = super::mqtt::mqtt_from_arm(super::mqtt::MqttArm {
+        topic_spaces_configuration: arm.topic_spaces_configuration,
+        clients: arm.clients,
+        client_groups: arm.client_groups,
+        topic_spaces: arm.topic_spaces,
+        permission_bindings: arm.permission_bindings,
+    })?;
     Ok(NamespaceConfig {
+        mqtt,
         tls,
         access_keys: arm.access_keys.into_iter().map(AccessKey).collect(),
         throughput_units,
@@ -331,7 +339,13 @@ fn expect_value(
 }
 
 pub(super) fn to_arm_json(config: &NamespaceConfig) -> Value {
+    let mqtt = super::mqtt::mqtt_to_arm(&config.mqtt);
     let arm = NamespaceArm {
+        topic_spaces_configuration: mqtt.topic_spaces_configuration,
+        clients: mqtt.clients,
+        client_groups: mqtt.client_groups,
+        topic_spaces: mqtt.topic_spaces,
+        permission_bindings: mqtt.permission_bindings,
         access_keys: config
             .access_keys
             .iter()

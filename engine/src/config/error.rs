@@ -105,6 +105,53 @@ pub enum ConfigErrorKind {
         /// Why.
         reason: &'static str,
     },
+    /// A member that must be given is absent.
+    #[error("a value is required")]
+    Required,
+    /// A client-group query that does not parse.
+    #[error("invalid query at byte {at}: {reason}")]
+    InvalidQuery {
+        /// Byte offset into the query.
+        at: usize,
+        /// What is wrong there.
+        reason: &'static str,
+    },
+    /// A topic template that breaks a rule.
+    #[error("invalid topic template '{template}': {reason}")]
+    InvalidTopicTemplate {
+        /// The template (truncated to 64 characters).
+        template: String,
+        /// The rule it breaks.
+        reason: &'static str,
+    },
+    /// A client attribute that breaks a rule.
+    #[error("invalid attribute: {reason}")]
+    InvalidAttribute {
+        /// The rule it breaks.
+        reason: &'static str,
+    },
+    /// A malformed ARM resource id.
+    #[error("invalid resource id '{id}', expected {expected}")]
+    InvalidResourceId {
+        /// The id (truncated to 64 characters).
+        id: String,
+        /// The shape expected.
+        expected: &'static str,
+    },
+    /// A reference to an MQTT resource (client group, topic space) that does not exist.
+    #[error("{kind} '{name}' does not exist in the namespace")]
+    UnknownResource {
+        /// What kind of resource.
+        kind: &'static str,
+        /// The name given.
+        name: String,
+    },
+    /// A routing enrichment that breaks a rule.
+    #[error("invalid routing enrichment: {reason}")]
+    InvalidEnrichment {
+        /// The rule it breaks.
+        reason: &'static str,
+    },
     /// An invalid `filtersConfiguration` (the path points into it).
     #[error("{0}")]
     Filter(FilterErrorKind),
@@ -125,6 +172,13 @@ impl ErrorCode for ConfigErrorKind {
             Self::DeadLetterToSelf => "ConfigDeadLetterToSelf",
             Self::UnsupportedValue { .. } => "ConfigUnsupportedValue",
             Self::NotAllowed { .. } => "ConfigNotAllowed",
+            Self::Required => "ConfigRequired",
+            Self::InvalidQuery { .. } => "ConfigInvalidQuery",
+            Self::InvalidTopicTemplate { .. } => "ConfigInvalidTopicTemplate",
+            Self::InvalidAttribute { .. } => "ConfigInvalidAttribute",
+            Self::InvalidResourceId { .. } => "ConfigInvalidResourceId",
+            Self::UnknownResource { .. } => "ConfigUnknownResource",
+            Self::InvalidEnrichment { .. } => "ConfigInvalidEnrichment",
             Self::Filter(kind) => kind.code(),
         }
     }

@@ -35,6 +35,7 @@ mod convert;
 pub mod duration;
 mod error;
 mod hub;
+pub mod mqtt;
 mod validate;
 
 use std::time::Duration;
@@ -66,6 +67,9 @@ pub struct NamespaceConfig {
     pub tls: Option<TlsConfig>,
     /// `topics`.
     pub topics: Vec<TopicConfig>,
+    /// The MQTT broker's resources (`topicSpacesConfiguration`, `clients`, `clientGroups`,
+    /// `topicSpaces`, `permissionBindings`; `mqtt/`).
+    pub mqtt: mqtt::MqttConfig,
 }
 
 /// `tls` in a namespace configuration: `{"certificateFile": F, "keyFile": K}` (PEM files; a

@@ -97,7 +97,7 @@ pub(super) fn namespace(config: &NamespaceConfig) -> Result<(), ConfigError> {
         hub_names.insert(&format!("{path}.name"), &hub.name)?;
         super::hub::validate_hub(config, hub, &path)?;
     }
-    Ok(())
+    super::mqtt::validate_mqtt(config)
 }
 
 fn topic(config: &NamespaceConfig, topic: &TopicConfig, path: &str) -> Result<(), ConfigError> {
@@ -291,7 +291,7 @@ pub(super) fn invalid_name(path: &str, name: &str, rule: &'static str) -> Config
 }
 
 /// Topic and subscription names: 3–50 characters of `[A-Za-z0-9-]`.
-fn resource_name(path: &str, name: &str) -> Result<(), ConfigError> {
+pub(super) fn resource_name(path: &str, name: &str) -> Result<(), ConfigError> {
     const RULE: &str = "must be 3-50 characters of A-Z, a-z, 0-9 and '-'";
     let valid_chars = name
         .bytes()

@@ -130,6 +130,7 @@ impl Namespace {
             event_hubs: Vec::new(),
             tls: None,
             topics: vec![topic],
+            mqtt: crate::MqttConfig::default(),
         })
     }
 
@@ -237,6 +238,7 @@ pub(super) fn current_config(
             .keys()
             .map(|id| topic_info(st, *id).config)
             .collect(),
+        mqtt: crate::MqttConfig::default(),
     }
 }
 

@@ -72,6 +72,7 @@ fn namespace_of(topics: Vec<TopicConfig>) -> NamespaceConfig {
         event_hubs: Vec::new(),
         tls: None,
         topics,
+        mqtt: gridlog::MqttConfig::default(),
     }
 }
 

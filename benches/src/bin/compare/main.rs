@@ -382,6 +382,8 @@ impl Server {
                 "serve",
                 "--amqp-listen",
                 "127.0.0.1:0",
+                "--mqtt-listen",
+                "127.0.0.1:0",
                 "--listen",
                 "127.0.0.1:0",
                 "--data-dir",

@@ -1,0 +1,176 @@
+//! `gridlog serve`'s MQTT listener (gridlog-mqtt): the namespace's MQTT broker, started beside
+//! the HTTP and AMQP listeners over the same namespace.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use gridlog::{AccessKey, Clock, MqttConfig, Namespace, NamespaceConfig};
+use gridlog_mqtt::stats::{CONNECT_OUTCOMES, PUBLISH_OUTCOMES, SUBSCRIBE_OUTCOMES};
+use gridlog_mqtt::{Endpoint, MqttStats, Shared};
+use gridlog_server::backend::DataPlane;
+use gridlog_server::metrics::Metrics;
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::MetricType;
+use prometheus_client::metrics::counter::ConstCounter;
+use prometheus_client::metrics::gauge::ConstGauge;
+
+use super::serve::Args;
+
+/// A bound MQTT listener and what it will serve.
+pub struct Pending {
+    listener: TcpListener,
+    mqtt: MqttConfig,
+    dev_auth: bool,
+}
+
+/// Binds the MQTT port (before anything is created on disk or printed), unless `--no-mqtt`.
+/// The development-only authentication is refused on a non-loopback address.
+pub fn bind(args: &Args, config: Option<&NamespaceConfig>) -> Result<Option<Pending>, String> {
+    let addr = args.mqtt_listen;
+    if args.no_mqtt {
+        return Ok(None);
+    }
+    if args.mqtt_dev_auth && !addr.ip().is_loopback() {
+        return Err(format!(
+            "refusing the development-only MQTT authentication (--mqtt-dev-auth) on {addr}: it is for a loopback --mqtt-listen only"
+        ));
+    }
+    let listener = TcpListener::bind(addr)
+        .map_err(|e| format!("cannot listen for MQTT on {addr}: {e} (--no-mqtt turns it off)"))?;
+    Ok(Some(Pending {
+        listener,
+        mqtt: config.map(|config| config.mqtt.clone()).unwrap_or_default(),
+        dev_auth: args.mqtt_dev_auth,
+    }))
+}
+
+/// Starts serving MQTT, if bound; the namespace access keys are the development-mode passwords.
+pub fn start(
+    pending: Option<Pending>,
+    namespace: &Namespace,
+    keys: &[String],
+    clock: Arc<dyn Clock>,
+) -> Result<Option<Endpoint>, String> {
+    let Some(pending) = pending else {
+        return Ok(None);
+    };
+    let shared = Shared {
+        namespace: namespace.clone(),
+        mqtt: pending.mqtt,
+        access_keys: keys.iter().map(AccessKey::new).collect(),
+        dev_auth: pending.dev_auth,
+        clock,
+        stats: MqttStats::default(),
+    };
+    Endpoint::start(pending.listener, shared)
+        .map(Some)
+        .map_err(|e| e.to_string())
+}
+
+/// Prints the listener's line (after `serve`'s announcement; a closed stdout is ignored, as
+/// there).
+pub fn announce(endpoint: Option<&Endpoint>, dev_auth: bool) {
+    let Some(endpoint) = endpoint else {
+        return;
+    };
+    let addr = endpoint.local_addr();
+    let auth = if dev_auth {
+        "development-only authentication: username = a client's authenticationName, password = an access key"
+    } else {
+        "no authentication mode is on yet (certificates need TLS; --mqtt-dev-auth for development)"
+    };
+    let line = format!("gridlog: MQTT broker on mqtt://{addr}: {auth}\n");
+    let mut stdout = std::io::stdout().lock();
+    let _ = std::io::Write::write_all(&mut stdout, line.as_bytes());
+    let _ = std::io::Write::flush(&mut stdout);
+}
+
+/// `serve`'s metrics (unless `--no-metrics`), with the broker's counters added when it runs.
+pub fn metrics(
+    off: bool,
+    backend: &Arc<dyn DataPlane>,
+    endpoint: Option<&Endpoint>,
+) -> Option<Arc<Metrics>> {
+    if off {
+        return None;
+    }
+    let mut metrics = Metrics::new(backend.clone());
+    if let Some(endpoint) = endpoint {
+        metrics.register_collector(Box::new(MqttCollector(endpoint.stats().clone())));
+    }
+    Some(Arc::new(metrics))
+}
+
+/// The broker's counters as `gridlog_mqtt_*` series, read on every scrape.
+#[derive(Debug)]
+struct MqttCollector(MqttStats);
+
+impl Collector for MqttCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let stats = self.0.snapshot();
+        let gauge = i64::try_from(stats.sessions).unwrap_or(i64::MAX);
+        ConstGauge::new(gauge).encode(encoder.encode_descriptor(
+            "mqtt_sessions",
+            "MQTT sessions connected now",
+            None,
+            MetricType::Gauge,
+        )?)?;
+        let by_outcome: [(&str, &str, &[&str], &[u64]); 3] = [
+            (
+                "mqtt_connects",
+                "MQTT CONNECTs by outcome (accepted, or the refusal)",
+                &CONNECT_OUTCOMES,
+                &stats.connects,
+            ),
+            (
+                "mqtt_publishes",
+                "MQTT PUBLISHes by outcome (accepted: routed if routing is on, and delivered)",
+                &PUBLISH_OUTCOMES,
+                &stats.publishes,
+            ),
+            (
+                "mqtt_subscriptions",
+                "MQTT SUBSCRIBE topic filters by outcome",
+                &SUBSCRIBE_OUTCOMES,
+                &stats.subscriptions,
+            ),
+        ];
+        for (name, help, outcomes, values) in by_outcome {
+            let mut metric = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
+            for (outcome, value) in outcomes.iter().zip(values) {
+                let labels = [("outcome", *outcome)];
+                ConstCounter::new(*value).encode(metric.encode_family(&labels)?)?;
+            }
+        }
+        let mut metric = encoder.encode_descriptor(
+            "mqtt_deliveries",
+            "Messages sent to MQTT subscribers, by QoS",
+            None,
+            MetricType::Counter,
+        )?;
+        for (qos, value) in ["0", "1"].into_iter().zip(stats.deliveries) {
+            ConstCounter::new(value).encode(metric.encode_family(&[("qos", qos)])?)?;
+        }
+        for (name, help, value) in [
+            (
+                "mqtt_publish_bytes",
+                "Payload bytes of accepted MQTT PUBLISHes",
+                stats.publish_bytes,
+            ),
+            (
+                "mqtt_session_overflows",
+                "MQTT sessions ended because their client did not acknowledge deliveries",
+                stats.overflows,
+            ),
+        ] {
+            ConstCounter::new(value).encode(encoder.encode_descriptor(
+                name,
+                help,
+                None,
+                MetricType::Counter,
+            )?)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,87 @@
+//! The CONNECT decision, common to MQTT 3.1.1 and 5: the broker's state, the client identifier,
+//! the development-only authentication, the session rules (takeover, sessions per
+//! authentication name). The protocol modules turn a [`Refusal`] into their CONNACK code.
+
+use gridlog::{MqttClient, ResourceState};
+use ntex_mqtt::QoS;
+
+use crate::broker::Broker;
+use crate::limits::CLIENT_ID_CHARS_MAX;
+
+/// Why a CONNECT is refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// `topicSpacesConfiguration.state` is `Disabled` (v5 0x88, 3.1.1 0x03).
+    BrokerDisabled,
+    /// Empty or too long a client identifier (v5 0x85, 3.1.1 0x02).
+    BadClientId,
+    /// No username, or the password is not an access key (v5 0x86, 3.1.1 0x04).
+    BadCredentials,
+    /// Unknown or disabled client, authentication off, or a session name held by another
+    /// authentication name (v5 0x87, 3.1.1 0x05).
+    NotAuthorized,
+    /// `maximumClientSessionsPerAuthenticationName` reached (v5 0x97, 3.1.1 0x05).
+    TooManySessions,
+    /// A will message with retain, `QoS` 2 or an invalid topic (v5 0x9A, 0x9B, 0x90; 3.1.1
+    /// 0x03), and over MQTT 5 an authentication method (0x8C) or user properties (0x83).
+    Unsupported,
+}
+
+/// What a CONNECT carries that the decision reads.
+pub struct Request<'a> {
+    /// Client identifier (the session name).
+    pub client_id: &'a str,
+    /// User name.
+    pub username: Option<&'a str>,
+    /// Password.
+    pub password: Option<&'a [u8]>,
+    /// The will message's topic, `QoS` and retain flag, if it has one.
+    pub will: Option<(&'a str, QoS, bool)>,
+}
+
+/// Decides a CONNECT: the authenticated client, or why not (counted).
+pub fn decide(broker: &Broker, request: &Request<'_>) -> Result<MqttClient, Refusal> {
+    let decided = decide_uncounted(broker, request);
+    broker
+        .shared()
+        .stats
+        .connect(decided.as_ref().map(|_| ()).map_err(|refusal| *refusal));
+    decided
+}
+
+fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient, Refusal> {
+    let shared = broker.shared();
+    if shared.mqtt.topic_spaces_configuration.state != ResourceState::Enabled {
+        return Err(Refusal::BrokerDisabled);
+    }
+    let id_chars = request.client_id.chars().count();
+    if id_chars == 0 || id_chars > CLIENT_ID_CHARS_MAX {
+        return Err(Refusal::BadClientId);
+    }
+    if !shared.dev_auth {
+        // Certificate authentication needs TLS (a later phase): nobody authenticates yet.
+        return Err(Refusal::NotAuthorized);
+    }
+    let username = request
+        .username
+        .filter(|name| !name.is_empty())
+        .ok_or(Refusal::BadCredentials)?;
+    let client = shared
+        .mqtt
+        .client_by_authentication_name(username)
+        .filter(|client| client.state == ResourceState::Enabled)
+        .ok_or(Refusal::NotAuthorized)?;
+    if !request
+        .password
+        .is_some_and(|password| shared.is_access_key(password))
+    {
+        return Err(Refusal::BadCredentials);
+    }
+    if let Some((topic, qos, retain)) = request.will
+        && (retain || qos == QoS::ExactlyOnce || crate::topic::topic_name(topic).is_err())
+    {
+        return Err(Refusal::Unsupported);
+    }
+    broker.admit(request.client_id, &client.authentication_name)?;
+    Ok(client.clone())
+}

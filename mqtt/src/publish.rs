@@ -1,0 +1,111 @@
+//! A PUBLISH, common to both protocol versions: the topic checked, the publish authorized,
+//! the message routed into the namespace topic (durably, before the answer) and delivered to
+//! the matching subscriptions.
+
+use std::rc::Rc;
+
+use ntex_mqtt::v5::codec::PublishProperties;
+
+use crate::broker::Outgoing;
+use crate::error::TopicError;
+use crate::route::{self, Message, V5Properties};
+use crate::session::Session;
+use crate::stats::PublishOutcome;
+use crate::topic;
+
+/// What became of a PUBLISH.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Routed (if routing is on) and delivered.
+    Accepted,
+    /// The topic name breaks a rule.
+    InvalidTopic(TopicError),
+    /// No Publisher binding covers the topic.
+    NotAuthorized,
+    /// The routing topic did not take it (the engine's code and message).
+    RoutingFailed {
+        /// Stable code.
+        code: &'static str,
+        /// Message.
+        message: String,
+    },
+}
+
+/// Handles `message` from `session` (counted).
+pub async fn handle(session: &Rc<Session>, message: Outgoing) -> Outcome {
+    let bytes = message.payload.len();
+    let outcome = handle_uncounted(session, message).await;
+    let counted = match &outcome {
+        Outcome::Accepted => PublishOutcome::Accepted,
+        Outcome::InvalidTopic(_) => PublishOutcome::InvalidTopic,
+        Outcome::NotAuthorized => PublishOutcome::NotAuthorized,
+        Outcome::RoutingFailed { .. } => PublishOutcome::RoutingFailed,
+    };
+    session.broker.shared().stats.publish(counted, bytes);
+    outcome
+}
+
+async fn handle_uncounted(session: &Rc<Session>, message: Outgoing) -> Outcome {
+    let topic = message.topic.clone();
+    let segments = match topic::topic_name(&topic) {
+        Ok(segments) => segments,
+        Err(error) => return Outcome::InvalidTopic(error),
+    };
+    if !session.may_publish(&segments) {
+        return Outcome::NotAuthorized;
+    }
+    if let Err((code, message)) = route(session, &message).await {
+        return Outcome::RoutingFailed { code, message };
+    }
+    session.broker.deliver(&message);
+    Outcome::Accepted
+}
+
+/// Appends the message to the routing topic, if one is configured; returns once it is durable.
+async fn route(session: &Rc<Session>, message: &Outgoing) -> Result<(), (&'static str, String)> {
+    let shared = session.broker.shared();
+    let configuration = &shared.mqtt.topic_spaces_configuration;
+    let Some(route_topic) = &configuration.route_topic else {
+        return Ok(());
+    };
+    let id = route::event_id().ok_or(("InternalError", "no randomness for an event id".into()))?;
+    let time = gridlog::rfc3339_ms(shared.clock.now().unix_millis());
+    let properties = message.properties.as_ref().map(v5_properties);
+    let routed = Message {
+        topic: &message.topic,
+        payload: &message.payload,
+        v5: properties,
+    };
+    let event = route::event(
+        route_topic,
+        &configuration.routing_enrichments,
+        &session.client,
+        &routed,
+        &id,
+        &time,
+    )
+    .map_err(|e| (e.code(), e.to_string()))?;
+    let namespace = shared.namespace.clone();
+    let topic_name = route_topic.topic.clone();
+    let stored =
+        tokio::task::spawn_blocking(move || namespace.publish(&topic_name, &[event])).await;
+    match stored {
+        Ok(Ok(_receipt)) => Ok(()),
+        Ok(Err(e)) => Err((e.code(), e.to_string())),
+        Err(join) => Err(("InternalError", join.to_string())),
+    }
+}
+
+fn v5_properties(properties: &PublishProperties) -> V5Properties<'_> {
+    V5Properties {
+        utf8_payload: properties.is_utf8_payload,
+        content_type: properties.content_type.as_deref(),
+        user_properties: properties
+            .user_properties
+            .iter()
+            .map(|(name, value)| (&**name, &**value))
+            .collect(),
+        response_topic: properties.response_topic.as_deref(),
+        correlation_data: properties.correlation_data.as_deref(),
+    }
+}

@@ -1,0 +1,266 @@
+//! MQTT 5: CONNECT (with the capabilities the service advertises), PUBLISH (PUBACK reason
+//! codes: 0x87 not authorized, 0x90 invalid topic, 0x80/0x97 routing failures; retain ends the
+//! connection with DISCONNECT 0x9A), SUBSCRIBE (per-filter reason codes), UNSUBSCRIBE, and the
+//! session's end.
+
+use std::rc::Rc;
+
+use ntex_mqtt::v5::codec::{
+    ConnectAckReason, Disconnect, DisconnectReasonCode, PublishAckReason, PublishProperties,
+    SubscribeAckReason, UnsubscribeAckReason,
+};
+use ntex_mqtt::v5::{self, ProtocolMessage, ProtocolMessageAck, Publish, PublishAck};
+use ntex_mqtt::{Control, QoS};
+
+use crate::broker::{Broker, Outgoing, Sink};
+use crate::connect::{Refusal, Request, decide};
+use crate::error::{ServiceError, TopicError};
+use crate::limits::{
+    CONTENT_TYPE_BYTES_MAX, CORRELATION_DATA_BYTES_MAX, FILTERS_PER_SUBSCRIBE_MAX,
+    INBOUND_IN_FLIGHT_MAX, KEEP_ALIVE_SECS_MAX, MAX_PACKET_BYTES, RESPONSE_TOPIC_BYTES_MAX,
+    TOPIC_ALIASES_MAX, USER_PROPERTIES_BYTES_MAX,
+};
+use crate::publish::{self, Outcome};
+use crate::session::{Session, SubscribeRefusal};
+use crate::stats::PublishOutcome;
+
+/// A v5 connection's state.
+pub type State = Rc<Session>;
+
+/// Answers a CONNECT.
+pub fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::ConnectAck<State> {
+    let packet = handshake.packet_mut();
+    let client_id = packet.client_id.to_string();
+    let keep_alive = packet.keep_alive;
+    let will = packet.last_will.as_ref();
+    let refusal = if packet.auth_method.is_some() {
+        Some(ConnectAckReason::BadAuthenticationMethod)
+    } else if !packet.user_properties.is_empty() {
+        Some(ConnectAckReason::ImplementationSpecificError)
+    } else if will.is_some_and(|will| will.retain) {
+        Some(ConnectAckReason::RetainNotSupported)
+    } else if will.is_some_and(|will| will.qos == QoS::ExactlyOnce) {
+        Some(ConnectAckReason::QosNotSupported)
+    } else if will.is_some_and(|will| crate::topic::topic_name(&will.topic).is_err()) {
+        Some(ConnectAckReason::TopicNameInvalid)
+    } else {
+        None
+    };
+    if let Some(reason) = refusal {
+        broker.shared().stats.connect(Err(Refusal::Unsupported));
+        return handshake.failed(reason);
+    }
+    let request = Request {
+        client_id: &client_id,
+        username: packet.username.as_deref(),
+        password: packet.password.as_deref(),
+        will: packet
+            .last_will
+            .as_ref()
+            .map(|will| (&*will.topic, will.qos, will.retain)),
+    };
+    let client = match decide(broker, &request) {
+        Ok(client) => client,
+        Err(refusal) => return handshake.failed(reason(refusal)),
+    };
+    let will = packet.last_will.as_ref().map(|will| Outgoing {
+        topic: will.topic.clone(),
+        payload: will.message.clone(),
+        qos: will.qos,
+        properties: Some(PublishProperties {
+            correlation_data: will.correlation_data.clone(),
+            message_expiry_interval: will.message_expiry_interval,
+            content_type: will.content_type.clone(),
+            user_properties: will.user_properties.clone(),
+            is_utf8_payload: will.is_utf8_payload.unwrap_or(false),
+            response_topic: will.response_topic.clone(),
+            ..PublishProperties::default()
+        }),
+    });
+    let session = Rc::new(Session::new(
+        broker.clone(),
+        client_id,
+        client,
+        Sink::V5(handshake.sink()),
+        will,
+    ));
+    broker.register(session.clone());
+    let clamp = keep_alive == 0 || keep_alive > KEEP_ALIVE_SECS_MAX;
+    let mut ack = handshake.ack(session).with(|ack| {
+        ack.session_expiry_interval_secs = Some(0);
+        ack.max_qos = QoS::AtLeastOnce;
+        ack.retain_available = false;
+        ack.shared_subscription_available = false;
+        ack.subscription_identifiers_available = false;
+        ack.wildcard_subscription_available = true;
+        ack.topic_alias_max = TOPIC_ALIASES_MAX;
+        ack.max_packet_size = Some(MAX_PACKET_BYTES);
+        ack.receive_max =
+            std::num::NonZeroU16::new(INBOUND_IN_FLIGHT_MAX).unwrap_or(std::num::NonZeroU16::MIN);
+    });
+    if clamp {
+        // The client pings within Server Keep Alive; the connection idles out after one and a
+        // half times that ([MQTT-3.1.2-22]).
+        ack = ack
+            .keep_alive(KEEP_ALIVE_SECS_MAX.saturating_add(KEEP_ALIVE_SECS_MAX / 2))
+            .with(|ack| ack.server_keepalive_sec = Some(KEEP_ALIVE_SECS_MAX));
+    }
+    ack
+}
+
+fn reason(refusal: Refusal) -> ConnectAckReason {
+    match refusal {
+        Refusal::BrokerDisabled => ConnectAckReason::ServerUnavailable,
+        Refusal::BadClientId => ConnectAckReason::ClientIdentifierNotValid,
+        Refusal::BadCredentials => ConnectAckReason::BadUserNameOrPassword,
+        Refusal::NotAuthorized => ConnectAckReason::NotAuthorized,
+        Refusal::TooManySessions => ConnectAckReason::QuotaExceeded,
+        Refusal::Unsupported => ConnectAckReason::ImplementationSpecificError,
+    }
+}
+
+/// Answers a PUBLISH.
+pub async fn publish(
+    session: &v5::Session<State>,
+    mut message: Publish,
+) -> Result<PublishAck, ServiceError> {
+    let session: Rc<Session> = (**session).clone();
+    if message.retain() {
+        if let Sink::V5(sink) = &session.sink {
+            sink.close_with_reason(Disconnect {
+                reason_code: DisconnectReasonCode::RetainNotSupported,
+                ..Disconnect::default()
+            });
+        }
+        return Err(ServiceError::Unsupported("retain"));
+    }
+    let payload = message
+        .read_all()
+        .await
+        .map_err(|e| ServiceError::Payload(format!("{e:?}")))?;
+    let packet = message.packet_mut();
+    let mut properties = std::mem::take(&mut packet.properties);
+    properties.topic_alias = None;
+    if let Some(limit) = over_limit(&properties) {
+        tracing::debug!(limit, "MQTT 5 publish refused");
+        session
+            .broker
+            .shared()
+            .stats
+            .publish(PublishOutcome::OverLimit, 0);
+        return Ok(message
+            .ack()
+            .reason_code(PublishAckReason::ImplementationSpecificError)
+            .reason(limit.into()));
+    }
+    let outgoing = Outgoing {
+        topic: packet.topic.clone(),
+        payload,
+        qos: packet.qos,
+        properties: Some(properties),
+    };
+    let code = match publish::handle(&session, outgoing).await {
+        Outcome::Accepted => return Ok(message.ack()),
+        Outcome::InvalidTopic(_) => PublishAckReason::TopicNameInvalid,
+        Outcome::NotAuthorized => PublishAckReason::NotAuthorized,
+        Outcome::RoutingFailed { code, message } => {
+            tracing::warn!(code, message, "routing an MQTT message failed");
+            if code == "Throttled" {
+                PublishAckReason::QuotaExceeded
+            } else {
+                PublishAckReason::UnspecifiedError
+            }
+        }
+    };
+    Ok(message.ack().reason_code(code))
+}
+
+/// The service's caps on PUBLISH properties: which one `properties` break, if any.
+fn over_limit(properties: &PublishProperties) -> Option<&'static str> {
+    let user_bytes: usize = properties
+        .user_properties
+        .iter()
+        .map(|(name, value)| name.len() + value.len())
+        .sum();
+    if properties
+        .content_type
+        .as_ref()
+        .is_some_and(|t| t.len() > CONTENT_TYPE_BYTES_MAX)
+    {
+        Some("the content type is longer than 256 bytes")
+    } else if properties
+        .response_topic
+        .as_ref()
+        .is_some_and(|t| t.len() > RESPONSE_TOPIC_BYTES_MAX)
+    {
+        Some("the response topic is longer than 256 bytes")
+    } else if properties
+        .correlation_data
+        .as_ref()
+        .is_some_and(|d| d.len() > CORRELATION_DATA_BYTES_MAX)
+    {
+        Some("the correlation data is longer than 256 bytes")
+    } else if user_bytes > USER_PROPERTIES_BYTES_MAX {
+        Some("the user properties are larger than 32 KiB")
+    } else {
+        None
+    }
+}
+
+/// Answers SUBSCRIBE, UNSUBSCRIBE, PING, DISCONNECT and the rest.
+pub fn protocol(session: &v5::Session<State>, message: ProtocolMessage) -> ProtocolMessageAck {
+    match message {
+        ProtocolMessage::Subscribe(mut subscribe) => {
+            for (index, mut subscription) in subscribe.iter_mut().enumerate() {
+                if index >= FILTERS_PER_SUBSCRIBE_MAX {
+                    session.refuse_filter();
+                    subscription.fail(SubscribeAckReason::QuotaExceeded);
+                    continue;
+                }
+                let qos = subscription.options().qos;
+                match session.subscribe(subscription.topic(), qos) {
+                    Ok(granted) => subscription.confirm(granted),
+                    Err(refusal) => subscription.fail(match refusal {
+                        SubscribeRefusal::Invalid(TopicError::Shared) => {
+                            SubscribeAckReason::SharedSubscriptionNotSupported
+                        }
+                        SubscribeRefusal::Invalid(_) => SubscribeAckReason::TopicFilterInvalid,
+                        SubscribeRefusal::NotAuthorized => SubscribeAckReason::NotAuthorized,
+                        SubscribeRefusal::Quota => SubscribeAckReason::QuotaExceeded,
+                    }),
+                }
+            }
+            subscribe.ack()
+        }
+        ProtocolMessage::Disconnect(disconnect) => {
+            if disconnect.packet().reason_code != DisconnectReasonCode::DisconnectWithWillMessage {
+                session.clear_will();
+            }
+            disconnect.ack()
+        }
+        ProtocolMessage::Unsubscribe(mut unsubscribe) => {
+            for mut item in &mut unsubscribe {
+                if session.unsubscribe(item.topic()) {
+                    item.success();
+                } else {
+                    item.fail(UnsubscribeAckReason::NoSubscriptionExisted);
+                }
+            }
+            unsubscribe.ack()
+        }
+        other => other.ack(),
+    }
+}
+
+/// The connection's end (and errors): the session is forgotten.
+pub fn control(
+    session: &v5::Session<State>,
+    control: &Control<ServiceError>,
+) -> Option<v5::codec::Encoded> {
+    if let Control::Stop(reason) = control {
+        tracing::debug!(client_id = %session.client_id, ?reason, "MQTT 5 connection ended");
+        session.broker.remove(session);
+        session.publish_will();
+    }
+    None
+}
