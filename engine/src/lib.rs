@@ -91,8 +91,8 @@ macro_rules! internal_modules {
 }
 
 internal_modules!(
-    anchor, clock, config, error, filter, hub, ids, index, namespace, path_error, record, state,
-    throttle, token,
+    anchor, clock, config, error, filter, hub, ids, index, mqtt, namespace, path_error, record,
+    state, throttle, token,
 );
 
 #[cfg(feature = "fuzzing")]
@@ -116,6 +116,11 @@ pub use hub::{
     EventOrigin, EventPosition, HubEvent, HubEventError, HubInfo, HubMessage, HubReceipt,
     MessageBody, MessageFormat, MessageParts, PartitionInfo, PartitionTarget, RestMessage,
     RestMessageError, partition_for_key, partition_key_hash,
+};
+// The MQTT broker's persistent sessions (`Namespace::mqtt_session_*`).
+pub use mqtt::{
+    DueWill, Enqueued, MqttMessage, MqttProperties, MqttWill, OpenedSession, QueuedMessage,
+    SessionEnd, SessionOpen, SessionSweep, filter_segments, topic_matches,
 };
 // Identifiers.
 pub use ids::random_uuid;

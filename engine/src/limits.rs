@@ -207,6 +207,14 @@ pub const MQTT_SESSION_EXPIRY_HOURS_MAX: u32 = 8;
 pub const MQTT_SESSIONS_PER_AUTHENTICATION_NAME_DEFAULT: u32 = 1;
 /// `maximumClientSessionsPerAuthenticationName`: most.
 pub const MQTT_SESSIONS_PER_AUTHENTICATION_NAME_MAX: u32 = 100;
+/// `QoS` 1 messages a persistent session may hold unacknowledged (queued while offline, or in
+/// flight); one more ends the session (the service's `SessionOverflow`).
+pub const MQTT_SESSION_QUEUE_MESSAGES_MAX: usize = 100;
+/// Bytes (topics, payloads, properties) a persistent session's queue may hold; a message that
+/// would go beyond ends the session (the service's "1 MB").
+pub const MQTT_SESSION_QUEUE_BYTES_MAX: u64 = 1024 * 1024;
+/// Longest Will Delay Interval, seconds (longer ones are clamped).
+pub const MQTT_WILL_DELAY_SECS_MAX: u32 = 300;
 /// Routing enrichments (static and dynamic together) per namespace.
 pub const MQTT_ENRICHMENTS_MAX: usize = 10;
 /// Longest routing enrichment key, in characters (`[a-z0-9]`).

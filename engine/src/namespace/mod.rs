@@ -26,6 +26,7 @@ mod hub;
 mod hub_read;
 mod inner;
 mod maintenance;
+mod mqtt;
 mod peek;
 mod peeked;
 mod receive;

@@ -12,8 +12,10 @@ use crate::error::EngineError;
 use crate::limits::TOKEN_SECRET_BYTES;
 
 mod hub;
+mod mqtt;
 
 pub use hub::HubRecord;
+pub use mqtt::{MqttMessage, MqttProperties, MqttRecord, MqttWill, SessionEnd};
 
 /// One (event, delivery) pair: the event's seq and the delivery count the record refers to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -150,7 +152,7 @@ impl Serialize for PublishOut<'_, '_> {
     }
 }
 
-/// A state-change record. Variant indexes (postcard varint) are the on-disk tags 0..=14.
+/// A state-change record. Variant indexes (postcard varint) are the on-disk tags 0..=15.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum StateRecord<'a> {
     /// Tag 0: The first record of a namespace: the lock-token secret lives in the WAL.
@@ -306,6 +308,9 @@ pub enum StateRecord<'a> {
     /// Tag 14: an Event Hubs state change ([`HubRecord`], its own nested tags).
     #[serde(borrow)]
     Hub(HubRecord<'a>),
+    /// Tag 15: an MQTT persistent-session state change ([`MqttRecord`], its own nested tags).
+    #[serde(borrow)]
+    Mqtt(MqttRecord<'a>),
 }
 
 impl StateRecord<'_> {

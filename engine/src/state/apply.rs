@@ -120,6 +120,7 @@ impl NamespaceState {
                 self.apply_checkpoint_chunk(seq, *chunk, *count, body.0, now)?;
             }
             StateRecord::Hub(record) => self.apply_hub(seq, record)?,
+            StateRecord::Mqtt(record) => self.apply_mqtt(seq, record),
         }
         Ok(())
     }

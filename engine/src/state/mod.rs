@@ -17,10 +17,12 @@ use crate::token::TokenSecret;
 mod apply;
 mod backlog;
 mod hub;
+mod mqtt;
 mod now;
 mod snapshot;
 
 pub use hub::{HubMark, HubSnap, HubState, Hubs, HubsSnap, PartitionState};
+pub use mqtt::{MqttSession, MqttSessionSnap, MqttSessions, MqttSnap};
 
 pub use now::{Now, RELEASE_DELAY_MAX, RELEASE_DELAY_MAX_MS, add_ms, release_bound};
 pub use snapshot::{
@@ -325,6 +327,8 @@ pub struct NamespaceState {
     pub time_marks: std::collections::VecDeque<(u64, i64)>,
     /// Event Hubs (`hub.rs`).
     pub hubs: Hubs,
+    /// The MQTT broker's persistent sessions (`mqtt.rs`).
+    pub mqtt: MqttSessions,
     /// Subscription ids by topic id (derived; `backlog.rs`).
     topic_subs: HashMap<u32, Vec<u64>>,
     /// Chunks of a checkpoint being assembled (replay).

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::{
-    Hubs, HubsSnap, NamespaceState, Now, Pending, PendingState, RELEASE_DELAY_MAX_MS, SubMeters, SubState,
+    Hubs, HubsSnap, MqttSessions, MqttSnap, NamespaceState, Now, Pending, PendingState, RELEASE_DELAY_MAX_MS, SubMeters, SubState,
     TopicMeters, TopicState, release_bound,
 };
 use crate::config::{subscription_from_json_str, topic_from_json_str};
@@ -119,6 +119,7 @@ impl NamespaceState {
                 .collect(),
             backlog: self.backlog_section(),
             hubs: self.hubs.snapshot(),
+            mqtt: self.mqtt.snapshot(),
         }
     }
 
@@ -134,6 +135,7 @@ impl NamespaceState {
         self.next_sub_id = snapshot.next_sub_id;
         self.time_marks = snapshot.time_marks.iter().copied().collect();
         self.hubs = Hubs::restore(&snapshot.hubs)?;
+        self.mqtt = MqttSessions::restore(&snapshot.mqtt);
         let billing = &snapshot.billing;
         let publish_units: HashMap<u32, u64> = billing.topics.iter().copied().collect();
         let sub_units: HashMap<u64, (u64, u64)> = billing
@@ -259,6 +261,9 @@ pub struct Snapshot {
     /// The Event Hubs: each hub's configuration and partitions with their sparse index. Last,
     /// new in layout 6: a layout-5 snapshot decodes with no hubs (`legacy.rs`).
     pub hubs: HubsSnap,
+    /// The MQTT broker's persistent sessions: subscriptions, queues, wills. Last, new in layout
+    /// 7: a layout-5 or 6 snapshot decodes with none (`legacy.rs`).
+    pub mqtt: MqttSnap,
 }
 
 /// The billing part of a [`Snapshot`].
@@ -296,6 +301,7 @@ impl Snapshot {
         match first {
             None | Some(0 | 1) => Ok(legacy::decode_untagged(bytes)?),
             Some(legacy::SNAPSHOT_VERSION_5) => Ok(legacy::decode_v5(bytes)?),
+            Some(legacy::SNAPSHOT_VERSION_6) => Ok(legacy::decode_v6(bytes)?),
             Some(SNAPSHOT_VERSION) => {
                 let tagged: Tagged = gridlog_format::decode_state_record(bytes)?;
                 debug_assert_eq!(tagged.version, SNAPSHOT_VERSION);
@@ -309,8 +315,8 @@ impl Snapshot {
 /// The layout version written first in a snapshot's record body (docs/format.md §6b.1). Layouts
 /// 1–4 had no version byte: their body starts with the `00` / `01` option tag of `secret`, which
 /// is why a version byte is at least 2; layout 5 was the first written, layout 6 added the
-/// Event Hubs section.
-pub const SNAPSHOT_VERSION: u8 = 6;
+/// Event Hubs section, layout 7 the MQTT sessions.
+pub const SNAPSHOT_VERSION: u8 = 7;
 
 /// What [`Snapshot::encode`] writes: the version byte, then the snapshot's fields.
 #[derive(Serialize)]
@@ -435,10 +441,10 @@ mod tests {
         assert_eq!(tagged[2], SNAPSHOT_VERSION);
         assert!(legacy::decode_untagged(&tagged).is_err());
         assert_eq!(Snapshot::decode(&tagged).unwrap(), snapshot);
-        // Layout 4 is today's fields without the trailing Event Hubs section, which for no hubs
-        // is two zero varints (next id, count).
+        // Layout 4 is today's fields without the trailing Event Hubs and MQTT sections, which
+        // for no hubs and no sessions are three zero varints (next id, count; sessions).
         let mut untagged = gridlog_format::encode_state_record(&snapshot);
-        assert_eq!(untagged.split_off(untagged.len() - 2), [0, 0]);
+        assert_eq!(untagged.split_off(untagged.len() - 3), [0, 0, 0]);
         assert_eq!(legacy::decode_untagged(&untagged).unwrap(), snapshot);
         assert_eq!(Snapshot::decode(&untagged).unwrap(), snapshot);
     }

@@ -1,17 +1,21 @@
 //! The snapshot layouts read and no longer written (docs/format.md §6b.1): the untagged layouts
 //! 1–4, a record body that starts with the `00` / `01` option tag of `secret` (each a strict
 //! prefix of the next, and a decode must consume every byte, so no bytes decode as two of them),
-//! and the tagged layout 5, today's without the Event Hubs section. Postcard writes a struct or
+//! the tagged layout 5, today's without the Event Hubs and MQTT sections, and the tagged layout
+//! 6, today's without the MQTT section. Postcard writes a struct or
 //! tuple as its fields one after the other, so layout 1 is [`Head`] and each later layout is a
 //! tuple of it and the fields that layout appended.
 
 use serde::Deserialize;
 
-use super::{BillingSnap, HubsSnap, Snapshot, SubSnap, TopicSnap};
+use super::{BillingSnap, HubsSnap, MqttSnap, Snapshot, SubSnap, TopicSnap};
 use crate::limits::TOKEN_SECRET_BYTES;
 
 /// The version byte of layout 5.
 pub(super) const SNAPSHOT_VERSION_5: u8 = 5;
+
+/// The version byte of layout 6.
+pub(super) const SNAPSHOT_VERSION_6: u8 = 6;
 
 /// Layout 1: the fields every layout starts with (a [`Snapshot`] as written before billing
 /// meters: no trailing [`BillingSnap`], no release delays).
@@ -39,6 +43,9 @@ type LayoutV4 = (Head, BillingSnap, Vec<(u64, u64, u32)>, Vec<(u64, u64)>);
 /// Layout 5: the version byte, then layout 4's fields.
 type TaggedV5 = (u8, LayoutV4);
 
+/// Layout 6: layout 5 and the Event Hubs section (no MQTT sessions).
+type TaggedV6 = (u8, LayoutV4, HubsSnap);
+
 impl Head {
     /// The [`Snapshot`] of these fields and the ones a later layout appended.
     fn into_snapshot(
@@ -60,6 +67,7 @@ impl Head {
             release_delays,
             backlog,
             hubs: HubsSnap::default(),
+            mqtt: MqttSnap::default(),
         }
     }
 }
@@ -69,6 +77,16 @@ pub(super) fn decode_v5(bytes: &[u8]) -> Result<Snapshot, gridlog_format::Format
     let (_, (head, billing, delays, backlog)): TaggedV5 =
         gridlog_format::decode_state_record(bytes)?;
     Ok(head.into_snapshot(billing, delays, backlog))
+}
+
+/// Decodes a layout-6 snapshot (the caller checked its version byte): no MQTT sessions.
+pub(super) fn decode_v6(bytes: &[u8]) -> Result<Snapshot, gridlog_format::FormatError> {
+    let (_, (head, billing, delays, backlog), hubs): TaggedV6 =
+        gridlog_format::decode_state_record(bytes)?;
+    Ok(Snapshot {
+        hubs,
+        ..head.into_snapshot(billing, delays, backlog)
+    })
 }
 
 /// Decodes an untagged snapshot: layout 4 (the fields of [`Snapshot`] before Event Hubs,
