@@ -27,6 +27,7 @@ impl Namespace {
         let mut opened = match st.mqtt.by_client_id.get(&open.client_id) {
             Some(session) if !open.clean_start => OpenedSession {
                 present: true,
+                connection: 0,
                 subscriptions: session
                     .subscriptions
                     .iter()
