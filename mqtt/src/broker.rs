@@ -1,18 +1,21 @@
 //! The broker's live state, on the listener thread: the connected sessions by client identifier
-//! (session takeover, sessions per authentication name) and live delivery of a published
-//! message to every session with a matching subscription.
+//! (session takeover, sessions per authentication name, counting the engine's stored sessions
+//! too) and live delivery of a published message to every session with a matching
+//! subscription (persistent sessions' `QoS` 1 deliveries tracked by their id in the engine's
+//! queue, acknowledged there through [`Acks`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use gridlog::FilterSegment;
+use gridlog::{Enqueued, FilterSegment};
 use ntex_bytes::{ByteString, Bytes};
 use ntex_mqtt::QoS;
 use ntex_mqtt::v5::codec::{Disconnect, DisconnectReasonCode, PublishProperties};
 use ntex_mqtt::{v3, v5};
 
+use crate::acks::Acks;
 use crate::connect::Refusal;
 use crate::session::Session;
 use crate::shared::Shared;
@@ -22,6 +25,8 @@ use crate::topic;
 pub struct Broker {
     shared: Arc<Shared>,
     sessions: RefCell<HashMap<String, Rc<Session>>>,
+    /// Acknowledgements of persistent sessions' deliveries, on their way to the engine.
+    pub acks: Acks,
 }
 
 /// A connection's way back to its client.
@@ -30,6 +35,8 @@ pub enum Sink {
     V3(v3::MqttSink),
     /// MQTT 5.
     V5(v5::MqttSink),
+    /// No connection: the stand-in of a departed client whose will is published.
+    Detached,
 }
 
 impl Sink {
@@ -38,13 +45,15 @@ impl Sink {
         match self {
             Self::V3(sink) => sink.is_open(),
             Self::V5(sink) => sink.is_open(),
+            Self::Detached => false,
         }
     }
 
     /// Ends the connection because its client does not acknowledge deliveries fast enough
     /// (v5: DISCONNECT 0x97 Quota exceeded).
-    fn overflow(&self) {
+    pub fn overflow(&self) {
         match self {
+            Self::Detached => {}
             Self::V3(sink) => sink.close(),
             Self::V5(sink) => sink.close_with_reason(Disconnect {
                 reason_code: DisconnectReasonCode::QuotaExceeded,
@@ -56,6 +65,7 @@ impl Sink {
     /// Ends the connection because another took its session over (v5: DISCONNECT 0x8E).
     fn taken_over(&self) {
         match self {
+            Self::Detached => {}
             Self::V3(sink) => sink.close(),
             Self::V5(sink) => sink.close_with_reason(Disconnect {
                 reason_code: DisconnectReasonCode::SessionTakenOver,
@@ -80,9 +90,10 @@ pub struct Outgoing {
 impl Broker {
     /// A broker with no sessions.
     pub fn new(shared: Arc<Shared>) -> Rc<Self> {
-        Rc::new(Self {
+        Rc::new_cyclic(|broker| Self {
             shared,
             sessions: RefCell::new(HashMap::new()),
+            acks: Acks::new(broker.clone()),
         })
     }
 
@@ -92,9 +103,20 @@ impl Broker {
     }
 
     /// Whether a client authenticated as `authentication_name` may use session `client_id`:
-    /// not when another authentication name holds it, nor beyond
-    /// `maximumClientSessionsPerAuthenticationName` (a session it takes over does not count).
+    /// not when another authentication name holds it (connected, or stored by the engine), nor
+    /// beyond `maximumClientSessionsPerAuthenticationName` sessions, connected or stored (a
+    /// session it takes over or resumes does not count).
     pub fn admit(&self, client_id: &str, authentication_name: &str) -> Result<(), Refusal> {
+        let namespace = &self.shared.namespace;
+        let owner = namespace
+            .mqtt_session_owner(client_id)
+            .map_err(|_| Refusal::Unavailable)?;
+        if owner.is_some_and(|owner| !owner.eq_ignore_ascii_case(authentication_name)) {
+            return Err(Refusal::NotAuthorized);
+        }
+        let mut stored = namespace
+            .mqtt_sessions_of(authentication_name)
+            .map_err(|_| Refusal::Unavailable)?;
         let sessions = self.sessions.borrow();
         if let Some(existing) = sessions.get(client_id)
             && existing.sink_open()
@@ -105,17 +127,21 @@ impl Broker {
         {
             return Err(Refusal::NotAuthorized);
         }
-        let others = sessions
-            .values()
-            .filter(|session| {
-                session.client_id != client_id
-                    && session.sink_open()
-                    && session
-                        .client
-                        .authentication_name
-                        .eq_ignore_ascii_case(authentication_name)
-            })
-            .count();
+        stored.extend(
+            sessions
+                .values()
+                .filter(|session| {
+                    session.sink_open()
+                        && session
+                            .client
+                            .authentication_name
+                            .eq_ignore_ascii_case(authentication_name)
+                })
+                .map(|session| session.client_id.clone()),
+        );
+        stored.sort();
+        stored.dedup();
+        let others = stored.iter().filter(|id| *id != client_id).count();
         let max = self
             .shared
             .mqtt
@@ -141,6 +167,19 @@ impl Broker {
         }
     }
 
+    /// Whether `session` is the one registered under its client identifier (not taken over).
+    pub fn is_current(&self, session: &Session) -> bool {
+        self.sessions
+            .borrow()
+            .get(&session.client_id)
+            .is_some_and(|current| std::ptr::eq(Rc::as_ptr(current), session))
+    }
+
+    /// The connected session `client_id`, if any.
+    pub fn session(&self, client_id: &str) -> Option<Rc<Session>> {
+        self.sessions.borrow().get(client_id).cloned()
+    }
+
     /// Forgets `session` when its connection ends (unless another has taken it over).
     pub fn remove(&self, session: &Session) {
         let mut sessions = self.sessions.borrow_mut();
@@ -155,8 +194,10 @@ impl Broker {
 
     /// Sends `message` to every connected session with a matching subscription, once per
     /// session at the highest `QoS` among them (capped by the published `QoS`). `QoS` 1 sends wait
-    /// for their PUBACK in their own tasks.
-    pub fn deliver(&self, message: &Outgoing) {
+    /// for their PUBACK in their own tasks. `enqueued` is what the engine queued it in: a
+    /// persistent session's `QoS` 1 delivery carries its id there (acknowledged there on
+    /// PUBACK), and a session it overflowed is ended.
+    pub fn deliver(&self, message: &Outgoing, enqueued: &Enqueued) {
         let segments: Vec<&str> = message.topic.split('/').collect();
         let targets: Vec<(Rc<Session>, QoS)> = self
             .sessions
@@ -174,6 +215,22 @@ impl Broker {
             } else {
                 QoS::AtMostOnce
             };
+            if qos == QoS::AtLeastOnce && session.persistence.is_some() {
+                if enqueued.overflowed.contains(&session.client_id) {
+                    tracing::info!(client_id = %session.client_id, "MQTT session overflow");
+                    session.sink.overflow();
+                    self.shared.stats.overflow();
+                    continue;
+                }
+                let id = enqueued
+                    .queued
+                    .iter()
+                    .find(|(client_id, _)| *client_id == session.client_id)
+                    .map(|&(_, id)| id);
+                self.shared.stats.delivery(true);
+                send(&session, message, qos, id.map(|id| (id, false)));
+                continue;
+            }
             if qos == QoS::AtLeastOnce && !session.take_delivery_slot() {
                 // The client does not keep up: the service ends such a session
                 // (`SessionOverflow`) rather than queue without bound.
@@ -183,21 +240,26 @@ impl Broker {
                 continue;
             }
             self.shared.stats.delivery(qos == QoS::AtLeastOnce);
-            send(&session, message, qos);
+            send(&session, message, qos, None);
         }
     }
 }
 
-fn send(session: &Rc<Session>, message: &Outgoing, qos: QoS) {
+/// Sends `message` to `session` at `qos`. `tracked`: the message's id in the persistent
+/// session's stored queue and its DUP flag; its PUBACK is passed on to the engine.
+pub fn send(session: &Rc<Session>, message: &Outgoing, qos: QoS, tracked: Option<(u64, bool)>) {
     let payload = message.payload.clone();
+    let dup = tracked.is_some_and(|(_, dup)| dup);
     match &session.sink {
+        Sink::Detached => {}
         Sink::V3(sink) => {
-            let builder = sink.publish(message.topic.clone());
+            let builder = sink.publish(message.topic.clone()).dup(dup);
             if qos == QoS::AtLeastOnce {
                 let session = session.clone();
                 ntex_rt::spawn(async move {
-                    if let Err(e) = builder.send_at_least_once(payload).await {
-                        tracing::debug!(error = ?e, "MQTT delivery not acknowledged");
+                    match builder.send_at_least_once(payload).await {
+                        Ok(()) => acknowledged(&session, tracked),
+                        Err(e) => tracing::debug!(error = ?e, "MQTT delivery not acknowledged"),
                     }
                     session.release_delivery_slot();
                 });
@@ -206,7 +268,7 @@ fn send(session: &Rc<Session>, message: &Outgoing, qos: QoS) {
             }
         }
         Sink::V5(sink) => {
-            let mut builder = sink.publish(message.topic.clone());
+            let mut builder = sink.publish(message.topic.clone()).dup(dup);
             if let Some(properties) = &message.properties {
                 builder = builder.properties(|out| {
                     out.content_type.clone_from(&properties.content_type);
@@ -221,8 +283,9 @@ fn send(session: &Rc<Session>, message: &Outgoing, qos: QoS) {
             if qos == QoS::AtLeastOnce {
                 let session = session.clone();
                 ntex_rt::spawn(async move {
-                    if let Err(e) = builder.send_at_least_once(payload).await {
-                        tracing::debug!(error = ?e, "MQTT delivery not acknowledged");
+                    match builder.send_at_least_once(payload).await {
+                        Ok(_) => acknowledged(&session, tracked),
+                        Err(e) => tracing::debug!(error = ?e, "MQTT delivery not acknowledged"),
                     }
                     session.release_delivery_slot();
                 });
@@ -230,5 +293,12 @@ fn send(session: &Rc<Session>, message: &Outgoing, qos: QoS) {
                 tracing::debug!(error = ?e, "MQTT delivery failed");
             }
         }
+    }
+}
+
+/// A tracked delivery's PUBACK: the engine removes it from the session's queue.
+fn acknowledged(session: &Rc<Session>, tracked: Option<(u64, bool)>) {
+    if let Some((id, _)) = tracked {
+        session.broker.acks.push(&session.client_id, id);
     }
 }

@@ -22,6 +22,8 @@ pub enum Refusal {
     NotAuthorized,
     /// `maximumClientSessionsPerAuthenticationName` reached (v5 0x97, 3.1.1 0x05).
     TooManySessions,
+    /// The stored sessions could not be read or written (v5 0x88, 3.1.1 0x03).
+    Unavailable,
     /// A will message with retain, `QoS` 2 or an invalid topic (v5 0x9A, 0x9B, 0x90; 3.1.1
     /// 0x03), and over MQTT 5 an authentication method (0x8C) or user properties (0x83).
     Unsupported,
@@ -37,6 +39,17 @@ pub struct Request<'a> {
     pub password: Option<&'a [u8]>,
     /// The will message's topic, `QoS` and retain flag, if it has one.
     pub will: Option<(&'a str, QoS, bool)>,
+}
+
+/// The Session Expiry Interval a CONNECT gets, seconds: what it asked for (3.1.1
+/// `cleanSession=0`: the most there is), at most `maximumSessionExpiryInHours`.
+pub fn session_expiry(broker: &Broker, requested_secs: u32) -> u32 {
+    let hours = broker
+        .shared()
+        .mqtt
+        .topic_spaces_configuration
+        .maximum_session_expiry_in_hours;
+    requested_secs.min(hours.saturating_mul(3_600))
 }
 
 /// Decides a CONNECT: the authenticated client, or why not (counted).

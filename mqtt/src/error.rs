@@ -11,6 +11,9 @@ pub enum ListenerError {
     /// The listener thread could not be started.
     #[error("starting the MQTT thread: {0}")]
     Thread(#[source] io::Error),
+    /// The stored sessions could not be brought up to date.
+    #[error("the stored MQTT sessions: {0}")]
+    Sessions(#[source] gridlog::EngineError),
 }
 
 /// Why a connection's service ends it (the dispatcher closes the connection on any of these).
@@ -79,4 +82,15 @@ pub enum TopicError {
     /// A wildcard in a topic name, or misplaced in a filter.
     #[error("'+' and '#' are whole segments of filters, '#' the last")]
     Wildcard,
+}
+
+/// A persistent session's state could not be read or stored.
+#[derive(Debug, thiserror::Error)]
+pub enum SessionStoreError {
+    /// The engine refused or failed.
+    #[error(transparent)]
+    Engine(#[from] gridlog::EngineError),
+    /// The blocking task that called it did not finish.
+    #[error("the session store task failed: {0}")]
+    Task(String),
 }

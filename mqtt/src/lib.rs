@@ -11,11 +11,14 @@
 //! docs/mqtt.md for what is and is not supported, and why ntex-mqtt.
 //!
 //! Files: `listener.rs` (the thread and the accept loop), `broker.rs` (sessions, delivery),
+//! `persistent.rs` (persistent sessions: the engine calls, resend, wills, the sweep), `acks.rs`
+//! (their PUBACKs to the engine, batched),
 //! `session.rs` (one session's grants and subscriptions), `connect.rs` (the CONNECT
 //! decision), `v3.rs` and `v5.rs` (the protocol versions' handlers and reason codes),
 //! `publish.rs` (authorize, route, deliver), `route.rs` (the routed event), `topic.rs` (topic
 //! and filter rules, matching, coverage), `limits.rs`, `error.rs`.
 
+mod acks;
 mod broker;
 mod connect;
 pub mod error;
@@ -23,6 +26,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod limits;
 mod listener;
+mod persistent;
 mod publish;
 pub mod route;
 mod session;
@@ -32,7 +36,7 @@ pub mod topic;
 mod v3;
 mod v5;
 
-pub use error::{ListenerError, ServiceError, TopicError};
+pub use error::{ListenerError, ServiceError, SessionStoreError, TopicError};
 pub use listener::Endpoint;
 pub use shared::Shared;
 pub use stats::{MqttStats, MqttStatsSnapshot};

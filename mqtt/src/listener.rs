@@ -39,6 +39,15 @@ impl Endpoint {
             .set_nonblocking(true)
             .map_err(ListenerError::Socket)?;
         let local = listener.local_addr().map_err(ListenerError::Socket)?;
+        // After a restart no connection holds a stored session: their expiry and wills count
+        // from now.
+        let restarted = shared
+            .namespace
+            .mqtt_sessions_restarted()
+            .map_err(ListenerError::Sessions)?;
+        if restarted > 0 {
+            tracing::info!(restarted, "MQTT sessions held at the last stop are disconnected");
+        }
         let (stop, stopped) = watch::channel(false);
         let stats = shared.stats.clone();
         let shared = Arc::new(shared);
@@ -114,6 +123,7 @@ async fn accept_loop(
     };
     let cfg = config();
     let broker = Broker::new(shared);
+    ntex_rt::spawn(crate::persistent::sweep_loop(Rc::downgrade(&broker)));
     let broker3 = broker.clone();
     let broker5 = broker.clone();
     let v3_server = v3::MqttServer::new(
@@ -123,7 +133,7 @@ async fn accept_loop(
     )
     .protocol(
         async |session: &v3::Session<crate::v3::State>, message: v3::ProtocolMessage| {
-            Ok::<_, ServiceError>(crate::v3::protocol(session, message))
+            Ok::<_, ServiceError>(crate::v3::protocol(session, message).await)
         },
     )
     .control(async |session: &v3::Session<crate::v3::State>, control| {
@@ -131,7 +141,7 @@ async fn accept_loop(
     })
     .build(move |handshake: v3::Connect| {
         let broker = broker3.clone();
-        async move { Ok::<_, ServiceError>(crate::v3::connect(&broker, handshake)) }
+        async move { Ok::<_, ServiceError>(crate::v3::connect(&broker, handshake).await) }
     });
     let v5_server = v5::MqttServer::new(
         async |session: &v5::Session<crate::v5::State>, message: v5::Publish| {
@@ -140,7 +150,7 @@ async fn accept_loop(
     )
     .protocol(
         async |session: &v5::Session<crate::v5::State>, message: v5::ProtocolMessage| {
-            Ok::<_, ServiceError>(crate::v5::protocol(session, message))
+            Ok::<_, ServiceError>(crate::v5::protocol(session, message).await)
         },
     )
     .control(async |session: &v5::Session<crate::v5::State>, control| {
@@ -148,7 +158,7 @@ async fn accept_loop(
     })
     .build(move |handshake: v5::Connect| {
         let broker = broker5.clone();
-        async move { Ok::<_, ServiceError>(crate::v5::connect(&broker, handshake)) }
+        async move { Ok::<_, ServiceError>(crate::v5::connect(&broker, handshake).await) }
     });
     let service = Rc::new(Pipeline::new(
         (),

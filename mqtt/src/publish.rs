@@ -1,6 +1,6 @@
 //! A PUBLISH, common to both protocol versions: the topic checked, the publish authorized,
-//! the message routed into the namespace topic (durably, before the answer) and delivered to
-//! the matching subscriptions.
+//! the message routed into the namespace topic and (`QoS` 1) queued in the matching persistent
+//! sessions (both durably, before the answer), then delivered to the matching subscriptions.
 
 use std::rc::Rc;
 
@@ -57,7 +57,22 @@ async fn handle_uncounted(session: &Rc<Session>, message: Outgoing) -> Outcome {
     if let Err((code, message)) = route(session, &message).await {
         return Outcome::RoutingFailed { code, message };
     }
-    session.broker.deliver(&message);
+    let enqueued = match crate::persistent::enqueue(&session.broker, &message).await {
+        Ok(enqueued) => enqueued,
+        Err(e) => {
+            return Outcome::RoutingFailed {
+                code: "SessionStoreFailed",
+                message: e.to_string(),
+            };
+        }
+    };
+    for client_id in &enqueued.overflowed {
+        tracing::info!(%client_id, "MQTT session overflow: the stored session ended");
+        if session.broker.session(client_id).is_none() {
+            session.broker.shared().stats.overflow();
+        }
+    }
+    session.broker.deliver(&message, &enqueued);
     Outcome::Accepted
 }
 

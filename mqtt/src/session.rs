@@ -1,5 +1,8 @@
 //! One connected session: its client, its grants (the permission bindings' templates
-//! substituted for it, computed once at CONNECT) and its subscriptions.
+//! substituted for it, computed once at CONNECT) and its subscriptions. A persistent session
+//! (Session Expiry Interval > 0, 3.1.1 `cleanSession=0`) is also stored by the engine
+//! (`Namespace::mqtt_session_*`): its subscriptions and `QoS` 1 queue there outlive the
+//! connection, and this is the connection's copy of the subscriptions.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -28,8 +31,19 @@ pub struct Session {
     subscriptions: RefCell<Vec<Subscription>>,
     /// `QoS` 1 deliveries sent and not yet acknowledged (or waiting for the client's window).
     unacknowledged: Cell<usize>,
-    /// The will message, published when the connection ends without a normal DISCONNECT.
+    /// The will message, published when the connection ends without a normal DISCONNECT (a
+    /// persistent session's will is the engine's; this one then only says whether it is still
+    /// armed).
     will: RefCell<Option<Outgoing>>,
+    /// The engine stores this session ([`Persistence`]); `None`: it ends with the connection.
+    pub persistence: Option<Persistence>,
+}
+
+/// How a persistent session's connection holds the engine's stored session.
+#[derive(Clone, Copy, Debug)]
+pub struct Persistence {
+    /// `OpenedSession::connection`.
+    pub connection: u64,
 }
 
 struct Subscription {
@@ -57,6 +71,7 @@ impl Session {
         client: MqttClient,
         sink: Sink,
         will: Option<Outgoing>,
+        persistence: Option<Persistence>,
     ) -> Self {
         let mqtt = &broker.shared().mqtt;
         let publish_grants = mqtt.grants(&client, Permission::Publisher);
@@ -71,7 +86,43 @@ impl Session {
             subscriptions: RefCell::new(Vec::new()),
             unacknowledged: Cell::new(0),
             will: RefCell::new(will),
+            persistence,
         }
+    }
+
+    /// Restores stored subscriptions (filter, granted `QoS`) that the client's Subscriber
+    /// bindings still cover (the configuration may have changed since); returns those that no
+    /// longer are, which the caller removes from the stored session.
+    pub fn restore(&self, subscriptions: &[(String, u8)]) -> Vec<String> {
+        let mut dropped = Vec::new();
+        let mut restored = self.subscriptions.borrow_mut();
+        for (text, qos) in subscriptions {
+            let covered = topic::topic_filter(text).ok().filter(|filter| {
+                self.subscribe_grants
+                    .iter()
+                    .any(|grant| topic::covers(grant, filter))
+            });
+            match covered {
+                Some(filter) if restored.len() < SUBSCRIPTIONS_PER_SESSION_MAX => {
+                    restored.push(Subscription {
+                        text: text.clone(),
+                        filter,
+                        qos: if *qos == 0 {
+                            QoS::AtMostOnce
+                        } else {
+                            QoS::AtLeastOnce
+                        },
+                    });
+                }
+                _ => dropped.push(text.clone()),
+            }
+        }
+        dropped
+    }
+
+    /// Whether the will is still armed (no normal DISCONNECT).
+    pub fn will_armed(&self) -> bool {
+        self.will.borrow().is_some()
     }
 
     /// Forgets the will (a normal DISCONNECT).
@@ -80,9 +131,13 @@ impl Session {
     }
 
     /// Publishes the will, if there still is one, as the client would have (authorized, routed,
-    /// delivered): the connection ended without a normal DISCONNECT. The session ends with its
-    /// connection (no session expiry), so there is no will delay.
+    /// delivered): the connection of a session that ends with it ended without a normal
+    /// DISCONNECT (the session ends, so the will delay ends too). A persistent session's will
+    /// is the engine's (`persistent.rs`).
     pub fn publish_will(self: &Rc<Self>) {
+        if self.persistence.is_some() {
+            return;
+        }
         let Some(will) = self.will.borrow_mut().take() else {
             return;
         };

@@ -23,7 +23,7 @@ struct Counters {
 }
 
 /// The `outcome` label values of CONNECTs, in [`MqttStatsSnapshot::connects`] order.
-pub const CONNECT_OUTCOMES: [&str; 7] = [
+pub const CONNECT_OUTCOMES: [&str; 8] = [
     "accepted",
     "broker_disabled",
     "bad_client_id",
@@ -31,6 +31,7 @@ pub const CONNECT_OUTCOMES: [&str; 7] = [
     "not_authorized",
     "too_many_sessions",
     "unsupported",
+    "unavailable",
 ];
 /// The `outcome` label values of PUBLISH packets, in [`MqttStatsSnapshot::publishes`] order.
 pub const PUBLISH_OUTCOMES: [&str; 5] = [
@@ -106,6 +107,7 @@ impl MqttStats {
             Err(Refusal::NotAuthorized) => 4,
             Err(Refusal::TooManySessions) => 5,
             Err(Refusal::Unsupported) => 6,
+            Err(Refusal::Unavailable) => 7,
         };
         add(&self.0.connects[index], 1);
     }

@@ -55,18 +55,10 @@ fn common(text: &str) -> Result<(), TopicError> {
     Ok(())
 }
 
-/// Whether `topic` (its segments) matches `filter`.
+/// Whether `topic` (its segments) matches `filter` (the engine's rule, which also decides
+/// which stored sessions a message is queued in).
 pub fn matches(filter: &[FilterSegment], topic: &[&str]) -> bool {
-    match (filter.split_first(), topic.split_first()) {
-        (Some((FilterSegment::MultiLevel, _)), _) | (None, None) => true,
-        (Some((FilterSegment::SingleLevel, rest)), Some((_, topic_rest))) => {
-            matches(rest, topic_rest)
-        }
-        (Some((FilterSegment::Literal(text), rest)), Some((segment, topic_rest))) => {
-            text == segment && matches(rest, topic_rest)
-        }
-        _ => false,
-    }
+    gridlog::topic_matches(filter, topic)
 }
 
 /// Whether every topic `requested` matches is matched by `granted`.

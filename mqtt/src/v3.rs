@@ -9,20 +9,24 @@ use ntex_mqtt::{Control, QoS};
 use ntex_util::time::Seconds;
 
 use crate::broker::{Broker, Outgoing, Sink};
-use crate::connect::{Refusal, Request, decide};
+use crate::connect::{Refusal, Request, decide, session_expiry};
 use crate::error::ServiceError;
 use crate::limits::{FILTERS_PER_SUBSCRIBE_MAX, KEEP_ALIVE_SECS_MAX, MAX_PACKET_BYTES};
 use crate::publish::{self, Outcome};
-use crate::session::Session;
+use crate::persistent;
+use crate::session::{Persistence, Session};
+use gridlog::{MqttWill, SessionOpen};
 
 /// A 3.1.1 connection's state.
 pub type State = Rc<Session>;
 
-/// Answers a CONNECT.
-pub fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::ConnectAck<State> {
+/// Answers a CONNECT: `cleanSession=0` resumes or creates a persistent session (expiry
+/// `maximumSessionExpiryInHours`), `cleanSession=1` discards a stored one.
+pub async fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::ConnectAck<State> {
     let packet = handshake.packet();
     let client_id = packet.client_id.to_string();
     let keep_alive = packet.keep_alive;
+    let clean_session = packet.clean_session;
     let request = Request {
         client_id: &client_id,
         username: packet.username.as_deref(),
@@ -34,7 +38,7 @@ pub fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::ConnectAck<St
     };
     let client = match decide(broker, &request) {
         Ok(client) => client,
-        Err(Refusal::BrokerDisabled | Refusal::Unsupported) => {
+        Err(Refusal::BrokerDisabled | Refusal::Unsupported | Refusal::Unavailable) => {
             return handshake.service_unavailable();
         }
         Err(Refusal::BadClientId) => return handshake.identifier_rejected(),
@@ -49,13 +53,40 @@ pub fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::ConnectAck<St
         qos: will.qos,
         properties: None,
     });
+    let expiry_secs = if clean_session {
+        0
+    } else {
+        session_expiry(broker, u32::MAX)
+    };
+    let open = SessionOpen {
+        client_id: client_id.clone(),
+        authentication_name: client.authentication_name.clone(),
+        clean_start: clean_session,
+        expiry_secs,
+        will: will.as_ref().map(|will| MqttWill {
+            delay_secs: 0,
+            message: persistent::to_message(will),
+        }),
+    };
+    let opened = match persistent::open(broker, open).await {
+        Ok(opened) => opened,
+        Err(e) => {
+            tracing::warn!(error = %e, "opening an MQTT session failed");
+            return handshake.service_unavailable();
+        }
+    };
+    let persistence = (opened.connection != 0).then_some(Persistence {
+        connection: opened.connection,
+    });
     let session = Rc::new(Session::new(
         broker.clone(),
         client_id,
         client,
         Sink::V3(handshake.sink()),
         will,
+        persistence,
     ));
+    persistent::restored(&session, &opened);
     broker.register(session.clone());
     // [MQTT-3.1.2-24]: one and a half keep-alives, the keep-alive capped by the service's.
     let keep_alive = if keep_alive == 0 {
@@ -64,7 +95,10 @@ pub fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::ConnectAck<St
         keep_alive.min(KEEP_ALIVE_SECS_MAX)
     };
     let idle = keep_alive.saturating_add(keep_alive / 2);
-    let mut ack = handshake.ack(session, false).idle_timeout(Seconds(idle));
+    let mut ack = handshake
+        .ack(session.clone(), opened.present)
+        .idle_timeout(Seconds(idle));
+    persistent::resend(&session, opened.queue);
     if let Some(size) = std::num::NonZeroU32::new(MAX_PACKET_BYTES) {
         ack = ack.max_packet_size(size);
     }
@@ -101,10 +135,15 @@ pub async fn publish(session: &v3::Session<State>, message: Publish) -> Result<(
     }
 }
 
-/// Answers SUBSCRIBE, UNSUBSCRIBE, PING and DISCONNECT.
-pub fn protocol(session: &v3::Session<State>, message: ProtocolMessage) -> ProtocolMessageAck {
+/// Answers SUBSCRIBE, UNSUBSCRIBE, PING and DISCONNECT. A persistent session's subscriptions
+/// are stored before the SUBACK (UNSUBACK) goes.
+pub async fn protocol(
+    session: &v3::Session<State>,
+    message: ProtocolMessage,
+) -> ProtocolMessageAck {
     match message {
         ProtocolMessage::Subscribe(mut subscribe) => {
+            let mut granted = Vec::new();
             for (index, mut subscription) in subscribe.iter_mut().enumerate() {
                 if index >= FILTERS_PER_SUBSCRIBE_MAX {
                     session.refuse_filter();
@@ -112,8 +151,21 @@ pub fn protocol(session: &v3::Session<State>, message: ProtocolMessage) -> Proto
                     continue;
                 }
                 match session.subscribe(subscription.topic(), subscription.qos()) {
-                    Ok(granted) => subscription.confirm(granted),
+                    Ok(qos) => {
+                        granted.push((
+                            subscription.topic().to_string(),
+                            u8::from(qos == QoS::AtLeastOnce),
+                        ));
+                        subscription.confirm(qos);
+                    }
                     Err(_) => subscription.fail(),
+                }
+            }
+            if let Err(e) = persistent::subscribe(session, granted).await {
+                tracing::warn!(error = %e, "storing MQTT subscriptions failed");
+                for mut subscription in subscribe.iter_mut() {
+                    session.unsubscribe(subscription.topic());
+                    subscription.fail();
                 }
             }
             subscribe.ack()
@@ -123,8 +175,14 @@ pub fn protocol(session: &v3::Session<State>, message: ProtocolMessage) -> Proto
             disconnect.ack()
         }
         ProtocolMessage::Unsubscribe(unsubscribe) => {
+            let mut removed = Vec::new();
             for topic in unsubscribe.iter() {
-                session.unsubscribe(topic);
+                if session.unsubscribe(topic) {
+                    removed.push(topic.to_string());
+                }
+            }
+            if let Err(e) = persistent::unsubscribe(session, removed).await {
+                tracing::warn!(error = %e, "storing an MQTT unsubscribe failed");
             }
             unsubscribe.ack()
         }
@@ -139,7 +197,9 @@ pub fn control(
 ) -> Option<v3::codec::Encoded> {
     if let Control::Stop(reason) = control {
         tracing::debug!(client_id = %session.client_id, ?reason, "MQTT 3.1.1 connection ended");
+        let current = session.broker.is_current(session);
         session.broker.remove(session);
+        persistent::disconnected(session, current);
         session.publish_will();
     }
     None

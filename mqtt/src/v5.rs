@@ -13,7 +13,7 @@ use ntex_mqtt::v5::{self, ProtocolMessage, ProtocolMessageAck, Publish, PublishA
 use ntex_mqtt::{Control, QoS};
 
 use crate::broker::{Broker, Outgoing, Sink};
-use crate::connect::{Refusal, Request, decide};
+use crate::connect::{Refusal, Request, decide, session_expiry};
 use crate::error::{ServiceError, TopicError};
 use crate::limits::{
     CONTENT_TYPE_BYTES_MAX, CORRELATION_DATA_BYTES_MAX, FILTERS_PER_SUBSCRIBE_MAX,
@@ -21,17 +21,28 @@ use crate::limits::{
     TOPIC_ALIASES_MAX, USER_PROPERTIES_BYTES_MAX,
 };
 use crate::publish::{self, Outcome};
-use crate::session::{Session, SubscribeRefusal};
+use crate::persistent;
+use crate::session::{Persistence, Session, SubscribeRefusal};
+use gridlog::limits::MQTT_WILL_DELAY_SECS_MAX;
+use gridlog::{MqttWill, SessionOpen};
 use crate::stats::PublishOutcome;
 
 /// A v5 connection's state.
 pub type State = Rc<Session>;
 
-/// Answers a CONNECT.
-pub fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::ConnectAck<State> {
+/// Answers a CONNECT: a Session Expiry Interval (clamped to `maximumSessionExpiryInHours`) makes
+/// the session persistent, Clean Start discards a stored one.
+pub async fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::ConnectAck<State> {
     let packet = handshake.packet_mut();
     let client_id = packet.client_id.to_string();
     let keep_alive = packet.keep_alive;
+    let clean_start = packet.clean_start;
+    let expiry_secs = session_expiry(broker, packet.session_expiry_interval_secs);
+    let will_delay_secs = packet
+        .last_will
+        .as_ref()
+        .and_then(|will| will.will_delay_interval_sec)
+        .unwrap_or(0);
     let will = packet.last_will.as_ref();
     let refusal = if packet.auth_method.is_some() {
         Some(ConnectAckReason::BadAuthenticationMethod)
@@ -77,17 +88,42 @@ pub fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::ConnectAc
             ..PublishProperties::default()
         }),
     });
+    let open = SessionOpen {
+        client_id: client_id.clone(),
+        authentication_name: client.authentication_name.clone(),
+        clean_start,
+        expiry_secs,
+        will: will.as_ref().map(|will| MqttWill {
+            delay_secs: will_delay_secs.min(MQTT_WILL_DELAY_SECS_MAX),
+            message: persistent::to_message(will),
+        }),
+    };
+    let opened = match persistent::open(broker, open).await {
+        Ok(opened) => opened,
+        Err(e) => {
+            tracing::warn!(error = %e, "opening an MQTT session failed");
+            return handshake.failed(ConnectAckReason::ServerUnavailable);
+        }
+    };
+    let persistence = (opened.connection != 0).then_some(Persistence {
+        connection: opened.connection,
+    });
     let session = Rc::new(Session::new(
         broker.clone(),
         client_id,
         client,
         Sink::V5(handshake.sink()),
         will,
+        persistence,
     ));
+    persistent::restored(&session, &opened);
     broker.register(session.clone());
+    persistent::resend(&session, opened.queue);
     let clamp = keep_alive == 0 || keep_alive > KEEP_ALIVE_SECS_MAX;
+    let present = opened.present;
     let mut ack = handshake.ack(session).with(|ack| {
-        ack.session_expiry_interval_secs = Some(0);
+        ack.session_present = present;
+        ack.session_expiry_interval_secs = Some(expiry_secs);
         ack.max_qos = QoS::AtLeastOnce;
         ack.retain_available = false;
         ack.shared_subscription_available = false;
@@ -116,6 +152,7 @@ fn reason(refusal: Refusal) -> ConnectAckReason {
         Refusal::NotAuthorized => ConnectAckReason::NotAuthorized,
         Refusal::TooManySessions => ConnectAckReason::QuotaExceeded,
         Refusal::Unsupported => ConnectAckReason::ImplementationSpecificError,
+        Refusal::Unavailable => ConnectAckReason::ServerUnavailable,
     }
 }
 
@@ -207,10 +244,15 @@ fn over_limit(properties: &PublishProperties) -> Option<&'static str> {
     }
 }
 
-/// Answers SUBSCRIBE, UNSUBSCRIBE, PING, DISCONNECT and the rest.
-pub fn protocol(session: &v5::Session<State>, message: ProtocolMessage) -> ProtocolMessageAck {
+/// Answers SUBSCRIBE, UNSUBSCRIBE, PING, DISCONNECT and the rest. A persistent session's
+/// subscriptions are stored before the SUBACK (UNSUBACK) goes.
+pub async fn protocol(
+    session: &v5::Session<State>,
+    message: ProtocolMessage,
+) -> ProtocolMessageAck {
     match message {
         ProtocolMessage::Subscribe(mut subscribe) => {
+            let mut granted = Vec::new();
             for (index, mut subscription) in subscribe.iter_mut().enumerate() {
                 if index >= FILTERS_PER_SUBSCRIBE_MAX {
                     session.refuse_filter();
@@ -219,7 +261,13 @@ pub fn protocol(session: &v5::Session<State>, message: ProtocolMessage) -> Proto
                 }
                 let qos = subscription.options().qos;
                 match session.subscribe(subscription.topic(), qos) {
-                    Ok(granted) => subscription.confirm(granted),
+                    Ok(qos) => {
+                        granted.push((
+                            subscription.topic().to_string(),
+                            u8::from(qos == QoS::AtLeastOnce),
+                        ));
+                        subscription.confirm(qos);
+                    }
                     Err(refusal) => subscription.fail(match refusal {
                         SubscribeRefusal::Invalid(TopicError::Shared) => {
                             SubscribeAckReason::SharedSubscriptionNotSupported
@@ -228,6 +276,13 @@ pub fn protocol(session: &v5::Session<State>, message: ProtocolMessage) -> Proto
                         SubscribeRefusal::NotAuthorized => SubscribeAckReason::NotAuthorized,
                         SubscribeRefusal::Quota => SubscribeAckReason::QuotaExceeded,
                     }),
+                }
+            }
+            if let Err(e) = persistent::subscribe(session, granted).await {
+                tracing::warn!(error = %e, "storing MQTT subscriptions failed");
+                for mut subscription in &mut subscribe {
+                    session.unsubscribe(subscription.topic());
+                    subscription.fail(SubscribeAckReason::UnspecifiedError);
                 }
             }
             subscribe.ack()
@@ -239,12 +294,17 @@ pub fn protocol(session: &v5::Session<State>, message: ProtocolMessage) -> Proto
             disconnect.ack()
         }
         ProtocolMessage::Unsubscribe(mut unsubscribe) => {
+            let mut removed = Vec::new();
             for mut item in &mut unsubscribe {
                 if session.unsubscribe(item.topic()) {
+                    removed.push(item.topic().to_string());
                     item.success();
                 } else {
                     item.fail(UnsubscribeAckReason::NoSubscriptionExisted);
                 }
+            }
+            if let Err(e) = persistent::unsubscribe(session, removed).await {
+                tracing::warn!(error = %e, "storing an MQTT unsubscribe failed");
             }
             unsubscribe.ack()
         }
@@ -259,7 +319,9 @@ pub fn control(
 ) -> Option<v5::codec::Encoded> {
     if let Control::Stop(reason) = control {
         tracing::debug!(client_id = %session.client_id, ?reason, "MQTT 5 connection ended");
+        let current = session.broker.is_current(session);
         session.broker.remove(session);
+        persistent::disconnected(session, current);
         session.publish_will();
     }
     None

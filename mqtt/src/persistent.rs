@@ -1,0 +1,238 @@
+//! Persistent sessions, the broker's side: messages to and from the engine's form
+//! ([`gridlog::MqttMessage`]), the engine calls (on the blocking pool, never on the listener
+//! thread), the resend of a resumed session's queue, a connection's end, and the sweep that
+//! expires sessions and publishes due wills (every [`SWEEP_INTERVAL`]).
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use gridlog::{
+    DueWill, Enqueued, MqttMessage, MqttProperties, OpenedSession, QueuedMessage,
+    SessionOpen,
+};
+use ntex_bytes::{ByteString, Bytes};
+use ntex_mqtt::QoS;
+use ntex_mqtt::v5::codec::PublishProperties;
+
+use crate::broker::{self, Broker, Outgoing, Sink};
+use crate::error::SessionStoreError;
+use crate::session::Session;
+
+/// How often the broker sweeps the stored sessions (expiry, will delays).
+pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
+
+/// The engine's form of `message`.
+pub fn to_message(message: &Outgoing) -> MqttMessage {
+    MqttMessage {
+        topic: message.topic.to_string(),
+        payload: message.payload.to_vec(),
+        qos: u8::from(message.qos == QoS::AtLeastOnce),
+        properties: message.properties.as_ref().map(|p| MqttProperties {
+            utf8_payload: p.is_utf8_payload,
+            content_type: p.content_type.as_ref().map(ToString::to_string),
+            response_topic: p.response_topic.as_ref().map(ToString::to_string),
+            correlation_data: p.correlation_data.as_ref().map(|d| d.to_vec()),
+            message_expiry_secs: p.message_expiry_interval.map(u32::from),
+            user_properties: p
+                .user_properties
+                .iter()
+                .map(|(name, value)| (name.to_string(), value.to_string()))
+                .collect(),
+        }),
+    }
+}
+
+/// The broker's form of a stored message.
+pub fn to_outgoing(message: &MqttMessage) -> Outgoing {
+    Outgoing {
+        topic: ByteString::from(message.topic.as_str()),
+        payload: Bytes::copy_from_slice(&message.payload),
+        qos: if message.qos == 0 {
+            QoS::AtMostOnce
+        } else {
+            QoS::AtLeastOnce
+        },
+        properties: message.properties.as_ref().map(|p| PublishProperties {
+            is_utf8_payload: p.utf8_payload,
+            content_type: p.content_type.as_deref().map(ByteString::from),
+            response_topic: p.response_topic.as_deref().map(ByteString::from),
+            correlation_data: p.correlation_data.as_deref().map(Bytes::copy_from_slice),
+            message_expiry_interval: p.message_expiry_secs.and_then(std::num::NonZeroU32::new),
+            user_properties: p
+                .user_properties
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        ByteString::from(name.as_str()),
+                        ByteString::from(value.as_str()),
+                    )
+                })
+                .collect(),
+            ..PublishProperties::default()
+        }),
+    }
+}
+
+/// Runs `call` on the namespace on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    broker: &Broker,
+    call: impl FnOnce(&gridlog::Namespace) -> Result<T, gridlog::EngineError> + Send + 'static,
+) -> Result<T, SessionStoreError> {
+    let namespace = broker.shared().namespace.clone();
+    match tokio::task::spawn_blocking(move || call(&namespace)).await {
+        Ok(result) => Ok(result?),
+        Err(join) => Err(SessionStoreError::Task(join.to_string())),
+    }
+}
+
+/// Opens (resumes, discards, or stores) the session for a CONNECT.
+pub async fn open(broker: &Broker, open: SessionOpen) -> Result<OpenedSession, SessionStoreError> {
+    blocking(broker, move |namespace| namespace.mqtt_session_open(&open)).await
+}
+
+/// Queues a `QoS` 1 message in the stored sessions it matches (durable when it returns).
+pub async fn enqueue(broker: &Broker, message: &Outgoing) -> Result<Enqueued, SessionStoreError> {
+    if message.qos != QoS::AtLeastOnce {
+        return Ok(Enqueued::default());
+    }
+    let message = to_message(message);
+    blocking(broker, move |namespace| namespace.mqtt_session_enqueue(&message)).await
+}
+
+/// Stores subscriptions of a persistent session (durable when it returns).
+pub async fn subscribe(session: &Session, filters: Vec<(String, u8)>) -> Result<(), SessionStoreError> {
+    if session.persistence.is_none() || filters.is_empty() {
+        return Ok(());
+    }
+    let client_id = session.client_id.clone();
+    blocking(&session.broker, move |namespace| {
+        namespace.mqtt_session_subscribe(&client_id, &filters)
+    })
+    .await
+}
+
+/// Removes subscriptions of a persistent session (durable when it returns).
+pub async fn unsubscribe(session: &Session, filters: Vec<String>) -> Result<(), SessionStoreError> {
+    if session.persistence.is_none() || filters.is_empty() {
+        return Ok(());
+    }
+    let client_id = session.client_id.clone();
+    blocking(&session.broker, move |namespace| {
+        namespace.mqtt_session_unsubscribe(&client_id, &filters)
+    })
+    .await
+}
+
+/// Restores a resumed session's subscriptions on its connection; those its bindings no longer
+/// cover are removed from the stored session too.
+pub fn restored(session: &Rc<Session>, opened: &OpenedSession) {
+    let dropped = session.restore(&opened.subscriptions);
+    if dropped.is_empty() {
+        return;
+    }
+    tracing::info!(client_id = %session.client_id, ?dropped, "MQTT subscriptions no longer authorized");
+    let session = session.clone();
+    ntex_rt::spawn(async move {
+        if let Err(e) = unsubscribe(&session, dropped).await {
+            tracing::warn!(error = %e, "removing MQTT subscriptions failed");
+        }
+    });
+}
+
+/// Sends a resumed session's queue, oldest first (DUP=1 for what may have been sent before),
+/// after the CONNACK (the task runs once the handshake has written it).
+pub fn resend(session: &Rc<Session>, queue: Vec<QueuedMessage>) {
+    if queue.is_empty() {
+        return;
+    }
+    let session = session.clone();
+    ntex_rt::spawn(async move {
+        for queued in queue {
+            let message = to_outgoing(&queued.message);
+            session.broker.shared().stats.delivery(true);
+            broker::send(
+                &session,
+                &message,
+                QoS::AtLeastOnce,
+                Some((queued.id, queued.dup)),
+            );
+        }
+    });
+}
+
+/// A persistent session's connection ended: unless another connection took the session over,
+/// its expiry and will delay start now (the will stays armed unless a normal DISCONNECT
+/// came); a will due at once is published.
+pub fn disconnected(session: &Rc<Session>, current: bool) {
+    let Some(persistence) = session.persistence else {
+        return;
+    };
+    if !current {
+        return;
+    }
+    let client_id = session.client_id.clone();
+    let will = session.will_armed();
+    let broker = session.broker.clone();
+    ntex_rt::spawn(async move {
+        let due = blocking(&broker, move |namespace| {
+            namespace.mqtt_session_disconnect(&client_id, persistence.connection, will)
+        })
+        .await;
+        match due {
+            Ok(Some(due)) => publish_will(&broker, due),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "storing an MQTT disconnect failed"),
+        }
+    });
+}
+
+/// Publishes a stored session's due will as its client would have (authorized by its
+/// Publisher bindings, routed, delivered); dropped when the client is gone or disabled.
+pub fn publish_will(broker: &Rc<Broker>, due: DueWill) {
+    let Some(client) = broker
+        .shared()
+        .mqtt
+        .client_by_authentication_name(&due.authentication_name)
+        .filter(|client| client.state == gridlog::ResourceState::Enabled)
+        .cloned()
+    else {
+        tracing::info!(client_id = %due.client_id, "MQTT will dropped: its client is gone");
+        return;
+    };
+    let stand_in = Rc::new(Session::new(
+        broker.clone(),
+        due.client_id,
+        client,
+        Sink::Detached,
+        None,
+        None,
+    ));
+    let will = to_outgoing(&due.message);
+    ntex_rt::spawn(async move {
+        let outcome = crate::publish::handle(&stand_in, will).await;
+        tracing::debug!(client_id = %stand_in.client_id, ?outcome, "MQTT will published");
+    });
+}
+
+/// Sweeps the stored sessions every [`SWEEP_INTERVAL`] until the broker goes: expired
+/// sessions end (a connected session of that id is not touched: only disconnected ones
+/// expire) and due wills are published.
+pub async fn sweep_loop(broker: std::rc::Weak<Broker>) {
+    loop {
+        ntex_util::time::sleep(SWEEP_INTERVAL).await;
+        let Some(broker) = broker.upgrade() else {
+            return;
+        };
+        match blocking(&broker, gridlog::Namespace::mqtt_session_sweep).await {
+            Ok(sweep) => {
+                for client_id in &sweep.expired {
+                    tracing::debug!(%client_id, "MQTT session expired");
+                }
+                for due in sweep.wills {
+                    publish_will(&broker, due);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "sweeping MQTT sessions failed"),
+        }
+    }
+}
