@@ -15,7 +15,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
-use gridlog::{AccessKey, Namespace, NamespaceConfig, NamespaceOptions, SystemClock};
+use gridlog::{AccessKey, Clock, Namespace, NamespaceConfig, NamespaceOptions, SystemClock};
 use gridlog_mqtt::{Endpoint, MqttStats, Shared};
 
 /// The access key the development-mode password must match.
@@ -66,14 +66,29 @@ pub struct Broker {
     pub namespace: Namespace,
     pub stats: MqttStats,
     pub endpoint: Option<Endpoint>,
-    _dir: tempfile::TempDir,
+    dir: Option<tempfile::TempDir>,
 }
 
 impl Broker {
     /// Starts one with `config` and the development-only authentication `dev_auth`.
     pub fn start(config: &str, dev_auth: bool) -> Self {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let namespace = Namespace::open(dir.path(), NamespaceOptions::default()).expect("open");
+        Self::start_with(config, dev_auth, Arc::new(SystemClock::new()), None)
+    }
+
+    /// Starts one with `config`, development-only authentication on, the namespace's clock
+    /// `clock` and its data in `dir` (a fresh directory when `None`).
+    pub fn start_with(
+        config: &str,
+        dev_auth: bool,
+        clock: Arc<dyn Clock>,
+        dir: Option<tempfile::TempDir>,
+    ) -> Self {
+        let dir = dir.unwrap_or_else(|| tempfile::tempdir().expect("tempdir"));
+        let options = NamespaceOptions {
+            clock,
+            ..NamespaceOptions::default()
+        };
+        let namespace = Namespace::open(dir.path(), options).expect("open");
         let config = NamespaceConfig::from_json_str(config).expect("config");
         namespace.apply_config(&config).expect("apply");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -91,8 +106,17 @@ impl Broker {
             namespace,
             stats,
             endpoint: Some(endpoint),
-            _dir: dir,
+            dir: Some(dir),
         }
+    }
+
+    /// Stops the listener and closes the namespace; returns its data directory (for a restart).
+    pub fn stop(mut self) -> tempfile::TempDir {
+        if let Some(endpoint) = self.endpoint.take() {
+            endpoint.stop();
+        }
+        self.namespace.close().expect("close");
+        self.dir.take().expect("dir")
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -130,11 +154,37 @@ pub struct Props<'a> {
     pub user: Vec<(&'a str, &'a str)>,
 }
 
+/// CONNECT options beyond the credentials.
+#[derive(Clone, Copy, Default)]
+pub struct Opts<'a> {
+    /// Keep the session: 3.1.1 `cleanSession=0`, v5 Clean Start 0.
+    pub keep: bool,
+    /// v5 Session Expiry Interval.
+    pub expiry: Option<u32>,
+    /// Will: topic, payload, flags (`QoS` << 3, retain 0x20).
+    pub will: Option<(&'a str, &'a [u8], u8)>,
+    /// v5 Will Delay Interval.
+    pub will_delay: Option<u32>,
+}
+
+/// A PUBLISH the server sent, not acknowledged yet.
+#[derive(Debug)]
+pub struct Delivery {
+    pub topic: String,
+    pub payload: Vec<u8>,
+    pub qos: u8,
+    pub dup: bool,
+    /// Packet identifier (`QoS` 1).
+    pub id: u16,
+}
+
 /// A minimal MQTT client.
 pub struct Client {
     pub version: Version,
     stream: TcpStream,
     next_id: u16,
+    /// The CONNACK's body.
+    pub connack: Vec<u8>,
 }
 
 fn varint(mut value: usize, out: &mut Vec<u8>) {
@@ -185,6 +235,46 @@ impl Client {
         password: Option<&str>,
         will: Option<(&str, &[u8], u8)>,
     ) -> (Self, Option<u8>) {
+        let opts = Opts {
+            will,
+            ..Opts::default()
+        };
+        let (client, ack) = Self::connect_opts(addr, version, client_id, username, password, &opts);
+        (client, ack.map(|(code, _)| code))
+    }
+
+    /// Connects as `name` (development mode) to a session kept after the connection: 3.1.1
+    /// `cleanSession=0`, v5 Clean Start 0 with Session Expiry Interval `expiry`. Returns the
+    /// client and Session Present; panics unless accepted.
+    pub fn persistent(
+        addr: SocketAddr,
+        version: Version,
+        client_id: &str,
+        name: &str,
+        expiry: u32,
+    ) -> (Self, bool) {
+        let opts = Opts {
+            keep: true,
+            expiry: Some(expiry),
+            ..Opts::default()
+        };
+        let (client, ack) = Self::connect_opts(addr, version, client_id, Some(name), Some(KEY), &opts);
+        let (code, present) = ack.expect("CONNACK");
+        assert_eq!(code, 0, "{name} not accepted");
+        (client, present)
+    }
+
+    /// Connects with `opts`; returns the client and the CONNACK's code and Session Present
+    /// (`None`: the connection closed without one).
+    pub fn connect_opts(
+        addr: SocketAddr,
+        version: Version,
+        client_id: &str,
+        username: Option<&str>,
+        password: Option<&str>,
+        opts: &Opts<'_>,
+    ) -> (Self, Option<(u8, bool)>) {
+        let will = opts.will;
         let stream = TcpStream::connect(addr).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(5)))
@@ -193,11 +283,12 @@ impl Client {
             version,
             stream,
             next_id: 1,
+            connack: Vec::new(),
         };
         let mut body = Vec::new();
         string(b"MQTT", &mut body);
         body.push(if version == Version::V5 { 5 } else { 4 });
-        let mut flags = 0x02;
+        let mut flags = if opts.keep { 0x00 } else { 0x02 };
         if username.is_some() {
             flags |= 0x80;
         }
@@ -210,12 +301,24 @@ impl Client {
         body.push(flags);
         body.extend_from_slice(&60u16.to_be_bytes());
         if version == Version::V5 {
-            body.push(0);
+            if let Some(expiry) = opts.expiry {
+                body.push(5);
+                body.push(0x11);
+                body.extend_from_slice(&expiry.to_be_bytes());
+            } else {
+                body.push(0);
+            }
         }
         string(client_id.as_bytes(), &mut body);
         if let Some((topic, payload, _)) = will {
             if version == Version::V5 {
-                body.push(0);
+                if let Some(delay) = opts.will_delay {
+                    body.push(5);
+                    body.push(0x18);
+                    body.extend_from_slice(&delay.to_be_bytes());
+                } else {
+                    body.push(0);
+                }
             }
             string(topic.as_bytes(), &mut body);
             string(payload, &mut body);
@@ -227,11 +330,15 @@ impl Client {
             string(password.as_bytes(), &mut body);
         }
         client.send(&packet(0x10, &body));
-        let code = client.read().map(|ack| {
+        let ack = client.read().map(|ack| {
             assert_eq!(ack.kind, 0x20, "CONNACK expected, got {ack:?}");
-            ack.body[1]
+            (ack.body[1], ack.body[0] & 0x01 == 1, ack.body)
         });
-        (client, code)
+        let ack = ack.map(|(code, present, body)| {
+            client.connack = body;
+            (code, present)
+        });
+        (client, ack)
     }
 
     /// Connects in development mode as `name` with the right key; panics unless accepted.
@@ -385,6 +492,76 @@ impl Client {
             at += length;
         }
         (topic, body[at..].to_vec(), qos)
+    }
+
+    /// The next PUBLISH the server sends, not acknowledged (see [`Client::puback`]).
+    pub fn delivery(&mut self) -> Delivery {
+        let packet = self.read().expect("PUBLISH");
+        assert_eq!(packet.kind & 0xF0, 0x30, "PUBLISH expected, got {packet:?}");
+        let qos = (packet.kind >> 1) & 0x03;
+        let dup = packet.kind & 0x08 != 0;
+        let body = &packet.body;
+        let topic_len = usize::from(u16::from_be_bytes([body[0], body[1]]));
+        let topic = String::from_utf8(body[2..2 + topic_len].to_vec()).expect("utf-8");
+        let mut at = 2 + topic_len;
+        let mut id = 0;
+        if qos > 0 {
+            id = u16::from_be_bytes([body[at], body[at + 1]]);
+            at += 2;
+        }
+        if self.version == Version::V5 {
+            let mut length = 0usize;
+            let mut shift = 0;
+            loop {
+                let byte = body[at];
+                at += 1;
+                length |= usize::from(byte & 0x7f) << shift;
+                shift += 7;
+                if byte & 0x80 == 0 {
+                    break;
+                }
+            }
+            at += length;
+        }
+        Delivery {
+            topic,
+            payload: body[at..].to_vec(),
+            qos,
+            dup,
+            id,
+        }
+    }
+
+    /// The v5 CONNACK's Session Expiry Interval, if it has one (properties read in order:
+    /// this client's CONNACKs carry only fixed-size ones before it or none).
+    pub fn connack_session_expiry(&self) -> Option<u32> {
+        let body = &self.connack;
+        let mut at = 3;
+        let end = 3 + usize::from(*body.get(2)?);
+        while at < end {
+            let id = body[at];
+            at += 1;
+            match id {
+                0x11 => {
+                    return Some(u32::from_be_bytes([
+                        body[at],
+                        body[at + 1],
+                        body[at + 2],
+                        body[at + 3],
+                    ]));
+                }
+                0x13 | 0x21 | 0x22 => at += 2,
+                0x24 | 0x25 | 0x28 | 0x29 | 0x2A => at += 1,
+                0x27 => at += 4,
+                _ => return None,
+            }
+        }
+        None
+    }
+
+    /// Acknowledges `QoS` 1 delivery `id`.
+    pub fn puback(&mut self, id: u16) {
+        self.send(&packet_bytes(0x40, &id.to_be_bytes()));
     }
 
     /// Whether nothing arrives within `wait`.
