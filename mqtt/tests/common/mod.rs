@@ -494,6 +494,18 @@ impl Client {
         (topic, body[at..].to_vec(), qos)
     }
 
+    /// The next PUBLISH if one starts arriving within `wait` (not acknowledged); `None` when
+    /// nothing does or the connection closed.
+    pub fn next_delivery(&mut self, wait: Duration) -> Option<Delivery> {
+        self.stream.set_read_timeout(Some(wait)).expect("timeout");
+        let mut byte = [0u8; 1];
+        let arrived = matches!(self.stream.peek(&mut byte), Ok(1));
+        self.stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        arrived.then(|| self.delivery())
+    }
+
     /// The next PUBLISH the server sends, not acknowledged (see [`Client::puback`]).
     pub fn delivery(&mut self) -> Delivery {
         let packet = self.read().expect("PUBLISH");
