@@ -35,6 +35,8 @@ use mqtt_client::{Client, KEY, Props, Version, config_json};
 
 const SESSION: &str = "kill9-subscriber";
 const HOUR: u32 = 3_600;
+/// Most messages published and not yet acknowledged (the queue's bound is 100).
+const QUEUE_BOUND: usize = 90;
 
 /// A small deterministic generator (xorshift64*), replayable from its seed.
 struct Rng(u64);
@@ -190,8 +192,9 @@ fn a_persistent_session_keeps_every_acknowledged_publish_across_kill_9() {
                 break;
             }
             match rng.below(10) {
-                // Publish one or a few.
-                0..=5 => {
+                // Publish one or a few (keeping the session's queue, at most what was published
+                // and not acknowledged, below the overflow at 100).
+                0..=5 if published.len() - seen.acknowledged.len() < QUEUE_BOUND => {
                     for _ in 0..=rng.below(3) {
                         let payload = format!("m{next}");
                         next += 1;
