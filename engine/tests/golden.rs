@@ -10,7 +10,10 @@
 )]
 
 use gridlog::format::{encode_record, parse_structured};
-use gridlog::record::{self, Bytes, Entry, HubRecord, LockEntry, LockEntryV1, StateRecord};
+use gridlog::record::{
+    self, Bytes, Entry, HubRecord, LockEntry, LockEntryV1, MqttRecord, StateRecord,
+};
+use gridlog::{MqttMessage, MqttProperties, MqttWill};
 use gridlog_testkit::golden::{fenced_blocks, format_doc_section, parse_hex, to_hex};
 
 const BEGIN: &str = "<!-- BEGIN engine state records";
@@ -121,6 +124,47 @@ fn expected(name: &str, event: &[u8]) -> StateRecord<'static> {
             hub: 0,
             partition: 2,
             begin: 128,
+        }),
+        "state-mqtt-opened-v1" => StateRecord::Mqtt(MqttRecord::Opened {
+            client_id: "c1",
+            authentication_name: "sensor1",
+            clean: false,
+            expiry_secs: 3_600,
+            will: Some(MqttWill {
+                delay_secs: 30,
+                message: MqttMessage {
+                    topic: "s/1".into(),
+                    payload: b"gone".to_vec(),
+                    qos: 1,
+                    properties: None,
+                },
+            }),
+        }),
+        "state-mqtt-subscribed-v1" => StateRecord::Mqtt(MqttRecord::Subscribed {
+            client_id: "c1",
+            filters: vec![("s/#", 1)],
+        }),
+        "state-mqtt-enqueued-v1" => StateRecord::Mqtt(MqttRecord::Enqueued {
+            sessions: vec!["c1"],
+            message: MqttMessage {
+                topic: "s/1".into(),
+                payload: b"hi".to_vec(),
+                qos: 1,
+                properties: Some(MqttProperties {
+                    utf8_payload: true,
+                    content_type: Some("text/plain".into()),
+                    ..MqttProperties::default()
+                }),
+            },
+        }),
+        "state-mqtt-acked-v1" => StateRecord::Mqtt(MqttRecord::Acked {
+            client_id: "c1",
+            ids: vec![300],
+        }),
+        "state-mqtt-disconnected-v1" => StateRecord::Mqtt(MqttRecord::Disconnected {
+            client_id: "c1",
+            at_ms: 1_700_000_000_000,
+            will: true,
         }),
         other => panic!("golden:{other} has no record defined in engine/tests/golden.rs"),
     }
@@ -243,7 +287,8 @@ const SNAPSHOTS_END: &str = "<!-- END engine snapshots -->";
 
 /// The snapshot of docs/format.md §6b.1: topic 1 "t" and its subscription 1 "s", seq 10 in
 /// flight (released with a 10 s delay, 3 billing units), 5 events waiting; Event Hub 0 "h" with
-/// one partition of 3 events (WAL seqs 18–20).
+/// one partition of 3 events (WAL seqs 18–20); MQTT session "c1" of `sensor1`, disconnected,
+/// subscribed to `s/#`, one message (seq 21) queued.
 fn golden_snapshot() -> gridlog::state::Snapshot {
     use gridlog::state::{
         BillingSnap, PendingSnap, Snapshot, SubMeters, SubSnap, TopicMeters, TopicSnap,
@@ -316,11 +361,33 @@ fn golden_snapshot() -> gridlog::state::Snapshot {
                 }],
             }],
         },
+        mqtt: gridlog::state::MqttSnap {
+            sessions: vec![gridlog::state::MqttSessionSnap {
+                client_id: "c1".to_owned(),
+                authentication_name: "sensor1".to_owned(),
+                expiry_secs: 3_600,
+                connected: false,
+                opened_seq: 17,
+                disconnected_at_ms: T0 + 3_000,
+                subscriptions: vec![("s/#".to_owned(), 1)],
+                queue: vec![(
+                    21,
+                    true,
+                    MqttMessage {
+                        topic: "s/1".into(),
+                        payload: b"hi".to_vec(),
+                        qos: 1,
+                        properties: None,
+                    },
+                )],
+                will: None,
+            }],
+        },
     }
 }
 
-/// docs/format.md §6b.1 pins the snapshot layouts: the tagged layout 6 is exactly what
-/// `Snapshot::encode` gives and decodes back; layout 5 and the untagged layouts 1–4 written by
+/// docs/format.md §6b.1 pins the snapshot layouts: the tagged layout 7 is exactly what
+/// `Snapshot::encode` gives and decodes back; layouts 5 and 6 and the untagged layouts 1–4 written by
 /// older builds still decode (without the sections they lacked); a tagged layout this build does not know is
 /// refused with a typed error.
 #[test]
@@ -335,19 +402,24 @@ fn docs_golden_snapshots_decode_by_their_version() {
     assert_eq!(
         names,
         [
+            "snapshot-v7",
             "snapshot-v6",
             "snapshot-v5",
             "snapshot-v4",
             "snapshot-v3",
             "snapshot-v2",
             "snapshot-v1",
-            "snapshot-v7-unknown"
+            "snapshot-v8-unknown"
         ]
     );
     let today = golden_snapshot();
+    let v6 = Snapshot {
+        mqtt: gridlog::state::MqttSnap::default(),
+        ..today.clone()
+    };
     let v5 = Snapshot {
         hubs: gridlog::state::HubsSnap::default(),
-        ..today.clone()
+        ..v6.clone()
     };
     let v3 = Snapshot {
         backlog: Vec::new(),
@@ -365,7 +437,7 @@ fn docs_golden_snapshots_decode_by_their_version() {
         let bytes = parse_hex(hex);
         let decoded = Snapshot::decode(&bytes);
         match name.as_str() {
-            "snapshot-v6" => {
+            "snapshot-v7" => {
                 let encoded = today.encode();
                 assert_eq!(
                     to_hex(&encoded),
@@ -376,13 +448,14 @@ fn docs_golden_snapshots_decode_by_their_version() {
                 assert_eq!(bytes[2], gridlog::state::SNAPSHOT_VERSION);
                 assert_eq!(decoded.unwrap(), today);
             }
+            "snapshot-v6" => assert_eq!(decoded.unwrap(), v6),
             "snapshot-v5" | "snapshot-v4" => assert_eq!(decoded.unwrap(), v5),
             "snapshot-v3" => assert_eq!(decoded.unwrap(), v3),
             "snapshot-v2" => assert_eq!(decoded.unwrap(), v2),
             "snapshot-v1" => assert_eq!(decoded.unwrap(), v1),
-            "snapshot-v7-unknown" => {
+            "snapshot-v8-unknown" => {
                 assert!(
-                    matches!(decoded, Err(SnapshotError::UnknownVersion(7))),
+                    matches!(decoded, Err(SnapshotError::UnknownVersion(8))),
                     "{decoded:?}"
                 );
             }
@@ -391,7 +464,7 @@ fn docs_golden_snapshots_decode_by_their_version() {
     }
 }
 
-/// Every first body byte other than the untagged layouts' option tags (`00`, `01`), layout 5 and today's
+/// Every first body byte other than the untagged layouts' option tags (`00`, `01`), layouts 5 and 6 and today's
 /// version is refused as an unknown version; a damaged tagged snapshot is
 /// corrupt (no fallback to the untagged layouts); and the tagged layout is no untagged one (an
 /// older build, which decodes layout 4 first, refuses it).
@@ -406,9 +479,10 @@ fn tagged_snapshots_are_never_read_as_another_layout() {
         let decoded = Snapshot::decode(&bytes);
         if version == SNAPSHOT_VERSION {
             assert_eq!(decoded.unwrap(), golden_snapshot());
-        } else if version == 5 {
-            // Layout 5 is today's without the Event Hubs section: these bytes have it, so as
-            // layout 5 they have trailing bytes.
+        } else if version == 5 || version == 6 {
+            // Layout 5 is today's without the Event Hubs and MQTT sections, layout 6 without
+            // the MQTT section: these bytes have them, so as layout 5 or 6 they have trailing
+            // bytes.
             assert!(
                 matches!(decoded, Err(SnapshotError::Corrupt(_))),
                 "{decoded:?}"
@@ -435,3 +509,4 @@ fn tagged_snapshots_are_never_read_as_another_layout() {
     ));
     assert!(gridlog::format::decode_state_record::<Snapshot>(&encoded).is_err());
 }
+
