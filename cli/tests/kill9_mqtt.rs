@@ -1,8 +1,9 @@
 //! kill -9 of `gridlog serve` under a persistent MQTT session (issue 21): a subscriber keeps a
 //! session (3.1.1 `cleanSession=0` or MQTT 5 Session Expiry Interval, chosen at random) with a
-//! `QoS` 1 subscription, another client publishes `QoS` 1 messages (each PUBACKed), the
-//! subscriber acknowledges some of what it gets and is sometimes away, and the server is
-//! SIGKILLed at a random point of each cycle, then restarted on the same data directory.
+//! `QoS` 1 subscription, another client publishes `QoS` 1 messages (each acknowledged with a
+//! PUBACK), the subscriber acknowledges what it gets (in order, up to a random point) and is
+//! sometimes away, and the server is killed with SIGKILL at a random point of each cycle, then
+//! restarted on the same data directory.
 //!
 //! Checked on every reconnect and at the end:
 //! - Session Present is 1 (the session survived every kill);
@@ -10,7 +11,7 @@
 //! - a message delivered before (to this session) comes again only with DUP=1, so every
 //!   message reaches the subscriber exactly once with DUP=0;
 //! - at the end (no more kills, everything acknowledged): every message whose PUBLISH was
-//!   PUBACKed was delivered.
+//!   acknowledged with a PUBACK was delivered.
 //!
 //! Cycles: `GRIDLOG_KILL9_MQTT_CYCLES` (default 12). Seed: `GRIDLOG_KILL9_MQTT_SEED` (printed).
 
@@ -18,6 +19,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
+    clippy::too_many_lines,
     reason = "a test fails loudly by design"
 )]
 
@@ -120,11 +122,11 @@ struct Seen {
 
 impl Seen {
     /// Checks one delivery against everything seen and published so far.
-    fn check(&mut self, delivery: &mqtt_client::Delivery, published: &BTreeSet<String>) {
+    fn check(&mut self, delivery: &mqtt_client::Delivery, all_published: &BTreeSet<String>) {
         let payload = String::from_utf8(delivery.payload.clone()).expect("utf-8");
         assert!(
-            published.contains(&payload),
-            "{payload:?} was never published"
+            all_published.contains(&payload),
+            "{payload:?} was never all_published"
         );
         assert_eq!(delivery.qos, 1, "{payload:?}");
         if self.delivered.contains(&payload) {
@@ -167,9 +169,9 @@ fn a_persistent_session_keeps_every_acknowledged_publish_across_kill_9() {
     println!("kill9_mqtt: subscriber speaks {version:?}");
 
     // Every payload a PUBLISH carried (PUBACKed or not), and those PUBACKed.
-    let mut published: BTreeSet<String> = BTreeSet::new();
+    let mut all_published: BTreeSet<String> = BTreeSet::new();
     let mut acked_by_broker: BTreeSet<String> = BTreeSet::new();
-    let mut seen = Seen::default();
+    let mut history = Seen::default();
     let mut next = 0u32;
     let mut first = true;
     for cycle in 0..cycles {
@@ -181,7 +183,8 @@ fn a_persistent_session_keeps_every_acknowledged_publish_across_kill_9() {
             first = false;
         }
         let mut subscriber = Some(subscriber);
-        let mut publisher = Client::dev(addr, Version::V5, &format!("kill9-pub-{cycle}"), "sensor2");
+        let mut publisher =
+            Client::dev(addr, Version::V5, &format!("kill9-pub-{cycle}"), "sensor2");
         let steps = 4 + rng.below(8);
         let kill_at = rng.below(steps + 1);
         // PUBACKs go in the order of the deliveries (MQTT-4.6.0-2): once the subscriber holds
@@ -194,11 +197,11 @@ fn a_persistent_session_keeps_every_acknowledged_publish_across_kill_9() {
             match rng.below(10) {
                 // Publish one or a few (keeping the session's queue, at most what was published
                 // and not acknowledged, below the overflow at 100).
-                0..=5 if published.len() - seen.acknowledged.len() < QUEUE_BOUND => {
+                0..=5 if all_published.len() - history.acknowledged.len() < QUEUE_BOUND => {
                     for _ in 0..=rng.below(3) {
                         let payload = format!("m{next}");
                         next += 1;
-                        published.insert(payload.clone());
+                        all_published.insert(payload.clone());
                         let ack = publisher.publish(
                             "sensors/sensor2/data",
                             payload.as_bytes(),
@@ -212,15 +215,14 @@ fn a_persistent_session_keeps_every_acknowledged_publish_across_kill_9() {
                 // Read what has come, acknowledging some of it.
                 6..=8 if subscriber.is_some() => {
                     let subscriber = subscriber.as_mut().expect("online");
-                    while let Some(delivery) =
-                        subscriber.next_delivery(Duration::from_millis(200))
+                    while let Some(delivery) = subscriber.next_delivery(Duration::from_millis(200))
                     {
-                        seen.check(&delivery, &published);
+                        history.check(&delivery, &all_published);
                         let payload = String::from_utf8(delivery.payload.clone()).unwrap();
                         holding |= rng.chance(20);
                         if !holding {
                             subscriber.puback(delivery.id);
-                            seen.acknowledged.insert(payload);
+                            history.acknowledged.insert(payload);
                         }
                     }
                 }
@@ -239,9 +241,9 @@ fn a_persistent_session_keeps_every_acknowledged_publish_across_kill_9() {
             }
         }
         println!(
-            "kill9_mqtt: cycle {cycle}: {} published, {} delivered, killed after {kill_at} of {steps} steps",
-            published.len(),
-            seen.delivered.len()
+            "kill9_mqtt: cycle {cycle}: {} all_published, {} delivered, killed after {kill_at} of {steps} steps",
+            all_published.len(),
+            history.delivered.len()
         );
         kill9(child);
         drop(subscriber);
@@ -253,10 +255,10 @@ fn a_persistent_session_keeps_every_acknowledged_publish_across_kill_9() {
     let (mut subscriber, present) = Client::persistent(addr, version, SESSION, "sensor1", HOUR);
     assert!(present || first, "the session survived");
     while let Some(delivery) = subscriber.next_delivery(Duration::from_secs(1)) {
-        seen.check(&delivery, &published);
+        history.check(&delivery, &all_published);
         subscriber.puback(delivery.id);
     }
-    let lost: Vec<&String> = acked_by_broker.difference(&seen.delivered).collect();
+    let lost: Vec<&String> = acked_by_broker.difference(&history.delivered).collect();
     assert!(
         lost.is_empty(),
         "PUBACKed but never delivered (seed {seed}): {lost:?}"
@@ -264,7 +266,7 @@ fn a_persistent_session_keeps_every_acknowledged_publish_across_kill_9() {
     println!(
         "kill9_mqtt: {} PUBACKed, all delivered; {} deliveries acknowledged before a kill",
         acked_by_broker.len(),
-        seen.acknowledged.len()
+        history.acknowledged.len()
     );
     subscriber.disconnect(0);
     kill9(child);

@@ -120,7 +120,7 @@ pub use hub::{
 // The MQTT broker's persistent sessions (`Namespace::mqtt_session_*`).
 pub use mqtt::{
     DueWill, Enqueued, MqttMessage, MqttProperties, MqttWill, OpenedSession, QueuedMessage,
-    SessionEnd, SessionOpen, SessionSweep, filter_segments, topic_matches,
+    SessionEnd, SessionInfo, SessionOpen, SessionSweep, filter_segments, topic_matches,
 };
 // Identifiers.
 pub use ids::random_uuid;

@@ -202,13 +202,14 @@ fn snapshots_written_before_billing_meters_still_decode() {
         release_delays: Vec::new(),
         backlog: Vec::new(),
         hubs: gridlog::state::HubsSnap::default(),
+        mqtt: gridlog::state::MqttSnap::default(),
     };
     // The untagged layouts (docs/format.md §6b.1): what `encode_state_record` gives for the
-    // struct itself, without its last section (the Event Hubs, two zero varints when there are
-    // none), is layout 4, written before the version byte.
+    // struct itself, without its last sections (the Event Hubs, two zero varints when there are
+    // none, and the MQTT sessions, one), is layout 4, written before the version byte.
     let layout4 = |snapshot: &Snapshot| {
         let mut bytes = gridlog::format::encode_state_record(snapshot);
-        assert_eq!(bytes.split_off(bytes.len() - 2), [0, 0]);
+        assert_eq!(bytes.split_off(bytes.len() - 3), [0, 0, 0]);
         bytes
     };
     let today = layout4(&snapshot);

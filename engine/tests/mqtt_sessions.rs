@@ -49,8 +49,8 @@ fn queued(ns: &Namespace, client_id: &str) -> Option<usize> {
     ns.mqtt_sessions()
         .unwrap()
         .into_iter()
-        .find(|s| s.0 == client_id)
-        .map(|s| s.3)
+        .find(|s| s.client_id == client_id)
+        .map(|s| s.queued)
 }
 
 fn round_trip(record: &StateRecord<'_>) {
@@ -161,12 +161,16 @@ fn populate(ns: &Namespace) -> u64 {
     assert_ne!(opened.connection, 0);
     ns.mqtt_session_subscribe("keeper", &[("sensors/#".into(), 1), ("other/+".into(), 0)])
         .unwrap();
-    let first = ns.mqtt_session_enqueue(&message("sensors/a", b"1")).unwrap();
+    let first = ns
+        .mqtt_session_enqueue(&message("sensors/a", b"1"))
+        .unwrap();
     assert_eq!(first.queued.len(), 1);
     ns.mqtt_session_disconnect("keeper", opened.connection, true)
         .unwrap();
-    ns.mqtt_session_enqueue(&message("sensors/b", b"2")).unwrap();
-    ns.mqtt_session_enqueue(&message("sensors/c", b"3")).unwrap();
+    ns.mqtt_session_enqueue(&message("sensors/b", b"2"))
+        .unwrap();
+    ns.mqtt_session_enqueue(&message("sensors/c", b"3"))
+        .unwrap();
     assert!(
         ns.mqtt_session_enqueue(&message("other/x", b"qos 0 subscription"))
             .unwrap()
@@ -178,9 +182,14 @@ fn populate(ns: &Namespace) -> u64 {
     opened.connection
 }
 
-/// What a resume of `keeper` finds: subscriptions and (payload, dup) of its queue.
-fn resumed(ns: &Namespace) -> (bool, Vec<(String, u8)>, Vec<(Vec<u8>, bool)>) {
-    let opened = ns.mqtt_session_open(&session("keeper", false, 3_600)).unwrap();
+/// What a resume finds: Session Present, the subscriptions, (payload, dup) of the queue.
+type Resumed = (bool, Vec<(String, u8)>, Vec<(Vec<u8>, bool)>);
+
+/// What a resume of `keeper` finds.
+fn resumed(ns: &Namespace) -> Resumed {
+    let opened = ns
+        .mqtt_session_open(&session("keeper", false, 3_600))
+        .unwrap();
     let queue = opened
         .queue
         .iter()
@@ -245,14 +254,23 @@ fn a_session_expires_its_interval_after_its_disconnect_and_takes_its_will() {
     assert_eq!(sweep.wills[0].message.payload, b"gone");
     assert_eq!(sweep.wills[0].authentication_name, "sensor1");
     assert!(sweep.expired.is_empty());
-    assert!(ns.mqtt_session_sweep().unwrap().wills.is_empty(), "taken once");
+    assert!(
+        ns.mqtt_session_sweep().unwrap().wills.is_empty(),
+        "taken once"
+    );
     clock.advance(Duration::from_secs(3_300 - 1));
     assert!(ns.mqtt_session_sweep().unwrap().expired.is_empty());
     assert_eq!(queued(&ns, "keeper"), Some(2));
     clock.advance(Duration::from_secs(1));
     assert_eq!(ns.mqtt_session_sweep().unwrap().expired, ["keeper"]);
-    assert_eq!(queued(&ns, "keeper"), None, "the session and its queue are gone");
-    let opened = ns.mqtt_session_open(&session("keeper", false, 3_600)).unwrap();
+    assert_eq!(
+        queued(&ns, "keeper"),
+        None,
+        "the session and its queue are gone"
+    );
+    let opened = ns
+        .mqtt_session_open(&session("keeper", false, 3_600))
+        .unwrap();
     assert!(!opened.present);
 }
 
@@ -270,16 +288,26 @@ fn wills_wait_for_their_delay_or_the_session_end_and_a_reconnect_cancels_them() 
     };
     // Delay 0: due at the disconnect.
     let opened = ns.mqtt_session_open(&with_will(0, 60)).unwrap();
-    let due = ns.mqtt_session_disconnect("w", opened.connection, true).unwrap();
+    let due = ns
+        .mqtt_session_disconnect("w", opened.connection, true)
+        .unwrap();
     assert_eq!(due.map(|d| d.message.payload), Some(b"will".to_vec()));
     // A normal DISCONNECT drops it.
     let opened = ns.mqtt_session_open(&with_will(0, 60)).unwrap();
-    assert!(ns.mqtt_session_disconnect("w", opened.connection, false).unwrap().is_none());
+    assert!(
+        ns.mqtt_session_disconnect("w", opened.connection, false)
+            .unwrap()
+            .is_none()
+    );
     clock.advance(Duration::from_secs(61));
     assert!(ns.mqtt_session_sweep().unwrap().wills.is_empty());
     // Delays beyond 300 s are clamped; a delay beyond the expiry ends with the session.
     let opened = ns.mqtt_session_open(&with_will(10_000, 100)).unwrap();
-    assert!(ns.mqtt_session_disconnect("w", opened.connection, true).unwrap().is_none());
+    assert!(
+        ns.mqtt_session_disconnect("w", opened.connection, true)
+            .unwrap()
+            .is_none()
+    );
     clock.advance(Duration::from_secs(99));
     assert!(ns.mqtt_session_sweep().unwrap().wills.is_empty());
     clock.advance(Duration::from_secs(1));
@@ -287,7 +315,8 @@ fn wills_wait_for_their_delay_or_the_session_end_and_a_reconnect_cancels_them() 
     assert_eq!((sweep.wills.len(), sweep.expired.len()), (1, 1));
     // A reconnect within the delay cancels it (the new connection's will replaces it).
     let opened = ns.mqtt_session_open(&with_will(30, 600)).unwrap();
-    ns.mqtt_session_disconnect("w", opened.connection, true).unwrap();
+    ns.mqtt_session_disconnect("w", opened.connection, true)
+        .unwrap();
     clock.advance(Duration::from_secs(20));
     ns.mqtt_session_open(&session("w", false, 600)).unwrap();
     clock.advance(Duration::from_secs(20));
@@ -298,9 +327,13 @@ fn wills_wait_for_their_delay_or_the_session_end_and_a_reconnect_cancels_them() 
 fn the_queue_overflows_at_100_messages_or_1_mb() {
     let dir = tempfile::tempdir().unwrap();
     let ns = open(dir.path(), &clock(), &MemoryIndex::default());
-    for (client_id, payload, fits) in [("count", vec![1u8; 10], 100), ("bytes", vec![2u8; 200 << 10], 5)]
-    {
-        let opened = ns.mqtt_session_open(&session(client_id, true, 600)).unwrap();
+    for (client_id, payload, fits) in [
+        ("count", vec![1u8; 10], 100),
+        ("bytes", vec![2u8; 200 << 10], 5),
+    ] {
+        let opened = ns
+            .mqtt_session_open(&session(client_id, true, 600))
+            .unwrap();
         ns.mqtt_session_subscribe(client_id, &[(format!("{client_id}/#"), 1)])
             .unwrap();
         ns.mqtt_session_disconnect(client_id, opened.connection, false)
@@ -314,7 +347,11 @@ fn the_queue_overflows_at_100_messages_or_1_mb() {
         let enqueued = ns.mqtt_session_enqueue(&message(&topic, &payload)).unwrap();
         assert_eq!(enqueued.overflowed, [client_id]);
         assert!(enqueued.queued.is_empty());
-        assert_eq!(queued(&ns, client_id), None, "{client_id}: the session ended");
+        assert_eq!(
+            queued(&ns, client_id),
+            None,
+            "{client_id}: the session ended"
+        );
     }
 }
 
@@ -343,16 +380,18 @@ fn clean_start_expiry_zero_takeover_and_restart() {
     // A takeover: the old connection's disconnect changes nothing.
     let newer = ns.mqtt_session_open(&session("c", false, 60)).unwrap();
     assert!(newer.present);
-    ns.mqtt_session_disconnect("c", clean.connection, true).unwrap();
-    ns.mqtt_session_disconnect("c", first.connection, true).unwrap();
-    assert!(ns.mqtt_sessions().unwrap()[0].2, "still connected");
+    ns.mqtt_session_disconnect("c", clean.connection, true)
+        .unwrap();
+    ns.mqtt_session_disconnect("c", first.connection, true)
+        .unwrap();
+    assert!(ns.mqtt_sessions().unwrap()[0].connected, "still connected");
     // Held at the stop: disconnected at the next start, expiry from then.
     ns.close().unwrap();
-    clock.advance(Duration::from_secs(3_600));
+    clock.advance(Duration::from_hours(1));
     let ns = open(dir.path(), &clock, &index);
-    assert!(ns.mqtt_sessions().unwrap()[0].2);
+    assert!(ns.mqtt_sessions().unwrap()[0].connected);
     assert_eq!(ns.mqtt_sessions_restarted().unwrap(), 1);
-    assert!(!ns.mqtt_sessions().unwrap()[0].2);
+    assert!(!ns.mqtt_sessions().unwrap()[0].connected);
     assert_eq!(ns.mqtt_sessions_restarted().unwrap(), 0);
     clock.advance(Duration::from_secs(59));
     assert!(ns.mqtt_session_sweep().unwrap().expired.is_empty());

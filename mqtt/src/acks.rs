@@ -56,10 +56,13 @@ impl Acks {
                 drop(broker);
                 let done =
                     tokio::task::spawn_blocking(move || namespace.mqtt_session_ack(&batch)).await;
-                match done {
-                    Ok(Ok(())) => {}
-                    Ok(Err(e)) => tracing::warn!(error = %e, "storing MQTT acknowledgements failed"),
-                    Err(e) => tracing::warn!(error = %e, "storing MQTT acknowledgements failed"),
+                let failed = match done {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(e.to_string()),
+                    Err(e) => Some(e.to_string()),
+                };
+                if let Some(error) = failed {
+                    tracing::warn!(%error, "storing MQTT acknowledgements failed");
                 }
             }
         });

@@ -46,7 +46,10 @@ impl Endpoint {
             .mqtt_sessions_restarted()
             .map_err(ListenerError::Sessions)?;
         if restarted > 0 {
-            tracing::info!(restarted, "MQTT sessions held at the last stop are disconnected");
+            tracing::info!(
+                restarted,
+                "MQTT sessions held at the last stop are disconnected"
+            );
         }
         let (stop, stopped) = watch::channel(false);
         let stats = shared.stats.clone();

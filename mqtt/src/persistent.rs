@@ -6,9 +6,10 @@
 use std::rc::Rc;
 use std::time::Duration;
 
+use gridlog::limits::MQTT_WILL_DELAY_SECS_MAX;
 use gridlog::{
-    DueWill, Enqueued, MqttMessage, MqttProperties, OpenedSession, QueuedMessage,
-    SessionOpen,
+    DueWill, Enqueued, MqttClient, MqttMessage, MqttProperties, MqttWill, OpenedSession,
+    QueuedMessage, SessionOpen,
 };
 use ntex_bytes::{ByteString, Bytes};
 use ntex_mqtt::QoS;
@@ -16,7 +17,7 @@ use ntex_mqtt::v5::codec::PublishProperties;
 
 use crate::broker::{self, Broker, Outgoing, Sink};
 use crate::error::SessionStoreError;
-use crate::session::Session;
+use crate::session::{Persistence, Session};
 
 /// How often the broker sweeps the stored sessions (expiry, will delays).
 pub const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
@@ -85,9 +86,57 @@ async fn blocking<T: Send + 'static>(
     }
 }
 
-/// Opens (resumes, discards, or stores) the session for a CONNECT.
-pub async fn open(broker: &Broker, open: SessionOpen) -> Result<OpenedSession, SessionStoreError> {
-    blocking(broker, move |namespace| namespace.mqtt_session_open(&open)).await
+/// What an accepted CONNECT asks of its session.
+pub struct Connecting {
+    /// Client identifier.
+    pub client_id: String,
+    /// The authenticated client.
+    pub client: MqttClient,
+    /// Clean Start (3.1.1 `cleanSession=1`).
+    pub clean_start: bool,
+    /// Session Expiry Interval, clamped (0: the session ends with the connection).
+    pub expiry_secs: u32,
+    /// The will.
+    pub will: Option<Outgoing>,
+    /// Will Delay Interval, seconds (clamped to 300 s here).
+    pub will_delay_secs: u32,
+}
+
+/// Opens the session of an accepted CONNECT (resumed, discarded or stored by the engine,
+/// durably) and registers its connection on `sink`: stored subscriptions restored, the stored
+/// queue sent once the CONNACK is out. Returns the session and Session Present.
+pub async fn connect(
+    broker: &Rc<Broker>,
+    connecting: Connecting,
+    sink: Sink,
+) -> Result<(Rc<Session>, bool), SessionStoreError> {
+    let open = SessionOpen {
+        client_id: connecting.client_id.clone(),
+        authentication_name: connecting.client.authentication_name.clone(),
+        clean_start: connecting.clean_start,
+        expiry_secs: connecting.expiry_secs,
+        will: connecting.will.as_ref().map(|will| MqttWill {
+            delay_secs: connecting.will_delay_secs.min(MQTT_WILL_DELAY_SECS_MAX),
+            message: to_message(will),
+        }),
+    };
+    let opened = blocking(broker, move |namespace| namespace.mqtt_session_open(&open)).await?;
+    let persistence = (opened.connection != 0).then_some(Persistence {
+        connection: opened.connection,
+    });
+    let session = Rc::new(Session::new(
+        broker.clone(),
+        connecting.client_id,
+        connecting.client,
+        sink,
+        connecting.will,
+        persistence,
+    ));
+    restored(&session, &opened);
+    broker.register(session.clone());
+    let present = opened.present;
+    resend(&session, opened.queue);
+    Ok((session, present))
 }
 
 /// Queues a `QoS` 1 message in the stored sessions it matches (durable when it returns).
@@ -96,11 +145,17 @@ pub async fn enqueue(broker: &Broker, message: &Outgoing) -> Result<Enqueued, Se
         return Ok(Enqueued::default());
     }
     let message = to_message(message);
-    blocking(broker, move |namespace| namespace.mqtt_session_enqueue(&message)).await
+    blocking(broker, move |namespace| {
+        namespace.mqtt_session_enqueue(&message)
+    })
+    .await
 }
 
 /// Stores subscriptions of a persistent session (durable when it returns).
-pub async fn subscribe(session: &Session, filters: Vec<(String, u8)>) -> Result<(), SessionStoreError> {
+pub async fn subscribe(
+    session: &Session,
+    filters: Vec<(String, u8)>,
+) -> Result<(), SessionStoreError> {
     if session.persistence.is_none() || filters.is_empty() {
         return Ok(());
     }
@@ -125,7 +180,7 @@ pub async fn unsubscribe(session: &Session, filters: Vec<String>) -> Result<(), 
 
 /// Restores a resumed session's subscriptions on its connection; those its bindings no longer
 /// cover are removed from the stored session too.
-pub fn restored(session: &Rc<Session>, opened: &OpenedSession) {
+fn restored(session: &Rc<Session>, opened: &OpenedSession) {
     let dropped = session.restore(&opened.subscriptions);
     if dropped.is_empty() {
         return;
@@ -141,7 +196,7 @@ pub fn restored(session: &Rc<Session>, opened: &OpenedSession) {
 
 /// Sends a resumed session's queue, oldest first (DUP=1 for what may have been sent before),
 /// after the CONNACK (the task runs once the handshake has written it).
-pub fn resend(session: &Rc<Session>, queue: Vec<QueuedMessage>) {
+fn resend(session: &Rc<Session>, queue: Vec<QueuedMessage>) {
     if queue.is_empty() {
         return;
     }

@@ -12,10 +12,9 @@ use crate::broker::{Broker, Outgoing, Sink};
 use crate::connect::{Refusal, Request, decide, session_expiry};
 use crate::error::ServiceError;
 use crate::limits::{FILTERS_PER_SUBSCRIBE_MAX, KEEP_ALIVE_SECS_MAX, MAX_PACKET_BYTES};
-use crate::publish::{self, Outcome};
 use crate::persistent;
-use crate::session::{Persistence, Session};
-use gridlog::{MqttWill, SessionOpen};
+use crate::publish::{self, Outcome};
+use crate::session::Session;
 
 /// A 3.1.1 connection's state.
 pub type State = Rc<Session>;
@@ -58,36 +57,22 @@ pub async fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::Connect
     } else {
         session_expiry(broker, u32::MAX)
     };
-    let open = SessionOpen {
-        client_id: client_id.clone(),
-        authentication_name: client.authentication_name.clone(),
+    let connecting = persistent::Connecting {
+        client_id,
+        client,
         clean_start: clean_session,
         expiry_secs,
-        will: will.as_ref().map(|will| MqttWill {
-            delay_secs: 0,
-            message: persistent::to_message(will),
-        }),
+        will,
+        will_delay_secs: 0,
     };
-    let opened = match persistent::open(broker, open).await {
-        Ok(opened) => opened,
+    let sink = Sink::V3(handshake.sink());
+    let (session, present) = match persistent::connect(broker, connecting, sink).await {
+        Ok(connected) => connected,
         Err(e) => {
             tracing::warn!(error = %e, "opening an MQTT session failed");
             return handshake.service_unavailable();
         }
     };
-    let persistence = (opened.connection != 0).then_some(Persistence {
-        connection: opened.connection,
-    });
-    let session = Rc::new(Session::new(
-        broker.clone(),
-        client_id,
-        client,
-        Sink::V3(handshake.sink()),
-        will,
-        persistence,
-    ));
-    persistent::restored(&session, &opened);
-    broker.register(session.clone());
     // [MQTT-3.1.2-24]: one and a half keep-alives, the keep-alive capped by the service's.
     let keep_alive = if keep_alive == 0 {
         KEEP_ALIVE_SECS_MAX
@@ -95,10 +80,7 @@ pub async fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::Connect
         keep_alive.min(KEEP_ALIVE_SECS_MAX)
     };
     let idle = keep_alive.saturating_add(keep_alive / 2);
-    let mut ack = handshake
-        .ack(session.clone(), opened.present)
-        .idle_timeout(Seconds(idle));
-    persistent::resend(&session, opened.queue);
+    let mut ack = handshake.ack(session, present).idle_timeout(Seconds(idle));
     if let Some(size) = std::num::NonZeroU32::new(MAX_PACKET_BYTES) {
         ack = ack.max_packet_size(size);
     }
@@ -163,7 +145,7 @@ pub async fn protocol(
             }
             if let Err(e) = persistent::subscribe(session, granted).await {
                 tracing::warn!(error = %e, "storing MQTT subscriptions failed");
-                for mut subscription in subscribe.iter_mut() {
+                for mut subscription in &mut subscribe {
                     session.unsubscribe(subscription.topic());
                     subscription.fail();
                 }

@@ -20,11 +20,9 @@ use crate::limits::{
     INBOUND_IN_FLIGHT_MAX, KEEP_ALIVE_SECS_MAX, MAX_PACKET_BYTES, RESPONSE_TOPIC_BYTES_MAX,
     TOPIC_ALIASES_MAX, USER_PROPERTIES_BYTES_MAX,
 };
-use crate::publish::{self, Outcome};
 use crate::persistent;
-use crate::session::{Persistence, Session, SubscribeRefusal};
-use gridlog::limits::MQTT_WILL_DELAY_SECS_MAX;
-use gridlog::{MqttWill, SessionOpen};
+use crate::publish::{self, Outcome};
+use crate::session::{Session, SubscribeRefusal};
 use crate::stats::PublishOutcome;
 
 /// A v5 connection's state.
@@ -88,39 +86,23 @@ pub async fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::Con
             ..PublishProperties::default()
         }),
     });
-    let open = SessionOpen {
-        client_id: client_id.clone(),
-        authentication_name: client.authentication_name.clone(),
+    let connecting = persistent::Connecting {
+        client_id,
+        client,
         clean_start,
         expiry_secs,
-        will: will.as_ref().map(|will| MqttWill {
-            delay_secs: will_delay_secs.min(MQTT_WILL_DELAY_SECS_MAX),
-            message: persistent::to_message(will),
-        }),
+        will,
+        will_delay_secs,
     };
-    let opened = match persistent::open(broker, open).await {
-        Ok(opened) => opened,
+    let sink = Sink::V5(handshake.sink());
+    let (session, present) = match persistent::connect(broker, connecting, sink).await {
+        Ok(connected) => connected,
         Err(e) => {
             tracing::warn!(error = %e, "opening an MQTT session failed");
             return handshake.failed(ConnectAckReason::ServerUnavailable);
         }
     };
-    let persistence = (opened.connection != 0).then_some(Persistence {
-        connection: opened.connection,
-    });
-    let session = Rc::new(Session::new(
-        broker.clone(),
-        client_id,
-        client,
-        Sink::V5(handshake.sink()),
-        will,
-        persistence,
-    ));
-    persistent::restored(&session, &opened);
-    broker.register(session.clone());
-    persistent::resend(&session, opened.queue);
     let clamp = keep_alive == 0 || keep_alive > KEEP_ALIVE_SECS_MAX;
-    let present = opened.present;
     let mut ack = handshake.ack(session).with(|ack| {
         ack.session_present = present;
         ack.session_expiry_interval_secs = Some(expiry_secs);
@@ -146,13 +128,12 @@ pub async fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::Con
 
 fn reason(refusal: Refusal) -> ConnectAckReason {
     match refusal {
-        Refusal::BrokerDisabled => ConnectAckReason::ServerUnavailable,
+        Refusal::BrokerDisabled | Refusal::Unavailable => ConnectAckReason::ServerUnavailable,
         Refusal::BadClientId => ConnectAckReason::ClientIdentifierNotValid,
         Refusal::BadCredentials => ConnectAckReason::BadUserNameOrPassword,
         Refusal::NotAuthorized => ConnectAckReason::NotAuthorized,
         Refusal::TooManySessions => ConnectAckReason::QuotaExceeded,
         Refusal::Unsupported => ConnectAckReason::ImplementationSpecificError,
-        Refusal::Unavailable => ConnectAckReason::ServerUnavailable,
     }
 }
 

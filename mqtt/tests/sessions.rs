@@ -47,8 +47,8 @@ fn queued(broker: &Broker, session: &str) -> Option<usize> {
         .mqtt_sessions()
         .unwrap()
         .into_iter()
-        .find(|s| s.0 == session)
-        .map(|s| s.3)
+        .find(|s| s.client_id == session)
+        .map(|s| s.queued)
 }
 
 fn manual_clock() -> Arc<ManualClock> {
@@ -128,7 +128,10 @@ fn unacknowledged_deliveries_are_sent_again_with_dup_in_order() {
             Client::persistent(broker.addr(), version, &session, "sensor1", HOUR);
         assert!(present);
         let again = subscriber.delivery();
-        assert_eq!(again.payload, b"b", "{version:?}: the acknowledged one is gone");
+        assert_eq!(
+            again.payload, b"b",
+            "{version:?}: the acknowledged one is gone"
+        );
         assert!(again.dup, "{version:?}: sent before, so DUP=1");
         subscriber.puback(again.id);
         assert!(subscriber.quiet_for(Duration::from_millis(200)));
@@ -138,7 +141,7 @@ fn unacknowledged_deliveries_are_sent_again_with_dup_in_order() {
                 .mqtt_sessions()
                 .unwrap()
                 .iter()
-                .any(|s| s.0 == session && s.3 == 0)
+                .any(|s| s.client_id == session && s.queued == 0)
         });
         subscriber.drop_connection();
         let (mut subscriber, present) =
@@ -180,7 +183,7 @@ fn a_session_expires_its_expiry_interval_after_the_disconnect() {
                 .mqtt_sessions()
                 .unwrap()
                 .iter()
-                .all(|s| s.0 != session)
+                .all(|s| s.client_id != session)
         });
         let (mut subscriber, present) =
             Client::persistent(broker.addr(), version, &session, "sensor1", expiry);
@@ -206,7 +209,11 @@ fn the_session_expiry_interval_is_clamped_to_the_namespace_maximum() {
         },
     );
     assert_eq!(ack, Some((0, false)));
-    assert_eq!(client.connack_session_expiry(), Some(HOUR), "1 h, the default maximum");
+    assert_eq!(
+        client.connack_session_expiry(),
+        Some(HOUR),
+        "1 h, the default maximum"
+    );
     assert!(client.ping());
     assert_eq!(queued(&broker, "clamp"), Some(0));
 }
@@ -217,8 +224,7 @@ fn the_hundred_and_first_queued_message_or_the_first_beyond_1_mb_ends_the_sessio
     let mut id = ids("overflow");
     let version = Version::V5;
     let session = id();
-    let (mut subscriber, _) =
-        Client::persistent(broker.addr(), version, &session, "sensor1", HOUR);
+    let (mut subscriber, _) = Client::persistent(broker.addr(), version, &session, "sensor1", HOUR);
     assert_eq!(subscriber.subscribe(&["sensors/sensor2/#"]), [1]);
     subscriber.disconnect(0);
     let payloads: Vec<Vec<u8>> = (0..100).map(|n| format!("{n}").into_bytes()).collect();
@@ -235,8 +241,7 @@ fn the_hundred_and_first_queued_message_or_the_first_beyond_1_mb_ends_the_sessio
     subscriber.disconnect(0);
 
     let session = id();
-    let (mut subscriber, _) =
-        Client::persistent(broker.addr(), version, &session, "sensor1", HOUR);
+    let (mut subscriber, _) = Client::persistent(broker.addr(), version, &session, "sensor1", HOUR);
     assert_eq!(subscriber.subscribe(&["sensors/sensor2/#"]), [1]);
     subscriber.disconnect(0);
     let big = vec![7u8; 200 * 1024];
@@ -306,7 +311,10 @@ fn the_will_waits_for_its_delay_and_a_reconnect_cancels_it() {
     std::thread::sleep(Duration::from_millis(200));
     clock.advance(Duration::from_secs(31));
     let (topic, payload, _) = watcher.receive();
-    assert_eq!((topic.as_str(), payload.as_slice()), ("sensors/sensor1/status", &b"gone"[..]));
+    assert_eq!(
+        (topic.as_str(), payload.as_slice()),
+        ("sensors/sensor1/status", &b"gone"[..])
+    );
     assert!(watcher.quiet_for(Duration::from_millis(1_500)), "once");
 }
 
@@ -324,13 +332,21 @@ fn a_restart_keeps_sessions_their_queues_and_what_was_in_flight() {
     let dir = broker.stop();
     drop(subscriber);
 
-    let broker = Broker::start_with(&config_json(), true, Arc::new(SystemClock::new()), Some(dir));
+    let broker = Broker::start_with(
+        &config_json(),
+        true,
+        Arc::new(SystemClock::new()),
+        Some(dir),
+    );
     publish_all(&broker, Version::V311, &id(), &[b"queued"]);
     let (mut subscriber, present) =
         Client::persistent(broker.addr(), Version::V311, &session, "sensor1", HOUR);
     assert!(present);
     let again = subscriber.delivery();
-    assert_eq!((again.payload.as_slice(), again.dup), (&b"in flight"[..], true));
+    assert_eq!(
+        (again.payload.as_slice(), again.dup),
+        (&b"in flight"[..], true)
+    );
     let queued = subscriber.delivery();
     assert_eq!(queued.payload, b"queued");
     subscriber.puback(again.id);

@@ -81,3 +81,16 @@ pub struct SessionSweep {
     /// Wills due (delay passed, or their session expired), to publish.
     pub wills: Vec<DueWill>,
 }
+
+/// A stored session, as [`Namespace::mqtt_sessions`](crate::Namespace::mqtt_sessions) lists it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct SessionInfo {
+    /// Client identifier.
+    pub client_id: String,
+    /// Authentication name of its client.
+    pub authentication_name: String,
+    /// A connection holds it.
+    pub connected: bool,
+    /// Messages in its queue (not yet acknowledged).
+    pub queued: usize,
+}

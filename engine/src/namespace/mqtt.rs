@@ -12,7 +12,7 @@ use crate::limits::{
 };
 use crate::mqtt::{
     DueWill, Enqueued, MqttMessage, OpenedSession, QueuedMessage, SessionEnd, SessionOpen,
-    SessionSweep,
+    SessionInfo, SessionSweep,
 };
 use crate::record::{MqttRecord, StateRecord};
 
@@ -317,21 +317,18 @@ impl Namespace {
         Ok(sweep)
     }
 
-    /// The stored sessions: (client identifier, authentication name, connected, queued
-    /// messages), in client-identifier order (inspection and tests).
-    pub fn mqtt_sessions(&self) -> Result<Vec<(String, String, bool, usize)>, EngineError> {
+    /// The stored sessions, in client-identifier order (inspection and tests).
+    pub fn mqtt_sessions(&self) -> Result<Vec<SessionInfo>, EngineError> {
         let st = self.inner.store.lock_state()?;
         let mut sessions: Vec<_> = st
             .mqtt
             .by_client_id
             .iter()
-            .map(|(id, s)| {
-                (
-                    id.clone(),
-                    s.authentication_name.clone(),
-                    s.connected,
-                    s.queue.len(),
-                )
+            .map(|(id, s)| SessionInfo {
+                client_id: id.clone(),
+                authentication_name: s.authentication_name.clone(),
+                connected: s.connected,
+                queued: s.queue.len(),
             })
             .collect();
         sessions.sort();

@@ -258,7 +258,8 @@ impl Client {
             expiry: Some(expiry),
             ..Opts::default()
         };
-        let (client, ack) = Self::connect_opts(addr, version, client_id, Some(name), Some(KEY), &opts);
+        let (client, ack) =
+            Self::connect_opts(addr, version, client_id, Some(name), Some(KEY), &opts);
         let (code, present) = ack.expect("CONNACK");
         assert_eq!(code, 0, "{name} not accepted");
         (client, present)
