@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use gridlog::limits::MQTT_WILL_DELAY_SECS_MAX;
 use gridlog::{
-    DueWill, Enqueued, MqttClient, MqttMessage, MqttProperties, MqttWill, OpenedSession,
-    QueuedMessage, SessionOpen,
+    DueWill, MqttClient, MqttMessage, MqttProperties, MqttWill, OpenedSession, QueuedMessage,
+    SessionOpen,
 };
 use ntex_bytes::{ByteString, Bytes};
 use ntex_mqtt::QoS;
@@ -137,18 +137,6 @@ pub async fn connect(
     let present = opened.present;
     resend(&session, opened.queue);
     Ok((session, present))
-}
-
-/// Queues a `QoS` 1 message in the stored sessions it matches (durable when it returns).
-pub async fn enqueue(broker: &Broker, message: &Outgoing) -> Result<Enqueued, SessionStoreError> {
-    if message.qos != QoS::AtLeastOnce {
-        return Ok(Enqueued::default());
-    }
-    let message = to_message(message);
-    blocking(broker, move |namespace| {
-        namespace.mqtt_session_enqueue(&message)
-    })
-    .await
 }
 
 /// Stores subscriptions of a persistent session (durable when it returns).

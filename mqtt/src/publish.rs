@@ -4,6 +4,8 @@
 
 use std::rc::Rc;
 
+use gridlog::Enqueued;
+use ntex_mqtt::QoS;
 use ntex_mqtt::v5::codec::PublishProperties;
 
 use crate::broker::Outgoing;
@@ -54,17 +56,9 @@ async fn handle_uncounted(session: &Rc<Session>, message: Outgoing) -> Outcome {
     if !session.may_publish(&segments) {
         return Outcome::NotAuthorized;
     }
-    if let Err((code, message)) = route(session, &message).await {
-        return Outcome::RoutingFailed { code, message };
-    }
-    let enqueued = match crate::persistent::enqueue(&session.broker, &message).await {
+    let enqueued = match store(session, &message).await {
         Ok(enqueued) => enqueued,
-        Err(e) => {
-            return Outcome::RoutingFailed {
-                code: "SessionStoreFailed",
-                message: e.to_string(),
-            };
-        }
+        Err((code, message)) => return Outcome::RoutingFailed { code, message },
     };
     for client_id in &enqueued.overflowed {
         tracing::info!(%client_id, "MQTT session overflow: the stored session ended");
@@ -76,12 +70,42 @@ async fn handle_uncounted(session: &Rc<Session>, message: Outgoing) -> Outcome {
     Outcome::Accepted
 }
 
-/// Appends the message to the routing topic, if one is configured; returns once it is durable.
-async fn route(session: &Rc<Session>, message: &Outgoing) -> Result<(), (&'static str, String)> {
+/// Appends the message to the routing topic (if one is configured) and, at `QoS` 1, queues it
+/// in the persistent sessions it matches, in one trip to the blocking pool; returns once both
+/// are durable, with what it was queued in.
+async fn store(
+    session: &Rc<Session>,
+    message: &Outgoing,
+) -> Result<Enqueued, (&'static str, String)> {
+    let routed = routed_event(session, message)?;
+    let queued = (message.qos == QoS::AtLeastOnce).then(|| crate::persistent::to_message(message));
+    let namespace = session.broker.shared().namespace.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        if let Some((topic, event)) = routed {
+            namespace
+                .publish(&topic, &[event])
+                .map_err(|e| (e.code(), e.to_string()))?;
+        }
+        match queued {
+            Some(queued) => namespace
+                .mqtt_session_enqueue(&queued)
+                .map_err(|e| ("SessionStoreFailed", e.to_string())),
+            None => Ok(Enqueued::default()),
+        }
+    })
+    .await;
+    stored.unwrap_or_else(|join| Err(("InternalError", join.to_string())))
+}
+
+/// The routing topic and the `CloudEvent` the message becomes in it, if routing is on.
+fn routed_event(
+    session: &Rc<Session>,
+    message: &Outgoing,
+) -> Result<Option<(String, gridlog::format::Event)>, (&'static str, String)> {
     let shared = session.broker.shared();
     let configuration = &shared.mqtt.topic_spaces_configuration;
     let Some(route_topic) = &configuration.route_topic else {
-        return Ok(());
+        return Ok(None);
     };
     let id = route::event_id().ok_or(("InternalError", "no randomness for an event id".into()))?;
     let time = gridlog::rfc3339_ms(shared.clock.now().unix_millis());
@@ -100,15 +124,7 @@ async fn route(session: &Rc<Session>, message: &Outgoing) -> Result<(), (&'stati
         &time,
     )
     .map_err(|e| (e.code(), e.to_string()))?;
-    let namespace = shared.namespace.clone();
-    let topic_name = route_topic.topic.clone();
-    let stored =
-        tokio::task::spawn_blocking(move || namespace.publish(&topic_name, &[event])).await;
-    match stored {
-        Ok(Ok(_receipt)) => Ok(()),
-        Ok(Err(e)) => Err((e.code(), e.to_string())),
-        Err(join) => Err(("InternalError", join.to_string())),
-    }
+    Ok(Some((route_topic.topic.clone(), event)))
 }
 
 fn v5_properties(properties: &PublishProperties) -> V5Properties<'_> {
