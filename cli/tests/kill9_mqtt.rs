@@ -118,6 +118,8 @@ struct Seen {
     delivered: BTreeSet<String>,
     /// Deliveries (by payload) the subscriber acknowledged.
     acknowledged: BTreeSet<String>,
+    /// Deliveries of a message delivered before (each with DUP=1).
+    redelivered: usize,
 }
 
 impl Seen {
@@ -130,6 +132,7 @@ impl Seen {
         );
         assert_eq!(delivery.qos, 1, "{payload:?}");
         if self.delivered.contains(&payload) {
+            self.redelivered += 1;
             assert!(
                 delivery.dup,
                 "{payload:?} delivered again without DUP=1 (acknowledged before: {})",
@@ -264,9 +267,11 @@ fn a_persistent_session_keeps_every_acknowledged_publish_across_kill_9() {
         "PUBACKed but never delivered (seed {seed}): {lost:?}"
     );
     println!(
-        "kill9_mqtt: {} PUBACKed, all delivered; {} deliveries acknowledged before a kill",
+        "kill9_mqtt: {} PUBACKed, all delivered; {} deliveries acknowledged before a kill, {} \
+         delivered again with DUP=1",
         acked_by_broker.len(),
-        history.acknowledged.len()
+        history.acknowledged.len(),
+        history.redelivered
     );
     subscriber.disconnect(0);
     kill9(child);
