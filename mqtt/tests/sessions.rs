@@ -51,6 +51,19 @@ fn queued(broker: &Broker, session: &str) -> Option<usize> {
         .map(|s| s.queued)
 }
 
+/// Waits until the broker has stored that `session`'s connection ended (its expiry and will
+/// delay count from then, so a test moves the clock only after).
+fn wait_disconnected(broker: &Broker, session: &str) {
+    eventually("the disconnect is stored", || {
+        broker
+            .namespace
+            .mqtt_sessions()
+            .unwrap()
+            .iter()
+            .any(|s| s.client_id == session && !s.connected)
+    });
+}
+
 fn manual_clock() -> Arc<ManualClock> {
     Arc::new(ManualClock::new(Timestamp::from_unix_millis(
         1_700_000_000_000,
@@ -164,6 +177,7 @@ fn a_session_expires_its_expiry_interval_after_the_disconnect() {
             Client::persistent(broker.addr(), version, &session, "sensor1", expiry);
         assert_eq!(subscriber.subscribe(&["sensors/sensor2/#"]), [1]);
         subscriber.disconnect(0);
+        wait_disconnected(&broker, &session);
         publish_all(&broker, version, &id(), &[b"kept"]);
         clock.advance(Duration::from_secs(u64::from(expiry) - 1));
         std::thread::sleep(Duration::from_millis(1_500));
@@ -174,6 +188,7 @@ fn a_session_expires_its_expiry_interval_after_the_disconnect() {
         assert_eq!(delivery.payload, b"kept");
         subscriber.puback(delivery.id);
         subscriber.disconnect(0);
+        wait_disconnected(&broker, &session);
 
         publish_all(&broker, version, &id(), &[b"lost"]);
         clock.advance(Duration::from_secs(u64::from(expiry) + 1));
@@ -299,6 +314,7 @@ fn the_will_waits_for_its_delay_and_a_reconnect_cancels_it() {
         client
     };
     connect().drop_connection();
+    wait_disconnected(&broker, "willing");
     assert!(
         watcher.quiet_for(Duration::from_millis(1_500)),
         "not before its delay"
@@ -308,7 +324,7 @@ fn the_will_waits_for_its_delay_and_a_reconnect_cancels_it() {
     clock.advance(Duration::from_secs(31));
     assert!(watcher.quiet_for(Duration::from_millis(1_500)), "cancelled");
     client.drop_connection();
-    std::thread::sleep(Duration::from_millis(200));
+    wait_disconnected(&broker, "willing");
     clock.advance(Duration::from_secs(31));
     let (topic, payload, _) = watcher.receive();
     assert_eq!(
