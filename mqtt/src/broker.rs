@@ -27,6 +27,9 @@ pub struct Broker {
     sessions: RefCell<HashMap<String, Rc<Session>>>,
     /// Acknowledgements of persistent sessions' deliveries, on their way to the engine.
     pub acks: Acks,
+    /// Sessions being opened (client identifier → the messages queued for them meanwhile,
+    /// with their ids), sent once the connection is registered.
+    opening: RefCell<HashMap<String, Vec<(Outgoing, u64)>>>,
 }
 
 /// A connection's way back to its client.
@@ -76,6 +79,7 @@ impl Sink {
 }
 
 /// A message to deliver: its topic, payload, `QoS` and (from an MQTT 5 publisher) properties.
+#[derive(Clone)]
 pub struct Outgoing {
     /// Topic name.
     pub topic: ByteString,
@@ -94,6 +98,7 @@ impl Broker {
             shared,
             sessions: RefCell::new(HashMap::new()),
             acks: Acks::new(broker.clone()),
+            opening: RefCell::new(HashMap::new()),
         })
     }
 
@@ -227,6 +232,12 @@ impl Broker {
                     .iter()
                     .find(|(client_id, _)| *client_id == session.client_id)
                     .map(|&(_, id)| id);
+                if let (Some(id), Some(persistence)) = (id, session.persistence)
+                    && persistence.connection > id
+                {
+                    // Queued before this connection opened the session: its resend has it.
+                    continue;
+                }
                 self.shared.stats.delivery(true);
                 send(&session, message, qos, id.map(|id| (id, false)));
                 continue;
@@ -242,6 +253,29 @@ impl Broker {
             self.shared.stats.delivery(qos == QoS::AtLeastOnce);
             send(&session, message, qos, None);
         }
+        let mut opening = self.opening.borrow_mut();
+        for (client_id, id) in &enqueued.queued {
+            if let Some(missed) = opening.get_mut(client_id) {
+                missed.push((message.clone(), *id));
+            }
+        }
+    }
+
+    /// Notes that session `client_id` is being opened: messages queued for it until
+    /// [`Broker::opened`] are kept for its connection.
+    pub fn opening(&self, client_id: &str) {
+        self.opening
+            .borrow_mut()
+            .entry(client_id.to_owned())
+            .or_default();
+    }
+
+    /// The session `client_id` is open (or failed to): the messages queued for it meanwhile.
+    pub fn opened(&self, client_id: &str) -> Vec<(Outgoing, u64)> {
+        self.opening
+            .borrow_mut()
+            .remove(client_id)
+            .unwrap_or_default()
     }
 }
 

@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use gridlog::limits::MQTT_WILL_DELAY_SECS_MAX;
 use gridlog::{
-    DueWill, MqttClient, MqttMessage, MqttProperties, MqttWill, OpenedSession, QueuedMessage,
-    SessionOpen,
+    DueWill, MqttClient, MqttMessage, MqttProperties, MqttWill, OpenedSession, SessionOpen,
 };
 use ntex_bytes::{ByteString, Bytes};
 use ntex_mqtt::QoS;
@@ -120,7 +119,12 @@ pub async fn connect(
             message: to_message(will),
         }),
     };
-    let opened = blocking(broker, move |namespace| namespace.mqtt_session_open(&open)).await?;
+    // A message queued for the session between the engine's open and the registration below
+    // would reach neither the resent queue nor the connection: the broker keeps those.
+    broker.opening(&connecting.client_id);
+    let opened = blocking(broker, move |namespace| namespace.mqtt_session_open(&open)).await;
+    let missed = broker.opened(&connecting.client_id);
+    let opened = opened?;
     let persistence = (opened.connection != 0).then_some(Persistence {
         connection: opened.connection,
     });
@@ -135,7 +139,18 @@ pub async fn connect(
     restored(&session, &opened);
     broker.register(session.clone());
     let present = opened.present;
-    resend(&session, opened.queue);
+    let later = missed
+        .into_iter()
+        .filter(|&(_, id)| persistence.is_some_and(|p| id > p.connection));
+    resend(
+        &session,
+        opened
+            .queue
+            .iter()
+            .map(|queued| (to_outgoing(&queued.message), queued.id, queued.dup))
+            .chain(later.map(|(message, id)| (message, id, false)))
+            .collect(),
+    );
     Ok((session, present))
 }
 
@@ -182,23 +197,17 @@ fn restored(session: &Rc<Session>, opened: &OpenedSession) {
     });
 }
 
-/// Sends a resumed session's queue, oldest first (DUP=1 for what may have been sent before),
-/// after the CONNACK (the task runs once the handshake has written it).
-fn resend(session: &Rc<Session>, queue: Vec<QueuedMessage>) {
+/// Sends a resumed session's queue (message, id, DUP), oldest first (DUP=1 for what may have
+/// been sent before), after the CONNACK (the task runs once the handshake has written it).
+fn resend(session: &Rc<Session>, queue: Vec<(Outgoing, u64, bool)>) {
     if queue.is_empty() {
         return;
     }
     let session = session.clone();
     ntex_rt::spawn(async move {
-        for queued in queue {
-            let message = to_outgoing(&queued.message);
+        for (message, id, dup) in queue {
             session.broker.shared().stats.delivery(true);
-            broker::send(
-                &session,
-                &message,
-                QoS::AtLeastOnce,
-                Some((queued.id, queued.dup)),
-            );
+            broker::send(&session, &message, QoS::AtLeastOnce, Some((id, dup)));
         }
     });
 }
