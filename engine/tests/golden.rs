@@ -225,15 +225,28 @@ fn docs_golden_blocks_match_the_encoder() {
 
 #[test]
 fn damaged_state_records_are_corrupt_not_panics() {
-    let bytes = expected("state-lock-v2", &[]).encode();
-    for cut in 0..bytes.len() {
-        assert!(record::decode(1, &bytes[..cut]).is_err(), "prefix {cut}");
+    for name in [
+        "state-lock-v2",
+        "state-mqtt-opened-v1",
+        "state-mqtt-enqueued-v1",
+    ] {
+        let bytes = expected(name, &[]).encode();
+        for cut in 0..bytes.len() {
+            assert!(
+                record::decode(1, &bytes[..cut]).is_err(),
+                "{name}: prefix {cut}"
+            );
+        }
+        let mut trailing = bytes.clone();
+        trailing.push(0);
+        assert!(record::decode(1, &trailing).is_err(), "{name}");
+        let mut unknown = bytes;
+        unknown[2] = 16; // no variant 16
+        assert_eq!(record::decode(1, &unknown).unwrap_err().code(), "Corrupt");
     }
-    let mut trailing = bytes.clone();
-    trailing.push(0);
-    assert!(record::decode(1, &trailing).is_err());
-    let mut unknown = bytes;
-    unknown[2] = 15; // no variant 15
+    // No MQTT record variant 8.
+    let mut unknown = expected("state-mqtt-acked-v1", &[]).encode();
+    unknown[3] = 8;
     assert_eq!(record::decode(1, &unknown).unwrap_err().code(), "Corrupt");
 }
 
