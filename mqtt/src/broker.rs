@@ -17,10 +17,12 @@ use crate::connect::Refusal;
 use crate::session::Session;
 use crate::shared::Shared;
 use crate::topic;
+use crate::trust::Trust;
 
 /// The connected sessions of one listener.
 pub struct Broker {
     shared: Arc<Shared>,
+    trust: Trust,
     sessions: RefCell<HashMap<String, Rc<Session>>>,
 }
 
@@ -81,6 +83,7 @@ impl Broker {
     /// A broker with no sessions.
     pub fn new(shared: Arc<Shared>) -> Rc<Self> {
         Rc::new(Self {
+            trust: Trust::new(&shared.mqtt.ca_certificates),
             shared,
             sessions: RefCell::new(HashMap::new()),
         })
@@ -89,6 +92,11 @@ impl Broker {
     /// What the connections share.
     pub fn shared(&self) -> &Shared {
         &self.shared
+    }
+
+    /// The namespace's `caCertificates`, as trust anchors.
+    pub fn trust(&self) -> &Trust {
+        &self.trust
     }
 
     /// Whether a client authenticated as `authentication_name` may use session `client_id`:

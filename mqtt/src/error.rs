@@ -11,6 +11,12 @@ pub enum ListenerError {
     /// The listener thread could not be started.
     #[error("starting the MQTT thread: {0}")]
     Thread(#[source] io::Error),
+    /// An MQTTS or WSS port without a server certificate.
+    #[error("MQTTS and WSS need a server certificate (TLS configured)")]
+    NoCertificate,
+    /// The TLS configuration was refused.
+    #[error("the MQTT TLS configuration: {0}")]
+    Tls(#[source] rustls::Error),
 }
 
 /// Why a connection's service ends it (the dispatcher closes the connection on any of these).

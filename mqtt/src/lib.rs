@@ -16,26 +16,41 @@
 //! `publish.rs` (authorize, route, deliver), `route.rs` (the routed event), `topic.rs` (topic
 //! and filter rules, matching, coverage), `limits.rs`, `error.rs`.
 
+mod authenticate;
+mod bridge;
 mod broker;
+pub mod certificate;
 mod connect;
 pub mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 pub mod limits;
 mod listener;
+mod peer;
 mod publish;
 pub mod route;
 mod session;
 mod shared;
 pub mod stats;
+pub mod tls;
 pub mod topic;
+mod trust;
 mod v3;
 mod v5;
+mod ws;
 
+pub use authenticate::CertificateFailure;
 pub use error::{ListenerError, ServiceError, TopicError};
-pub use listener::Endpoint;
+pub use listener::{Addresses, Endpoint, Listeners};
 pub use shared::Shared;
 pub use stats::{MqttStats, MqttStatsSnapshot};
 
 /// `gridlog serve`'s default MQTT listener address (plain TCP, loopback).
 pub const DEFAULT_MQTT_LISTEN: &str = "127.0.0.1:1883";
+/// `gridlog serve`'s default MQTTS listener address (with TLS configured; the service's port).
+pub const DEFAULT_MQTTS_LISTEN: &str = "127.0.0.1:8883";
+/// `gridlog serve`'s default MQTT-over-WebSocket listener address (plain; loopback).
+pub const DEFAULT_MQTT_WS_LISTEN: &str = "127.0.0.1:8080";
+/// `gridlog serve`'s default MQTT-over-WebSocket-with-TLS listener address (with TLS
+/// configured; the service uses 443).
+pub const DEFAULT_MQTT_WSS_LISTEN: &str = "127.0.0.1:8443";

@@ -12,6 +12,7 @@ use crate::broker::{Broker, Outgoing, Sink};
 use crate::connect::{Refusal, Request, decide};
 use crate::error::ServiceError;
 use crate::limits::{FILTERS_PER_SUBSCRIBE_MAX, KEEP_ALIVE_SECS_MAX, MAX_PACKET_BYTES};
+use crate::peer::Peer;
 use crate::publish::{self, Outcome};
 use crate::session::Session;
 
@@ -19,7 +20,9 @@ use crate::session::Session;
 pub type State = Rc<Session>;
 
 /// Answers a CONNECT.
-pub fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::ConnectAck<State> {
+pub fn connect(broker: &Rc<Broker>, handshake: v3::Connect<Peer>) -> v3::ConnectAck<State> {
+    let certificate = handshake.st().certificate.clone();
+    let transport = handshake.st().transport;
     let packet = handshake.packet();
     let client_id = packet.client_id.to_string();
     let keep_alive = packet.keep_alive;
@@ -31,6 +34,8 @@ pub fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::ConnectAck<St
             .last_will
             .as_ref()
             .map(|will| (&*will.topic, will.qos, will.retain)),
+        certificate: certificate.as_ref(),
+        transport,
     };
     let client = match decide(broker, &request) {
         Ok(client) => client,

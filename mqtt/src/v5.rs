@@ -20,6 +20,7 @@ use crate::limits::{
     INBOUND_IN_FLIGHT_MAX, KEEP_ALIVE_SECS_MAX, MAX_PACKET_BYTES, RESPONSE_TOPIC_BYTES_MAX,
     TOPIC_ALIASES_MAX, USER_PROPERTIES_BYTES_MAX,
 };
+use crate::peer::Peer;
 use crate::publish::{self, Outcome};
 use crate::session::{Session, SubscribeRefusal};
 use crate::stats::PublishOutcome;
@@ -28,7 +29,9 @@ use crate::stats::PublishOutcome;
 pub type State = Rc<Session>;
 
 /// Answers a CONNECT.
-pub fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::ConnectAck<State> {
+pub fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect<Peer>) -> v5::ConnectAck<State> {
+    let certificate = handshake.st().certificate.clone();
+    let transport = handshake.st().transport;
     let packet = handshake.packet_mut();
     let client_id = packet.client_id.to_string();
     let keep_alive = packet.keep_alive;
@@ -58,6 +61,8 @@ pub fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::ConnectAc
             .last_will
             .as_ref()
             .map(|will| (&*will.topic, will.qos, will.retain)),
+        certificate: certificate.as_ref(),
+        transport,
     };
     let client = match decide(broker, &request) {
         Ok(client) => client,
