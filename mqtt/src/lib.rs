@@ -42,6 +42,8 @@ mod ws;
 pub use authenticate::CertificateFailure;
 pub use error::{ListenerError, ServiceError, TopicError};
 pub use listener::{Addresses, Endpoint, Listeners};
+/// What [`Listeners::certificate`] holds: rustls' server-certificate resolver.
+pub use rustls::server::ResolvesServerCert;
 pub use shared::Shared;
 pub use stats::{MqttStats, MqttStatsSnapshot};
 

@@ -10,6 +10,9 @@
 )]
 #![allow(clippy::big_endian_bytes, reason = "MQTT integers are big-endian")]
 
+pub mod pki;
+pub mod transport;
+
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
@@ -72,11 +75,29 @@ pub struct Broker {
 impl Broker {
     /// Starts one with `config` and the development-only authentication `dev_auth`.
     pub fn start(config: &str, dev_auth: bool) -> Self {
+        Self::start_with(config, dev_auth, None)
+    }
+
+    /// [`Broker::start`] with, when `certificate` is given, MQTTS, WebSocket and WSS ports too
+    /// (all on free loopback ports).
+    pub fn start_with(
+        config: &str,
+        dev_auth: bool,
+        certificate: Option<Arc<dyn gridlog_mqtt::ResolvesServerCert>>,
+    ) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let namespace = Namespace::open(dir.path(), NamespaceOptions::default()).expect("open");
         let config = NamespaceConfig::from_json_str(config).expect("config");
         namespace.apply_config(&config).expect("apply");
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let bind = || TcpListener::bind("127.0.0.1:0").expect("bind");
+        let tls = certificate.is_some();
+        let listeners = gridlog_mqtt::Listeners {
+            mqtt: bind(),
+            mqtts: tls.then(bind),
+            ws: tls.then(bind),
+            wss: tls.then(bind),
+            certificate,
+        };
         let stats = MqttStats::default();
         let shared = Shared {
             namespace: namespace.clone(),
@@ -86,13 +107,17 @@ impl Broker {
             clock: Arc::new(SystemClock::new()),
             stats: stats.clone(),
         };
-        let endpoint = Endpoint::start(listener, shared).expect("start");
+        let endpoint = Endpoint::start_with(listeners, shared).expect("start");
         Self {
             namespace,
             stats,
             endpoint: Some(endpoint),
             _dir: dir,
         }
+    }
+
+    pub fn addresses(&self) -> gridlog_mqtt::Addresses {
+        self.endpoint.as_ref().expect("running").addresses()
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -130,10 +155,10 @@ pub struct Props<'a> {
     pub user: Vec<(&'a str, &'a str)>,
 }
 
-/// A minimal MQTT client.
+/// A minimal MQTT client (over TCP, TLS or a WebSocket: [`transport::Transport`]).
 pub struct Client {
     pub version: Version,
-    stream: TcpStream,
+    stream: Box<dyn transport::Transport>,
     next_id: u16,
 }
 
@@ -186,6 +211,26 @@ impl Client {
         will: Option<(&str, &[u8], u8)>,
     ) -> (Self, Option<u8>) {
         let stream = TcpStream::connect(addr).expect("connect");
+        Self::connect_over(
+            Box::new(stream),
+            version,
+            client_id,
+            username,
+            password,
+            will,
+        )
+    }
+
+    /// Sends CONNECT over `stream` (TCP, TLS or WebSocket); the client and the CONNACK code
+    /// (`None`: the connection closed without one).
+    pub fn connect_over(
+        stream: Box<dyn transport::Transport>,
+        version: Version,
+        client_id: &str,
+        username: Option<&str>,
+        password: Option<&str>,
+        will: Option<(&str, &[u8], u8)>,
+    ) -> (Self, Option<u8>) {
         stream
             .set_read_timeout(Some(Duration::from_secs(5)))
             .expect("timeout");
@@ -403,7 +448,7 @@ impl Client {
 
     /// Closes the TCP connection without a DISCONNECT (an abnormal end: the will is published).
     pub fn drop_connection(self) {
-        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+        self.stream.shutdown();
     }
 
     /// Sends DISCONNECT (v5: with `reason`) and waits for the server to close.
