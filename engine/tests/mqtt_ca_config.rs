@@ -35,7 +35,9 @@ fn config(cas: Value, sources: Option<Value>) -> Value {
     if let Some(sources) = sources {
         tsc["clientAuthentication"] = json!({"alternativeAuthenticationNameSources": sources});
     }
-    json!({"topicSpacesConfiguration": tsc, "caCertificates": cas})
+    let mut config = json!({"topicSpacesConfiguration": tsc});
+    config["caCertificates"] = cas;
+    config
 }
 
 fn ca(name: &str, encoded: &str) -> Value {

@@ -54,20 +54,19 @@ pub fn authenticate<'a>(
     now_unix_secs: i64,
 ) -> Result<&'a MqttClient, CertificateFailure> {
     let fields = certificate.fields().ok_or(CertificateFailure::Unreadable)?;
-    let name = match username.filter(|name| !name.is_empty()) {
-        Some(name) => name.to_owned(),
-        None => {
-            let sources = &mqtt
-                .topic_spaces_configuration
-                .alternative_authentication_name_sources;
-            if sources.is_empty() {
-                return Err(CertificateFailure::NoUsername);
-            }
-            sources
-                .iter()
-                .find_map(|source| alternative_name(&fields, *source))
-                .ok_or(CertificateFailure::NoName)?
+    let name = if let Some(name) = username.filter(|name| !name.is_empty()) {
+        name.to_owned()
+    } else {
+        let sources = &mqtt
+            .topic_spaces_configuration
+            .alternative_authentication_name_sources;
+        if sources.is_empty() {
+            return Err(CertificateFailure::NoUsername);
         }
+        sources
+            .iter()
+            .find_map(|source| alternative_name(&fields, *source))
+            .ok_or(CertificateFailure::NoName)?
     };
     let client = mqtt
         .client_by_authentication_name(&name)

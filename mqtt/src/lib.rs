@@ -1,16 +1,22 @@
-//! The MQTT broker endpoint of gridlog (issue 21, first phase): MQTT 3.1.1 and 5 over TCP on
+//! The MQTT broker endpoint of gridlog (issue 21): MQTT 3.1.1 and 5 on
 //! ntex-mqtt, with the namespace's MQTT resources (clients, client groups, topic spaces,
 //! permission bindings; `gridlog::MqttConfig`) deciding who may connect, publish and
 //! subscribe, live delivery between connected clients, and every authorized publish routed as
 //! a `CloudEvent` into the namespace topic `topicSpacesConfiguration.routeTopicResourceId`
 //! names, durably before its PUBACK.
 //!
-//! Authentication, for now, is the development-only mode (username = a client's
-//! `authenticationName`, password = a namespace access key), on only when
-//! [`Shared::dev_auth`] says so; `gridlog serve` refuses it on a non-loopback listener. See
-//! docs/mqtt.md for what is and is not supported, and why ntex-mqtt.
+//! Transports: plain TCP, TLS (MQTTS), WebSocket and WebSocket over TLS ([`Listeners`]).
+//! Authentication: X.509 client certificates over TLS as the service does it (thumbprint, or a
+//! chain to the namespace's `caCertificates` with the subject or a SAN matching the
+//! authentication name), and the development-only mode (username = a client's
+//! `authenticationName`, password = a namespace access key) for clients without a certificate,
+//! on only when [`Shared::dev_auth`] says so; `gridlog serve` refuses it on a non-loopback
+//! listener. See docs/mqtt.md for what is and is not supported, and why these crates.
 //!
-//! Files: `listener.rs` (the thread and the accept loop), `broker.rs` (sessions, delivery),
+//! Files: `listener.rs` (the thread and the accept loop), `bridge.rs` and `ws.rs` (MQTTS, WS and
+//! WSS connections bridged to it), `tls.rs` (the TLS configuration), `peer.rs` (a connection's
+//! transport and certificate), `authenticate.rs`, `certificate.rs` and `trust.rs` (certificate
+//! authentication), `broker.rs` (sessions, delivery),
 //! `session.rs` (one session's grants and subscriptions), `connect.rs` (the CONNECT
 //! decision), `v3.rs` and `v5.rs` (the protocol versions' handlers and reason codes),
 //! `publish.rs` (authorize, route, deliver), `route.rs` (the routed event), `topic.rs` (topic

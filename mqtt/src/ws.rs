@@ -1,4 +1,4 @@
-//! MQTT over WebSockets (the service's `wss://<host>:443/mqtt`): the HTTP upgrade on path
+//! MQTT over `WebSockets` (the service's `wss://<host>:443/mqtt`): the HTTP upgrade on path
 //! `/mqtt` with the subprotocol `mqtt` (MQTT.js asks for `mqttv3.1` with MQTT 3.1; accepted
 //! too), then each binary message carries MQTT bytes in either direction. tokio-tungstenite
 //! does the handshake and the framing; `bridge.rs` joins the stream to the broker's I/O.
@@ -33,10 +33,6 @@ where
 #[expect(
     clippy::result_large_err,
     reason = "tungstenite's callback signature: the refusal is an HTTP response"
-)]
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "tungstenite's callback signature"
 )]
 fn upgrade(request: &Request, mut response: Response) -> Result<Response, ErrorResponse> {
     if request.uri().path() != WS_PATH {

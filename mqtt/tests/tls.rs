@@ -25,7 +25,7 @@ const NOT_AUTHORIZED_V3: u8 = 0x05;
 const BAD_CREDENTIALS_V5: u8 = 0x86;
 const BAD_CREDENTIALS_V3: u8 = 0x04;
 
-/// The namespace: `thumb` (ThumbprintMatch, `allowed` upper-cased), a client per chain scheme,
+/// The namespace: `thumb` (`ThumbprintMatch`, `allowed` upper-cased), a client per chain scheme,
 /// `off` (disabled), `devices/#` open to everyone, the client CA, and `sources` as the
 /// alternative authentication name sources.
 fn config(client_ca: &Ca, allowed: &str, sources: &[&str]) -> String {
@@ -308,10 +308,10 @@ fn alternative_sources_name_the_client_in_their_order_when_there_is_no_username(
 #[test]
 fn websocket_carries_mqtt_on_path_mqtt_with_the_mqtt_subprotocol() {
     let setup = setup(&[], true);
-    let ws_addr = setup.broker.addresses().ws.expect("ws");
-    let url = format!("ws://{ws_addr}/mqtt");
+    let plain_addr = setup.broker.addresses().ws.expect("ws");
+    let url = format!("ws://{plain_addr}/mqtt");
     let (ws, chosen) =
-        transport::websocket(TcpStream::connect(ws_addr).unwrap(), &url, Some("mqtt")).unwrap();
+        transport::websocket(TcpStream::connect(plain_addr).unwrap(), &url, Some("mqtt")).unwrap();
     assert_eq!(chosen.as_deref(), Some("mqtt"));
     // Plain WebSocket: no certificate, the development mode authenticates.
     let (mut subscriber, code) = Client::connect_over(
@@ -325,11 +325,16 @@ fn websocket_carries_mqtt_on_path_mqtt_with_the_mqtt_subprotocol() {
     assert_eq!(code, Some(0));
     assert_eq!(subscriber.subscribe(&["devices/+/temp"]), vec![1]);
     // WSS with a client certificate.
-    let wss_addr = setup.broker.addresses().wss.expect("wss");
-    let tls = transport::tls(wss_addr, &setup.server_ca.cert, Some(setup.thumb.clone())).unwrap();
+    let secure_addr = setup.broker.addresses().wss.expect("wss");
+    let tls = transport::tls(
+        secure_addr,
+        &setup.server_ca.cert,
+        Some(setup.thumb.clone()),
+    )
+    .unwrap();
     let (wss, chosen) = transport::websocket(
         tls,
-        &format!("wss://localhost:{}/mqtt", wss_addr.port()),
+        &format!("wss://localhost:{}/mqtt", secure_addr.port()),
         Some("mqttv3.1, mqtt"),
     )
     .unwrap();
@@ -354,14 +359,14 @@ fn websocket_carries_mqtt_on_path_mqtt_with_the_mqtt_subprotocol() {
     );
     // WSS refusals carry the same codes as MQTTS.
     let tls = transport::tls(
-        wss_addr,
+        secure_addr,
         &setup.server_ca.cert,
         Some(pki::self_signed("thumb")),
     )
     .unwrap();
     let (wss, _) = transport::websocket(
         tls,
-        &format!("wss://localhost:{}/mqtt", wss_addr.port()),
+        &format!("wss://localhost:{}/mqtt", secure_addr.port()),
         Some("mqtt"),
     )
     .unwrap();

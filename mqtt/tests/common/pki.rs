@@ -86,10 +86,13 @@ pub fn self_signed(cn: &str) -> Identity {
 
 /// The SHA-256 thumbprint of `identity`'s leaf, hexadecimal.
 pub fn thumbprint(identity: &Identity) -> String {
+    use std::fmt::Write as _;
     Sha256::digest(identity.chain[0].as_ref())
         .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+        .fold(String::new(), |mut text, byte| {
+            let _ = write!(text, "{byte:02x}");
+            text
+        })
 }
 
 fn leaf_params(cn: &str, sans: Vec<SanType>) -> (CertificateParams, KeyPair) {

@@ -86,7 +86,7 @@ pub fn tls(
 
 /// A WebSocket carrying MQTT bytes as binary messages.
 pub struct Ws<S: Read + Write> {
-    ws: WebSocket<S>,
+    socket: WebSocket<S>,
     pending: Vec<u8>,
     at: usize,
 }
@@ -116,7 +116,7 @@ pub fn websocket<S: Read + Write>(
         .map(str::to_owned);
     Ok((
         Ws {
-            ws,
+            socket: ws,
             pending: Vec::new(),
             at: 0,
         },
@@ -127,7 +127,7 @@ pub fn websocket<S: Read + Write>(
 impl<S: Read + Write> Read for Ws<S> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         while self.at == self.pending.len() {
-            match self.ws.read() {
+            match self.socket.read() {
                 Ok(Message::Binary(bytes)) => {
                     self.pending = bytes.to_vec();
                     self.at = 0;
@@ -153,21 +153,21 @@ impl<S: Read + Write> Read for Ws<S> {
 
 impl<S: Read + Write> Write for Ws<S> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.ws
+        self.socket
             .send(Message::binary(buf.to_vec()))
             .map_err(io::Error::other)?;
         Ok(buf.len())
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.ws.flush().map_err(io::Error::other)
+        self.socket.flush().map_err(io::Error::other)
     }
 }
 
 impl<S: Transport> Transport for Ws<S> {
     fn set_read_timeout(&self, timeout: Option<Duration>) -> io::Result<()> {
-        self.ws.get_ref().set_read_timeout(timeout)
+        self.socket.get_ref().set_read_timeout(timeout)
     }
     fn shutdown(&self) {
-        self.ws.get_ref().shutdown();
+        self.socket.get_ref().shutdown();
     }
 }

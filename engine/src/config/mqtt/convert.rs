@@ -70,7 +70,7 @@ fn ca_from_arm(arm: CaCertificateArm, path: &str) -> Result<CaCertificate, Confi
 }
 
 fn client_authentication_from_arm(
-    arm: ClientAuthenticationArm,
+    arm: &ClientAuthenticationArm,
     path: &str,
 ) -> Result<Vec<AlternativeNameSource>, ConfigError> {
     arm.alternative_authentication_name_sources
@@ -165,7 +165,7 @@ fn configuration_from_arm(
         )?,
         alternative_authentication_name_sources: arm
             .client_authentication
-            .map(|arm| client_authentication_from_arm(arm, &format!("{PATH}.clientAuthentication")))
+            .map(|arm| client_authentication_from_arm(&arm, &format!("{PATH}.clientAuthentication")))
             .transpose()?
             .unwrap_or_default(),
     })
