@@ -62,7 +62,7 @@ pub fn bind(
             .find(|addr| !addr.ip().is_loopback())
     {
         return Err(format!(
-            "refusing the development-only MQTT authentication (--mqtt-dev-auth) with an MQTT listener on {addr}: it is for loopback listeners only"
+            "refusing the development-only MQTT authentication (--mqtt-dev-auth) on {addr}: it is for loopback MQTT listeners only"
         ));
     }
     Ok(Some(Pending {
