@@ -56,6 +56,43 @@ fn the_development_mqtt_authentication_is_refused_off_loopback() {
         !dir.path().join("data").exists(),
         "refused before anything is created"
     );
+    // Every MQTT listener counts: a WebSocket one off loopback too.
+    let output = gridlog!()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--mqtt-ws-listen",
+            "0.0.0.0:0",
+        ])
+        .arg("--mqtt-dev-auth")
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("(--mqtt-dev-auth) on 0.0.0.0:0"),
+        "{stderr}"
+    );
+    // WSS needs TLS.
+    let output = gridlog!()
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--mqtt-wss-listen",
+            "127.0.0.1:0",
+        ])
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--mqtt-wss-listen needs TLS"), "{stderr}");
+    assert!(!dir.path().join("data").exists());
     let served = gridlog!()
         .args([
             "serve",

@@ -137,10 +137,11 @@ pub use config::{
 };
 // The MQTT broker's resources (ARM-shaped, in the same configuration).
 pub use config::mqtt::{
-    ALL_CLIENTS_GROUP, CertificateAuthentication, ClientAttribute, ClientGroup, ClientGroupQuery,
-    DynamicValue, FilterSegment, MqttClient, MqttConfig, Permission, PermissionBinding, QueryError,
-    ResourceState, RouteTopic, RoutingEnrichments, TemplatePart, TemplateSegment, TopicSpace,
-    TopicSpacesConfiguration, TopicTemplate, ValidationScheme,
+    ALL_CLIENTS_GROUP, AlternativeNameSource, CaCertificate, CertificateAuthentication,
+    ClientAttribute, ClientGroup, ClientGroupQuery, DynamicValue, FilterSegment, MqttClient,
+    MqttConfig, Permission, PermissionBinding, QueryError, ResourceState, RouteTopic,
+    RoutingEnrichments, TemplatePart, TemplateSegment, TopicSpace, TopicSpacesConfiguration,
+    TopicTemplate, ValidationScheme, decode_ca_certificate,
 };
 pub use filter::{
     AdvancedFilter, Condition, FilterError, FilterErrorKind, FilterKey, FiltersConfig, Operator,

@@ -221,6 +221,11 @@ pub const MQTT_ENRICHMENTS_MAX: usize = 10;
 pub const MQTT_ENRICHMENT_KEY_CHARS_MAX: usize = 20;
 /// Longest static routing enrichment value, in characters.
 pub const MQTT_ENRICHMENT_VALUE_CHARS_MAX: usize = 128;
+/// `caCertificates` per namespace.
+pub const MQTT_CA_CERTIFICATES_MAX: usize = 10;
+/// gridlog's bound: longest `encodedCertificate`, in characters (a CA certificate in PEM is a
+/// few KiB; this leaves room for RSA-8192 and long extensions).
+pub const MQTT_ENCODED_CERTIFICATE_CHARS_MAX: usize = 65_536;
 
 // ---- Relationships --------------------------------------------------------------------------
 

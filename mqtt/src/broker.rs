@@ -20,10 +20,12 @@ use crate::connect::Refusal;
 use crate::session::Session;
 use crate::shared::Shared;
 use crate::topic;
+use crate::trust::Trust;
 
 /// The connected sessions of one listener.
 pub struct Broker {
     shared: Arc<Shared>,
+    trust: Trust,
     sessions: RefCell<HashMap<String, Rc<Session>>>,
     /// Acknowledgements of persistent sessions' deliveries, on their way to the engine.
     pub acks: Acks,
@@ -95,6 +97,7 @@ impl Broker {
     /// A broker with no sessions.
     pub fn new(shared: Arc<Shared>) -> Rc<Self> {
         Rc::new_cyclic(|broker| Self {
+            trust: Trust::new(&shared.mqtt.ca_certificates),
             shared,
             sessions: RefCell::new(HashMap::new()),
             acks: Acks::new(broker.clone()),
@@ -105,6 +108,11 @@ impl Broker {
     /// What the connections share.
     pub fn shared(&self) -> &Shared {
         &self.shared
+    }
+
+    /// The namespace's `caCertificates`, as trust anchors.
+    pub fn trust(&self) -> &Trust {
+        &self.trust
     }
 
     /// Whether a client authenticated as `authentication_name` may use session `client_id`:

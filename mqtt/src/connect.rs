@@ -1,12 +1,16 @@
 //! The CONNECT decision, common to MQTT 3.1.1 and 5: the broker's state, the client identifier,
-//! the development-only authentication, the session rules (takeover, sessions per
+//! certificate authentication (`authenticate.rs`) or the development-only authentication, the
+//! session rules (takeover, sessions per
 //! authentication name). The protocol modules turn a [`Refusal`] into their CONNACK code.
 
 use gridlog::{MqttClient, ResourceState};
 use ntex_mqtt::QoS;
 
+use crate::authenticate::{CertificateFailure, authenticate};
 use crate::broker::Broker;
+use crate::certificate::ClientCertificate;
 use crate::limits::CLIENT_ID_CHARS_MAX;
+use crate::peer::Transport;
 
 /// Why a CONNECT is refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -15,10 +19,12 @@ pub enum Refusal {
     BrokerDisabled,
     /// Empty or too long a client identifier (v5 0x85, 3.1.1 0x02).
     BadClientId,
-    /// No username, or the password is not an access key (v5 0x86, 3.1.1 0x04).
+    /// No username (and, with a certificate, no alternative name sources), or the password is
+    /// not an access key (v5 0x86, 3.1.1 0x04).
     BadCredentials,
-    /// Unknown or disabled client, authentication off, or a session name held by another
-    /// authentication name (v5 0x87, 3.1.1 0x05).
+    /// Unknown or disabled client, a certificate that does not authenticate it (thumbprint,
+    /// chain, name, validity), no certificate without the development mode, or a session name
+    /// held by another authentication name (v5 0x87, 3.1.1 0x05).
     NotAuthorized,
     /// `maximumClientSessionsPerAuthenticationName` reached (v5 0x97, 3.1.1 0x05).
     TooManySessions,
@@ -39,6 +45,10 @@ pub struct Request<'a> {
     pub password: Option<&'a [u8]>,
     /// The will message's topic, `QoS` and retain flag, if it has one.
     pub will: Option<(&'a str, QoS, bool)>,
+    /// The certificate the client sent in the TLS handshake, if any.
+    pub certificate: Option<&'a ClientCertificate>,
+    /// The transport the connection came on (logged with a refusal).
+    pub transport: Transport,
 }
 
 /// The Session Expiry Interval a CONNECT gets, seconds: what it asked for (3.1.1
@@ -71,10 +81,47 @@ fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient
     if id_chars == 0 || id_chars > CLIENT_ID_CHARS_MAX {
         return Err(Refusal::BadClientId);
     }
-    if !shared.dev_auth {
-        // Certificate authentication needs TLS (a later phase): nobody authenticates yet.
+    let client = if let Some(certificate) = request.certificate {
+        let now = shared.clock.now().unix_millis() / 1_000;
+        match authenticate(
+            &shared.mqtt,
+            broker.trust(),
+            request.username,
+            certificate,
+            now,
+        ) {
+            Ok(client) => client,
+            Err(failure) => {
+                tracing::info!(client_id = request.client_id, transport = ?request.transport, reason = %failure, "MQTT certificate authentication refused");
+                return Err(if failure == CertificateFailure::NoUsername {
+                    Refusal::BadCredentials
+                } else {
+                    Refusal::NotAuthorized
+                });
+            }
+        }
+    } else if shared.dev_auth {
+        development(shared, request)?
+    } else {
+        // Neither a certificate nor the development mode: nobody to authenticate.
+        tracing::info!(client_id = request.client_id, transport = ?request.transport, "MQTT CONNECT without a client certificate refused");
         return Err(Refusal::NotAuthorized);
+    };
+    if let Some((topic, qos, retain)) = request.will
+        && (retain || qos == QoS::ExactlyOnce || crate::topic::topic_name(topic).is_err())
+    {
+        return Err(Refusal::Unsupported);
     }
+    broker.admit(request.client_id, &client.authentication_name)?;
+    Ok(client.clone())
+}
+
+/// The development-only authentication: username = an authentication name, password = an
+/// access key.
+fn development<'a>(
+    shared: &'a crate::shared::Shared,
+    request: &Request<'_>,
+) -> Result<&'a MqttClient, Refusal> {
     let username = request
         .username
         .filter(|name| !name.is_empty())
@@ -90,11 +137,5 @@ fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient
     {
         return Err(Refusal::BadCredentials);
     }
-    if let Some((topic, qos, retain)) = request.will
-        && (retain || qos == QoS::ExactlyOnce || crate::topic::topic_name(topic).is_err())
-    {
-        return Err(Refusal::Unsupported);
-    }
-    broker.admit(request.client_id, &client.authentication_name)?;
-    Ok(client.clone())
+    Ok(client)
 }

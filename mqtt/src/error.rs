@@ -14,6 +14,12 @@ pub enum ListenerError {
     /// The stored sessions could not be brought up to date.
     #[error("the stored MQTT sessions: {0}")]
     Sessions(#[source] gridlog::EngineError),
+    /// An MQTTS or WSS port without a server certificate.
+    #[error("MQTTS and WSS need a server certificate (TLS configured)")]
+    NoCertificate,
+    /// The TLS configuration was refused.
+    #[error("the MQTT TLS configuration: {0}")]
+    Tls(#[source] rustls::Error),
 }
 
 /// Why a connection's service ends it (the dispatcher closes the connection on any of these).

@@ -37,6 +37,17 @@ pub const CORRELATION_DATA_BYTES_MAX: usize = 256;
 pub const USER_PROPERTIES_BYTES_MAX: usize = 32 * 1024;
 /// Longest client identifier (session name), in characters.
 pub const CLIENT_ID_CHARS_MAX: usize = 128;
+/// gridlog's bound: seconds a new MQTTS or WSS connection has for its TLS handshake, and a
+/// WebSocket connection for its HTTP upgrade.
+pub const HANDSHAKE_SECS: u64 = 10;
+/// gridlog's bound: bytes read from the broker's side of a bridged connection (TLS, WebSocket)
+/// at once; over WebSocket, the largest binary message the broker sends.
+pub const BRIDGE_CHUNK_BYTES: usize = 16 * 1024;
+/// gridlog's bound: largest WebSocket message (and frame) a client may send: a whole MQTT
+/// packet, with room for its fixed header.
+pub const WS_MESSAGE_BYTES_MAX: usize = MAX_PACKET_BYTES as usize + 8;
+/// The WebSocket path MQTT is served on (the service's `wss://…:443/mqtt`).
+pub const WS_PATH: &str = "/mqtt";
 
 const _: () = assert!(TOPIC_ALIASES_MAX > 0);
 const _: () = assert!(FILTERS_PER_SUBSCRIBE_MAX <= SUBSCRIPTIONS_PER_SESSION_MAX);

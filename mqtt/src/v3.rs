@@ -12,6 +12,7 @@ use crate::broker::{Broker, Outgoing, Sink};
 use crate::connect::{Refusal, Request, decide, session_expiry};
 use crate::error::ServiceError;
 use crate::limits::{FILTERS_PER_SUBSCRIBE_MAX, KEEP_ALIVE_SECS_MAX, MAX_PACKET_BYTES};
+use crate::peer::Peer;
 use crate::persistent;
 use crate::publish::{self, Outcome};
 use crate::session::Session;
@@ -21,7 +22,9 @@ pub type State = Rc<Session>;
 
 /// Answers a CONNECT: `cleanSession=0` resumes or creates a persistent session (expiry
 /// `maximumSessionExpiryInHours`), `cleanSession=1` discards a stored one.
-pub async fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::ConnectAck<State> {
+pub async fn connect(broker: &Rc<Broker>, handshake: v3::Connect<Peer>) -> v3::ConnectAck<State> {
+    let certificate = handshake.st().certificate.clone();
+    let transport = handshake.st().transport;
     let packet = handshake.packet();
     let client_id = packet.client_id.to_string();
     let keep_alive = packet.keep_alive;
@@ -34,6 +37,8 @@ pub async fn connect(broker: &Rc<Broker>, handshake: v3::Connect) -> v3::Connect
             .last_will
             .as_ref()
             .map(|will| (&*will.topic, will.qos, will.retain)),
+        certificate: certificate.as_ref(),
+        transport,
     };
     let client = match decide(broker, &request) {
         Ok(client) => client,

@@ -20,6 +20,7 @@ use crate::limits::{
     INBOUND_IN_FLIGHT_MAX, KEEP_ALIVE_SECS_MAX, MAX_PACKET_BYTES, RESPONSE_TOPIC_BYTES_MAX,
     TOPIC_ALIASES_MAX, USER_PROPERTIES_BYTES_MAX,
 };
+use crate::peer::Peer;
 use crate::persistent;
 use crate::publish::{self, Outcome};
 use crate::session::{Session, SubscribeRefusal};
@@ -30,7 +31,12 @@ pub type State = Rc<Session>;
 
 /// Answers a CONNECT: a Session Expiry Interval (clamped to `maximumSessionExpiryInHours`) makes
 /// the session persistent, Clean Start discards a stored one.
-pub async fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::ConnectAck<State> {
+pub async fn connect(
+    broker: &Rc<Broker>,
+    mut handshake: v5::Connect<Peer>,
+) -> v5::ConnectAck<State> {
+    let certificate = handshake.st().certificate.clone();
+    let transport = handshake.st().transport;
     let packet = handshake.packet_mut();
     let client_id = packet.client_id.to_string();
     let keep_alive = packet.keep_alive;
@@ -67,6 +73,8 @@ pub async fn connect(broker: &Rc<Broker>, mut handshake: v5::Connect) -> v5::Con
             .last_will
             .as_ref()
             .map(|will| (&*will.topic, will.qos, will.retain)),
+        certificate: certificate.as_ref(),
+        transport,
     };
     let client = match decide(broker, &request) {
         Ok(client) => client,

@@ -16,10 +16,11 @@ macro_rules! gridlog {
 
 /// `bin` as a command that sees none of the caller's settings the CLI reads (`GRIDLOG_KEY`,
 /// `GRIDLOG_ENDPOINT`, `GRIDLOG_LISTEN`, `GRIDLOG_CA_FILE`), logs warnings only, has no
-/// standard input, and (for `serve`) listens for AMQP, AMQPS and MQTT on free ports
+/// standard input, and (for `serve`) listens for AMQP, AMQPS, MQTT and MQTTS on free ports
 /// (`GRIDLOG_AMQP_LISTEN=127.0.0.1:0`, `GRIDLOG_AMQPS_LISTEN=127.0.0.1:0`,
-/// `GRIDLOG_MQTT_LISTEN=127.0.0.1:0`) rather than 5672, 5671 and 1883, which tests running at
-/// once would share; a test sets what it needs on top.
+/// `GRIDLOG_MQTT_LISTEN=127.0.0.1:0`, `GRIDLOG_MQTTS_LISTEN=127.0.0.1:0`) rather than 5672,
+/// 5671, 1883 and 8883, which tests running at once would share; a test sets what it needs on
+/// top.
 pub fn command(bin: impl AsRef<OsStr>) -> Command {
     let mut command = Command::new(bin);
     command
@@ -30,6 +31,9 @@ pub fn command(bin: impl AsRef<OsStr>) -> Command {
         .env("GRIDLOG_AMQP_LISTEN", "127.0.0.1:0")
         .env("GRIDLOG_AMQPS_LISTEN", "127.0.0.1:0")
         .env("GRIDLOG_MQTT_LISTEN", "127.0.0.1:0")
+        .env("GRIDLOG_MQTTS_LISTEN", "127.0.0.1:0")
+        .env_remove("GRIDLOG_MQTT_WS_LISTEN")
+        .env_remove("GRIDLOG_MQTT_WSS_LISTEN")
         .env("GRIDLOG_LOG", "warn")
         .stdin(Stdio::null());
     command

@@ -40,11 +40,23 @@ def binary_path():
     return str(pathlib.Path(target) / "debug" / "gridlog")
 
 
+def address(line, scheme):
+    """(host, port) after `scheme` in a listener line (`… on mqtts://HOST:PORT…`)."""
+    text = line.split(scheme, 1)[1].split()[0].rstrip(":").split("/", 1)[0]
+    host, port = text.rsplit(":", 1)
+    return (host, int(port))
+
+
 class Server:
     """One `gridlog serve` process; `restart()` keeps the data directory."""
 
-    def __init__(self, data_dir, config_path, listen="127.0.0.1:0", env=None, tls=False):
+    def __init__(
+        self, data_dir, config_path, listen="127.0.0.1:0", env=None, tls=False, mqtt_ws=False
+    ):
         self.data_dir = data_dir
+        # With mqtt_ws, MQTT over WebSocket too (and with tls over WSS), on free ports:
+        # self.mqtt_ws and self.mqtt_wss.
+        self.mqtt_ws_on = mqtt_ws
         # With tls, `serve --tls-self-signed`: HTTPS with a development CA made in the data
         # directory, which clients trust the normal way (ca_path).
         self.tls = tls
@@ -57,6 +69,9 @@ class Server:
         self.amqp = None
         self.amqps = None
         self.mqtt = None
+        self.mqtts = None
+        self.mqtt_ws = None
+        self.mqtt_wss = None
         self.start()
 
     def start(self):
@@ -82,11 +97,15 @@ class Server:
                 "127.0.0.1:0",
                 "--amqps-listen",
                 "127.0.0.1:0",
-                # And for the MQTT broker: see self.mqtt.
+                # And for the MQTT broker: see self.mqtt (and with TLS self.mqtts).
                 "--mqtt-listen",
                 "127.0.0.1:0",
+                "--mqtts-listen",
+                "127.0.0.1:0",
             ]
-            + (["--tls-self-signed"] if self.tls else []),
+            + (["--tls-self-signed"] if self.tls else [])
+            + (["--mqtt-ws-listen", "127.0.0.1:0"] if self.mqtt_ws_on else [])
+            + (["--mqtt-wss-listen", "127.0.0.1:0"] if self.mqtt_ws_on and self.tls else []),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -117,9 +136,15 @@ class Server:
         for _ in range(20):
             line = self.proc.stdout.readline()
             if "MQTT" in line and "mqtt://" in line:
-                host, port = line.split("mqtt://", 1)[1].split()[0].rstrip(":").rsplit(":", 1)
-                self.mqtt = (host, int(port))
+                self.mqtt = address(line, "mqtt://")
                 break
+        # Then, one line each: MQTTS (with TLS), WebSocket and WSS (with mqtt_ws).
+        expected = int(self.tls) + (int(self.mqtt_ws_on) * (1 + int(self.tls)))
+        for _ in range(expected):
+            line = self.proc.stdout.readline()
+            for scheme, attr in (("mqtts://", "mqtts"), ("ws://", "mqtt_ws"), ("wss://", "mqtt_wss")):
+                if scheme in line:
+                    setattr(self, attr, address(line, scheme))
         context = ssl.create_default_context(cafile=self.ca_path) if self.tls else None
         deadline = time.monotonic() + 10
         while True:

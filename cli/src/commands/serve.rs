@@ -107,12 +107,32 @@ pub struct Args {
     #[arg(long, env = "GRIDLOG_MQTT_LISTEN", default_value = gridlog_mqtt::DEFAULT_MQTT_LISTEN,
           value_parser = super::args::parse_listen)]
     pub mqtt_listen: SocketAddr,
-    /// Do not serve MQTT (no --mqtt-listen port is taken).
+    /// Address of the MQTTS listener (MQTT over TLS with the --tls-cert/--tls-self-signed
+    /// certificate; client certificates requested, not required: X.509 client authentication
+    /// per the client resources and caCertificates), served only when TLS is configured.
+    #[arg(long, env = "GRIDLOG_MQTTS_LISTEN", default_value = gridlog_mqtt::DEFAULT_MQTTS_LISTEN,
+          value_parser = super::args::parse_listen)]
+    pub mqtts_listen: SocketAddr,
+    /// Serve MQTT over WebSocket (ws://HOST:PORT/mqtt, subprotocol mqtt) on this address;
+    /// without a value 127.0.0.1:8080. Off unless given.
+    #[arg(long, env = "GRIDLOG_MQTT_WS_LISTEN", num_args = 0..=1,
+          default_missing_value = gridlog_mqtt::DEFAULT_MQTT_WS_LISTEN,
+          value_parser = super::args::parse_listen)]
+    pub mqtt_ws_listen: Option<SocketAddr>,
+    /// Serve MQTT over WebSocket with TLS (wss://HOST:PORT/mqtt; the TLS certificate, client
+    /// certificates requested as on MQTTS) on this address; without a value 127.0.0.1:8443.
+    /// Off unless given; needs TLS configured.
+    #[arg(long, env = "GRIDLOG_MQTT_WSS_LISTEN", num_args = 0..=1,
+          default_missing_value = gridlog_mqtt::DEFAULT_MQTT_WSS_LISTEN,
+          value_parser = super::args::parse_listen)]
+    pub mqtt_wss_listen: Option<SocketAddr>,
+    /// Do not serve MQTT (no --mqtt-listen, --mqtts-listen, --mqtt-ws-listen nor
+    /// --mqtt-wss-listen port is taken).
     #[arg(long)]
     pub no_mqtt: bool,
-    /// Development only: MQTT clients authenticate with username = a client's
-    /// authenticationName and password = a namespace access key. Refused on a non-loopback
-    /// --mqtt-listen.
+    /// Development only: MQTT clients without a client certificate authenticate with username
+    /// = a client's authenticationName and password = a namespace access key. Refused unless
+    /// every MQTT listener is on a loopback address.
     #[arg(long, env = "GRIDLOG_MQTT_DEV_AUTH")]
     pub mqtt_dev_auth: bool,
 }
@@ -413,7 +433,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .map_or_else(EventHubs::default, EventHubs::from_config);
     let std_listener = bind(args.listen)?;
     let amqp_bound = serve_amqp::bind(args, tls_mode != TlsMode::Off, hubs.sas())?;
-    let mqtt_pending = serve_mqtt::bind(args, file_config.as_ref())?;
+    let mqtt_pending = serve_mqtt::bind(args, file_config.as_ref(), tls_mode != TlsMode::Off)?;
     raise_open_files();
 
     std::fs::create_dir_all(&args.data_dir).map_err(|e| {
@@ -453,7 +473,7 @@ pub fn run(args: &Args) -> Result<ExitCode, String> {
         .thread_name("gridlog-http")
         .build()
         .map_err(|e| format!("starting the runtime: {e}"))?;
-    let mqtt = serve_mqtt::start(mqtt_pending, &namespace, &keys, clock.clone())?;
+    let mqtt = serve_mqtt::start(mqtt_pending, tls.as_ref(), &namespace, &keys, clock.clone())?;
     let amqp = serve_amqp::start(amqp_bound, tls.as_ref(), &namespace, hubs.sas(), clock)?;
     let push_store: Arc<dyn PushStore> = Arc::new(namespace.clone());
     let backend: Arc<dyn DataPlane> = Arc::new(namespace);

@@ -1,12 +1,15 @@
-//! `gridlog serve`'s MQTT listener (gridlog-mqtt): the namespace's MQTT broker, started beside
-//! the HTTP and AMQP listeners over the same namespace.
+//! `gridlog serve`'s MQTT listeners (gridlog-mqtt): the namespace's MQTT broker, started beside
+//! the HTTP and AMQP listeners over the same namespace: plain MQTT, and with TLS configured
+//! MQTTS (presenting the HTTPS listener's certificate; client certificates requested), and on
+//! request MQTT over WebSocket and WebSocket with TLS.
 
-use std::net::TcpListener;
+use std::fmt::Write as _;
+use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use gridlog::{AccessKey, Clock, MqttConfig, Namespace, NamespaceConfig};
 use gridlog_mqtt::stats::{CONNECT_OUTCOMES, PUBLISH_OUTCOMES, SUBSCRIBE_OUTCOMES};
-use gridlog_mqtt::{Endpoint, MqttStats, Shared};
+use gridlog_mqtt::{Endpoint, Listeners, MqttStats, Shared};
 use gridlog_server::backend::DataPlane;
 use gridlog_server::metrics::Metrics;
 use prometheus_client::collector::Collector;
@@ -16,38 +19,79 @@ use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
 
 use super::serve::Args;
+use super::serve_tls::Loaded;
 
-/// A bound MQTT listener and what it will serve.
+/// The bound MQTT listeners and what they will serve.
 pub struct Pending {
-    listener: TcpListener,
-    mqtt: MqttConfig,
+    mqtt: TcpListener,
+    mqtts: Option<TcpListener>,
+    ws: Option<TcpListener>,
+    wss: Option<TcpListener>,
+    config: MqttConfig,
     dev_auth: bool,
 }
 
-/// Binds the MQTT port (before anything is created on disk or printed), unless `--no-mqtt`.
-/// The development-only authentication is refused on a non-loopback address.
-pub fn bind(args: &Args, config: Option<&NamespaceConfig>) -> Result<Option<Pending>, String> {
-    let addr = args.mqtt_listen;
+/// Binds the MQTT ports (before anything is created on disk or printed), unless `--no-mqtt`:
+/// plain MQTT, MQTTS when TLS is configured (`tls`), WebSocket and WSS when asked (WSS needs
+/// TLS). The development-only authentication is refused unless every one is on loopback.
+pub fn bind(
+    args: &Args,
+    config: Option<&NamespaceConfig>,
+    tls: bool,
+) -> Result<Option<Pending>, String> {
     if args.no_mqtt {
         return Ok(None);
     }
-    if args.mqtt_dev_auth && !addr.ip().is_loopback() {
+    if args.mqtt_wss_listen.is_some() && !tls {
+        return Err(
+            "--mqtt-wss-listen needs TLS: give --tls-cert/--tls-key or --tls-self-signed"
+                .to_owned(),
+        );
+    }
+    let mqtts = tls.then_some(args.mqtts_listen);
+    let addresses = [
+        Some(args.mqtt_listen),
+        mqtts,
+        args.mqtt_ws_listen,
+        args.mqtt_wss_listen,
+    ];
+    if args.mqtt_dev_auth
+        && let Some(addr) = addresses
+            .iter()
+            .flatten()
+            .find(|addr| !addr.ip().is_loopback())
+    {
         return Err(format!(
-            "refusing the development-only MQTT authentication (--mqtt-dev-auth) on {addr}: it is for a loopback --mqtt-listen only"
+            "refusing the development-only MQTT authentication (--mqtt-dev-auth) on {addr}: it is for loopback MQTT listeners only"
         ));
     }
-    let listener = TcpListener::bind(addr)
-        .map_err(|e| format!("cannot listen for MQTT on {addr}: {e} (--no-mqtt turns it off)"))?;
     Ok(Some(Pending {
-        listener,
-        mqtt: config.map(|config| config.mqtt.clone()).unwrap_or_default(),
+        mqtt: bind_one("MQTT", args.mqtt_listen)?,
+        mqtts: mqtts.map(|addr| bind_one("MQTTS", addr)).transpose()?,
+        ws: args
+            .mqtt_ws_listen
+            .map(|addr| bind_one("MQTT over WebSocket", addr))
+            .transpose()?,
+        wss: args
+            .mqtt_wss_listen
+            .map(|addr| bind_one("MQTT over WebSocket with TLS", addr))
+            .transpose()?,
+        config: config.map(|config| config.mqtt.clone()).unwrap_or_default(),
         dev_auth: args.mqtt_dev_auth,
     }))
 }
 
-/// Starts serving MQTT, if bound; the namespace access keys are the development-mode passwords.
+fn bind_one(what: &str, addr: SocketAddr) -> Result<TcpListener, String> {
+    TcpListener::bind(addr)
+        .map_err(|e| format!("cannot listen for {what} on {addr}: {e} (--no-mqtt turns MQTT off)"))
+}
+
+/// Starts serving MQTT, if bound, with the certificate of `tls` for MQTTS and WSS (its
+/// resolver, so a reload applies to them too); the namespace access keys are the
+/// development-mode passwords.
 pub fn start(
     pending: Option<Pending>,
+    tls: Option<&Loaded>,
     namespace: &Namespace,
     keys: &[String],
     clock: Arc<dyn Clock>,
@@ -57,32 +101,58 @@ pub fn start(
     };
     let shared = Shared {
         namespace: namespace.clone(),
-        mqtt: pending.mqtt,
+        mqtt: pending.config,
         access_keys: keys.iter().map(AccessKey::new).collect(),
         dev_auth: pending.dev_auth,
         clock,
         stats: MqttStats::default(),
     };
-    Endpoint::start(pending.listener, shared)
+    let listeners = Listeners {
+        mqtt: pending.mqtt,
+        mqtts: pending.mqtts,
+        ws: pending.ws,
+        wss: pending.wss,
+        certificate: tls
+            .map(|tls| -> Arc<dyn gridlog_mqtt::ResolvesServerCert> { tls.resolver.clone() }),
+    };
+    Endpoint::start_with(listeners, shared)
         .map(Some)
         .map_err(|e| e.to_string())
 }
 
-/// Prints the listener's line (after `serve`'s announcement; a closed stdout is ignored, as
+/// Prints the listeners' lines (after `serve`'s announcement; a closed stdout is ignored, as
 /// there).
 pub fn announce(endpoint: Option<&Endpoint>, dev_auth: bool) {
     let Some(endpoint) = endpoint else {
         return;
     };
-    let addr = endpoint.local_addr();
+    let addresses = endpoint.addresses();
     let auth = if dev_auth {
-        "development-only authentication: username = a client's authenticationName, password = an access key"
+        "X.509 client certificates over TLS; development-only authentication without one: username = a client's authenticationName, password = an access key"
     } else {
-        "no authentication mode is on yet (certificates need TLS; --mqtt-dev-auth for development)"
+        "X.509 client certificates over TLS (--mqtt-dev-auth for development without TLS)"
     };
-    let line = format!("gridlog: MQTT broker on mqtt://{addr}: {auth}\n");
+    let mut text = format!(
+        "gridlog: MQTT broker on mqtt://{}: {auth}\n",
+        addresses.mqtt
+    );
+    if let Some(addr) = addresses.mqtts {
+        let _ = writeln!(
+            text,
+            "gridlog: MQTTS (MQTT over TLS, client certificates) on mqtts://{addr}"
+        );
+    }
+    if let Some(addr) = addresses.ws {
+        let _ = writeln!(text, "gridlog: MQTT over WebSocket on ws://{addr}/mqtt");
+    }
+    if let Some(addr) = addresses.wss {
+        let _ = writeln!(
+            text,
+            "gridlog: MQTT over WebSocket with TLS on wss://{addr}/mqtt"
+        );
+    }
     let mut stdout = std::io::stdout().lock();
-    let _ = std::io::Write::write_all(&mut stdout, line.as_bytes());
+    let _ = std::io::Write::write_all(&mut stdout, text.as_bytes());
     let _ = std::io::Write::flush(&mut stdout);
 }
 

@@ -23,7 +23,8 @@ use serde_json::Value;
 
 pub(super) use super::arm_hub::EventHubArm;
 use super::mqtt::arm::{
-    ClientArm, ClientGroupArm, PermissionBindingArm, TopicSpaceArm, TopicSpacesConfigurationArm,
+    CaCertificateArm, ClientArm, ClientGroupArm, PermissionBindingArm, TopicSpaceArm,
+    TopicSpacesConfigurationArm,
 };
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -51,6 +52,8 @@ pub(super) struct NamespaceArm {
     pub topic_spaces: Vec<TopicSpaceArm>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub permission_bindings: Vec<PermissionBindingArm>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ca_certificates: Vec<CaCertificateArm>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]

@@ -56,6 +56,7 @@ pub(super) fn from_arm(arm: NamespaceArm) -> Result<NamespaceConfig, ConfigError
         client_groups: arm.client_groups,
         topic_spaces: arm.topic_spaces,
         permission_bindings: arm.permission_bindings,
+        ca_certificates: arm.ca_certificates,
     })?;
     Ok(NamespaceConfig {
         mqtt,
@@ -346,6 +347,7 @@ pub(super) fn to_arm_json(config: &NamespaceConfig) -> Value {
         client_groups: mqtt.client_groups,
         topic_spaces: mqtt.topic_spaces,
         permission_bindings: mqtt.permission_bindings,
+        ca_certificates: mqtt.ca_certificates,
         access_keys: config
             .access_keys
             .iter()

@@ -152,6 +152,12 @@ pub enum ConfigErrorKind {
         /// The rule it breaks.
         reason: &'static str,
     },
+    /// A `caCertificates` entry's `encodedCertificate` that is not one CA certificate.
+    #[error("invalid CA certificate: {reason}")]
+    InvalidCertificate {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// An invalid `filtersConfiguration` (the path points into it).
     #[error("{0}")]
     Filter(FilterErrorKind),
@@ -179,6 +185,7 @@ impl ErrorCode for ConfigErrorKind {
             Self::InvalidResourceId { .. } => "ConfigInvalidResourceId",
             Self::UnknownResource { .. } => "ConfigUnknownResource",
             Self::InvalidEnrichment { .. } => "ConfigInvalidEnrichment",
+            Self::InvalidCertificate { .. } => "ConfigInvalidCertificate",
             Self::Filter(kind) => kind.code(),
         }
     }

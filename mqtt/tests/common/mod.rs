@@ -10,6 +10,9 @@
 )]
 #![allow(clippy::big_endian_bytes, reason = "MQTT integers are big-endian")]
 
+pub mod pki;
+pub mod transport;
+
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
@@ -72,16 +75,42 @@ pub struct Broker {
 impl Broker {
     /// Starts one with `config` and the development-only authentication `dev_auth`.
     pub fn start(config: &str, dev_auth: bool) -> Self {
-        Self::start_with(config, dev_auth, Arc::new(SystemClock::new()), None)
+        Self::start_full(config, dev_auth, Arc::new(SystemClock::new()), None, None)
     }
 
-    /// Starts one with `config`, development-only authentication on, the namespace's clock
-    /// `clock` and its data in `dir` (a fresh directory when `None`).
+    /// Starts one with `config`, development-only authentication `dev_auth`, the namespace's
+    /// clock `clock` and its data in `dir` (a fresh directory when `None`).
     pub fn start_with(
         config: &str,
         dev_auth: bool,
         clock: Arc<dyn Clock>,
         dir: Option<tempfile::TempDir>,
+    ) -> Self {
+        Self::start_full(config, dev_auth, clock, dir, None)
+    }
+
+    /// [`Broker::start`] with, when `certificate` is given, MQTTS, WebSocket and WSS ports too
+    /// (all on free loopback ports).
+    pub fn start_tls(
+        config: &str,
+        dev_auth: bool,
+        certificate: Option<Arc<dyn gridlog_mqtt::ResolvesServerCert>>,
+    ) -> Self {
+        Self::start_full(
+            config,
+            dev_auth,
+            Arc::new(SystemClock::new()),
+            None,
+            certificate,
+        )
+    }
+
+    fn start_full(
+        config: &str,
+        dev_auth: bool,
+        clock: Arc<dyn Clock>,
+        dir: Option<tempfile::TempDir>,
+        certificate: Option<Arc<dyn gridlog_mqtt::ResolvesServerCert>>,
     ) -> Self {
         let dir = dir.unwrap_or_else(|| tempfile::tempdir().expect("tempdir"));
         let options = NamespaceOptions {
@@ -91,7 +120,15 @@ impl Broker {
         let namespace = Namespace::open(dir.path(), options).expect("open");
         let config = NamespaceConfig::from_json_str(config).expect("config");
         namespace.apply_config(&config).expect("apply");
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let bind = || TcpListener::bind("127.0.0.1:0").expect("bind");
+        let tls = certificate.is_some();
+        let listeners = gridlog_mqtt::Listeners {
+            mqtt: bind(),
+            mqtts: tls.then(bind),
+            ws: tls.then(bind),
+            wss: tls.then(bind),
+            certificate,
+        };
         let stats = MqttStats::default();
         let shared = Shared {
             namespace: namespace.clone(),
@@ -101,7 +138,7 @@ impl Broker {
             clock: Arc::new(SystemClock::new()),
             stats: stats.clone(),
         };
-        let endpoint = Endpoint::start(listener, shared).expect("start");
+        let endpoint = Endpoint::start_with(listeners, shared).expect("start");
         Self {
             namespace,
             stats,
@@ -117,6 +154,11 @@ impl Broker {
         }
         self.namespace.close().expect("close");
         self.dir.take().expect("dir")
+    }
+
+    /// The bound ports.
+    pub fn addresses(&self) -> gridlog_mqtt::Addresses {
+        self.endpoint.as_ref().expect("running").addresses()
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -178,10 +220,10 @@ pub struct Delivery {
     pub id: u16,
 }
 
-/// A minimal MQTT client.
+/// A minimal MQTT client (over TCP, TLS or a WebSocket: [`transport::Transport`]).
 pub struct Client {
     pub version: Version,
-    stream: TcpStream,
+    stream: Box<dyn transport::Transport>,
     next_id: u16,
     /// The CONNACK's body.
     pub connack: Vec<u8>,
@@ -275,8 +317,47 @@ impl Client {
         password: Option<&str>,
         opts: &Opts<'_>,
     ) -> (Self, Option<(u8, bool)>) {
-        let will = opts.will;
         let stream = TcpStream::connect(addr).expect("connect");
+        Self::connect_over_opts(
+            Box::new(stream),
+            version,
+            client_id,
+            username,
+            password,
+            opts,
+        )
+    }
+
+    /// Sends CONNECT over `stream` (TCP, TLS or WebSocket); the client and the CONNACK code
+    /// (`None`: the connection closed without one).
+    pub fn connect_over(
+        stream: Box<dyn transport::Transport>,
+        version: Version,
+        client_id: &str,
+        username: Option<&str>,
+        password: Option<&str>,
+        will: Option<(&str, &[u8], u8)>,
+    ) -> (Self, Option<u8>) {
+        let opts = Opts {
+            will,
+            ..Opts::default()
+        };
+        let (client, ack) =
+            Self::connect_over_opts(stream, version, client_id, username, password, &opts);
+        (client, ack.map(|(code, _)| code))
+    }
+
+    /// Sends CONNECT with `opts` over `stream`; the client and the CONNACK's code and Session
+    /// Present (`None`: the connection closed without one).
+    pub fn connect_over_opts(
+        stream: Box<dyn transport::Transport>,
+        version: Version,
+        client_id: &str,
+        username: Option<&str>,
+        password: Option<&str>,
+        opts: &Opts<'_>,
+    ) -> (Self, Option<(u8, bool)>) {
+        let will = opts.will;
         stream
             .set_read_timeout(Some(Duration::from_secs(5)))
             .expect("timeout");
@@ -593,7 +674,7 @@ impl Client {
 
     /// Closes the TCP connection without a DISCONNECT (an abnormal end: the will is published).
     pub fn drop_connection(self) {
-        let _ = self.stream.shutdown(std::net::Shutdown::Both);
+        self.stream.shutdown();
     }
 
     /// Sends DISCONNECT (v5: with `reason`) and waits for the server to close.

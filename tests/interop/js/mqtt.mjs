@@ -1,9 +1,37 @@
 // MQTT.js (mqtt 5.x) against gridlog's MQTT broker (test_js_mqtt.py): one scenario per run,
-// `node mqtt.mjs SCENARIO VERSION HOST PORT KEY`; prints one JSON line of what it saw.
+// `node mqtt.mjs SCENARIO VERSION HOST PORT KEY [JSON]`; prints one JSON line of what it saw.
+// The TLS scenarios take a JSON argument: {"mqtts": [host, port], "ws": […], "wss": […],
+// "ca": server CA file, "certs": {name: [certfile, keyfile]}}.
+import { readFileSync } from "node:fs";
 import mqtt from "mqtt";
 
-const [scenario, version, host, port, key] = process.argv.slice(2);
+const [scenario, version, host, port, key, extra] = process.argv.slice(2);
 const protocolVersion = version === "5" ? 5 : 4;
+const tls = extra ? JSON.parse(extra) : null;
+
+// CONNECT over TLS (`scheme` mqtts or wss) presenting `cert`; resolves to the CONNACK code
+// MQTT.js reports (0 accepted, else the refusal's code) and the client.
+async function connectTls(scheme, address, name, cert, clientId) {
+  const [certfile, keyfile] = tls.certs[cert];
+  const path = scheme === "wss" ? "/mqtt" : "";
+  const options = {
+    clientId,
+    username: name,
+    protocolVersion,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+    ca: readFileSync(tls.ca),
+    cert: readFileSync(certfile),
+    key: readFileSync(keyfile),
+    rejectUnauthorized: true,
+  };
+  try {
+    const client = await mqtt.connectAsync(`${scheme}://${address[0]}:${address[1]}${path}`, options, false);
+    return { code: 0, client };
+  } catch (e) {
+    return { code: e.code ?? e.message, client: null };
+  }
+}
 
 async function connect(name, clientId) {
   return mqtt.connectAsync(`mqtt://${host}:${port}`, {
@@ -70,7 +98,48 @@ async function deny() {
   return { granted, publish, open };
 }
 
-const scenarios = { pubsub, deny };
+async function certificates() {
+  const results = {};
+  for (const [label, name, cert] of [
+    ["thumbprint", "thumb", "thumb"],
+    ["chain", "subj", "subj"],
+    ["unknown", "ghost", "ghost"],
+    ["wrongThumbprint", "thumb", "other"],
+    ["disabled", "off", "off"],
+  ]) {
+    const { code, client } = await connectTls("mqtts", tls.mqtts, name, cert, `js-${label}-${version}`);
+    results[label] = code;
+    if (client) await client.endAsync();
+  }
+  return results;
+}
+
+async function websocket() {
+  // Plain WebSocket (development-mode credentials), then WSS with a client certificate.
+  const sub = await mqtt.connectAsync(`ws://${tls.ws[0]}:${tls.ws[1]}/mqtt`, {
+    clientId: `js-ws-sub-${version}`,
+    username: "subj",
+    password: key,
+    protocolVersion,
+    reconnectPeriod: 0,
+    connectTimeout: 10_000,
+  });
+  const granted = await sub.subscribeAsync(["devices/#"], { qos: 1 });
+  const received = new Promise((resolve) =>
+    sub.once("message", (topic, payload, packet) =>
+      resolve({ topic, payload: payload.toString(), qos: packet.qos }),
+    ),
+  );
+  const { code, client: pub } = await connectTls("wss", tls.wss, "thumb", "thumb", `js-wss-pub-${version}`);
+  if (!pub) return { granted: granted.map((g) => g.qos), wss: code };
+  await pub.publishAsync("devices/thumb/temp", "19.0", { qos: 1 });
+  const message = await Promise.race([received, timeout(10_000, "message")]);
+  await sub.endAsync();
+  await pub.endAsync();
+  return { granted: granted.map((g) => g.qos), wss: code, message };
+}
+
+const scenarios = { pubsub, deny, certificates, websocket };
 try {
   const result = await Promise.race([scenarios[scenario](), timeout(60_000, scenario)]);
   console.log(JSON.stringify(result));

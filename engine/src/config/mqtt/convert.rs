@@ -8,13 +8,14 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::arm::{
+    CaCertificateArm, CaCertificatePropertiesArm, ClientAuthenticationArm,
     CertificateAuthenticationArm, ClientArm, ClientGroupArm, ClientGroupPropertiesArm,
     ClientPropertiesArm, DynamicEnrichmentArm, MqttArm, PermissionBindingArm,
     PermissionBindingPropertiesArm, RoutingEnrichmentsArm, StaticEnrichmentArm,
     TopicSpaceArm, TopicSpacePropertiesArm, TopicSpacesConfigurationArm,
 };
 use super::{
-    CertificateAuthentication, ClientAttribute, ClientGroup, ClientGroupQuery, DynamicValue,
+    AlternativeNameSource, CaCertificate, CertificateAuthentication, ClientAttribute, ClientGroup, ClientGroupQuery, DynamicValue,
     MqttClient, MqttConfig, Permission, PermissionBinding, ResourceState, RouteTopic,
     RoutingEnrichments, TopicSpace, TopicSpacesConfiguration, TopicTemplate, ValidationScheme,
 };
@@ -39,7 +40,56 @@ pub(in crate::config) fn mqtt_from_arm(arm: MqttArm) -> Result<MqttConfig, Confi
             "permissionBindings",
             binding_from_arm,
         )?,
+        ca_certificates: indexed(arm.ca_certificates, "caCertificates", ca_from_arm)?,
     })
+}
+
+fn ca_from_arm(arm: CaCertificateArm, path: &str) -> Result<CaCertificate, ConfigError> {
+    let encoded_path = format!("{path}.properties.encodedCertificate");
+    let encoded = required(arm.properties.encoded_certificate, encoded_path.clone())?;
+    if encoded.chars().count() > crate::limits::MQTT_ENCODED_CERTIFICATE_CHARS_MAX {
+        return Err(ConfigError::new(
+            encoded_path,
+            ConfigErrorKind::InvalidCertificate {
+                reason: format!(
+                    "longer than {} characters",
+                    crate::limits::MQTT_ENCODED_CERTIFICATE_CHARS_MAX
+                ),
+            },
+        ));
+    }
+    let der = super::decode_ca_certificate(&encoded).map_err(|reason| {
+        ConfigError::new(encoded_path, ConfigErrorKind::InvalidCertificate { reason })
+    })?;
+    Ok(CaCertificate {
+        name: arm.name,
+        description: arm.properties.description,
+        encoded_certificate: encoded,
+        der,
+    })
+}
+
+fn client_authentication_from_arm(
+    arm: &ClientAuthenticationArm,
+    path: &str,
+) -> Result<Vec<AlternativeNameSource>, ConfigError> {
+    arm.alternative_authentication_name_sources
+        .iter()
+        .enumerate()
+        .map(|(index, text)| {
+            AlternativeNameSource::ALL
+                .into_iter()
+                .find(|source| source.name().eq_ignore_ascii_case(text))
+                .ok_or_else(|| {
+                    unsupported(
+                        format!("{path}.alternativeAuthenticationNameSources[{index}]"),
+                        text,
+                        "ClientCertificateSubject, ClientCertificateDns, ClientCertificateUri, \
+                         ClientCertificateIp or ClientCertificateEmail",
+                    )
+                })
+        })
+        .collect()
 }
 
 fn indexed<A, T>(
@@ -113,6 +163,11 @@ fn configuration_from_arm(
             defaults.maximum_client_sessions_per_authentication_name,
             crate::limits::MQTT_SESSIONS_PER_AUTHENTICATION_NAME_MAX,
         )?,
+        alternative_authentication_name_sources: arm
+            .client_authentication
+            .map(|arm| client_authentication_from_arm(&arm, &format!("{PATH}.clientAuthentication")))
+            .transpose()?
+            .unwrap_or_default(),
     })
 }
 
@@ -455,6 +510,14 @@ pub(in crate::config) fn mqtt_to_arm(config: &MqttConfig) -> MqttArm {
                 maximum_client_sessions_per_authentication_name: Some(i64::from(
                     tsc.maximum_client_sessions_per_authentication_name,
                 )),
+                client_authentication: (!tsc.alternative_authentication_name_sources.is_empty())
+                    .then(|| ClientAuthenticationArm {
+                        alternative_authentication_name_sources: tsc
+                            .alternative_authentication_name_sources
+                            .iter()
+                            .map(|source| source.name().to_owned())
+                            .collect(),
+                    }),
                 ..TopicSpacesConfigurationArm::default()
             }
         }),
@@ -501,6 +564,18 @@ pub(in crate::config) fn mqtt_to_arm(config: &MqttConfig) -> MqttArm {
                 },
             })
             .collect(),
+        ca_certificates: config.ca_certificates.iter().map(ca_to_arm).collect(),
+    }
+}
+
+fn ca_to_arm(ca: &CaCertificate) -> CaCertificateArm {
+    CaCertificateArm {
+        name: ca.name.clone(),
+        properties: CaCertificatePropertiesArm {
+            description: ca.description.clone(),
+            encoded_certificate: Some(ca.encoded_certificate.clone()),
+            ..CaCertificatePropertiesArm::default()
+        },
     }
 }
 

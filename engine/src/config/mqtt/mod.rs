@@ -16,11 +16,12 @@
 //!    {"clientGroupName": "sensors", "topicSpaceName": "devices", "permission": "Publisher"}}]}
 //! ```
 //!
-//! Parsing (`arm.rs` → `convert.rs`) parses queries and templates; `validate.rs` checks names,
+//! Parsing (`arm.rs` → `convert.rs`) parses queries, templates and CA certificates (`ca.rs`); `validate.rs` checks names,
 //! counts, attributes, thumbprints and cross-references. docs/mqtt.md lists where gridlog
 //! differs from the service.
 
 pub(super) mod arm;
+mod ca;
 pub(super) mod convert;
 mod query;
 mod template;
@@ -29,6 +30,7 @@ mod validate;
 use std::collections::BTreeMap;
 
 pub(super) use arm::MqttArm;
+pub use ca::{AlternativeNameSource, CaCertificate, decode_ca_certificate};
 pub(super) use convert::{mqtt_from_arm, mqtt_to_arm};
 pub use query::{ClientGroupQuery, QueryError};
 pub use template::{FilterSegment, TemplatePart, TemplateSegment, TopicTemplate};
@@ -50,6 +52,8 @@ pub struct MqttConfig {
     pub topic_spaces: Vec<TopicSpace>,
     /// `permissionBindings`.
     pub permission_bindings: Vec<PermissionBinding>,
+    /// `caCertificates`.
+    pub ca_certificates: Vec<CaCertificate>,
 }
 
 impl MqttConfig {
@@ -129,6 +133,9 @@ pub struct TopicSpacesConfiguration {
     pub maximum_session_expiry_in_hours: u32,
     /// `maximumClientSessionsPerAuthenticationName`: 1–100, default 1.
     pub maximum_client_sessions_per_authentication_name: u32,
+    /// `clientAuthentication.alternativeAuthenticationNameSources`, in order (none: the CONNECT
+    /// username is required).
+    pub alternative_authentication_name_sources: Vec<AlternativeNameSource>,
 }
 
 impl Default for TopicSpacesConfiguration {
@@ -140,6 +147,7 @@ impl Default for TopicSpacesConfiguration {
             maximum_session_expiry_in_hours: crate::limits::MQTT_SESSION_EXPIRY_HOURS_DEFAULT,
             maximum_client_sessions_per_authentication_name:
                 crate::limits::MQTT_SESSIONS_PER_AUTHENTICATION_NAME_DEFAULT,
+            alternative_authentication_name_sources: Vec::new(),
         }
     }
 }

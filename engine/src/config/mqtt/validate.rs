@@ -9,7 +9,7 @@ use crate::config::validate::{
 };
 use crate::config::{ConfigError, ConfigErrorKind, NamespaceConfig};
 use crate::limits::{
-    MQTT_ALLOWED_THUMBPRINTS_MAX, MQTT_ATTRIBUTES_BYTES_MAX, MQTT_AUTHENTICATION_NAME_CHARS_MAX,
+    MQTT_ALLOWED_THUMBPRINTS_MAX, MQTT_ATTRIBUTES_BYTES_MAX, MQTT_CA_CERTIFICATES_MAX, MQTT_AUTHENTICATION_NAME_CHARS_MAX,
     MQTT_CLIENT_GROUPS_MAX, MQTT_CLIENT_NAME_CHARS_MAX, MQTT_CLIENTS_PER_TU_MAX,
     MQTT_ENRICHMENT_KEY_CHARS_MAX, MQTT_ENRICHMENT_VALUE_CHARS_MAX, MQTT_ENRICHMENTS_MAX,
     MQTT_PERMISSION_BINDINGS_MAX, MQTT_SESSION_EXPIRY_HOURS_MAX,
@@ -85,6 +85,7 @@ pub(in crate::config) fn validate_mqtt(config: &NamespaceConfig) -> Result<(), C
             MQTT_TOPIC_TEMPLATES_PER_SPACE_MAX,
         )?;
     }
+    certificates(mqtt)?;
     let mut binding_names = Names::default();
     check_count(
         "permissionBindings",
@@ -109,6 +110,34 @@ pub(in crate::config) fn validate_mqtt(config: &NamespaceConfig) -> Result<(), C
                 &format!("{path}.properties.topicSpaceName"),
                 "topic space",
                 &binding.topic_space_name,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// `caCertificates` names and count; `clientAuthentication.alternativeAuthenticationNameSources`
+/// without repeats.
+fn certificates(mqtt: &super::MqttConfig) -> Result<(), ConfigError> {
+    let mut ca_names = Names::default();
+    check_count("caCertificates", mqtt.ca_certificates.len(), MQTT_CA_CERTIFICATES_MAX)?;
+    for (index, ca) in mqtt.ca_certificates.iter().enumerate() {
+        let path = format!("caCertificates[{index}].name");
+        resource_name(&path, &ca.name)?;
+        ca_names.insert(&path, &ca.name)?;
+    }
+    let sources = &mqtt
+        .topic_spaces_configuration
+        .alternative_authentication_name_sources;
+    for (index, source) in sources.iter().enumerate() {
+        if sources[..index].contains(source) {
+            return Err(ConfigError::new(
+                format!(
+                    "topicSpacesConfiguration.clientAuthentication.alternativeAuthenticationNameSources[{index}]"
+                ),
+                ConfigErrorKind::DuplicateName {
+                    name: source.name().to_owned(),
+                },
             ));
         }
     }
