@@ -16,6 +16,7 @@ use ntex_mqtt::{v3, v5};
 use crate::connect::Refusal;
 use crate::session::Session;
 use crate::shared::Shared;
+use crate::throttle::{self, Outbound};
 use crate::topic;
 
 /// The connected sessions of one listener.
@@ -66,6 +67,7 @@ impl Sink {
 }
 
 /// A message to deliver: its topic, payload, `QoS` and (from an MQTT 5 publisher) properties.
+#[derive(Clone)]
 pub struct Outgoing {
     /// Topic name.
     pub topic: ByteString,
@@ -93,9 +95,17 @@ impl Broker {
 
     /// Whether a client authenticated as `authentication_name` may use session `client_id`:
     /// not when another authentication name holds it, nor beyond
-    /// `maximumClientSessionsPerAuthenticationName` (a session it takes over does not count).
+    /// `maximumClientSessionsPerAuthenticationName` or the namespace's sessions (a session it
+    /// takes over does not count).
     pub fn admit(&self, client_id: &str, authentication_name: &str) -> Result<(), Refusal> {
         let sessions = self.sessions.borrow();
+        let connected = sessions
+            .values()
+            .filter(|session| session.client_id != client_id && session.sink_open())
+            .count();
+        if connected >= throttle::sessions_max(&self.shared) {
+            return Err(Refusal::SessionsQuota);
+        }
         if let Some(existing) = sessions.get(client_id)
             && existing.sink_open()
             && !existing
@@ -182,13 +192,22 @@ impl Broker {
                 self.shared.stats.overflow();
                 continue;
             }
-            self.shared.stats.delivery(qos == QoS::AtLeastOnce);
-            send(&session, message, qos);
+            match throttle::outbound(&self.shared, &session, message, qos) {
+                Outbound::Send => {
+                    self.shared
+                        .stats
+                        .delivery(qos == QoS::AtLeastOnce, message.payload.len());
+                    send(&session, message, qos);
+                }
+                Outbound::Dropped | Outbound::Queued => {}
+            }
         }
     }
 }
 
-fn send(session: &Rc<Session>, message: &Outgoing, qos: QoS) {
+/// Sends `message` to `session` at `qos` (a `QoS` 1 delivery releases its slot when
+/// acknowledged).
+pub fn send(session: &Rc<Session>, message: &Outgoing, qos: QoS) {
     let payload = message.payload.clone();
     match &session.sink {
         Sink::V3(sink) => {

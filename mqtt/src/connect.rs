@@ -22,6 +22,11 @@ pub enum Refusal {
     NotAuthorized,
     /// `maximumClientSessionsPerAuthenticationName` reached (v5 0x97, 3.1.1 0x05).
     TooManySessions,
+    /// Over the namespace's CONNECT rate (throughput units; v5 0x97, 3.1.1 0x03).
+    ConnectRate,
+    /// The namespace's connected sessions (10,000 per throughput unit) reached (v5 0x97,
+    /// 3.1.1 0x03).
+    SessionsQuota,
     /// A will message with retain, `QoS` 2 or an invalid topic (v5 0x9A, 0x9B, 0x90; 3.1.1
     /// 0x03), and over MQTT 5 an authentication method (0x8C) or user properties (0x83).
     Unsupported,
@@ -54,6 +59,7 @@ fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient
     if shared.mqtt.topic_spaces_configuration.state != ResourceState::Enabled {
         return Err(Refusal::BrokerDisabled);
     }
+    crate::throttle::connect(shared).map_err(|_| Refusal::ConnectRate)?;
     let id_chars = request.client_id.chars().count();
     if id_chars == 0 || id_chars > CLIENT_ID_CHARS_MAX {
         return Err(Refusal::BadClientId);

@@ -1,5 +1,5 @@
-//! A PUBLISH, common to both protocol versions: the topic checked, the publish authorized,
-//! the message routed into the namespace topic (durably, before the answer) and delivered to
+//! A PUBLISH, common to both protocol versions: the topic checked, the publish authorized and
+//! taken from the throughput units' inbound rate, the message routed into the namespace topic (durably, before the answer) and delivered to
 //! the matching subscriptions.
 
 use std::rc::Rc;
@@ -11,6 +11,7 @@ use crate::error::TopicError;
 use crate::route::{self, Message, V5Properties};
 use crate::session::Session;
 use crate::stats::PublishOutcome;
+use crate::throttle::{self, Throttled};
 use crate::topic;
 
 /// What became of a PUBLISH.
@@ -22,6 +23,8 @@ pub enum Outcome {
     InvalidTopic(TopicError),
     /// No Publisher binding covers the topic.
     NotAuthorized,
+    /// Over the throughput units' inbound rate (the namespace's or the session's).
+    Throttled(Throttled),
     /// The routing topic did not take it (the engine's code and message).
     RoutingFailed {
         /// Stable code.
@@ -39,6 +42,10 @@ pub async fn handle(session: &Rc<Session>, message: Outgoing) -> Outcome {
         Outcome::Accepted => PublishOutcome::Accepted,
         Outcome::InvalidTopic(_) => PublishOutcome::InvalidTopic,
         Outcome::NotAuthorized => PublishOutcome::NotAuthorized,
+        Outcome::Throttled(reason) => {
+            session.broker.shared().stats.throttled(*reason);
+            PublishOutcome::Throttled
+        }
         Outcome::RoutingFailed { .. } => PublishOutcome::RoutingFailed,
     };
     session.broker.shared().stats.publish(counted, bytes);
@@ -53,6 +60,9 @@ async fn handle_uncounted(session: &Rc<Session>, message: Outgoing) -> Outcome {
     };
     if !session.may_publish(&segments) {
         return Outcome::NotAuthorized;
+    }
+    if let Err(reason) = throttle::inbound(session, message.payload.len()) {
+        return Outcome::Throttled(reason);
     }
     if let Err((code, message)) = route(session, &message).await {
         return Outcome::RoutingFailed { code, message };

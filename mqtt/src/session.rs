@@ -4,13 +4,14 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use gridlog::{FilterSegment, MqttClient, Permission};
+use gridlog::{FilterSegment, MqttClient, Permission, RateLimit};
 use ntex_mqtt::QoS;
 
 use crate::broker::{Broker, Outgoing, Sink};
 use crate::error::TopicError;
 use crate::limits::{SESSION_QUEUE_MESSAGES_MAX, SUBSCRIPTIONS_PER_SESSION_MAX};
 use crate::stats::SubscribeOutcome;
+use crate::throttle::{self, Egress};
 use crate::topic;
 
 /// A connected session.
@@ -30,6 +31,10 @@ pub struct Session {
     unacknowledged: Cell<usize>,
     /// The will message, published when the connection ends without a normal DISCONNECT.
     will: RefCell<Option<Outgoing>>,
+    /// The session's inbound rate (applied when the namespace has throughput units).
+    pub inbound: RefCell<RateLimit>,
+    /// Deliveries held back by the namespace's outbound rate.
+    pub egress: Egress,
 }
 
 struct Subscription {
@@ -61,6 +66,7 @@ impl Session {
         let mqtt = &broker.shared().mqtt;
         let publish_grants = mqtt.grants(&client, Permission::Publisher);
         let subscribe_grants = mqtt.grants(&client, Permission::Subscriber);
+        let inbound = RefCell::new(throttle::session_inbound(broker.shared().clock.monotonic()));
         Self {
             broker,
             client_id,
@@ -71,6 +77,8 @@ impl Session {
             subscriptions: RefCell::new(Vec::new()),
             unacknowledged: Cell::new(0),
             will: RefCell::new(will),
+            inbound,
+            egress: Egress::default(),
         }
     }
 

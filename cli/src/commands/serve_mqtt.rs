@@ -5,7 +5,9 @@ use std::net::TcpListener;
 use std::sync::Arc;
 
 use gridlog::{AccessKey, Clock, MqttConfig, Namespace, NamespaceConfig};
-use gridlog_mqtt::stats::{CONNECT_OUTCOMES, PUBLISH_OUTCOMES, SUBSCRIBE_OUTCOMES};
+use gridlog_mqtt::stats::{
+    CONNECT_OUTCOMES, PUBLISH_OUTCOMES, SUBSCRIBE_OUTCOMES, THROTTLE_REASONS,
+};
 use gridlog_mqtt::{Endpoint, MqttStats, Shared};
 use gridlog_server::backend::DataPlane;
 use gridlog_server::metrics::Metrics;
@@ -116,30 +118,40 @@ impl Collector for MqttCollector {
             None,
             MetricType::Gauge,
         )?)?;
-        let by_outcome: [(&str, &str, &[&str], &[u64]); 3] = [
+        let by_outcome: [(&str, &str, &str, &[&str], &[u64]); 4] = [
             (
                 "mqtt_connects",
                 "MQTT CONNECTs by outcome (accepted, or the refusal)",
+                "outcome",
                 &CONNECT_OUTCOMES,
                 &stats.connects,
             ),
             (
                 "mqtt_publishes",
                 "MQTT PUBLISHes by outcome (accepted: routed if routing is on, and delivered)",
+                "outcome",
                 &PUBLISH_OUTCOMES,
                 &stats.publishes,
             ),
             (
                 "mqtt_subscriptions",
                 "MQTT SUBSCRIBE topic filters by outcome",
+                "outcome",
                 &SUBSCRIBE_OUTCOMES,
                 &stats.subscriptions,
             ),
+            (
+                "mqtt_throttled",
+                "What the throughput units refused: PUBLISHes over the namespace's or the session's inbound rate, deliveries dropped (QoS 0) or held back (QoS 1) by the outbound rate, CONNECTs over the connect rate or the sessions quota",
+                "reason",
+                &THROTTLE_REASONS,
+                &stats.throttled,
+            ),
         ];
-        for (name, help, outcomes, values) in by_outcome {
+        for (name, help, label, outcomes, values) in by_outcome {
             let mut metric = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
             for (outcome, value) in outcomes.iter().zip(values) {
-                let labels = [("outcome", *outcome)];
+                let labels = [(label, *outcome)];
                 ConstCounter::new(*value).encode(metric.encode_family(&labels)?)?;
             }
         }
@@ -157,6 +169,11 @@ impl Collector for MqttCollector {
                 "mqtt_publish_bytes",
                 "Payload bytes of accepted MQTT PUBLISHes",
                 stats.publish_bytes,
+            ),
+            (
+                "mqtt_delivery_bytes",
+                "Payload bytes of the messages sent to MQTT subscribers",
+                stats.delivery_bytes,
             ),
             (
                 "mqtt_session_overflows",

@@ -421,6 +421,24 @@ impl Namespace {
         Ok(())
     }
 
+    /// Takes `events` and `bytes` from `direction`'s throughput-unit limit, for a front end
+    /// that meters its own traffic (the MQTT broker: [`Direction::MqttInbound`],
+    /// [`Direction::MqttOutbound`], [`Direction::MqttConnect`]); always `Ok` while the
+    /// namespace is unlimited.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Throttled`] with the time after which the same request would fit; nothing
+    /// is taken.
+    pub fn take_throughput(
+        &self,
+        direction: Direction,
+        events: u64,
+        bytes: u64,
+    ) -> Result<(), EngineError> {
+        self.inner.throttle(direction, events, bytes)
+    }
+
     /// Meters.
     pub fn stats(&self) -> NamespaceStats {
         let inner = &self.inner;
@@ -431,6 +449,9 @@ impl Namespace {
             throttled_settlements: inner.throttle.refused(Direction::Settlement),
             throttled_hub_sends: inner.throttle.refused(Direction::HubIngress),
             throttled_hub_reads: inner.throttle.refused(Direction::HubEgress),
+            throttled_mqtt_inbound: inner.throttle.refused(Direction::MqttInbound),
+            throttled_mqtt_outbound: inner.throttle.refused(Direction::MqttOutbound),
+            throttled_mqtt_connects: inner.throttle.refused(Direction::MqttConnect),
         };
         let st = inner.store.state.lock();
         let now = inner.store.now();

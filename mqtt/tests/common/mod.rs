@@ -15,7 +15,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
-use gridlog::{AccessKey, Namespace, NamespaceConfig, NamespaceOptions, SystemClock};
+use gridlog::{AccessKey, Clock, Namespace, NamespaceConfig, NamespaceOptions, SystemClock};
 use gridlog_mqtt::{Endpoint, MqttStats, Shared};
 
 /// The access key the development-mode password must match.
@@ -72,8 +72,17 @@ pub struct Broker {
 impl Broker {
     /// Starts one with `config` and the development-only authentication `dev_auth`.
     pub fn start(config: &str, dev_auth: bool) -> Self {
+        Self::start_with_clock(config, dev_auth, Arc::new(SystemClock::new()))
+    }
+
+    /// [`Broker::start`] with `clock` as the namespace's and the broker's clock.
+    pub fn start_with_clock(config: &str, dev_auth: bool, clock: Arc<dyn Clock>) -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
-        let namespace = Namespace::open(dir.path(), NamespaceOptions::default()).expect("open");
+        let options = NamespaceOptions {
+            clock: clock.clone(),
+            ..NamespaceOptions::default()
+        };
+        let namespace = Namespace::open(dir.path(), options).expect("open");
         let config = NamespaceConfig::from_json_str(config).expect("config");
         namespace.apply_config(&config).expect("apply");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -83,7 +92,7 @@ impl Broker {
             mqtt: config.mqtt.clone(),
             access_keys: config.access_keys.clone(),
             dev_auth,
-            clock: Arc::new(SystemClock::new()),
+            clock,
             stats: stats.clone(),
         };
         let endpoint = Endpoint::start(listener, shared).expect("start");
@@ -399,6 +408,18 @@ impl Client {
             .set_read_timeout(Some(Duration::from_secs(5)))
             .expect("timeout");
         quiet
+    }
+
+    /// Whether something arrives within `wait` (nothing is consumed; `false` also when the
+    /// server closed the connection).
+    pub fn data_within(&mut self, wait: Duration) -> bool {
+        self.stream.set_read_timeout(Some(wait)).expect("timeout");
+        let mut byte = [0u8; 1];
+        let data = matches!(self.stream.peek(&mut byte), Ok(1));
+        self.stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        data
     }
 
     /// Closes the TCP connection without a DISCONNECT (an abnormal end: the will is published).
