@@ -104,6 +104,9 @@ pub fn metrics(
     Some(Arc::new(metrics))
 }
 
+/// A counter family: name, help, label name, label values, counts.
+type LabelledCounters<'a> = (&'a str, &'a str, &'a str, &'a [&'a str], &'a [u64]);
+
 /// The broker's counters as `gridlog_mqtt_*` series, read on every scrape.
 #[derive(Debug)]
 struct MqttCollector(MqttStats);
@@ -118,7 +121,7 @@ impl Collector for MqttCollector {
             None,
             MetricType::Gauge,
         )?)?;
-        let by_outcome: [(&str, &str, &str, &[&str], &[u64]); 4] = [
+        let by_outcome: [LabelledCounters<'_>; 4] = [
             (
                 "mqtt_connects",
                 "MQTT CONNECTs by outcome (accepted, or the refusal)",

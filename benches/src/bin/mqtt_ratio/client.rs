@@ -99,7 +99,7 @@ fn publish_packet(topic: &str, id: u16, payload: &[u8], out: &mut Vec<u8>) {
 pub struct Load {
     /// Publishing stops after this long (the PUBACKs still in flight are then awaited).
     pub secs: Duration,
-    /// Unacknowledged PUBLISHes at most.
+    /// Unacknowledged PUBLISH packets at most.
     pub window: usize,
     /// Messages per second for this connection (`None`: as fast as the window allows).
     pub rate: Option<f64>,
@@ -113,7 +113,7 @@ struct Window {
     done: bool,
 }
 
-/// Publishes `load` on `topic` over one connection; returns the PUBLISHes acknowledged.
+/// Publishes `load` on `topic` over one connection; returns the PUBLISH packets acknowledged.
 pub fn publish(
     addr: &str,
     client_id: &str,

@@ -13,7 +13,7 @@
 //! ```
 //!
 //! Options: `--secs N` per phase, `--connections N` publishing connections (default 4),
-//! `--window N` in-flight `QoS` 1 PUBLISHes per connection (default 100, gridlog's Receive
+//! `--window N` in-flight `QoS` 1 PUBLISH packets per connection (default 100, gridlog's Receive
 //! Maximum), `--rate N` messages/s of the latency phase (default 1,000), `--consumers N` HTTP
 //! consumers of the routed messages (default 4), `--gridlog PATH` (default `$GRIDLOG_BIN`, else
 //! `target/release/gridlog`), `--mosquitto PATH` (default `/usr/sbin/mosquitto`).
@@ -106,7 +106,7 @@ fn options() -> Options {
 
 /// One broker's figures.
 struct Figures {
-    /// `QoS` 1 PUBLISHes acknowledged per second.
+    /// `QoS` 1 PUBLISH packets acknowledged per second.
     publish: f64,
     /// How many were acknowledged in the throughput phase.
     published: u64,
