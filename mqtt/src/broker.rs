@@ -128,7 +128,7 @@ impl Broker {
             .count();
         let max = self
             .shared
-            .mqtt
+            .mqtt()
             .topic_spaces_configuration
             .maximum_client_sessions_per_authentication_name;
         if others >= usize::try_from(max).unwrap_or(usize::MAX) {

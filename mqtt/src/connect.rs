@@ -56,7 +56,8 @@ pub fn decide(broker: &Broker, request: &Request<'_>) -> Result<MqttClient, Refu
 
 fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient, Refusal> {
     let shared = broker.shared();
-    if shared.mqtt.topic_spaces_configuration.state != ResourceState::Enabled {
+    let mqtt = shared.mqtt();
+    if mqtt.topic_spaces_configuration.state != ResourceState::Enabled {
         return Err(Refusal::BrokerDisabled);
     }
     crate::throttle::connect(shared).map_err(|_| Refusal::ConnectRate)?;
@@ -72,8 +73,7 @@ fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient
         .username
         .filter(|name| !name.is_empty())
         .ok_or(Refusal::BadCredentials)?;
-    let client = shared
-        .mqtt
+    let client = mqtt
         .client_by_authentication_name(username)
         .filter(|client| client.state == ResourceState::Enabled)
         .ok_or(Refusal::NotAuthorized)?;

@@ -74,7 +74,8 @@ async fn handle_uncounted(session: &Rc<Session>, message: Outgoing) -> Outcome {
 /// Appends the message to the routing topic, if one is configured; returns once it is durable.
 async fn route(session: &Rc<Session>, message: &Outgoing) -> Result<(), (&'static str, String)> {
     let shared = session.broker.shared();
-    let configuration = &shared.mqtt.topic_spaces_configuration;
+    let mqtt = shared.mqtt();
+    let configuration = &mqtt.topic_spaces_configuration;
     let Some(route_topic) = &configuration.route_topic else {
         return Ok(());
     };

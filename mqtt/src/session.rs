@@ -63,7 +63,7 @@ impl Session {
         sink: Sink,
         will: Option<Outgoing>,
     ) -> Self {
-        let mqtt = &broker.shared().mqtt;
+        let mqtt = broker.shared().mqtt();
         let publish_grants = mqtt.grants(&client, Permission::Publisher);
         let subscribe_grants = mqtt.grants(&client, Permission::Subscriber);
         let inbound = RefCell::new(throttle::session_inbound(broker.shared().clock.monotonic()));

@@ -57,9 +57,11 @@ pub fn start(
     let Some(pending) = pending else {
         return Ok(None);
     };
+    namespace
+        .set_mqtt_config(pending.mqtt)
+        .map_err(|e| format!("the MQTT resources: {e}"))?;
     let shared = Shared {
         namespace: namespace.clone(),
-        mqtt: pending.mqtt,
         access_keys: keys.iter().map(AccessKey::new).collect(),
         dev_auth: pending.dev_auth,
         clock,

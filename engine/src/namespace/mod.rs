@@ -26,6 +26,7 @@ mod hub;
 mod hub_read;
 mod inner;
 mod maintenance;
+mod mqtt_config;
 mod peek;
 mod peeked;
 mod receive;
@@ -99,6 +100,9 @@ struct Inner {
     workers: Workers,
     /// Throughput-unit limits (taken before the state mutex, never while holding it).
     throttle: SharedThrottle,
+    /// The MQTT broker's resources, live (`mqtt_config.rs`; after the state mutex when both
+    /// are taken).
+    mqtt: parking_lot::RwLock<Arc<crate::config::mqtt::MqttConfig>>,
     report: OpenReport,
 }
 
@@ -203,6 +207,7 @@ impl Namespace {
             waiters: Waiters::default(),
             workers: Workers::default(),
             throttle,
+            mqtt: parking_lot::RwLock::default(),
             report: OpenReport {
                 wal: wal_report,
                 index: recovery,
@@ -412,7 +417,8 @@ impl Namespace {
     pub fn set_throughput_units(&self, units: Option<u32>) -> Result<(), EngineError> {
         let inner = &self.inner;
         let st = inner.store.lock_state()?;
-        configure::current_config(&st, units).validate()?;
+        self.with_live_mqtt(configure::current_config(&st, units))
+            .validate()?;
         // Under the state mutex: no concurrent configuration change interleaves.
         inner
             .throttle

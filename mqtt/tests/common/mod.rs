@@ -87,9 +87,11 @@ impl Broker {
         namespace.apply_config(&config).expect("apply");
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let stats = MqttStats::default();
+        namespace
+            .set_mqtt_config(config.mqtt.clone())
+            .expect("MQTT resources");
         let shared = Shared {
             namespace: namespace.clone(),
-            mqtt: config.mqtt.clone(),
             access_keys: config.access_keys.clone(),
             dev_auth,
             clock,
