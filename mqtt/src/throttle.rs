@@ -185,3 +185,34 @@ fn at_least_a_millisecond(wait: Duration) -> Duration {
     let millis = wait.as_nanos().div_ceil(1_000_000).max(1);
     Duration::from_millis(u64::try_from(millis).unwrap_or(u64::MAX))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "tests")]
+
+    use std::sync::Arc;
+
+    use gridlog::{Namespace, NamespaceOptions, SystemClock};
+
+    use super::sessions_max;
+    use crate::shared::Shared;
+    use crate::stats::MqttStats;
+
+    #[test]
+    fn sessions_are_ten_thousand_per_tu_or_the_most_tus_without() {
+        let dir = tempfile::tempdir().unwrap();
+        let namespace = Namespace::open(dir.path(), NamespaceOptions::default()).unwrap();
+        let shared = Shared {
+            namespace: namespace.clone(),
+            access_keys: Vec::new(),
+            dev_auth: false,
+            clock: Arc::new(SystemClock::new()),
+            stats: MqttStats::default(),
+        };
+        assert_eq!(sessions_max(&shared), 400_000);
+        namespace.set_throughput_units(Some(3)).unwrap();
+        assert_eq!(sessions_max(&shared), 30_000);
+        namespace.set_throughput_units(Some(1)).unwrap();
+        assert_eq!(sessions_max(&shared), 10_000);
+    }
+}

@@ -227,3 +227,53 @@ fn methods_and_credentials() {
     let reply = call(&server, "POST", "/_gridlog/clients/sensor1", "{}");
     assert_eq!(reply.status, 405, "{}", reply.text());
 }
+
+#[test]
+fn the_broker_settings_are_read_and_replaced() {
+    let (server, namespace, _dir) = start();
+    let reply = call(&server, "GET", "/_gridlog/topicSpacesConfiguration", "");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["state"], "Enabled");
+    assert_eq!(reply.json()["routeTopicResourceId"], ROUTE);
+    assert_eq!(
+        reply.json()["maximumClientSessionsPerAuthenticationName"],
+        1
+    );
+
+    let body = serde_json::json!({
+        "state": "Disabled",
+        "routeTopicResourceId": ROUTE,
+        "maximumClientSessionsPerAuthenticationName": 3
+    })
+    .to_string();
+    let reply = call(&server, "PUT", "/_gridlog/topicspacesconfiguration", &body);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["state"], "Disabled");
+    let settings = &namespace.mqtt_config().topic_spaces_configuration;
+    assert_eq!(settings.state, ResourceState::Disabled);
+    assert_eq!(settings.maximum_client_sessions_per_authentication_name, 3);
+
+    // Routing into a topic the namespace does not have: refused, nothing changed.
+    let missing = ROUTE.replace("/topics/telemetry", "/topics/missing");
+    let body = serde_json::json!({"state": "Enabled", "routeTopicResourceId": missing}).to_string();
+    let reply = call(&server, "PUT", "/_gridlog/topicSpacesConfiguration", &body);
+    assert_eq!(reply.status, 400, "{}", reply.text());
+    assert!(
+        reply.text().contains("routeTopicResourceId"),
+        "{}",
+        reply.text()
+    );
+    let reply = call(
+        &server,
+        "PUT",
+        "/_gridlog/topicSpacesConfiguration",
+        r#"{"nope": 1}"#,
+    );
+    assert_eq!(reply.status, 400, "{}", reply.text());
+    assert_eq!(
+        namespace.mqtt_config().topic_spaces_configuration.state,
+        ResourceState::Disabled
+    );
+    let reply = call(&server, "DELETE", "/_gridlog/topicSpacesConfiguration", "");
+    assert_eq!(reply.status, 405, "{}", reply.text());
+}

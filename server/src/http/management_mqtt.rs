@@ -3,7 +3,9 @@
 //! (`{"value":[…]}`), `GET /_gridlog/{kind}/{name}` gives one with every default spelled out,
 //! `PUT` creates or replaces it (`{"properties":{…}}`; a `name` member must match the path),
 //! `DELETE` removes it (`{}`). `{kind}` is `clients`, `clientGroups`, `topicSpaces` or
-//! `permissionBindings` (any case). Every change is validated with the whole namespace, as the
+//! `permissionBindings` (any case). `GET`/`PUT /_gridlog/topicSpacesConfiguration` read and
+//! replace the broker's settings (state, routing, enrichments, session limits) in the shape of
+//! the configuration file's member. Every change is validated with the whole namespace, as the
 //! configuration file is (a binding must name an existing group and space, a group in use
 //! cannot be deleted, …), and is effective for the broker's next CONNECT and PUBLISH; a
 //! connected session keeps the grants it got at CONNECT. In memory: a restart applies the
@@ -31,6 +33,9 @@ const KINDS: [&str; 4] = [
     "permissionBindings",
 ];
 
+/// The broker's settings member.
+const SETTINGS: &str = "topicSpacesConfiguration";
+
 /// The MQTT members of the namespace configuration, all of them (a change is validated with
 /// the others).
 const MEMBERS: [&str; 5] = [
@@ -47,11 +52,16 @@ pub(super) enum Target {
     List(&'static str),
     /// One resource: kind, name.
     One(&'static str, String),
+    /// `topicSpacesConfiguration`.
+    Settings,
 }
 
 /// The target of `path`, if it names an MQTT resource kind.
 pub(super) fn parse(path: &str) -> Option<Target> {
     let rest = path.strip_prefix("/_gridlog/")?.trim_end_matches('/');
+    if rest.eq_ignore_ascii_case(SETTINGS) {
+        return Some(Target::Settings);
+    }
     let (kind, name) = match rest.split_once('/') {
         Some((kind, name)) => (kind, Some(name)),
         None => (rest, None),
@@ -135,11 +145,12 @@ where
     let method = request.method().clone();
     let allow = match target {
         Target::List(_) => "GET",
+        Target::Settings => "GET, PUT",
         Target::One(..) => "GET, PUT, DELETE",
     };
     let allowed = method == Method::GET
-        || (matches!(target, Target::One(..))
-            && (method == Method::PUT || method == Method::DELETE));
+        || (!matches!(target, Target::List(_)) && method == Method::PUT)
+        || (matches!(target, Target::One(..)) && method == Method::DELETE);
     if !allowed {
         return Err(ApiError::MethodNotAllowed { allow });
     }
@@ -161,6 +172,24 @@ where
     let backend = app.backend.clone();
     let mut document = current(&*backend)?;
     match (target, method) {
+        (Target::Settings, Method::PUT) => {
+            let settings: Value =
+                serde_json::from_slice(&body).map_err(|e| ApiError::BadRequest {
+                    code: "InvalidRequestBody",
+                    message: format!("the body is not JSON: {e}"),
+                })?;
+            if !settings.is_object() {
+                return Err(ApiError::BadRequest {
+                    code: "InvalidRequestBody",
+                    message: "the body must be a JSON object".to_owned(),
+                });
+            }
+            document.insert(SETTINGS.to_owned(), settings);
+            commit(backend.clone(), document).await?;
+            let document = current(&*backend)?;
+            ok_json(to_bytes(document.get(SETTINGS).unwrap_or(&Value::Null)))
+        }
+        (Target::Settings, _) => ok_json(to_bytes(document.get(SETTINGS).unwrap_or(&Value::Null))),
         (Target::List(kind), _) => {
             let value = entries(&document, kind);
             ok_json(to_bytes(&serde_json::json!({ "value": value })))

@@ -15,6 +15,7 @@
 //! | GET, PUT, DELETE | `/_gridlog/topics/{t}/eventSubscriptions/{s}` | the subscription / `{}` |
 //! | GET | `/_gridlog/{clients,clientGroups,topicSpaces,permissionBindings}` | `{"value":[…]}` ([`management_mqtt`]) |
 //! | GET, PUT, DELETE | `/_gridlog/{clients,clientGroups,topicSpaces,permissionBindings}/{n}` | the MQTT resource / `{}` |
+//! | GET, PUT | `/_gridlog/topicSpacesConfiguration` | the MQTT broker's settings |
 //!
 //! Waiting receives are capped: [`LONG_POLLS_PER_SUBSCRIPTION_MAX`] per subscription and
 //! [`LONG_POLLS_MAX`] in the namespace; one over a cap is answered at once without waiting (the
