@@ -43,6 +43,10 @@ use parking_lot::Mutex;
 use crate::clock::MonotonicTime;
 use crate::limits::{THROUGHPUT_UNITS_MAX, THROUGHPUT_UNITS_MIN};
 
+mod rate_limit;
+
+pub use rate_limit::RateLimit;
+
 /// Ingress events per second per TU.
 pub const INGRESS_EVENTS_PER_SEC_PER_TU: u64 = 1_000;
 /// Ingress bytes per second per TU (1 MB).
@@ -243,51 +247,6 @@ impl Pair {
             events: Bucket::full(events * u64::from(units)),
             bytes: Bucket::full(bytes * u64::from(units)),
         }
-    }
-}
-
-/// A rate limit of its own (not the namespace's TUs): `events` and `bytes` per second, with
-/// the same burst ([`BURST`]) and the same whole-or-nothing rule as the namespace's limits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RateLimit {
-    last: MonotonicTime,
-    pair: Pair,
-}
-
-impl RateLimit {
-    /// `events_per_sec` and `bytes_per_sec`, buckets full at `now`.
-    pub fn new(events_per_sec: u64, bytes_per_sec: u64, now: MonotonicTime) -> Self {
-        Self {
-            last: now,
-            pair: Pair {
-                events: Bucket::full(events_per_sec),
-                bytes: Bucket::full(bytes_per_sec),
-            },
-        }
-    }
-
-    /// How long until `events` and `bytes` would fit at `now` (zero: they fit now).
-    pub fn wait(&mut self, events: u64, bytes: u64, now: MonotonicTime) -> Duration {
-        let elapsed = now.saturating_duration_since(self.last);
-        self.last = self.last.max(now);
-        self.pair.events.refill(elapsed);
-        self.pair.bytes.refill(elapsed);
-        self.pair
-            .events
-            .wait_for(self.pair.events.need(events))
-            .max(self.pair.bytes.wait_for(self.pair.bytes.need(bytes)))
-    }
-
-    /// Takes `events` and `bytes` if they fit at `now`, else takes nothing and says how long
-    /// until they would.
-    pub fn try_take(&mut self, events: u64, bytes: u64, now: MonotonicTime) -> Result<(), Duration> {
-        let wait = self.wait(events, bytes, now);
-        if !wait.is_zero() {
-            return Err(wait);
-        }
-        self.pair.events.take(events);
-        self.pair.bytes.take(bytes);
-        Ok(())
     }
 }
 
