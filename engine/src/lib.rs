@@ -149,7 +149,7 @@ pub use filter::{
 // Errors.
 pub use error::EngineError;
 pub use path_error::{ErrorCode, PathError};
-pub use throttle::Direction;
+pub use throttle::{Direction, RateLimit};
 // Time, injectable.
 pub use anchor::{AnchorReason, AnchorReport};
 pub use clock::{BootTime, Clock, ManualClock, MonotonicTime, SystemClock, Timestamp};

@@ -12,7 +12,9 @@ pub use crate::throttle::{
     BURST as THROUGHPUT_BURST, EGRESS_BYTES_PER_SEC_PER_TU, EGRESS_EVENTS_PER_SEC_PER_TU,
     HUB_EGRESS_BYTES_PER_SEC_PER_TU, HUB_EGRESS_EVENTS_PER_SEC_PER_TU,
     HUB_INGRESS_BYTES_PER_SEC_PER_TU, HUB_INGRESS_EVENTS_PER_SEC_PER_TU,
-    INGRESS_BYTES_PER_SEC_PER_TU, INGRESS_EVENTS_PER_SEC_PER_TU,
+    INGRESS_BYTES_PER_SEC_PER_TU, INGRESS_EVENTS_PER_SEC_PER_TU, MQTT_CONNECTS_PER_SEC_PER_TU,
+    MQTT_INBOUND_BYTES_PER_SEC_PER_TU, MQTT_INBOUND_MESSAGES_PER_SEC_PER_TU,
+    MQTT_OUTBOUND_BYTES_PER_SEC_PER_TU, MQTT_OUTBOUND_MESSAGES_PER_SEC_PER_TU,
 };
 
 // ---- Names ----------------------------------------------------------------------------------
@@ -176,6 +178,14 @@ pub const MQTT_CLIENT_NAME_CHARS_MAX: usize = 128;
 pub const MQTT_AUTHENTICATION_NAME_CHARS_MAX: usize = 128;
 /// Registered clients per throughput unit (no `throughputUnits`: the most TUs).
 pub const MQTT_CLIENTS_PER_TU_MAX: usize = 10_000;
+/// Connected MQTT sessions per throughput unit (no `throughputUnits`: the most TUs).
+pub const MQTT_SESSIONS_PER_TU_MAX: usize = 10_000;
+/// MQTT PUBLISH packets one session may send per second (the service's 2025 figure; 100 in
+/// 2023), enforced when the namespace has throughput units.
+pub const MQTT_SESSION_INBOUND_MESSAGES_PER_SEC: u64 = 1_000;
+/// MQTT payload bytes one session may publish per second (1 MB), enforced when the namespace
+/// has throughput units.
+pub const MQTT_SESSION_INBOUND_BYTES_PER_SEC: u64 = 1_048_576;
 /// A client's attributes, as JSON, are shorter than this many bytes.
 pub const MQTT_ATTRIBUTES_BYTES_MAX: usize = 4_096;
 /// Most `allowedThumbprints` of a `ThumbprintMatch` client.

@@ -8,6 +8,12 @@
 //! | ingress | published events, their structured-JSON bytes | 1,000 | 1 MB |
 //! | delivery | events handed out by receive, their JSON bytes | 2,000 | 2 MB |
 //! | settlement | lock tokens of acknowledge / release / reject / renew lock, their bytes | 2,000 | 2 MB |
+//! | MQTT inbound | PUBLISH packets the broker receives, their payload bytes | 1,000 | 1 MB |
+//! | MQTT outbound | messages the broker sends to subscribers, their payload bytes | 1,000 | 1 MB |
+//! | MQTT connect | CONNECT requests | 200 | — |
+//!
+//! (MQTT: reference `eventgrid-mqtt.md` §6.) [`RateLimit`] is the same pair of buckets on its
+//! own, for limits that are not the namespace's (the MQTT broker's per-session inbound rate).
 //!
 //! Each direction has two buckets (events and bytes); a request needs both ("whichever comes
 //! first"). MB is 1,048,576 bytes, as in the 1 MB event and request limits.
@@ -37,6 +43,10 @@ use parking_lot::Mutex;
 use crate::clock::MonotonicTime;
 use crate::limits::{THROUGHPUT_UNITS_MAX, THROUGHPUT_UNITS_MIN};
 
+mod rate_limit;
+
+pub use rate_limit::RateLimit;
+
 /// Ingress events per second per TU.
 pub const INGRESS_EVENTS_PER_SEC_PER_TU: u64 = 1_000;
 /// Ingress bytes per second per TU (1 MB).
@@ -53,6 +63,16 @@ pub const HUB_INGRESS_BYTES_PER_SEC_PER_TU: u64 = 1_048_576;
 pub const HUB_EGRESS_EVENTS_PER_SEC_PER_TU: u64 = 4_096;
 /// Event Hubs egress bytes per second per TU (2 MB).
 pub const HUB_EGRESS_BYTES_PER_SEC_PER_TU: u64 = 2 * 1_048_576;
+/// MQTT inbound publishes (PUBLISH packets a broker receives) per second per TU.
+pub const MQTT_INBOUND_MESSAGES_PER_SEC_PER_TU: u64 = 1_000;
+/// MQTT inbound payload bytes per second per TU (1 MB).
+pub const MQTT_INBOUND_BYTES_PER_SEC_PER_TU: u64 = 1_048_576;
+/// MQTT outbound messages (sent to subscribers) per second per TU.
+pub const MQTT_OUTBOUND_MESSAGES_PER_SEC_PER_TU: u64 = 1_000;
+/// MQTT outbound payload bytes per second per TU (1 MB).
+pub const MQTT_OUTBOUND_BYTES_PER_SEC_PER_TU: u64 = 1_048_576;
+/// MQTT CONNECT requests per second per TU.
+pub const MQTT_CONNECTS_PER_SEC_PER_TU: u64 = 200;
 /// How much of its rate a bucket holds: the largest burst accepted after a quiet period.
 pub const BURST: Duration = Duration::from_secs(1);
 
@@ -71,19 +91,29 @@ pub enum Direction {
     HubIngress,
     /// Events read from Event Hubs partitions.
     HubEgress,
+    /// MQTT PUBLISH packets received by the broker (payload bytes).
+    MqttInbound,
+    /// MQTT messages sent to subscribers (payload bytes).
+    MqttOutbound,
+    /// MQTT CONNECT requests (no bytes limit: take 0 bytes).
+    MqttConnect,
 }
 
 impl Direction {
     /// Every direction.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 8] = [
         Self::Ingress,
         Self::Delivery,
         Self::Settlement,
         Self::HubIngress,
         Self::HubEgress,
+        Self::MqttInbound,
+        Self::MqttOutbound,
+        Self::MqttConnect,
     ];
 
-    /// `"ingress"`, `"delivery"`, `"settlement"`, `"hub_ingress"` or `"hub_egress"`.
+    /// `"ingress"`, `"delivery"`, `"settlement"`, `"hub_ingress"`, `"hub_egress"`,
+    /// `"mqtt_inbound"`, `"mqtt_outbound"` or `"mqtt_connect"`.
     pub const fn name(self) -> &'static str {
         match self {
             Self::Ingress => "ingress",
@@ -91,6 +121,9 @@ impl Direction {
             Self::Settlement => "settlement",
             Self::HubIngress => "hub_ingress",
             Self::HubEgress => "hub_egress",
+            Self::MqttInbound => "mqtt_inbound",
+            Self::MqttOutbound => "mqtt_outbound",
+            Self::MqttConnect => "mqtt_connect",
         }
     }
 
@@ -109,6 +142,15 @@ impl Direction {
                 HUB_EGRESS_EVENTS_PER_SEC_PER_TU,
                 HUB_EGRESS_BYTES_PER_SEC_PER_TU,
             ),
+            Self::MqttInbound => (
+                MQTT_INBOUND_MESSAGES_PER_SEC_PER_TU,
+                MQTT_INBOUND_BYTES_PER_SEC_PER_TU,
+            ),
+            Self::MqttOutbound => (
+                MQTT_OUTBOUND_MESSAGES_PER_SEC_PER_TU,
+                MQTT_OUTBOUND_BYTES_PER_SEC_PER_TU,
+            ),
+            Self::MqttConnect => (MQTT_CONNECTS_PER_SEC_PER_TU, 0),
         }
     }
 
@@ -119,6 +161,9 @@ impl Direction {
             Self::Settlement => 2,
             Self::HubIngress => 3,
             Self::HubEgress => 4,
+            Self::MqttInbound => 5,
+            Self::MqttOutbound => 6,
+            Self::MqttConnect => 7,
         }
     }
 }
@@ -627,6 +672,49 @@ mod tests {
                 .try_take(Direction::Ingress, 1, 0, at(10_000))
                 .is_err()
         );
+    }
+
+    #[test]
+    fn mqtt_directions_have_the_service_rates() {
+        let mut throttle = Throttle::new(Some(2), at(0));
+        throttle
+            .try_take(Direction::MqttInbound, 2_000, 2 * MB, at(0))
+            .unwrap();
+        let refused = throttle
+            .try_take(Direction::MqttInbound, 1, 0, at(0))
+            .unwrap_err();
+        assert_eq!(refused.retry_after, Duration::from_micros(500));
+        throttle
+            .try_take(Direction::MqttOutbound, 2_000, 2 * MB, at(0))
+            .unwrap();
+        assert!(
+            throttle
+                .try_take(Direction::MqttOutbound, 0, 1, at(0))
+                .is_err()
+        );
+        // Connects: 200/s per TU, no bytes limit.
+        throttle
+            .try_take(Direction::MqttConnect, 400, 0, at(0))
+            .unwrap();
+        let refused = throttle
+            .try_take(Direction::MqttConnect, 1, 0, at(0))
+            .unwrap_err();
+        assert_eq!(refused.retry_after, Duration::from_micros(2_500));
+        assert_eq!(throttle.refused(Direction::MqttConnect), 1);
+        // The namespace's ingress is untouched.
+        throttle
+            .try_take(Direction::Ingress, 2_000, 0, at(0))
+            .unwrap();
+    }
+
+    #[test]
+    fn a_rate_limit_of_its_own() {
+        let mut limit = RateLimit::new(1_000, MB, at(0));
+        limit.try_take(999, 0, at(0)).unwrap();
+        assert_eq!(limit.try_take(2, 0, at(0)), Err(Duration::from_millis(1)));
+        limit.try_take(1, MB, at(0)).unwrap();
+        assert!(limit.try_take(0, 1, at(0)).is_err());
+        assert_eq!(limit.wait(1, 1, at(1)), Duration::ZERO);
     }
 
     #[test]

@@ -19,6 +19,7 @@ use crate::acks::Acks;
 use crate::connect::Refusal;
 use crate::session::Session;
 use crate::shared::Shared;
+use crate::throttle::{self, Outbound};
 use crate::topic;
 use crate::trust::Trust;
 
@@ -97,7 +98,7 @@ impl Broker {
     /// A broker with no sessions.
     pub fn new(shared: Arc<Shared>) -> Rc<Self> {
         Rc::new_cyclic(|broker| Self {
-            trust: Trust::new(&shared.mqtt.ca_certificates),
+            trust: Trust::new(&shared.mqtt().ca_certificates),
             shared,
             sessions: RefCell::new(HashMap::new()),
             acks: Acks::new(broker.clone()),
@@ -117,8 +118,8 @@ impl Broker {
 
     /// Whether a client authenticated as `authentication_name` may use session `client_id`:
     /// not when another authentication name holds it (connected, or stored by the engine), nor
-    /// beyond `maximumClientSessionsPerAuthenticationName` sessions, connected or stored (a
-    /// session it takes over or resumes does not count).
+    /// beyond `maximumClientSessionsPerAuthenticationName` sessions, connected or stored, or the
+    /// namespace's sessions (a session it takes over or resumes does not count).
     pub fn admit(&self, client_id: &str, authentication_name: &str) -> Result<(), Refusal> {
         let namespace = &self.shared.namespace;
         let owner = namespace
@@ -131,6 +132,13 @@ impl Broker {
             .mqtt_sessions_of(authentication_name)
             .map_err(|_| Refusal::Unavailable)?;
         let sessions = self.sessions.borrow();
+        let connected = sessions
+            .values()
+            .filter(|session| session.client_id != client_id && session.sink_open())
+            .count();
+        if connected >= throttle::sessions_max(&self.shared) {
+            return Err(Refusal::SessionsQuota);
+        }
         if let Some(existing) = sessions.get(client_id)
             && existing.sink_open()
             && !existing
@@ -157,7 +165,7 @@ impl Broker {
         let others = stored.iter().filter(|id| *id != client_id).count();
         let max = self
             .shared
-            .mqtt
+            .mqtt()
             .topic_spaces_configuration
             .maximum_client_sessions_per_authentication_name;
         if others >= usize::try_from(max).unwrap_or(usize::MAX) {
@@ -246,7 +254,7 @@ impl Broker {
                     // Queued before this connection opened the session: its resend has it.
                     continue;
                 }
-                self.shared.stats.delivery(true);
+                self.shared.stats.delivery(true, message.payload.len());
                 send(&session, message, qos, id.map(|id| (id, false)));
                 continue;
             }
@@ -258,8 +266,15 @@ impl Broker {
                 self.shared.stats.overflow();
                 continue;
             }
-            self.shared.stats.delivery(qos == QoS::AtLeastOnce);
-            send(&session, message, qos, None);
+            match throttle::outbound(&self.shared, &session, message, qos) {
+                Outbound::Send => {
+                    self.shared
+                        .stats
+                        .delivery(qos == QoS::AtLeastOnce, message.payload.len());
+                    send(&session, message, qos, None);
+                }
+                Outbound::Dropped | Outbound::Queued => {}
+            }
         }
         let mut opening = self.opening.borrow_mut();
         for (client_id, id) in &enqueued.queued {

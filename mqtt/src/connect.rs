@@ -30,6 +30,11 @@ pub enum Refusal {
     TooManySessions,
     /// The stored sessions could not be read or written (v5 0x88, 3.1.1 0x03).
     Unavailable,
+    /// Over the namespace's CONNECT rate (throughput units; v5 0x97, 3.1.1 0x03).
+    ConnectRate,
+    /// The namespace's connected sessions (10,000 per throughput unit) reached (v5 0x97,
+    /// 3.1.1 0x03).
+    SessionsQuota,
     /// A will message with retain, `QoS` 2 or an invalid topic (v5 0x9A, 0x9B, 0x90; 3.1.1
     /// 0x03), and over MQTT 5 an authentication method (0x8C) or user properties (0x83).
     Unsupported,
@@ -56,7 +61,7 @@ pub struct Request<'a> {
 pub fn session_expiry(broker: &Broker, requested_secs: u32) -> u32 {
     let hours = broker
         .shared()
-        .mqtt
+        .mqtt()
         .topic_spaces_configuration
         .maximum_session_expiry_in_hours;
     requested_secs.min(hours.saturating_mul(3_600))
@@ -74,22 +79,18 @@ pub fn decide(broker: &Broker, request: &Request<'_>) -> Result<MqttClient, Refu
 
 fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient, Refusal> {
     let shared = broker.shared();
-    if shared.mqtt.topic_spaces_configuration.state != ResourceState::Enabled {
+    let mqtt = shared.mqtt();
+    if mqtt.topic_spaces_configuration.state != ResourceState::Enabled {
         return Err(Refusal::BrokerDisabled);
     }
+    crate::throttle::connect(shared).map_err(|_| Refusal::ConnectRate)?;
     let id_chars = request.client_id.chars().count();
     if id_chars == 0 || id_chars > CLIENT_ID_CHARS_MAX {
         return Err(Refusal::BadClientId);
     }
     let client = if let Some(certificate) = request.certificate {
         let now = shared.clock.now().unix_millis() / 1_000;
-        match authenticate(
-            &shared.mqtt,
-            broker.trust(),
-            request.username,
-            certificate,
-            now,
-        ) {
+        match authenticate(&mqtt, broker.trust(), request.username, certificate, now) {
             Ok(client) => client,
             Err(failure) => {
                 tracing::info!(client_id = request.client_id, transport = ?request.transport, reason = %failure, "MQTT certificate authentication refused");
@@ -101,7 +102,7 @@ fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient
             }
         }
     } else if shared.dev_auth {
-        development(shared, request)?
+        development(shared, &mqtt, request)?
     } else {
         // Neither a certificate nor the development mode: nobody to authenticate.
         tracing::info!(client_id = request.client_id, transport = ?request.transport, "MQTT CONNECT without a client certificate refused");
@@ -119,15 +120,15 @@ fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient
 /// The development-only authentication: username = an authentication name, password = an
 /// access key.
 fn development<'a>(
-    shared: &'a crate::shared::Shared,
+    shared: &crate::shared::Shared,
+    mqtt: &'a gridlog::MqttConfig,
     request: &Request<'_>,
 ) -> Result<&'a MqttClient, Refusal> {
     let username = request
         .username
         .filter(|name| !name.is_empty())
         .ok_or(Refusal::BadCredentials)?;
-    let client = shared
-        .mqtt
+    let client = mqtt
         .client_by_authentication_name(username)
         .filter(|client| client.state == ResourceState::Enabled)
         .ok_or(Refusal::NotAuthorized)?;

@@ -48,6 +48,10 @@ pub enum ServiceError {
         /// Its message.
         message: String,
     },
+    /// An MQTT 3.1.1 PUBLISH over the throughput units' inbound rate (3.1.1 has no negative
+    /// PUBACK).
+    #[error("publish rate over the throughput units' limit")]
+    Throttled,
     /// Something the framework reports without a reason.
     #[error("connection service failed")]
     Internal,

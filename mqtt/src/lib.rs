@@ -21,7 +21,7 @@
 //! (their PUBACKs to the engine, batched),
 //! `session.rs` (one session's grants and subscriptions), `connect.rs` (the CONNECT
 //! decision), `v3.rs` and `v5.rs` (the protocol versions' handlers and reason codes),
-//! `publish.rs` (authorize, route, deliver), `route.rs` (the routed event), `topic.rs` (topic
+//! `publish.rs` (authorize, throttle, route, deliver), `throttle.rs` (throughput units), `route.rs` (the routed event), `topic.rs` (topic
 //! and filter rules, matching, coverage), `limits.rs`, `error.rs`.
 
 mod acks;
@@ -42,6 +42,7 @@ pub mod route;
 mod session;
 mod shared;
 pub mod stats;
+mod throttle;
 pub mod tls;
 pub mod topic;
 mod trust;

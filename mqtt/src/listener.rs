@@ -107,7 +107,7 @@ impl Endpoint {
             (_, false) => None,
             (None, true) => return Err(ListenerError::NoCertificate),
             (Some(resolver), true) => {
-                let subjects = Trust::new(&shared.mqtt.ca_certificates).subjects();
+                let subjects = Trust::new(&shared.mqtt().ca_certificates).subjects();
                 let config = crate::tls::server_config(resolver.clone(), subjects)?;
                 Some(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
             }

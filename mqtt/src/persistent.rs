@@ -206,7 +206,11 @@ fn resend(session: &Rc<Session>, queue: Vec<(Outgoing, u64, bool)>) {
     let session = session.clone();
     ntex_rt::spawn(async move {
         for (message, id, dup) in queue {
-            session.broker.shared().stats.delivery(true);
+            session
+                .broker
+                .shared()
+                .stats
+                .delivery(true, message.payload.len());
             broker::send(&session, &message, QoS::AtLeastOnce, Some((id, dup)));
         }
     });
@@ -243,7 +247,7 @@ pub fn disconnected(session: &Rc<Session>, current: bool) {
 pub fn publish_will(broker: &Rc<Broker>, due: DueWill) {
     let Some(client) = broker
         .shared()
-        .mqtt
+        .mqtt()
         .client_by_authentication_name(&due.authentication_name)
         .filter(|client| client.state == gridlog::ResourceState::Enabled)
         .cloned()

@@ -1,6 +1,7 @@
-//! A PUBLISH, common to both protocol versions: the topic checked, the publish authorized,
-//! the message routed into the namespace topic and (`QoS` 1) queued in the matching persistent
-//! sessions (both durably, before the answer), then delivered to the matching subscriptions.
+//! A PUBLISH, common to both protocol versions: the topic checked, the publish authorized and
+//! taken from the throughput units' inbound rate, the message routed into the namespace topic and
+//! (`QoS` 1) queued in the matching persistent sessions (both durably, before the answer), then
+//! delivered to the matching subscriptions.
 
 use std::rc::Rc;
 
@@ -13,6 +14,7 @@ use crate::error::TopicError;
 use crate::route::{self, Message, V5Properties};
 use crate::session::Session;
 use crate::stats::PublishOutcome;
+use crate::throttle::{self, Throttled};
 use crate::topic;
 
 /// What became of a PUBLISH.
@@ -24,6 +26,8 @@ pub enum Outcome {
     InvalidTopic(TopicError),
     /// No Publisher binding covers the topic.
     NotAuthorized,
+    /// Over the throughput units' inbound rate (the namespace's or the session's).
+    Throttled(Throttled),
     /// The routing topic did not take it (the engine's code and message).
     RoutingFailed {
         /// Stable code.
@@ -41,6 +45,10 @@ pub async fn handle(session: &Rc<Session>, message: Outgoing) -> Outcome {
         Outcome::Accepted => PublishOutcome::Accepted,
         Outcome::InvalidTopic(_) => PublishOutcome::InvalidTopic,
         Outcome::NotAuthorized => PublishOutcome::NotAuthorized,
+        Outcome::Throttled(reason) => {
+            session.broker.shared().stats.throttled(*reason);
+            PublishOutcome::Throttled
+        }
         Outcome::RoutingFailed { .. } => PublishOutcome::RoutingFailed,
     };
     session.broker.shared().stats.publish(counted, bytes);
@@ -55,6 +63,9 @@ async fn handle_uncounted(session: &Rc<Session>, message: Outgoing) -> Outcome {
     };
     if !session.may_publish(&segments) {
         return Outcome::NotAuthorized;
+    }
+    if let Err(reason) = throttle::inbound(session, message.payload.len()) {
+        return Outcome::Throttled(reason);
     }
     let enqueued = match store(session, &message).await {
         Ok(enqueued) => enqueued,
@@ -103,7 +114,8 @@ fn routed_event(
     message: &Outgoing,
 ) -> Result<Option<(String, gridlog::format::Event)>, (&'static str, String)> {
     let shared = session.broker.shared();
-    let configuration = &shared.mqtt.topic_spaces_configuration;
+    let mqtt = shared.mqtt();
+    let configuration = &mqtt.topic_spaces_configuration;
     let Some(route_topic) = &configuration.route_topic else {
         return Ok(None);
     };

@@ -7,13 +7,14 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use gridlog::{FilterSegment, MqttClient, Permission};
+use gridlog::{FilterSegment, MqttClient, Permission, RateLimit};
 use ntex_mqtt::QoS;
 
 use crate::broker::{Broker, Outgoing, Sink};
 use crate::error::TopicError;
 use crate::limits::{SESSION_QUEUE_MESSAGES_MAX, SUBSCRIPTIONS_PER_SESSION_MAX};
 use crate::stats::SubscribeOutcome;
+use crate::throttle::{self, Egress};
 use crate::topic;
 
 /// A connected session.
@@ -35,6 +36,10 @@ pub struct Session {
     /// persistent session's will is the engine's; this one then only says whether it is still
     /// armed).
     will: RefCell<Option<Outgoing>>,
+    /// The session's inbound rate (applied when the namespace has throughput units).
+    pub inbound: RefCell<RateLimit>,
+    /// Deliveries held back by the namespace's outbound rate.
+    pub egress: Egress,
     /// The engine stores this session ([`Persistence`]); `None`: it ends with the connection.
     pub persistence: Option<Persistence>,
 }
@@ -73,9 +78,10 @@ impl Session {
         will: Option<Outgoing>,
         persistence: Option<Persistence>,
     ) -> Self {
-        let mqtt = &broker.shared().mqtt;
+        let mqtt = broker.shared().mqtt();
         let publish_grants = mqtt.grants(&client, Permission::Publisher);
         let subscribe_grants = mqtt.grants(&client, Permission::Subscriber);
+        let inbound = RefCell::new(throttle::session_inbound(broker.shared().clock.monotonic()));
         Self {
             broker,
             client_id,
@@ -86,6 +92,8 @@ impl Session {
             subscriptions: RefCell::new(Vec::new()),
             unacknowledged: Cell::new(0),
             will: RefCell::new(will),
+            inbound,
+            egress: Egress::default(),
             persistence,
         }
     }

@@ -12,8 +12,6 @@ use crate::stats::MqttStats;
 pub struct Shared {
     /// The engine.
     pub namespace: Namespace,
-    /// The clients, groups, topic spaces, bindings and routing.
-    pub mqtt: MqttConfig,
     /// The namespace access keys a development-mode CONNECT's password is checked against.
     pub access_keys: Vec<AccessKey>,
     /// Whether the development-only authentication (username = authentication name, password =
@@ -26,6 +24,12 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// The clients, groups, topic spaces, bindings and routing now (the namespace's live
+    /// copy: [`Namespace::set_mqtt_config`] changes it; read at each CONNECT and PUBLISH).
+    pub fn mqtt(&self) -> Arc<MqttConfig> {
+        self.namespace.mqtt_config()
+    }
+
     /// Whether `password` is one of the access keys (compared in constant time per key).
     pub fn is_access_key(&self, password: &[u8]) -> bool {
         self.access_keys.iter().fold(false, |found, key| {

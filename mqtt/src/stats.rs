@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::connect::Refusal;
+use crate::throttle::Throttled;
 
 /// The counters of one listener (cheap to clone: one shared set).
 #[derive(Clone, Debug, Default)]
@@ -18,12 +19,14 @@ struct Counters {
     publishes: [AtomicU64; PUBLISH_OUTCOMES.len()],
     publish_bytes: AtomicU64,
     deliveries: [AtomicU64; 2],
+    delivery_bytes: AtomicU64,
+    throttled: [AtomicU64; THROTTLE_REASONS.len()],
     subscriptions: [AtomicU64; SUBSCRIBE_OUTCOMES.len()],
     overflows: AtomicU64,
 }
 
 /// The `outcome` label values of CONNECTs, in [`MqttStatsSnapshot::connects`] order.
-pub const CONNECT_OUTCOMES: [&str; 8] = [
+pub const CONNECT_OUTCOMES: [&str; 10] = [
     "accepted",
     "broker_disabled",
     "bad_client_id",
@@ -32,14 +35,28 @@ pub const CONNECT_OUTCOMES: [&str; 8] = [
     "too_many_sessions",
     "unsupported",
     "unavailable",
+    "connect_rate",
+    "sessions_quota",
 ];
 /// The `outcome` label values of PUBLISH packets, in [`MqttStatsSnapshot::publishes`] order.
-pub const PUBLISH_OUTCOMES: [&str; 5] = [
+pub const PUBLISH_OUTCOMES: [&str; 6] = [
     "accepted",
     "not_authorized",
     "invalid_topic",
     "over_limit",
     "routing_failed",
+    "throttled",
+];
+/// The `reason` label values of `gridlog_mqtt_throttled_total` (what the throughput units
+/// refused), in [`MqttStatsSnapshot::throttled`] order: PUBLISH packets over the namespace's
+/// or the session's inbound rate, deliveries dropped or held back by the outbound rate,
+/// CONNECTs over the connect rate or the sessions quota.
+pub const THROTTLE_REASONS: [&str; 5] = [
+    "inbound",
+    "session_inbound",
+    "outbound",
+    "connect_rate",
+    "sessions",
 ];
 /// The `outcome` label values of SUBSCRIBE filters, in [`MqttStatsSnapshot::subscriptions`]
 /// order.
@@ -58,6 +75,8 @@ pub enum PublishOutcome {
     OverLimit,
     /// The routing topic did not take it.
     RoutingFailed,
+    /// Over the throughput units' inbound rate (namespace or session).
+    Throttled,
 }
 
 /// What became of one SUBSCRIBE filter, for the counters.
@@ -86,6 +105,10 @@ pub struct MqttStatsSnapshot {
     pub publish_bytes: u64,
     /// Messages sent to subscribers, at `QoS` 0 and at `QoS` 1.
     pub deliveries: [u64; 2],
+    /// Payload bytes of the messages sent to subscribers.
+    pub delivery_bytes: u64,
+    /// What the throughput units refused, by reason ([`THROTTLE_REASONS`]).
+    pub throttled: [u64; THROTTLE_REASONS.len()],
     /// SUBSCRIBE filters by outcome ([`SUBSCRIBE_OUTCOMES`]).
     pub subscriptions: [u64; SUBSCRIBE_OUTCOMES.len()],
     /// Sessions ended because their client did not acknowledge deliveries.
@@ -108,8 +131,15 @@ impl MqttStats {
             Err(Refusal::TooManySessions) => 5,
             Err(Refusal::Unsupported) => 6,
             Err(Refusal::Unavailable) => 7,
+            Err(Refusal::ConnectRate) => 8,
+            Err(Refusal::SessionsQuota) => 9,
         };
         add(&self.0.connects[index], 1);
+        match outcome {
+            Err(Refusal::ConnectRate) => self.throttled(Throttled::ConnectRate),
+            Err(Refusal::SessionsQuota) => self.throttled(Throttled::Sessions),
+            _ => {}
+        }
     }
 
     /// Counts a PUBLISH (and, when accepted, its payload bytes).
@@ -123,9 +153,18 @@ impl MqttStats {
         }
     }
 
-    /// Counts a message sent to a subscriber at `QoS` 1 (`true`) or 0.
-    pub(crate) fn delivery(&self, at_least_once: bool) {
+    /// Counts a message of `bytes` payload sent to a subscriber at `QoS` 1 (`true`) or 0.
+    pub(crate) fn delivery(&self, at_least_once: bool, bytes: usize) {
         add(&self.0.deliveries[usize::from(at_least_once)], 1);
+        add(
+            &self.0.delivery_bytes,
+            u64::try_from(bytes).unwrap_or(u64::MAX),
+        );
+    }
+
+    /// Counts something the throughput units refused.
+    pub(crate) fn throttled(&self, reason: Throttled) {
+        add(&self.0.throttled[reason as usize], 1);
     }
 
     /// Counts one SUBSCRIBE filter.
@@ -155,6 +194,8 @@ impl MqttStats {
             publishes: self.0.publishes.each_ref().map(load),
             publish_bytes: load(&self.0.publish_bytes),
             deliveries: self.0.deliveries.each_ref().map(load),
+            delivery_bytes: load(&self.0.delivery_bytes),
+            throttled: self.0.throttled.each_ref().map(load),
             subscriptions: self.0.subscriptions.each_ref().map(load),
             overflows: load(&self.0.overflows),
         }

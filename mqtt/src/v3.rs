@@ -1,5 +1,5 @@
 //! MQTT 3.1.1: CONNECT (return codes 0x02–0x05), PUBLISH (an unauthorized publish, an invalid
-//! topic, retain or a routing failure closes the connection, as the service does: 3.1.1 has no
+//! topic, retain, a routing failure or a throttled publish closes the connection, as the service does: 3.1.1 has no
 //! negative PUBACK), SUBSCRIBE (0x80 per refused filter), UNSUBSCRIBE, and the session's end.
 
 use std::rc::Rc;
@@ -42,7 +42,13 @@ pub async fn connect(broker: &Rc<Broker>, handshake: v3::Connect<Peer>) -> v3::C
     };
     let client = match decide(broker, &request) {
         Ok(client) => client,
-        Err(Refusal::BrokerDisabled | Refusal::Unsupported | Refusal::Unavailable) => {
+        Err(
+            Refusal::BrokerDisabled
+            | Refusal::Unsupported
+            | Refusal::ConnectRate
+            | Refusal::SessionsQuota
+            | Refusal::Unavailable,
+        ) => {
             return handshake.service_unavailable();
         }
         Err(Refusal::BadClientId) => return handshake.identifier_rejected(),
@@ -119,6 +125,7 @@ pub async fn publish(session: &v3::Session<State>, message: Publish) -> Result<(
             topic: topic.to_string(),
         }),
         Outcome::RoutingFailed { code, message } => Err(ServiceError::Routing { code, message }),
+        Outcome::Throttled(_) => Err(ServiceError::Throttled),
     }
 }
 

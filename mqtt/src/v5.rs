@@ -1,5 +1,5 @@
 //! MQTT 5: CONNECT (with the capabilities the service advertises), PUBLISH (PUBACK reason
-//! codes: 0x87 not authorized, 0x90 invalid topic, 0x80/0x97 routing failures; retain ends the
+//! codes: 0x87 not authorized, 0x90 invalid topic, 0x97 throttled, 0x80/0x97 routing failures; retain ends the
 //! connection with DISCONNECT 0x9A), SUBSCRIBE (per-filter reason codes), UNSUBSCRIBE, and the
 //! session's end.
 
@@ -140,7 +140,9 @@ fn reason(refusal: Refusal) -> ConnectAckReason {
         Refusal::BadClientId => ConnectAckReason::ClientIdentifierNotValid,
         Refusal::BadCredentials => ConnectAckReason::BadUserNameOrPassword,
         Refusal::NotAuthorized => ConnectAckReason::NotAuthorized,
-        Refusal::TooManySessions => ConnectAckReason::QuotaExceeded,
+        Refusal::TooManySessions | Refusal::ConnectRate | Refusal::SessionsQuota => {
+            ConnectAckReason::QuotaExceeded
+        }
         Refusal::Unsupported => ConnectAckReason::ImplementationSpecificError,
     }
 }
@@ -189,6 +191,7 @@ pub async fn publish(
         Outcome::Accepted => return Ok(message.ack()),
         Outcome::InvalidTopic(_) => PublishAckReason::TopicNameInvalid,
         Outcome::NotAuthorized => PublishAckReason::NotAuthorized,
+        Outcome::Throttled(_) => PublishAckReason::QuotaExceeded,
         Outcome::RoutingFailed { code, message } => {
             tracing::warn!(code, message, "routing an MQTT message failed");
             if code == "Throttled" {

@@ -182,6 +182,15 @@ pub trait DataPlane: Send + Sync + 'static {
     fn set_throughput_units(&self, _units: Option<u32>) -> Result<(), BackendError> {
         Err(not_supported("throughput units"))
     }
+    /// The MQTT broker's resources now; `None`: the store keeps none (test doubles).
+    fn mqtt_config(&self) -> Option<gridlog::MqttConfig> {
+        None
+    }
+    /// Replaces the MQTT broker's resources (validated with the namespace), effective for the
+    /// broker's next CONNECT and PUBLISH.
+    fn set_mqtt_config(&self, _mqtt: gridlog::MqttConfig) -> Result<(), BackendError> {
+        Err(not_supported("MQTT resources"))
+    }
     /// Deletes a topic and its subscriptions.
     fn delete_topic(&self, name: &str) -> Result<(), BackendError>;
     /// Creates or updates a subscription.
@@ -327,6 +336,15 @@ impl DataPlane for Namespace {
 
     fn set_throughput_units(&self, units: Option<u32>) -> Result<(), BackendError> {
         Namespace::set_throughput_units(self, units)?;
+        Ok(())
+    }
+
+    fn mqtt_config(&self) -> Option<gridlog::MqttConfig> {
+        Some(gridlog::MqttConfig::clone(&Namespace::mqtt_config(self)))
+    }
+
+    fn set_mqtt_config(&self, mqtt: gridlog::MqttConfig) -> Result<(), BackendError> {
+        Namespace::set_mqtt_config(self, mqtt)?;
         Ok(())
     }
 

@@ -393,6 +393,9 @@ fn encode_stats(
             ("settlement", throttle.throttled_settlements),
             ("hub_ingress", throttle.throttled_hub_sends),
             ("hub_egress", throttle.throttled_hub_reads),
+            ("mqtt_inbound", throttle.throttled_mqtt_inbound),
+            ("mqtt_outbound", throttle.throttled_mqtt_outbound),
+            ("mqtt_connect", throttle.throttled_mqtt_connects),
         ],
     )?;
     for (name, help, read) in SUB_GAUGES {

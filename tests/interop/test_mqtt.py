@@ -285,3 +285,45 @@ def test_a_persistent_session_keeps_its_qos1_messages_across_kill_9(broker, vers
     clean = Client(broker, "viewer", v, session)
     assert clean.session_present is False
     clean.close()
+
+
+@pytest.fixture
+def limited(tmp_path):
+    """The same namespace with 1 throughput unit and no routing: the MQTT limits alone."""
+    config = json.loads(json.dumps(CONFIG))
+    config["throughputUnits"] = 1
+    del config["topicSpacesConfiguration"]["routeTopicResourceId"]
+    config_path = tmp_path / "namespace.json"
+    config_path.write_text(json.dumps(config))
+    srv = Server(tmp_path / "data", config_path, env={"GRIDLOG_MQTT_DEV_AUTH": "true"})
+    yield srv
+    assert srv.stop() == 0
+
+
+def test_throughput_units_refuse_publishes_over_the_inbound_rate(limited):
+    sensor = Client(limited, "sensor1", mqtt.MQTTv5, "limited-5")
+    payload = b"x" * (400 * 1024)
+    # 1 MB/s of payload per TU (and per session): four 400 KiB PUBLISHes in a row cannot all fit.
+    codes = [sensor.publish("sensors/sensor1/t", payload) for _ in range(4)]
+    assert codes[:2] == [0, 0]
+    assert 0x97 in codes, codes
+    # The connection stays; once the second has passed, it publishes again.
+    threading.Event().wait(1.1)
+    assert sensor.publish("sensors/sensor1/t", payload) == 0
+    text = requests.get(
+        limited.endpoint + "/metrics", headers={"aeg-sas-key": KEY}, timeout=WAIT
+    ).text
+    series = {
+        line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith("gridlog_mqtt_") or line.startswith("gridlog_throughput_units")
+    }
+    refused = codes.count(0x97)
+    assert series['gridlog_mqtt_publishes_total{outcome="throttled"}'] == refused
+    assert (
+        series['gridlog_mqtt_throttled_total{reason="session_inbound"}']
+        + series['gridlog_mqtt_throttled_total{reason="inbound"}']
+        == refused
+    )
+    assert series["gridlog_throughput_units"] == 1
+    sensor.close()

@@ -8,7 +8,9 @@ use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 
 use gridlog::{AccessKey, Clock, MqttConfig, Namespace, NamespaceConfig};
-use gridlog_mqtt::stats::{CONNECT_OUTCOMES, PUBLISH_OUTCOMES, SUBSCRIBE_OUTCOMES};
+use gridlog_mqtt::stats::{
+    CONNECT_OUTCOMES, PUBLISH_OUTCOMES, SUBSCRIBE_OUTCOMES, THROTTLE_REASONS,
+};
 use gridlog_mqtt::{Endpoint, Listeners, MqttStats, Shared};
 use gridlog_server::backend::DataPlane;
 use gridlog_server::metrics::Metrics;
@@ -99,9 +101,11 @@ pub fn start(
     let Some(pending) = pending else {
         return Ok(None);
     };
+    namespace
+        .set_mqtt_config(pending.config)
+        .map_err(|e| format!("the MQTT resources: {e}"))?;
     let shared = Shared {
         namespace: namespace.clone(),
-        mqtt: pending.config,
         access_keys: keys.iter().map(AccessKey::new).collect(),
         dev_auth: pending.dev_auth,
         clock,
@@ -172,6 +176,9 @@ pub fn metrics(
     Some(Arc::new(metrics))
 }
 
+/// A counter family: name, help, label name, label values, counts.
+type LabelledCounters<'a> = (&'a str, &'a str, &'a str, &'a [&'a str], &'a [u64]);
+
 /// The broker's counters as `gridlog_mqtt_*` series, read on every scrape.
 #[derive(Debug)]
 struct MqttCollector(MqttStats);
@@ -186,30 +193,40 @@ impl Collector for MqttCollector {
             None,
             MetricType::Gauge,
         )?)?;
-        let by_outcome: [(&str, &str, &[&str], &[u64]); 3] = [
+        let by_outcome: [LabelledCounters<'_>; 4] = [
             (
                 "mqtt_connects",
                 "MQTT CONNECTs by outcome (accepted, or the refusal)",
+                "outcome",
                 &CONNECT_OUTCOMES,
                 &stats.connects,
             ),
             (
                 "mqtt_publishes",
                 "MQTT PUBLISHes by outcome (accepted: routed if routing is on, and delivered)",
+                "outcome",
                 &PUBLISH_OUTCOMES,
                 &stats.publishes,
             ),
             (
                 "mqtt_subscriptions",
                 "MQTT SUBSCRIBE topic filters by outcome",
+                "outcome",
                 &SUBSCRIBE_OUTCOMES,
                 &stats.subscriptions,
             ),
+            (
+                "mqtt_throttled",
+                "What the throughput units refused: PUBLISHes over the namespace's or the session's inbound rate, deliveries dropped (QoS 0) or held back (QoS 1) by the outbound rate, CONNECTs over the connect rate or the sessions quota",
+                "reason",
+                &THROTTLE_REASONS,
+                &stats.throttled,
+            ),
         ];
-        for (name, help, outcomes, values) in by_outcome {
+        for (name, help, label, outcomes, values) in by_outcome {
             let mut metric = encoder.encode_descriptor(name, help, None, MetricType::Counter)?;
             for (outcome, value) in outcomes.iter().zip(values) {
-                let labels = [("outcome", *outcome)];
+                let labels = [(label, *outcome)];
                 ConstCounter::new(*value).encode(metric.encode_family(&labels)?)?;
             }
         }
@@ -227,6 +244,11 @@ impl Collector for MqttCollector {
                 "mqtt_publish_bytes",
                 "Payload bytes of accepted MQTT PUBLISHes",
                 stats.publish_bytes,
+            ),
+            (
+                "mqtt_delivery_bytes",
+                "Payload bytes of the messages sent to MQTT subscribers",
+                stats.delivery_bytes,
             ),
             (
                 "mqtt_session_overflows",

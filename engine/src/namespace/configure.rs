@@ -18,14 +18,17 @@ impl Namespace {
     /// Those that exist but are not named are left alone (never deleted); an Event Hub's
     /// partition count can only grow. Access
     /// keys and policies are the server's business and ignored here. `throughputUnits`, when
-    /// present, replaces the namespace's (at once); absent, it is left as it is.
+    /// present, replaces the namespace's (at once); absent, it is left as it is. The MQTT
+    /// resources (`config.mqtt`) are not applied here but by
+    /// [`set_mqtt_config`](Self::set_mqtt_config); the merged result is validated against the
+    /// live ones.
     pub fn apply_config(&self, config: &NamespaceConfig) -> Result<ApplyReport, EngineError> {
         config.validate()?;
         let mut report = ApplyReport::default();
         let inner = &self.inner;
         let mut st = Txn::begin(inner)?;
         // Validate the merged result first, so a failure changes nothing.
-        let mut merged = current_config(&st, inner.throttle.units());
+        let mut merged = self.with_live_mqtt(current_config(&st, inner.throttle.units()));
         if config.throughput_units.is_some() {
             merged.throughput_units = config.throughput_units;
         }
@@ -135,11 +138,11 @@ impl Namespace {
     }
 
     /// Deletes a topic and its subscriptions. Refused (configuration error) while another
-    /// topic's subscription dead-letters into it.
+    /// topic's subscription dead-letters into it, or while the MQTT broker routes into it.
     pub fn delete_topic(&self, name: &str) -> Result<(), EngineError> {
         let mut st = Txn::begin(&self.inner)?;
         let id = st.topic_id(name).ok_or_else(|| not_found_topic(name))?;
-        let mut merged = current_config(&st, None);
+        let mut merged = self.with_live_mqtt(current_config(&st, None));
         merged
             .topics
             .retain(|topic| !topic.name.eq_ignore_ascii_case(name));

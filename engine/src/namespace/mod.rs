@@ -27,6 +27,7 @@ mod hub_read;
 mod inner;
 mod maintenance;
 mod mqtt;
+mod mqtt_config;
 mod peek;
 mod peeked;
 mod receive;
@@ -100,6 +101,9 @@ struct Inner {
     workers: Workers,
     /// Throughput-unit limits (taken before the state mutex, never while holding it).
     throttle: SharedThrottle,
+    /// The MQTT broker's resources, live (`mqtt_config.rs`; after the state mutex when both
+    /// are taken).
+    mqtt: parking_lot::RwLock<Arc<crate::config::mqtt::MqttConfig>>,
     report: OpenReport,
 }
 
@@ -204,6 +208,7 @@ impl Namespace {
             waiters: Waiters::default(),
             workers: Workers::default(),
             throttle,
+            mqtt: parking_lot::RwLock::default(),
             report: OpenReport {
                 wal: wal_report,
                 index: recovery,
@@ -413,13 +418,32 @@ impl Namespace {
     pub fn set_throughput_units(&self, units: Option<u32>) -> Result<(), EngineError> {
         let inner = &self.inner;
         let st = inner.store.lock_state()?;
-        configure::current_config(&st, units).validate()?;
+        self.with_live_mqtt(configure::current_config(&st, units))
+            .validate()?;
         // Under the state mutex: no concurrent configuration change interleaves.
         inner
             .throttle
             .set_units(units, inner.store.clock.monotonic());
         drop(st);
         Ok(())
+    }
+
+    /// Takes `events` and `bytes` from `direction`'s throughput-unit limit, for a front end
+    /// that meters its own traffic (the MQTT broker: [`Direction::MqttInbound`],
+    /// [`Direction::MqttOutbound`], [`Direction::MqttConnect`]); always `Ok` while the
+    /// namespace is unlimited.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::Throttled`] with the time after which the same request would fit; nothing
+    /// is taken.
+    pub fn take_throughput(
+        &self,
+        direction: Direction,
+        events: u64,
+        bytes: u64,
+    ) -> Result<(), EngineError> {
+        self.inner.throttle(direction, events, bytes)
     }
 
     /// Meters.
@@ -432,6 +456,9 @@ impl Namespace {
             throttled_settlements: inner.throttle.refused(Direction::Settlement),
             throttled_hub_sends: inner.throttle.refused(Direction::HubIngress),
             throttled_hub_reads: inner.throttle.refused(Direction::HubEgress),
+            throttled_mqtt_inbound: inner.throttle.refused(Direction::MqttInbound),
+            throttled_mqtt_outbound: inner.throttle.refused(Direction::MqttOutbound),
+            throttled_mqtt_connects: inner.throttle.refused(Direction::MqttConnect),
         };
         let st = inner.store.state.lock();
         let now = inner.store.now();

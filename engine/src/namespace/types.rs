@@ -357,6 +357,12 @@ pub struct ThrottleStats {
     pub throttled_hub_sends: u64,
     /// Event Hubs partition reads refused with `Throttled`.
     pub throttled_hub_reads: u64,
+    /// MQTT PUBLISH packets refused over the MQTT inbound limit.
+    pub throttled_mqtt_inbound: u64,
+    /// MQTT deliveries held back or dropped over the MQTT outbound limit.
+    pub throttled_mqtt_outbound: u64,
+    /// MQTT CONNECTs refused over the connect-rate limit.
+    pub throttled_mqtt_connects: u64,
 }
 
 /// What one maintenance sweep did.

@@ -89,6 +89,11 @@ impl Broker {
         Self::start_full(config, dev_auth, clock, dir, None)
     }
 
+    /// [`Broker::start`] with `clock` as the namespace's and the broker's clock.
+    pub fn start_with_clock(config: &str, dev_auth: bool, clock: Arc<dyn Clock>) -> Self {
+        Self::start_full(config, dev_auth, clock, None, None)
+    }
+
     /// [`Broker::start`] with, when `certificate` is given, MQTTS, WebSocket and WSS ports too
     /// (all on free loopback ports).
     pub fn start_tls(
@@ -114,7 +119,7 @@ impl Broker {
     ) -> Self {
         let dir = dir.unwrap_or_else(|| tempfile::tempdir().expect("tempdir"));
         let options = NamespaceOptions {
-            clock,
+            clock: clock.clone(),
             ..NamespaceOptions::default()
         };
         let namespace = Namespace::open(dir.path(), options).expect("open");
@@ -130,12 +135,14 @@ impl Broker {
             certificate,
         };
         let stats = MqttStats::default();
+        namespace
+            .set_mqtt_config(config.mqtt.clone())
+            .expect("MQTT resources");
         let shared = Shared {
             namespace: namespace.clone(),
-            mqtt: config.mqtt.clone(),
             access_keys: config.access_keys.clone(),
             dev_auth,
-            clock: Arc::new(SystemClock::new()),
+            clock,
             stats: stats.clone(),
         };
         let endpoint = Endpoint::start_with(listeners, shared).expect("start");
@@ -670,6 +677,18 @@ impl Client {
             .set_read_timeout(Some(Duration::from_secs(5)))
             .expect("timeout");
         quiet
+    }
+
+    /// Whether something arrives within `wait` (nothing is consumed; `false` also when the
+    /// server closed the connection).
+    pub fn data_within(&mut self, wait: Duration) -> bool {
+        self.stream.set_read_timeout(Some(wait)).expect("timeout");
+        let mut byte = [0u8; 1];
+        let data = matches!(self.stream.peek(&mut byte), Ok(1));
+        self.stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        data
     }
 
     /// Closes the TCP connection without a DISCONNECT (an abnormal end: the will is published).

@@ -64,7 +64,7 @@ fn parse(path: &str) -> Option<Target> {
     }
 }
 
-fn namespace_of(topics: Vec<TopicConfig>) -> NamespaceConfig {
+pub(super) fn namespace_of(topics: Vec<TopicConfig>) -> NamespaceConfig {
     NamespaceConfig {
         access_keys: Vec::new(),
         throughput_units: None,
@@ -76,7 +76,7 @@ fn namespace_of(topics: Vec<TopicConfig>) -> NamespaceConfig {
     }
 }
 
-fn topics_json(config: &NamespaceConfig) -> Vec<Value> {
+pub(super) fn topics_json(config: &NamespaceConfig) -> Vec<Value> {
     match config.to_json().get_mut("topics").map(Value::take) {
         Some(Value::Array(topics)) => topics,
         _ => Vec::new(),
@@ -90,11 +90,11 @@ fn topic_json(topic: TopicConfig) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn to_bytes(value: &Value) -> Vec<u8> {
+pub(super) fn to_bytes(value: &Value) -> Vec<u8> {
     value.to_string().into_bytes()
 }
 
-fn not_found(what: &str) -> ApiError {
+pub(super) fn not_found(what: &str) -> ApiError {
     ApiError::Backend(BackendError::NotFound(format!("{what} not found")))
 }
 
@@ -107,7 +107,7 @@ fn bad_body(message: impl Into<String>) -> ApiError {
 
 /// The body as a JSON object whose `name` (if any) matches `name`; `id`/`type` (ARM read-only
 /// members) are dropped.
-fn resource_body(body: &[u8], name: &str) -> Result<Map<String, Value>, ApiError> {
+pub(super) fn resource_body(body: &[u8], name: &str) -> Result<Map<String, Value>, ApiError> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"{}"
     } else {
@@ -262,7 +262,7 @@ fn parse_throughput_units(body: &[u8]) -> Result<Option<u32>, ApiError> {
     }
 }
 
-fn parse_namespace(json: &Value) -> Result<NamespaceConfig, ApiError> {
+pub(super) fn parse_namespace(json: &Value) -> Result<NamespaceConfig, ApiError> {
     NamespaceConfig::from_json_slice(json.to_string().as_bytes()).map_err(|error| {
         ApiError::BadRequest {
             code: error.code(),
@@ -292,6 +292,9 @@ where
     B: hyper::body::Body<Data = Bytes> + Send + 'static,
     B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
+    if let Some(target) = super::management_mqtt::parse(request.uri().path()) {
+        return super::management_mqtt::handle(app, request, target).await;
+    }
     let target = parse(request.uri().path()).ok_or(ApiError::UnknownPath)?;
     let method = request.method().clone();
     if let Target::Health = target {

@@ -13,6 +13,9 @@
 //! | GET, PUT, DELETE | `/_gridlog/topics/{t}` | the topic (ARM shape, with `eventSubscriptions`) / `{}` |
 //! | GET | `/_gridlog/topics/{t}/eventSubscriptions` | `{"value":[subscription…]}` |
 //! | GET, PUT, DELETE | `/_gridlog/topics/{t}/eventSubscriptions/{s}` | the subscription / `{}` |
+//! | GET | `/_gridlog/{clients,clientGroups,topicSpaces,permissionBindings}` | `{"value":[…]}` ([`management_mqtt`]) |
+//! | GET, PUT, DELETE | `/_gridlog/{clients,clientGroups,topicSpaces,permissionBindings}/{n}` | the MQTT resource / `{}` |
+//! | GET, PUT | `/_gridlog/topicSpacesConfiguration` | the MQTT broker's settings |
 //!
 //! Waiting receives are capped: [`LONG_POLLS_PER_SUBSCRIPTION_MAX`] per subscription and
 //! [`LONG_POLLS_MAX`] in the namespace; one over a cap is answered at once without waiting (the
@@ -34,6 +37,7 @@ mod eventhubs;
 pub mod fuzzing;
 pub mod long_polls;
 mod management;
+mod management_mqtt;
 mod peek;
 pub mod route;
 
