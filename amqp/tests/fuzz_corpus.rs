@@ -7,6 +7,7 @@
 use gridlog_amqp::batch::PARTITION_KEY;
 use gridlog_amqp::fuzzing::amqp;
 use gridlog_testkit::corpus::{replay, run_seeds, write_seeds};
+use gridlog_testkit::rng::Rng;
 use ntex_amqp::codec::protocol::Header;
 use ntex_amqp::codec::types::Variant;
 use ntex_amqp::codec::{Encode, Message};
@@ -83,22 +84,6 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
     ]
 }
 
-/// xorshift64*: small, seedable, good enough to pick byte edits.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % (n as u64).max(1)).unwrap()
-    }
-}
-
 fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
     let mut out = input.to_vec();
     for _ in 0..=rng.below(4) {
@@ -107,9 +92,9 @@ fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
         }
         let at = 1 + rng.below(out.len() - 1);
         match rng.below(4) {
-            0 => out[at] = u8::try_from(rng.next() & 0xff).unwrap(),
+            0 => out[at] = u8::try_from(rng.next_u64() & 0xff).unwrap(),
             1 => out.truncate(at),
-            2 => out.insert(at, u8::try_from(rng.next() & 0xff).unwrap()),
+            2 => out.insert(at, u8::try_from(rng.next_u64() & 0xff).unwrap()),
             _ => {
                 out.remove(at);
             }
@@ -137,7 +122,7 @@ fn random_mutations_of_the_seeds_never_panic() {
                 .map_or(1, |d| u64::from(d.subsec_nanos()) | 1)
         });
     println!("GRIDLOG_FUZZ_RNG={seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     for (name, input) in seeds() {
         for round in 0..MUTATIONS_PER_SEED {
             let mutated = mutate(&mut rng, &input);

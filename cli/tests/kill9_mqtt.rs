@@ -33,32 +33,13 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use gridlog_testkit::rng::Rng;
 use mqtt_client::{Client, KEY, Props, Version, config_json};
 
 const SESSION: &str = "kill9-subscriber";
 const HOUR: u32 = 3_600;
 /// Most messages published and not yet acknowledged (the queue's bound is 100).
 const QUEUE_BOUND: usize = 90;
-
-/// A small deterministic generator (xorshift64*), replayable from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-}
 
 /// `gridlog serve` on `data` with the MQTT broker in development mode; returns the child and
 /// the broker's address.
@@ -159,7 +140,7 @@ fn a_persistent_session_keeps_every_acknowledged_publish_across_kill_9() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(12);
     println!("kill9_mqtt: seed {seed} (GRIDLOG_KILL9_MQTT_SEED), {cycles} cycles");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let root = tempfile::tempdir().expect("tempdir");
     let config = root.path().join("ns.json");
     std::fs::write(&config, config_json()).expect("config");

@@ -6,6 +6,7 @@
 
 use gridlog_mqtt::fuzzing::mqtt;
 use gridlog_testkit::corpus::{replay, run_seeds, write_seeds};
+use gridlog_testkit::rng::Rng;
 
 const MUTATIONS_PER_SEED: usize = 2_000;
 
@@ -58,22 +59,6 @@ fn seeds() -> Vec<(String, Vec<u8>)> {
     ]
 }
 
-/// xorshift64*: small, seedable, good enough to pick byte edits.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % (n as u64).max(1)).unwrap()
-    }
-}
-
 /// A few edits after the mode byte, drawn from the bytes the grammars care about.
 fn mutate(rng: &mut Rng, input: &[u8]) -> Vec<u8> {
     const ALPHABET: &[u8] = b"/+#$ {}()[]'\",=<>!.0-9aAnNdDoOrRiI\0\xff";
@@ -115,7 +100,7 @@ fn random_mutations_of_the_seeds_never_break_an_invariant() {
                 .map_or(1, |d| u64::from(d.subsec_nanos()) | 1)
         });
     println!("GRIDLOG_FUZZ_RNG={seed}");
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     for (_, input) in seeds() {
         for _ in 0..MUTATIONS_PER_SEED {
             mqtt(&mutate(&mut rng, &input));

@@ -6,6 +6,7 @@
 //! - [`corpus`]: replaying the committed fuzz corpora (`fuzz/corpus/<target>/`) through the fuzz
 //!   targets' bodies on stable, and writing generated seeds into them.
 //! - [`http`]: a raw HTTP/1.1 client (every byte the test's) and the parsed [`http::Reply`].
+//! - [`rng`]: a deterministic generator for randomized tests, replayable from its seed.
 //! - [`serve`]: a `gridlog serve` child process on a free port ([`serve::Served`]), or from the
 //!   test's own command ([`serve::Serving`]).
 
@@ -18,4 +19,5 @@ pub mod cli;
 pub mod corpus;
 pub mod golden;
 pub mod http;
+pub mod rng;
 pub mod serve;

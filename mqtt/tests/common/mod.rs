@@ -552,47 +552,17 @@ impl Client {
 
     /// The next PUBLISH the server sends (acknowledged if `QoS` 1): its topic and payload.
     pub fn receive(&mut self) -> (String, Vec<u8>, u8) {
-        let packet = self.read().expect("PUBLISH");
-        assert_eq!(packet.kind & 0xF0, 0x30, "PUBLISH expected, got {packet:?}");
-        let qos = (packet.kind >> 1) & 0x03;
-        let body = &packet.body;
-        let topic_len = usize::from(u16::from_be_bytes([body[0], body[1]]));
-        let topic = String::from_utf8(body[2..2 + topic_len].to_vec()).expect("utf-8");
-        let mut at = 2 + topic_len;
-        if qos > 0 {
-            let id = [body[at], body[at + 1]];
-            at += 2;
-            let mut ack = Vec::new();
-            ack.extend_from_slice(&id);
-            self.send(&packet_bytes(0x40, &ack));
+        let delivery = self.delivery();
+        if delivery.qos > 0 {
+            self.puback(delivery.id);
         }
-        if self.version == Version::V5 {
-            let mut length = 0usize;
-            let mut shift = 0;
-            loop {
-                let byte = body[at];
-                at += 1;
-                length |= usize::from(byte & 0x7f) << shift;
-                shift += 7;
-                if byte & 0x80 == 0 {
-                    break;
-                }
-            }
-            at += length;
-        }
-        (topic, body[at..].to_vec(), qos)
+        (delivery.topic, delivery.payload, delivery.qos)
     }
 
     /// The next PUBLISH if one starts arriving within `wait` (not acknowledged); `None` when
     /// nothing does or the connection closed.
     pub fn next_delivery(&mut self, wait: Duration) -> Option<Delivery> {
-        self.stream.set_read_timeout(Some(wait)).expect("timeout");
-        let mut byte = [0u8; 1];
-        let arrived = matches!(self.stream.peek(&mut byte), Ok(1));
-        self.stream
-            .set_read_timeout(Some(Duration::from_secs(5)))
-            .expect("timeout");
-        arrived.then(|| self.delivery())
+        self.data_within(wait).then(|| self.delivery())
     }
 
     /// The next PUBLISH the server sends, not acknowledged (see [`Client::puback`]).

@@ -241,6 +241,41 @@ fn hub_json(hub: &gridlog::HubStats) -> Value {
     })
 }
 
+/// The common start of every management request: the method is one of `allow` (a
+/// comma-separated list, as the `Allow` header), the server is not shutting down, and the
+/// credential grants the whole namespace (the management API and its MQTT resources have no
+/// narrower scope); returns the body of a PUT (empty otherwise).
+pub(super) async fn admit<B>(
+    app: &Arc<App>,
+    request: Request<B>,
+    allow: &'static str,
+) -> Result<Bytes, ApiError>
+where
+    B: hyper::body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let method = request.method();
+    if !allow.split(", ").any(|allowed| allowed == method.as_str()) {
+        return Err(ApiError::MethodNotAllowed { allow });
+    }
+    if app.shutting_down() {
+        return Err(ApiError::ShuttingDown);
+    }
+    authenticate(
+        app,
+        request.headers(),
+        request.uri().query(),
+        super::NAMESPACE,
+    )?;
+    let put = method == Method::PUT;
+    let (parts, body) = request.into_parts();
+    if put {
+        read_body(&parts.headers, body).await
+    } else {
+        Ok(Bytes::new())
+    }
+}
+
 /// `{"throughputUnits": N | null}` (other members refused).
 fn parse_throughput_units(body: &[u8]) -> Result<Option<u32>, ApiError> {
     let Ok(Value::Object(mut object)) = serde_json::from_slice::<Value>(body) else {
@@ -309,27 +344,7 @@ where
         Target::Namespace => "GET, PUT",
         _ => "GET, PUT, DELETE",
     };
-    if !(method == Method::GET
-        || (allow != "GET" && method == Method::PUT)
-        || (allow.contains("DELETE") && method == Method::DELETE))
-    {
-        return Err(ApiError::MethodNotAllowed { allow });
-    }
-    if app.shutting_down() {
-        return Err(ApiError::ShuttingDown);
-    }
-    authenticate(
-        app,
-        request.headers(),
-        request.uri().query(),
-        super::NAMESPACE,
-    )?;
-    let (parts, body) = request.into_parts();
-    let body = if method == Method::PUT {
-        read_body(&parts.headers, body).await?
-    } else {
-        Bytes::new()
-    };
+    let body = admit(app, request, allow).await?;
     let backend = app.backend.clone();
     let current = move || namespace_of(backend.topics());
     let backend = app.backend.clone();

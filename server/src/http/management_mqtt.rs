@@ -22,8 +22,8 @@ use serde_json::{Map, Value};
 use gridlog::NamespaceConfig;
 
 use super::error::ApiError;
-use super::management::{namespace_of, not_found, parse_namespace, resource_body, to_bytes};
-use super::{Answer, App, authenticate, blocking, ok_json, read_body};
+use super::management::{admit, namespace_of, not_found, parse_namespace, resource_body, to_bytes};
+use super::{Answer, App, blocking, ok_json};
 
 /// The resource kinds, by their ARM member names.
 const KINDS: [&str; 4] = [
@@ -148,27 +148,7 @@ where
         Target::Settings => "GET, PUT",
         Target::One(..) => "GET, PUT, DELETE",
     };
-    let allowed = method == Method::GET
-        || (!matches!(target, Target::List(_)) && method == Method::PUT)
-        || (matches!(target, Target::One(..)) && method == Method::DELETE);
-    if !allowed {
-        return Err(ApiError::MethodNotAllowed { allow });
-    }
-    if app.shutting_down() {
-        return Err(ApiError::ShuttingDown);
-    }
-    authenticate(
-        app,
-        request.headers(),
-        request.uri().query(),
-        super::NAMESPACE,
-    )?;
-    let (parts, body) = request.into_parts();
-    let body = if method == Method::PUT {
-        read_body(&parts.headers, body).await?
-    } else {
-        Bytes::new()
-    };
+    let body = admit(app, request, allow).await?;
     let backend = app.backend.clone();
     let mut document = current(&*backend)?;
     match (target, method) {
