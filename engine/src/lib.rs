@@ -106,10 +106,10 @@ pub use gridlog_wal as wal;
 // ---- the facade --------------------------------------------------------------------------
 // A namespace and what its methods take and give.
 pub use namespace::{
-    ApplyReport, FailedToken, HubStats, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
-    MaintenanceReport, Namespace, NamespaceOptions, NamespaceStats, OpenReport, PartitionStats,
-    PublishReceipt, Received, ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats,
-    ThrottleStats, TokenFailure, TopicInfo, TopicStats,
+    ApplyReport, Committing, FailedToken, HubStats, IndexKind, IndexRecovery,
+    MAINTENANCE_INTERVAL_DEFAULT, MaintenanceReport, Namespace, NamespaceOptions, NamespaceStats,
+    OpenReport, PartitionStats, PublishReceipt, Received, ReleaseDelay, SettleOutcome,
+    SubscriptionInfo, SubscriptionStats, ThrottleStats, TokenFailure, TopicInfo, TopicStats,
 };
 // Event Hubs: sends, reads, properties, partition keys, the REST message layout.
 pub use hub::{

@@ -82,7 +82,8 @@ async fn handle_uncounted(session: &Rc<Session>, message: Outgoing) -> Outcome {
 }
 
 /// Appends the message to the routing topic (if one is configured) and, at `QoS` 1, queues it
-/// in the persistent sessions it matches, in one trip to the blocking pool; returns once both
+/// in the persistent sessions it matches, in one engine transaction group-committed with the
+/// other publishes in flight ([`gridlog::Namespace::mqtt_publish_async`]); returns once both
 /// are durable, with what it was queued in.
 async fn store(
     session: &Rc<Session>,
@@ -90,22 +91,9 @@ async fn store(
 ) -> Result<Enqueued, (&'static str, String)> {
     let routed = routed_event(session, message)?;
     let queued = (message.qos == QoS::AtLeastOnce).then(|| crate::persistent::to_message(message));
-    let namespace = session.broker.shared().namespace.clone();
-    let stored = tokio::task::spawn_blocking(move || {
-        if let Some((topic, event)) = routed {
-            namespace
-                .publish(&topic, &[event])
-                .map_err(|e| (e.code(), e.to_string()))?;
-        }
-        match queued {
-            Some(queued) => namespace
-                .mqtt_session_enqueue(&queued)
-                .map_err(|e| ("SessionStoreFailed", e.to_string())),
-            None => Ok(Enqueued::default()),
-        }
-    })
-    .await;
-    stored.unwrap_or_else(|join| Err(("InternalError", join.to_string())))
+    let namespace = &session.broker.shared().namespace;
+    let stored = namespace.mqtt_publish_async(routed, queued).await;
+    stored.map_err(|e| (e.code(), e.to_string()))
 }
 
 /// The routing topic and the `CloudEvent` the message becomes in it, if routing is on.
@@ -119,7 +107,7 @@ fn routed_event(
     let Some(route_topic) = &configuration.route_topic else {
         return Ok(None);
     };
-    let id = route::event_id().ok_or(("InternalError", "no randomness for an event id".into()))?;
+    let id = gridlog::random_uuid();
     let time = gridlog::rfc3339_ms(shared.clock.now().unix_millis());
     let properties = message.properties.as_ref().map(v5_properties);
     let routed = Message {

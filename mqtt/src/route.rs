@@ -5,9 +5,9 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use gridlog::format::{Event, is_json_media_type, parse_structured};
+use gridlog::format::{CloudEvent, Data, Event, ExtensionValue, Timestamp, is_json_media_type};
 use gridlog::{DynamicValue, MqttClient, RouteTopic, RoutingEnrichments};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// The routed events' `type`.
 pub const EVENT_TYPE: &str = "MQTT.EventPublished";
@@ -73,19 +73,23 @@ fn build(
     id: &str,
     time: &str,
 ) -> Result<Event, gridlog::format::FormatError> {
-    let mut event = Map::new();
-    event.insert("specversion".into(), "1.0".into());
-    event.insert("id".into(), id.into());
-    event.insert("time".into(), time.into());
-    event.insert("type".into(), EVENT_TYPE.into());
-    event.insert("source".into(), route.namespace.as_str().into());
-    event.insert("subject".into(), message.topic.into());
-    for (key, value) in &enrichments.static_values {
-        event.insert(key.clone(), value.as_str().into());
-    }
-    for (key, value) in &enrichments.dynamic_values {
-        event.insert(key.clone(), dynamic(value, client, message));
-    }
+    let mut event = CloudEvent::new(id, route.namespace.as_str(), EVENT_TYPE);
+    event.subject = Some(message.topic.to_owned());
+    event.time = Some(Timestamp::parse(time)?);
+    // The enrichment keys are validated extension names (lower-case, not a core attribute);
+    // sorted, so the encoding does not depend on the configuration's order.
+    event.extensions = enrichments
+        .static_values
+        .iter()
+        .map(|(key, value)| (key.clone(), ExtensionValue::String(value.clone())))
+        .chain(
+            enrichments
+                .dynamic_values
+                .iter()
+                .map(|(key, value)| (key.clone(), dynamic(value, client, message))),
+        )
+        .collect();
+    event.extensions.sort_by(|a, b| a.0.cmp(&b.0));
     let properties = message.v5.as_ref();
     let as_json = properties.is_some_and(|p| {
         p.utf8_payload
@@ -96,32 +100,23 @@ fn build(
         .then(|| std::str::from_utf8(message.payload).ok())
         .flatten();
     if let Some(text) = text {
-        // Under a content type that is not JSON (e.g. `text/plain` with PFI = 1), `data` is
-        // the text as a JSON string, as CloudEvents require.
         let parse = content_type.is_none_or(is_json_media_type);
-        let data = parse
-            .then(|| serde_json::from_str::<Value>(text).ok())
-            .flatten()
-            .unwrap_or_else(|| Value::from(text));
-        event.insert(
-            "datacontenttype".into(),
-            content_type.unwrap_or(JSON).into(),
-        );
-        event.insert("data".into(), data);
+        let data = match parse.then(|| Data::json(text).ok()).flatten() {
+            Some(json) => json,
+            // Not JSON (or not declared JSON): the text as a JSON string.
+            None => Data::json(&Value::from(text).to_string())?,
+        };
+        event.datacontenttype = Some(content_type.unwrap_or(JSON).to_owned());
+        event.data = data;
     } else {
-        event.insert(
-            "datacontenttype".into(),
-            content_type.unwrap_or(OCTET_STREAM).into(),
-        );
-        event.insert(
-            "data_base64".into(),
-            STANDARD.encode(message.payload).into(),
-        );
+        event.datacontenttype = Some(content_type.unwrap_or(OCTET_STREAM).to_owned());
+        event.data = Data::Binary(message.payload.to_vec());
     }
-    parse_structured(Value::Object(event).to_string().as_bytes())
+    // Built from parts: validated and encoded once, never parsed back.
+    Event::new(event)
 }
 
-fn dynamic(value: &DynamicValue, client: &MqttClient, message: &Message<'_>) -> Value {
+fn dynamic(value: &DynamicValue, client: &MqttClient, message: &Message<'_>) -> ExtensionValue {
     let properties = message.v5.as_ref();
     match value {
         DynamicValue::AuthenticationName => client.authentication_name.as_str().into(),
@@ -152,28 +147,7 @@ fn dynamic(value: &DynamicValue, client: &MqttClient, message: &Message<'_>) -> 
             .unwrap_or_default()
             .into(),
         DynamicValue::PayloadFormatIndicator => {
-            Value::from(u8::from(properties.is_some_and(|p| p.utf8_payload)))
+            ExtensionValue::Integer(i32::from(properties.is_some_and(|p| p.utf8_payload)))
         }
     }
-}
-
-/// A fresh random event id (a version 4 UUID); `None` if the system has no randomness.
-pub fn event_id() -> Option<String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).ok()?;
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex = bytes.iter().fold(String::new(), |mut hex, byte| {
-        use std::fmt::Write as _;
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    });
-    Some(format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    ))
 }

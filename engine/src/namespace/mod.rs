@@ -19,6 +19,7 @@
 //! (background threads); `txn` is the write protocol; `inner` holds what spans the parts.
 
 mod backlog;
+mod committer;
 mod configure;
 mod deadletter;
 mod delivery;
@@ -30,6 +31,7 @@ mod mqtt;
 mod mqtt_config;
 mod peek;
 mod peeked;
+mod publish;
 mod receive;
 mod recover;
 mod republish;
@@ -43,9 +45,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use gridlog_format::{Event, EventRecord, billing_units, decode_record};
-use gridlog_wal::{RecordBytes, Seq, SeqRange, StdVfs, Vfs, Wal};
+use gridlog_format::{Event, decode_record};
+use gridlog_wal::{RecordBytes, Seq, StdVfs, Vfs, Wal};
 
+pub use committer::Committing;
 pub use deadletter::{DEAD_LETTER_ATTRIBUTES, dead_letter_record, rfc3339_ms};
 pub use peeked::{
     DeadLetterOrigin, PeekFilter, PeekPage, PeekState, Peeked, RepublishFailure, RepublishOutcome,
@@ -99,6 +102,8 @@ struct Inner {
     store: Store,
     waiters: Waiters,
     workers: Workers,
+    /// The group commit of async writes (`committer.rs`).
+    committer: committer::Committer,
     /// Throughput-unit limits (taken before the state mutex, never while holding it).
     throttle: SharedThrottle,
     /// The MQTT broker's resources, live (`mqtt_config.rs`; after the state mutex when both
@@ -207,6 +212,7 @@ impl Namespace {
             store,
             waiters: Waiters::default(),
             workers: Workers::default(),
+            committer: committer::Committer::default(),
             throttle,
             mqtt: parking_lot::RwLock::default(),
             report: OpenReport {
@@ -249,73 +255,14 @@ impl Namespace {
 
     /// Stores `events` in `topic` (one WAL batch); returns once durable (default durability).
     /// With throughput units configured, the batch is accepted whole or refused whole
-    /// ([`EngineError::Throttled`]).
+    /// ([`EngineError::Throttled`]). [`Self::publish_async`] is the same without blocking the
+    /// caller, group-committed with other callers' writes.
     pub fn publish(&self, topic: &str, events: &[Event]) -> Result<PublishReceipt, EngineError> {
-        let inner = &self.inner;
-        let bytes: u64 = events.iter().map(|event| event.size() as u64).sum();
-        inner.throttle(Direction::Ingress, events.len() as u64, bytes)?;
-        let event_records: Vec<EventRecord<'_>> =
-            events.iter().map(EventRecord::from_event).collect();
-        let billing = events
-            .iter()
-            .map(|event| billing_units(event.size() as u64))
-            .sum();
-        let mut st = Txn::begin(inner)?;
-        let topic_id = st.topic_id(topic).ok_or_else(|| not_found_topic(topic))?;
-        if events.is_empty() {
-            let next = inner.store.wal.next_seq();
-            return Ok(PublishReceipt {
-                events: 0,
-                billing_units: 0,
-                seqs: SeqRange {
-                    start: next,
-                    end: next,
-                },
-            });
-        }
-        let published_at_ms = st.now().wall_ms.max(st.last_published_at_ms);
-        // One pass per event, into one buffer for the batch: the state record embeds the event
-        // record as it is encoded; the records applied borrow their event bytes from it.
-        // Sized for the batch: an event's record is its JSON plus its type, subject, time and a
-        // few framing bytes (an underestimate only costs a reallocation).
-        let mut buf: Vec<u8> = Vec::with_capacity(
-            events
-                .iter()
-                .map(|event| {
-                    event.size()
-                        + event.event_type().len()
-                        + event.subject().map_or(0, str::len)
-                        + PUBLISH_RECORD_SLACK_BYTES
-                })
-                .sum(),
-        );
-        let ranges: Vec<_> = event_records
-            .iter()
-            .map(|event| {
-                StateRecord::encode_publish_into(topic_id, published_at_ms, event, &mut buf)
-            })
-            .collect();
-        let encoded: Vec<&[u8]> = ranges.iter().map(|(rec, _)| &buf[rec.clone()]).collect();
-        let records: Vec<StateRecord<'_>> = ranges
-            .iter()
-            .map(|(_, event)| StateRecord::Publish {
-                topic: topic_id,
-                published_at_ms,
-                event: record::Bytes(&buf[event.clone()]),
-            })
-            .collect();
-        let seqs = st.append_encoded(
-            &encoded,
-            &records,
-            crate::limits::PUBLISH_SEGMENT_RESERVE_BYTES,
-        )?;
-        st.wake(topic_id);
+        publish::throttle_publish(&self.inner, events)?;
+        let mut st = Txn::begin(&self.inner)?;
+        let receipt = publish::publish_in(&mut st, topic, events)?;
         st.commit()?;
-        Ok(PublishReceipt {
-            events: events.len(),
-            billing_units: billing,
-            seqs,
-        })
+        Ok(receipt)
     }
 
     // ---- settlement -------------------------------------------------------------------------
@@ -538,6 +485,7 @@ impl Namespace {
     pub fn close(&self) -> Result<(), EngineError> {
         let inner = &self.inner;
         inner.workers.stop();
+        inner.committer.stop();
         if inner.store.mark_closed() {
             return Ok(());
         }
@@ -554,7 +502,3 @@ impl Namespace {
         Ok(())
     }
 }
-
-/// Bytes a publish record needs beyond its JSON, type and subject (record headers, varints,
-/// topic, publish and event times): at most 40; only sizes the batch's encoding buffer.
-const PUBLISH_RECORD_SLACK_BYTES: usize = 64;

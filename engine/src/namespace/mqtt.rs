@@ -4,7 +4,11 @@
 //! call returns, so the broker answers CONNACK, SUBACK and PUBACK only after what they depend on
 //! is in the WAL. The broker (`gridlog-mqtt`) decides what is allowed; the engine stores it.
 
+use gridlog_format::Event;
+
 use super::Namespace;
+use super::committer::{Committing, MqttPublish, Write};
+use super::publish::{publish_in, throttle_publish};
 use super::txn::Txn;
 use crate::error::EngineError;
 use crate::limits::{
@@ -133,52 +137,40 @@ impl Namespace {
             return Ok(Enqueued::default());
         }
         let mut st = Txn::begin(&self.inner)?;
-        if st.mqtt.by_client_id.is_empty() {
-            return Ok(Enqueued::default());
-        }
-        let topic: Vec<&str> = message.topic.split('/').collect();
-        let bytes = message.queued_bytes();
-        let mut targets: Vec<String> = Vec::new();
-        let mut overflowed: Vec<String> = Vec::new();
-        for (client_id, session) in &st.mqtt.by_client_id {
-            if session.granted_qos(&topic) != Some(1) {
-                continue;
-            }
-            if session.queue.len() >= MQTT_SESSION_QUEUE_MESSAGES_MAX
-                || session.queued_bytes + bytes > MQTT_SESSION_QUEUE_BYTES_MAX
-            {
-                overflowed.push(client_id.clone());
-            } else {
-                targets.push(client_id.clone());
-            }
-        }
-        if targets.is_empty() && overflowed.is_empty() {
-            return Ok(Enqueued::default());
-        }
-        targets.sort();
-        overflowed.sort();
-        let mut records: Vec<StateRecord<'_>> = overflowed
-            .iter()
-            .map(|client_id| {
-                StateRecord::Mqtt(MqttRecord::Ended {
-                    client_id,
-                    reason: SessionEnd::Overflow as u8,
-                })
-            })
-            .collect();
-        if !targets.is_empty() {
-            records.push(StateRecord::Mqtt(MqttRecord::Enqueued {
-                sessions: targets.iter().map(String::as_str).collect(),
-                message: message.clone(),
-            }));
-        }
-        let range = st.append(&records)?;
+        let enqueued = enqueue_in(&mut st, message)?;
         st.commit()?;
-        let id = range.end.0 - 1;
-        Ok(Enqueued {
-            queued: targets.into_iter().map(|client_id| (client_id, id)).collect(),
-            overflowed,
-        })
+        Ok(enqueued)
+    }
+
+    /// An MQTT PUBLISH's durable part, group-committed (see [`Self::publish_async`]): `routed`
+    /// (the routing topic and the event the message becomes) is published there, then the
+    /// message (`QoS` 1) is queued in the persistent sessions it matches
+    /// ([`Self::mqtt_session_enqueue`]), both in one transaction with one sync. The future
+    /// resolves once both are durable, or with the first refusal (a refused route queues
+    /// nothing). The route is taken from the namespace's ingress throughput units first.
+    pub fn mqtt_publish_async(
+        &self,
+        routed: Option<(String, Event)>,
+        queued: Option<MqttMessage>,
+    ) -> Committing<Enqueued> {
+        let queued = queued.filter(|message| message.qos != 0);
+        if routed.is_none() && queued.is_none() {
+            return Committing::ready(Ok(Enqueued::default()));
+        }
+        if let Some((_, event)) = &routed
+            && let Err(refused) = throttle_publish(&self.inner, std::slice::from_ref(event))
+        {
+            return Committing::ready(Err(refused));
+        }
+        let (reply, committing) = Committing::channel();
+        self.inner.committer.submit(
+            &self.inner,
+            Write::Mqtt {
+                publish: Box::new(MqttPublish { routed, queued }),
+                reply,
+            },
+        );
+        committing
     }
 
     /// Removes acknowledged messages (client identifier, message ids) from their sessions'
@@ -358,4 +350,69 @@ fn take_due_will(
     };
     st.append(&[StateRecord::Mqtt(MqttRecord::WillTaken { client_id })])?;
     Ok(Some(due))
+}
+
+/// An MQTT PUBLISH in `st`: `routed` published to its topic, then `queued` queued in the
+/// persistent sessions it matches (see [`Namespace::mqtt_publish_async`]).
+pub(super) fn mqtt_publish_in(
+    st: &mut Txn<'_>,
+    routed: Option<(&str, &Event)>,
+    queued: Option<&MqttMessage>,
+) -> Result<Enqueued, EngineError> {
+    if let Some((topic, event)) = routed {
+        publish_in(st, topic, std::slice::from_ref(event))?;
+    }
+    match queued {
+        Some(message) if message.qos != 0 => enqueue_in(st, message),
+        _ => Ok(Enqueued::default()),
+    }
+}
+
+/// Queues `message` (`QoS` 1) in `st` (see [`Namespace::mqtt_session_enqueue`]).
+fn enqueue_in(st: &mut Txn<'_>, message: &MqttMessage) -> Result<Enqueued, EngineError> {
+    if st.mqtt.by_client_id.is_empty() {
+        return Ok(Enqueued::default());
+    }
+    let topic: Vec<&str> = message.topic.split('/').collect();
+    let bytes = message.queued_bytes();
+    let mut targets: Vec<String> = Vec::new();
+    let mut overflowed: Vec<String> = Vec::new();
+    for (client_id, session) in &st.mqtt.by_client_id {
+        if session.granted_qos(&topic) != Some(1) {
+            continue;
+        }
+        if session.queue.len() >= MQTT_SESSION_QUEUE_MESSAGES_MAX
+            || session.queued_bytes + bytes > MQTT_SESSION_QUEUE_BYTES_MAX
+        {
+            overflowed.push(client_id.clone());
+        } else {
+            targets.push(client_id.clone());
+        }
+    }
+    if targets.is_empty() && overflowed.is_empty() {
+        return Ok(Enqueued::default());
+    }
+    targets.sort();
+    overflowed.sort();
+    let mut records: Vec<StateRecord<'_>> = overflowed
+        .iter()
+        .map(|client_id| {
+            StateRecord::Mqtt(MqttRecord::Ended {
+                client_id,
+                reason: SessionEnd::Overflow as u8,
+            })
+        })
+        .collect();
+    if !targets.is_empty() {
+        records.push(StateRecord::Mqtt(MqttRecord::Enqueued {
+            sessions: targets.iter().map(String::as_str).collect(),
+            message: message.clone(),
+        }));
+    }
+    let range = st.append(&records)?;
+    let id = range.end.0 - 1;
+    Ok(Enqueued {
+        queued: targets.into_iter().map(|client_id| (client_id, id)).collect(),
+        overflowed,
+    })
 }

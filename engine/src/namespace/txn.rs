@@ -61,6 +61,11 @@ impl<'a> Txn<'a> {
         self.now
     }
 
+    /// The sequence number the next append gets.
+    pub(super) fn next_seq(&self) -> Seq {
+        self.inner.store.wal.next_seq()
+    }
+
     /// Appends `records` as one batch and applies them.
     pub(super) fn append(&mut self, records: &[StateRecord<'_>]) -> Result<SeqRange, EngineError> {
         self.append_reserving(records, 0)
