@@ -75,14 +75,16 @@ fn a_ca_added_through_the_api_is_trusted_at_the_next_connect_and_not_after_its_d
         Some(NOT_AUTHORIZED_V5)
     );
 
-    let body =
-        serde_json::json!({"properties": {"encodedCertificate": client_ca.pem}}).to_string();
+    let body = serde_json::json!({"properties": {"encodedCertificate": client_ca.pem}}).to_string();
     assert_eq!(
         call(&server, "PUT", "/_gridlog/caCertificates/clients-ca", &body),
         200
     );
     assert_eq!(connect(&broker, &server_ca, Version::V5, &device), Some(0));
-    assert_eq!(connect(&broker, &server_ca, Version::V311, &device), Some(0));
+    assert_eq!(
+        connect(&broker, &server_ca, Version::V311, &device),
+        Some(0)
+    );
 
     // Another CA's leaf is still refused.
     let other = Ca::new("other CA").leaf("device1", Vec::new());

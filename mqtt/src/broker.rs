@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use gridlog::{CaCertificate, Enqueued, FilterSegment};
+use gridlog::{CaCertificate, Enqueued, FilterSegment, RateLimit};
 use ntex_bytes::{ByteString, Bytes};
 use ntex_mqtt::QoS;
 use ntex_mqtt::v5::codec::{Disconnect, DisconnectReasonCode, PublishProperties};
@@ -28,6 +28,8 @@ pub struct Broker {
     shared: Arc<Shared>,
     /// The trust anchors of the `caCertificates` last seen (rebuilt when they change).
     trust: RefCell<Rc<Trust>>,
+    /// The namespace's SUBSCRIBE/UNSUBSCRIBE rate (one broker serves every port of it).
+    subscribes: RefCell<RateLimit>,
     sessions: RefCell<HashMap<String, Rc<Session>>>,
     /// Acknowledgements of persistent sessions' deliveries, on their way to the engine.
     pub acks: Acks,
@@ -100,6 +102,7 @@ impl Broker {
     pub fn new(shared: Arc<Shared>) -> Rc<Self> {
         Rc::new_cyclic(|broker| Self {
             trust: RefCell::new(Rc::new(Trust::new(&shared.mqtt().ca_certificates))),
+            subscribes: RefCell::new(throttle::namespace_subscribes(shared.clock.monotonic())),
             shared,
             sessions: RefCell::new(HashMap::new()),
             acks: Acks::new(broker.clone()),
@@ -110,6 +113,11 @@ impl Broker {
     /// What the connections share.
     pub fn shared(&self) -> &Shared {
         &self.shared
+    }
+
+    /// The namespace's SUBSCRIBE/UNSUBSCRIBE rate limit.
+    pub fn subscribes(&self) -> std::cell::RefMut<'_, RateLimit> {
+        self.subscribes.borrow_mut()
     }
 
     /// `cas` (the live configuration's `caCertificates`) as trust anchors: the ones made

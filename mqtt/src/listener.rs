@@ -242,7 +242,7 @@ async fn accept_loop(ports: Ports, shared: Arc<Shared>, mut stopped: watch::Rece
     )
     .protocol(
         async |session: &v3::Session<crate::v3::State>, message: v3::ProtocolMessage| {
-            Ok::<_, ServiceError>(crate::v3::protocol(session, message).await)
+            crate::v3::protocol(session, message).await
         },
     )
     .control(async |session: &v3::Session<crate::v3::State>, control| {

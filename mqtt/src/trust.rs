@@ -44,7 +44,8 @@ impl Trust {
 
     /// Whether it was made from exactly `cas` (same certificates, same order).
     pub fn is_for(&self, cas: &[CaCertificate]) -> bool {
-        self.source.len() == cas.len() && self.source.iter().zip(cas).all(|(der, ca)| *der == ca.der)
+        self.source.len() == cas.len()
+            && self.source.iter().zip(cas).all(|(der, ca)| *der == ca.der)
     }
 
     /// The anchors' subjects (the CA hints of the TLS handshake).

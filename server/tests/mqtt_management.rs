@@ -304,10 +304,18 @@ fn ca_certificates_are_created_read_listed_replaced_and_deleted() {
         serde_json::json!([])
     );
     let first = certificate("first CA", true);
-    let reply = call(&server, "PUT", "/_gridlog/caCertificates/ca-1", &ca_body(&first));
+    let reply = call(
+        &server,
+        "PUT",
+        "/_gridlog/caCertificates/ca-1",
+        &ca_body(&first),
+    );
     assert_eq!(reply.status, 200, "{}", reply.text());
     assert_eq!(reply.json()["name"], "ca-1");
-    assert_eq!(reply.json()["properties"]["encodedCertificate"], first.as_str());
+    assert_eq!(
+        reply.json()["properties"]["encodedCertificate"],
+        first.as_str()
+    );
     assert_eq!(reply.json()["properties"]["description"], "test CA");
     let cas = &namespace.mqtt_config().ca_certificates;
     assert_eq!(cas.len(), 1);
@@ -316,9 +324,17 @@ fn ca_certificates_are_created_read_listed_replaced_and_deleted() {
     // GET one (names case-insensitive) and the list.
     let reply = call(&server, "GET", "/_gridlog/cacertificates/CA-1", "");
     assert_eq!(reply.status, 200, "{}", reply.text());
-    assert_eq!(reply.json()["properties"]["encodedCertificate"], first.as_str());
+    assert_eq!(
+        reply.json()["properties"]["encodedCertificate"],
+        first.as_str()
+    );
     let second = certificate("second CA", true);
-    let reply = call(&server, "PUT", "/_gridlog/caCertificates/ca-2", &ca_body(&second));
+    let reply = call(
+        &server,
+        "PUT",
+        "/_gridlog/caCertificates/ca-2",
+        &ca_body(&second),
+    );
     assert_eq!(reply.status, 200, "{}", reply.text());
     let reply = call(&server, "GET", "/_gridlog/caCertificates", "");
     let names: Vec<_> = reply.json()["value"]
@@ -331,11 +347,20 @@ fn ca_certificates_are_created_read_listed_replaced_and_deleted() {
 
     // A PUT replaces: ca-1 now holds the third certificate.
     let third = certificate("third CA", true);
-    let reply = call(&server, "PUT", "/_gridlog/caCertificates/ca-1", &ca_body(&third));
+    let reply = call(
+        &server,
+        "PUT",
+        "/_gridlog/caCertificates/ca-1",
+        &ca_body(&third),
+    );
     assert_eq!(reply.status, 200, "{}", reply.text());
     let mqtt = namespace.mqtt_config();
     assert_eq!(mqtt.ca_certificates.len(), 2);
-    let ca_1 = mqtt.ca_certificates.iter().find(|ca| ca.name == "ca-1").unwrap();
+    let ca_1 = mqtt
+        .ca_certificates
+        .iter()
+        .find(|ca| ca.name == "ca-1")
+        .unwrap();
     assert_eq!(ca_1.encoded_certificate, third);
 
     // DELETE, then 404.
