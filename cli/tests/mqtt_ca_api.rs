@@ -106,3 +106,71 @@ fn a_ca_added_through_the_api_is_trusted_at_the_next_connect_and_not_after_its_d
         Some(NOT_AUTHORIZED_V3)
     );
 }
+
+/// Records the CA hints of the server's certificate request; presents no certificate.
+#[derive(Debug, Default)]
+struct Hints(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl rustls::client::ResolvesClientCert for Hints {
+    fn resolve(
+        &self,
+        root_hint_subjects: &[&[u8]],
+        _schemes: &[rustls::SignatureScheme],
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        *self.0.lock().unwrap() = root_hint_subjects.iter().map(|s| s.to_vec()).collect();
+        None
+    }
+
+    fn has_certs(&self) -> bool {
+        true
+    }
+}
+
+/// The CA hints the MQTTS handshake sends now.
+fn hints(broker: &Broker, server_ca: &Ca) -> Vec<Vec<u8>> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(server_ca.cert.clone()).unwrap();
+    let recorder = Arc::new(Hints::default());
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_root_certificates(roots)
+    .with_client_cert_resolver(recorder.clone());
+    let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+    let mut connection = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+    let mut tcp = std::net::TcpStream::connect(broker.addresses().mqtts.unwrap()).unwrap();
+    while connection.is_handshaking() {
+        connection.complete_io(&mut tcp).unwrap();
+    }
+    recorder.0.lock().unwrap().clone()
+}
+
+#[test]
+fn the_tls_ca_hints_follow_the_ca_certificates_of_the_management_api() {
+    let server_ca = Ca::new("server CA");
+    let client_ca = Ca::new("clients CA");
+    let broker = Broker::start_tls(&config(), false, Some(server_ca.server()));
+    let server = TestServer::with_backend(
+        Arc::new(broker.namespace.clone()),
+        Authenticator::new([KEY]),
+    );
+    assert!(hints(&broker, &server_ca).is_empty());
+    let body = serde_json::json!({"properties": {"encodedCertificate": client_ca.pem}}).to_string();
+    assert_eq!(
+        call(&server, "PUT", "/_gridlog/caCertificates/clients-ca", &body),
+        200
+    );
+    let after = hints(&broker, &server_ca);
+    assert_eq!(after.len(), 1);
+    assert!(
+        after[0].windows(10).any(|w| w == b"clients CA"),
+        "the hint is the CA's subject"
+    );
+    assert_eq!(
+        call(&server, "DELETE", "/_gridlog/caCertificates/clients-ca", ""),
+        200
+    );
+    assert!(hints(&broker, &server_ca).is_empty());
+}
