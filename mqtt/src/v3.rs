@@ -1,6 +1,8 @@
 //! MQTT 3.1.1: CONNECT (return codes 0x02–0x05), PUBLISH (an unauthorized publish, an invalid
 //! topic, retain, a routing failure or a throttled publish closes the connection, as the service does: 3.1.1 has no
-//! negative PUBACK), SUBSCRIBE (0x80 per refused filter), UNSUBSCRIBE, and the session's end.
+//! negative PUBACK), SUBSCRIBE (0x80 per refused filter, every filter over the subscribe
+//! rates), UNSUBSCRIBE (over the subscribe rates the connection is closed: its UNSUBACK has no
+//! code), and the session's end.
 
 use std::rc::Rc;
 

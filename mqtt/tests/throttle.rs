@@ -1,6 +1,8 @@
 //! Throughput units for MQTT, on the wire: the namespace's and the session's inbound rates
 //! (v5 PUBACK 0x97, 3.1.1 closed), the outbound rate (`QoS` 0 dropped, `QoS` 1 held back and
-//! sent in order), the connect rate (v5 CONNACK 0x97, 3.1.1 0x03). The namespace and the
+//! sent in order), the connect rate (v5 CONNACK 0x97, 3.1.1 0x03), the SUBSCRIBE/UNSUBSCRIBE
+//! rates per session and per namespace (v5 SUBACK 0x97 / UNSUBACK 0x80, 3.1.1 SUBACK 0x80 and a
+//! closed connection on UNSUBSCRIBE), the session's outbound rate. The namespace and the
 //! broker share a manual clock, frozen unless a test moves it, so every figure is exact.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
