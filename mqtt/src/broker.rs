@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use gridlog::{Enqueued, FilterSegment};
+use gridlog::{CaCertificate, Enqueued, FilterSegment, RateLimit};
 use ntex_bytes::{ByteString, Bytes};
 use ntex_mqtt::QoS;
 use ntex_mqtt::v5::codec::{Disconnect, DisconnectReasonCode, PublishProperties};
@@ -26,7 +26,10 @@ use crate::trust::Trust;
 /// The connected sessions of one listener.
 pub struct Broker {
     shared: Arc<Shared>,
-    trust: Trust,
+    /// The trust anchors of the `caCertificates` last seen (rebuilt when they change).
+    trust: RefCell<Rc<Trust>>,
+    /// The namespace's SUBSCRIBE/UNSUBSCRIBE rate (one broker serves every port of it).
+    subscribes: RefCell<RateLimit>,
     sessions: RefCell<HashMap<String, Rc<Session>>>,
     /// Acknowledgements of persistent sessions' deliveries, on their way to the engine.
     pub acks: Acks,
@@ -98,7 +101,8 @@ impl Broker {
     /// A broker with no sessions.
     pub fn new(shared: Arc<Shared>) -> Rc<Self> {
         Rc::new_cyclic(|broker| Self {
-            trust: Trust::new(&shared.mqtt().ca_certificates),
+            trust: RefCell::new(Rc::new(Trust::new(&shared.mqtt().ca_certificates))),
+            subscribes: RefCell::new(throttle::namespace_subscribes(shared.clock.monotonic())),
             shared,
             sessions: RefCell::new(HashMap::new()),
             acks: Acks::new(broker.clone()),
@@ -111,9 +115,19 @@ impl Broker {
         &self.shared
     }
 
-    /// The namespace's `caCertificates`, as trust anchors.
-    pub fn trust(&self) -> &Trust {
-        &self.trust
+    /// The namespace's SUBSCRIBE/UNSUBSCRIBE rate limit.
+    pub fn subscribes(&self) -> std::cell::RefMut<'_, RateLimit> {
+        self.subscribes.borrow_mut()
+    }
+
+    /// `cas` (the live configuration's `caCertificates`) as trust anchors: the ones made
+    /// last, or new ones when the certificates changed (the management API).
+    pub fn trust(&self, cas: &[CaCertificate]) -> Rc<Trust> {
+        let mut trust = self.trust.borrow_mut();
+        if !trust.is_for(cas) {
+            *trust = Rc::new(Trust::new(cas));
+        }
+        trust.clone()
     }
 
     /// Whether a client authenticated as `authentication_name` may use session `client_id`:

@@ -90,7 +90,8 @@ fn decide_uncounted(broker: &Broker, request: &Request<'_>) -> Result<MqttClient
     }
     let client = if let Some(certificate) = request.certificate {
         let now = shared.clock.now().unix_millis() / 1_000;
-        match authenticate(&mqtt, broker.trust(), request.username, certificate, now) {
+        let trust = broker.trust(&mqtt.ca_certificates);
+        match authenticate(&mqtt, &trust, request.username, certificate, now) {
             Ok(client) => client,
             Err(failure) => {
                 tracing::info!(client_id = request.client_id, transport = ?request.transport, reason = %failure, "MQTT certificate authentication refused");

@@ -52,6 +52,9 @@ pub enum ServiceError {
     /// PUBACK).
     #[error("publish rate over the throughput units' limit")]
     Throttled,
+    /// An MQTT 3.1.1 UNSUBSCRIBE over the subscribe rates (3.1.1's UNSUBACK has no code).
+    #[error("unsubscribe rate over the limit")]
+    UnsubscribeThrottled,
     /// Something the framework reports without a reason.
     #[error("connection service failed")]
     Internal,

@@ -25,6 +25,20 @@ pub const OUTBOUND_IN_FLIGHT_MAX: u16 = 100;
 /// its Receive Maximum); one more ends the session (the service's session queue limit,
 /// `SessionOverflow`; v5: DISCONNECT 0x97).
 pub const SESSION_QUEUE_MESSAGES_MAX: usize = 100;
+/// SUBSCRIBE and UNSUBSCRIBE requests (packets) the namespace takes per second, not scaled by
+/// throughput units (reference §6: "200/s per namespace"); over it: v5 SUBACK 0x97 per filter
+/// (UNSUBACK 0x80), 3.1.1 SUBACK 0x80 per filter (UNSUBSCRIBE: the connection is closed).
+/// Enforced when the namespace has throughput units, as every rate.
+pub const SUBSCRIBE_REQUESTS_PER_SEC: u64 = 200;
+/// SUBSCRIBE and UNSUBSCRIBE requests one session may send per second (reference §6: "5/s per
+/// session"); over it as [`SUBSCRIBE_REQUESTS_PER_SEC`].
+pub const SESSION_SUBSCRIBE_REQUESTS_PER_SEC: u64 = 5;
+/// Messages the broker sends to one session per second (reference §6, "Outbound publishes per
+/// session"); over it a `QoS` 0 delivery is dropped and a `QoS` 1 delivery waits in its
+/// session's queue, in order, as over the namespace's outbound rate.
+pub const SESSION_OUTBOUND_MESSAGES_PER_SEC: u64 = 100;
+/// Payload bytes the broker sends to one session per second (1 MB, reference §6).
+pub const SESSION_OUTBOUND_BYTES_PER_SEC: u64 = 1_048_576;
 /// gridlog's bound: seconds a new connection has to send CONNECT.
 pub const CONNECT_TIMEOUT_SECS: u16 = 10;
 /// Longest v5 content type, in bytes.

@@ -29,7 +29,6 @@ use crate::limits::{
 use crate::peer::{Peer, Transport};
 use crate::shared::Shared;
 use crate::stats::MqttStats;
-use crate::trust::Trust;
 
 /// The ports an [`Endpoint`] serves (each already bound).
 pub struct Listeners {
@@ -85,7 +84,7 @@ struct Ports {
     mqtts: Option<tokio::net::TcpListener>,
     ws: Option<tokio::net::TcpListener>,
     wss: Option<tokio::net::TcpListener>,
-    acceptor: Option<tokio_rustls::TlsAcceptor>,
+    acceptor: Option<crate::tls::Acceptor>,
 }
 
 impl Endpoint {
@@ -106,11 +105,10 @@ impl Endpoint {
         let acceptor = match (&certificate, mqtts.is_some() || wss.is_some()) {
             (_, false) => None,
             (None, true) => return Err(ListenerError::NoCertificate),
-            (Some(resolver), true) => {
-                let subjects = Trust::new(&shared.mqtt().ca_certificates).subjects();
-                let config = crate::tls::server_config(resolver.clone(), subjects)?;
-                Some(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
-            }
+            (Some(resolver), true) => Some(crate::tls::Acceptor::new(
+                resolver.clone(),
+                &shared.mqtt().ca_certificates,
+            )?),
         };
         let addresses = Addresses {
             mqtt: prepare(&mqtt)?,
@@ -242,7 +240,7 @@ async fn accept_loop(ports: Ports, shared: Arc<Shared>, mut stopped: watch::Rece
     )
     .protocol(
         async |session: &v3::Session<crate::v3::State>, message: v3::ProtocolMessage| {
-            Ok::<_, ServiceError>(crate::v3::protocol(session, message).await)
+            crate::v3::protocol(session, message).await
         },
     )
     .control(async |session: &v3::Session<crate::v3::State>, control| {
@@ -283,7 +281,13 @@ async fn accept_loop(ports: Ports, shared: Arc<Shared>, mut stopped: watch::Rece
             }
         });
     });
-    let acceptor = ports.acceptor.clone();
+    // The acceptor for the CA certificates now (its hints follow the management API).
+    let acceptor = || {
+        ports
+            .acceptor
+            .as_ref()
+            .map(|a| a.get(&broker.shared().mqtt().ca_certificates))
+    };
     loop {
         tokio::select! {
             accepted = ports.mqtt.accept() => match accepted {
@@ -298,9 +302,9 @@ async fn accept_loop(ports: Ports, shared: Arc<Shared>, mut stopped: watch::Rece
                 }
                 Err(e) => pause("MQTT", &e).await,
             },
-            accepted = accept_on(ports.mqtts.as_ref()) => match (accepted, &acceptor) {
+            accepted = accept_on(ports.mqtts.as_ref()) => match (accepted, acceptor()) {
                 (Ok((stream, peer)), Some(acceptor)) => {
-                    ntex_rt::spawn(crate::bridge::tls(stream, peer, acceptor.clone(), cfg.clone(), serve.clone()));
+                    ntex_rt::spawn(crate::bridge::tls(stream, peer, acceptor, cfg.clone(), serve.clone()));
                 }
                 (Ok(_), None) => {}
                 (Err(e), _) => pause("MQTTS", &e).await,
@@ -311,9 +315,9 @@ async fn accept_loop(ports: Ports, shared: Arc<Shared>, mut stopped: watch::Rece
                 }
                 Err(e) => pause("MQTT WebSocket", &e).await,
             },
-            accepted = accept_on(ports.wss.as_ref()) => match (accepted, &acceptor) {
+            accepted = accept_on(ports.wss.as_ref()) => match (accepted, acceptor()) {
                 (Ok((stream, peer)), Some(acceptor)) => {
-                    ntex_rt::spawn(crate::bridge::websocket(stream, peer, Some(acceptor.clone()), cfg.clone(), serve.clone()));
+                    ntex_rt::spawn(crate::bridge::websocket(stream, peer, Some(acceptor), cfg.clone(), serve.clone()));
                 }
                 (Ok(_), None) => {}
                 (Err(e), _) => pause("MQTT WSS", &e).await,

@@ -38,7 +38,11 @@ pub struct Session {
     will: RefCell<Option<Outgoing>>,
     /// The session's inbound rate (applied when the namespace has throughput units).
     pub inbound: RefCell<RateLimit>,
-    /// Deliveries held back by the namespace's outbound rate.
+    /// The session's outbound rate (applied when the namespace has throughput units).
+    pub outbound: RefCell<RateLimit>,
+    /// The session's SUBSCRIBE and UNSUBSCRIBE requests rate (idem).
+    pub subscribes: RefCell<RateLimit>,
+    /// Deliveries held back by the outbound rates.
     pub egress: Egress,
     /// The engine stores this session ([`Persistence`]); `None`: it ends with the connection.
     pub persistence: Option<Persistence>,
@@ -81,7 +85,8 @@ impl Session {
         let mqtt = broker.shared().mqtt();
         let publish_grants = mqtt.grants(&client, Permission::Publisher);
         let subscribe_grants = mqtt.grants(&client, Permission::Subscriber);
-        let inbound = RefCell::new(throttle::session_inbound(broker.shared().clock.monotonic()));
+        let now = broker.shared().clock.monotonic();
+        let inbound = RefCell::new(throttle::session_inbound(now));
         Self {
             broker,
             client_id,
@@ -93,6 +98,8 @@ impl Session {
             unacknowledged: Cell::new(0),
             will: RefCell::new(will),
             inbound,
+            outbound: RefCell::new(throttle::session_outbound(now)),
+            subscribes: RefCell::new(throttle::session_subscribes(now)),
             egress: Egress::default(),
             persistence,
         }

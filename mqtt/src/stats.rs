@@ -50,13 +50,18 @@ pub const PUBLISH_OUTCOMES: [&str; 6] = [
 /// The `reason` label values of `gridlog_mqtt_throttled_total` (what the throughput units
 /// refused), in [`MqttStatsSnapshot::throttled`] order: PUBLISH packets over the namespace's
 /// or the session's inbound rate, deliveries dropped or held back by the outbound rate,
-/// CONNECTs over the connect rate or the sessions quota.
-pub const THROTTLE_REASONS: [&str; 5] = [
+/// CONNECTs over the connect rate or the sessions quota, SUBSCRIBE/UNSUBSCRIBE requests over
+/// the namespace's or the session's rate, deliveries dropped or held back by the session's
+/// outbound rate.
+pub const THROTTLE_REASONS: [&str; 8] = [
     "inbound",
     "session_inbound",
     "outbound",
     "connect_rate",
     "sessions",
+    "subscribe_rate",
+    "session_subscribe_rate",
+    "session_outbound",
 ];
 /// The `outcome` label values of SUBSCRIBE filters, in [`MqttStatsSnapshot::subscriptions`]
 /// order.

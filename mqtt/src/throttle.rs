@@ -13,12 +13,25 @@
 //! - **Connects**: 200 CONNECT requests/s per TU; over it: v5 CONNACK 0x97, 3.1.1 0x03.
 //! - **Sessions**: 10,000 connected sessions per TU (without TUs: the most TUs'); over it: v5
 //!   CONNACK 0x97, 3.1.1 0x03.
+//! - **Subscribe and unsubscribe requests**: 200/s per namespace (not per TU) and 5/s per
+//!   session ([`SUBSCRIBE_REQUESTS_PER_SEC`], [`SESSION_SUBSCRIBE_REQUESTS_PER_SEC`]); a request
+//!   over either is refused whole: v5 SUBACK 0x97 for each filter, UNSUBACK 0x80 for each
+//!   (MQTT 5 gives UNSUBACK no 0x97), 3.1.1 SUBACK 0x80 for each filter, and a 3.1.1
+//!   UNSUBSCRIBE closes the connection (its UNSUBACK has no code, and a silent UNSUBACK would
+//!   claim the subscriptions are gone).
+//! - **Outbound, per session**: 100 messages/s and 1 MB/s
+//!   ([`SESSION_OUTBOUND_MESSAGES_PER_SEC`]), with the namespace's outbound rate: over either,
+//!   a `QoS` 0 delivery is dropped and a `QoS` 1 delivery waits, in order, as above.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::limits::{
+    SESSION_OUTBOUND_BYTES_PER_SEC, SESSION_OUTBOUND_MESSAGES_PER_SEC,
+    SESSION_SUBSCRIBE_REQUESTS_PER_SEC, SUBSCRIBE_REQUESTS_PER_SEC,
+};
 use gridlog::limits::{
     MQTT_SESSION_INBOUND_BYTES_PER_SEC, MQTT_SESSION_INBOUND_MESSAGES_PER_SEC,
     MQTT_SESSIONS_PER_TU_MAX, THROUGHPUT_UNITS_MAX,
@@ -45,6 +58,12 @@ pub enum Throttled {
     ConnectRate = 3,
     /// The namespace's connected sessions.
     Sessions = 4,
+    /// The namespace's SUBSCRIBE and UNSUBSCRIBE requests per second.
+    SubscribeRate = 5,
+    /// The session's SUBSCRIBE and UNSUBSCRIBE requests per second.
+    SessionSubscribeRate = 6,
+    /// The session's outbound messages or bytes per second (a delivery dropped or held back).
+    SessionOutbound = 7,
 }
 
 /// The per-session inbound limit, full at `now`.
@@ -54,6 +73,80 @@ pub fn session_inbound(now: MonotonicTime) -> RateLimit {
         MQTT_SESSION_INBOUND_BYTES_PER_SEC,
         now,
     )
+}
+
+/// The per-session outbound limit, full at `now`.
+pub fn session_outbound(now: MonotonicTime) -> RateLimit {
+    RateLimit::new(
+        SESSION_OUTBOUND_MESSAGES_PER_SEC,
+        SESSION_OUTBOUND_BYTES_PER_SEC,
+        now,
+    )
+}
+
+/// The per-session SUBSCRIBE/UNSUBSCRIBE limit, full at `now` (requests only: no bytes).
+pub fn session_subscribes(now: MonotonicTime) -> RateLimit {
+    RateLimit::new(SESSION_SUBSCRIBE_REQUESTS_PER_SEC, 0, now)
+}
+
+/// The namespace's SUBSCRIBE/UNSUBSCRIBE limit (held by the broker), full at `now`.
+pub fn namespace_subscribes(now: MonotonicTime) -> RateLimit {
+    RateLimit::new(SUBSCRIBE_REQUESTS_PER_SEC, 0, now)
+}
+
+/// Takes one SUBSCRIBE or UNSUBSCRIBE request from the session's and the namespace's limits,
+/// or refuses it (nothing taken, counted).
+pub fn subscribe_request(session: &Session) -> Result<(), Throttled> {
+    let shared = session.broker.shared();
+    if shared.namespace.throughput_units().is_none() {
+        return Ok(());
+    }
+    let now = shared.clock.monotonic();
+    let mut own = session.subscribes.borrow_mut();
+    let refused = if !own.wait(1, 0, now).is_zero() {
+        Err(Throttled::SessionSubscribeRate)
+    } else if session.broker.subscribes().try_take(1, 0, now).is_err() {
+        Err(Throttled::SubscribeRate)
+    } else {
+        own.try_take(1, 0, now)
+            .map_err(|_| Throttled::SessionSubscribeRate)
+    };
+    if let Err(reason) = refused {
+        shared.stats.throttled(reason);
+    }
+    refused
+}
+
+/// Takes one delivery of `bytes` to `session` from the session's outbound limit (with
+/// throughput units) and the namespace's, or says which refused and for how long.
+fn take_outbound(
+    shared: &Shared,
+    session: &Session,
+    bytes: u64,
+) -> Result<(), (Throttled, Option<Duration>)> {
+    let limited = shared.namespace.throughput_units().is_some();
+    let now = shared.clock.monotonic();
+    if limited {
+        let wait = session.outbound.borrow_mut().wait(1, bytes, now);
+        if !wait.is_zero() {
+            return Err((Throttled::SessionOutbound, Some(wait)));
+        }
+    }
+    match shared
+        .namespace
+        .take_throughput(Direction::MqttOutbound, 1, bytes)
+    {
+        Ok(()) => {}
+        Err(EngineError::Throttled { retry_after, .. }) => {
+            return Err((Throttled::Outbound, Some(retry_after)));
+        }
+        Err(_) => return Err((Throttled::Outbound, None)),
+    }
+    if limited {
+        // The session's bucket had room at `now`: this cannot be refused.
+        let _ = session.outbound.borrow_mut().try_take(1, bytes, now);
+    }
+    Ok(())
 }
 
 fn bytes(payload: usize) -> u64 {
@@ -104,6 +197,8 @@ pub fn sessions_max(shared: &Shared) -> usize {
 pub struct Egress {
     /// Deliveries waiting.
     waiting: Cell<usize>,
+    /// Which limit held back the first of them (what the ones behind it count as).
+    reason: Cell<Option<Throttled>>,
     /// Fires when the last delivery queued so far has been sent (or given up).
     tail: RefCell<Option<oneshot::Receiver<()>>>,
 }
@@ -118,8 +213,9 @@ pub enum Outbound {
     Queued,
 }
 
-/// Takes one delivery of `message` at `qos` to `session` from the namespace's outbound limit:
-/// sent now, dropped (`QoS` 0) or queued (`QoS` 1, after the ones already waiting).
+/// Takes one delivery of `message` at `qos` to `session` from the session's and the
+/// namespace's outbound limits: sent now, dropped (`QoS` 0) or queued (`QoS` 1, after the ones
+/// already waiting).
 pub fn outbound(
     shared: &Arc<Shared>,
     session: &Rc<Session>,
@@ -128,23 +224,27 @@ pub fn outbound(
 ) -> Outbound {
     let bytes = bytes(message.payload.len());
     let queue = &session.egress;
-    let take = || {
-        shared
-            .namespace
-            .take_throughput(Direction::MqttOutbound, 1, bytes)
-    };
     if qos == QoS::AtMostOnce {
-        return if take().is_ok() {
-            Outbound::Send
-        } else {
-            shared.stats.throttled(Throttled::Outbound);
-            Outbound::Dropped
+        return match take_outbound(shared, session, bytes) {
+            Ok(()) => Outbound::Send,
+            Err((reason, _)) => {
+                shared.stats.throttled(reason);
+                Outbound::Dropped
+            }
         };
     }
-    if queue.waiting.get() == 0 && take().is_ok() {
-        return Outbound::Send;
-    }
-    shared.stats.throttled(Throttled::Outbound);
+    let reason = if queue.waiting.get() == 0 {
+        match take_outbound(shared, session, bytes) {
+            Ok(()) => return Outbound::Send,
+            Err((reason, _)) => {
+                queue.reason.set(Some(reason));
+                reason
+            }
+        }
+    } else {
+        queue.reason.get().unwrap_or(Throttled::Outbound)
+    };
+    shared.stats.throttled(reason);
     let (done, done_rx) = oneshot::channel();
     let previous = queue.tail.replace(Some(done_rx));
     queue.waiting.set(queue.waiting.get() + 1);
@@ -157,15 +257,12 @@ pub fn outbound(
         }
         let mut open = session.sink_open();
         while open {
-            match shared
-                .namespace
-                .take_throughput(Direction::MqttOutbound, 1, bytes)
-            {
+            match take_outbound(&shared, &session, bytes) {
                 Ok(()) => break,
-                Err(EngineError::Throttled { retry_after, .. }) => {
+                Err((_, Some(retry_after))) => {
                     ntex_util::time::sleep(at_least_a_millisecond(retry_after)).await;
                 }
-                Err(_) => open = false,
+                Err((_, None)) => open = false,
             }
             open = open && session.sink_open();
         }

@@ -4,7 +4,11 @@
 //! certificate whose holder proves its key in the handshake; whether it authenticates anyone is
 //! decided at CONNECT against the client resource (`auth/`), as the service does.
 
+use std::cell::RefCell;
 use std::sync::Arc;
+
+use gridlog::CaCertificate;
+use tokio_rustls::TlsAcceptor;
 
 use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
@@ -14,6 +18,55 @@ use rustls::{DigitallySignedStruct, DistinguishedName, ServerConfig, SignatureSc
 use rustls_pki_types::{CertificateDer, UnixTime};
 
 use crate::error::ListenerError;
+use crate::trust::Trust;
+
+/// The TLS acceptor of MQTTS and WSS, remade when the namespace's `caCertificates` change (the
+/// management API), so that the handshake's CA hints are always their subjects.
+pub(crate) struct Acceptor {
+    resolver: Arc<dyn ResolvesServerCert>,
+    /// The CA certificates (DER) the acceptor was made for, and the acceptor.
+    current: RefCell<(Vec<Vec<u8>>, TlsAcceptor)>,
+}
+
+impl Acceptor {
+    /// An acceptor presenting `resolver`'s certificate, hinting `cas`.
+    pub(crate) fn new(
+        resolver: Arc<dyn ResolvesServerCert>,
+        cas: &[CaCertificate],
+    ) -> Result<Self, ListenerError> {
+        let acceptor = Self::make(&resolver, cas)?;
+        Ok(Self {
+            resolver,
+            current: RefCell::new((ders(cas), acceptor)),
+        })
+    }
+
+    fn make(
+        resolver: &Arc<dyn ResolvesServerCert>,
+        cas: &[CaCertificate],
+    ) -> Result<TlsAcceptor, ListenerError> {
+        let config = server_config(resolver.clone(), Trust::new(cas).subjects())?;
+        Ok(TlsAcceptor::from(Arc::new(config)))
+    }
+
+    /// The acceptor for `cas` (the live configuration's): the last one, or a new one when they
+    /// changed (if that fails, the last one, with a warning).
+    pub(crate) fn get(&self, cas: &[CaCertificate]) -> TlsAcceptor {
+        let mut current = self.current.borrow_mut();
+        let now = ders(cas);
+        if current.0 != now {
+            match Self::make(&self.resolver, cas) {
+                Ok(acceptor) => *current = (now, acceptor),
+                Err(e) => tracing::warn!(error = %e, "MQTT TLS: the CA hints cannot be updated"),
+            }
+        }
+        current.1.clone()
+    }
+}
+
+fn ders(cas: &[CaCertificate]) -> Vec<Vec<u8>> {
+    cas.iter().map(|ca| ca.der.clone()).collect()
+}
 
 /// The provider every MQTT TLS connection uses.
 pub(crate) fn provider() -> Arc<CryptoProvider> {

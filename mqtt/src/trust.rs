@@ -15,6 +15,8 @@ use crate::certificate::ClientCertificate;
 #[derive(Debug, Default)]
 pub struct Trust {
     anchors: Vec<TrustAnchor<'static>>,
+    /// The DER of each CA certificate it was made from (to tell when they change).
+    source: Vec<Vec<u8>>,
 }
 
 impl Trust {
@@ -34,7 +36,16 @@ impl Trust {
                 }
             })
             .collect();
-        Self { anchors }
+        Self {
+            anchors,
+            source: cas.iter().map(|ca| ca.der.clone()).collect(),
+        }
+    }
+
+    /// Whether it was made from exactly `cas` (same certificates, same order).
+    pub fn is_for(&self, cas: &[CaCertificate]) -> bool {
+        self.source.len() == cas.len()
+            && self.source.iter().zip(cas).all(|(der, ca)| *der == ca.der)
     }
 
     /// The anchors' subjects (the CA hints of the TLS handshake).

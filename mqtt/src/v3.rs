@@ -1,6 +1,8 @@
 //! MQTT 3.1.1: CONNECT (return codes 0x02–0x05), PUBLISH (an unauthorized publish, an invalid
 //! topic, retain, a routing failure or a throttled publish closes the connection, as the service does: 3.1.1 has no
-//! negative PUBACK), SUBSCRIBE (0x80 per refused filter), UNSUBSCRIBE, and the session's end.
+//! negative PUBACK), SUBSCRIBE (0x80 per refused filter, every filter over the subscribe
+//! rates), UNSUBSCRIBE (over the subscribe rates the connection is closed: its UNSUBACK has no
+//! code), and the session's end.
 
 use std::rc::Rc;
 
@@ -16,6 +18,7 @@ use crate::peer::Peer;
 use crate::persistent;
 use crate::publish::{self, Outcome};
 use crate::session::Session;
+use crate::throttle;
 
 /// A 3.1.1 connection's state.
 pub type State = Rc<Session>;
@@ -134,9 +137,15 @@ pub async fn publish(session: &v3::Session<State>, message: Publish) -> Result<(
 pub async fn protocol(
     session: &v3::Session<State>,
     message: ProtocolMessage,
-) -> ProtocolMessageAck {
-    match message {
+) -> Result<ProtocolMessageAck, ServiceError> {
+    Ok(match message {
         ProtocolMessage::Subscribe(mut subscribe) => {
+            if throttle::subscribe_request(session).is_err() {
+                for mut subscription in &mut subscribe {
+                    subscription.fail();
+                }
+                return Ok(subscribe.ack());
+            }
             let mut granted = Vec::new();
             for (index, mut subscription) in subscribe.iter_mut().enumerate() {
                 if index >= FILTERS_PER_SUBSCRIBE_MAX {
@@ -169,6 +178,9 @@ pub async fn protocol(
             disconnect.ack()
         }
         ProtocolMessage::Unsubscribe(unsubscribe) => {
+            // 3.1.1's UNSUBACK has no code: over the rate the connection is closed, as a
+            // throttled 3.1.1 PUBLISH closes it.
+            throttle::subscribe_request(session).map_err(|_| ServiceError::UnsubscribeThrottled)?;
             let mut removed = Vec::new();
             for topic in unsubscribe.iter() {
                 if session.unsubscribe(topic) {
@@ -181,7 +193,7 @@ pub async fn protocol(
             unsubscribe.ack()
         }
         other => other.ack(),
-    }
+    })
 }
 
 /// The connection's end (and errors): the session is forgotten.

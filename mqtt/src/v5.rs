@@ -25,6 +25,7 @@ use crate::persistent;
 use crate::publish::{self, Outcome};
 use crate::session::{Session, SubscribeRefusal};
 use crate::stats::PublishOutcome;
+use crate::throttle;
 
 /// A v5 connection's state.
 pub type State = Rc<Session>;
@@ -236,6 +237,9 @@ fn over_limit(properties: &PublishProperties) -> Option<&'static str> {
     }
 }
 
+/// The reason string of a SUBACK or UNSUBACK refused by the subscribe rates.
+const THROTTLED: &str = "quota exceeded: SUBSCRIBE and UNSUBSCRIBE requests per second";
+
 /// Answers SUBSCRIBE, UNSUBSCRIBE, PING, DISCONNECT and the rest. A persistent session's
 /// subscriptions are stored before the SUBACK (UNSUBACK) goes.
 pub async fn protocol(
@@ -244,6 +248,12 @@ pub async fn protocol(
 ) -> ProtocolMessageAck {
     match message {
         ProtocolMessage::Subscribe(mut subscribe) => {
+            if throttle::subscribe_request(session).is_err() {
+                for mut subscription in &mut subscribe {
+                    subscription.fail(SubscribeAckReason::QuotaExceeded);
+                }
+                return subscribe.ack_reason(THROTTLED.into()).ack();
+            }
             let mut granted = Vec::new();
             for (index, mut subscription) in subscribe.iter_mut().enumerate() {
                 if index >= FILTERS_PER_SUBSCRIBE_MAX {
@@ -286,6 +296,13 @@ pub async fn protocol(
             disconnect.ack()
         }
         ProtocolMessage::Unsubscribe(mut unsubscribe) => {
+            if throttle::subscribe_request(session).is_err() {
+                // MQTT 5 has no 0x97 for UNSUBACK: 0x80, with the reason string.
+                for mut item in &mut unsubscribe {
+                    item.fail(UnsubscribeAckReason::UnspecifiedError);
+                }
+                return unsubscribe.ack_reason(THROTTLED.into()).ack();
+            }
             let mut removed = Vec::new();
             for mut item in &mut unsubscribe {
                 if session.unsubscribe(item.topic()) {

@@ -1,6 +1,8 @@
 //! Throughput units for MQTT, on the wire: the namespace's and the session's inbound rates
 //! (v5 PUBACK 0x97, 3.1.1 closed), the outbound rate (`QoS` 0 dropped, `QoS` 1 held back and
-//! sent in order), the connect rate (v5 CONNACK 0x97, 3.1.1 0x03). The namespace and the
+//! sent in order), the connect rate (v5 CONNACK 0x97, 3.1.1 0x03), the SUBSCRIBE/UNSUBSCRIBE
+//! rates per session and per namespace (v5 SUBACK 0x97 / UNSUBACK 0x80, 3.1.1 SUBACK 0x80 and a
+//! closed connection on UNSUBSCRIBE), the session's outbound rate. The namespace and the
 //! broker share a manual clock, frozen unless a test moves it, so every figure is exact.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
@@ -239,4 +241,148 @@ fn without_throughput_units_nothing_is_throttled() {
         broker.stats.snapshot().throttled,
         [0; THROTTLE_REASONS.len()]
     );
+}
+
+#[test]
+fn subscribe_requests_are_five_per_second_per_session_then_suback_0x97() {
+    let (broker, clock) = start(1);
+    let mut a = Client::dev(broker.addr(), Version::V5, "a", "sensor1");
+    for n in 0..4 {
+        assert_eq!(
+            a.subscribe(&[&format!("sensors/{n}/t")]),
+            [1],
+            "request {n}"
+        );
+    }
+    assert_eq!(a.unsubscribe(&["sensors/0/t"]), Some(vec![0]));
+    // The sixth request of the second: every filter refused, nothing subscribed.
+    assert_eq!(a.subscribe(&["sensors/9/t", "sensors/8/t"]), [0x97, 0x97]);
+    // An UNSUBSCRIBE over the rate: 0x80 for each (MQTT 5 has no 0x97 there), nothing removed.
+    assert_eq!(a.unsubscribe(&["sensors/1/t"]), Some(vec![0x80]));
+    assert_eq!(throttled(&broker, "session_subscribe_rate"), 2);
+    // 5/s: one more request 200 ms later, then refused again.
+    clock.advance(Duration::from_millis(200));
+    assert_eq!(
+        a.unsubscribe(&["sensors/1/t"]),
+        Some(vec![0]),
+        "still there"
+    );
+    assert_eq!(a.subscribe(&["sensors/9/t"]), [0x97]);
+    // Another session has its own five.
+    let mut b = Client::dev(broker.addr(), Version::V5, "b", "sensor2");
+    assert_eq!(b.subscribe(&["sensors/#"]), [1]);
+    // A second later the rate is back: five requests again.
+    clock.advance(Duration::from_secs(1));
+    for n in 0..5 {
+        assert_eq!(
+            a.subscribe(&[&format!("sensors/{n}/x")]),
+            [1],
+            "request {n}"
+        );
+    }
+    assert_eq!(a.subscribe(&["sensors/9/t"]), [0x97]);
+    assert_eq!(throttled(&broker, "session_subscribe_rate"), 4);
+    assert_eq!(throttled(&broker, "subscribe_rate"), 0);
+}
+
+#[test]
+fn over_the_subscribe_rate_v311_gets_suback_0x80_and_an_unsubscribe_closes() {
+    let (broker, clock) = start(1);
+    let mut a = Client::dev(broker.addr(), Version::V311, "a", "sensor1");
+    for n in 0..5 {
+        assert_eq!(
+            a.subscribe(&[&format!("sensors/{n}/t")]),
+            [1],
+            "request {n}"
+        );
+    }
+    assert_eq!(a.subscribe(&["sensors/9/t", "sensors/8/t"]), [0x80, 0x80]);
+    assert!(a.ping(), "a refused SUBSCRIBE keeps the connection");
+    // 3.1.1's UNSUBACK has no code: the connection is closed.
+    assert_eq!(a.unsubscribe(&["sensors/1/t"]), None);
+    assert_eq!(throttled(&broker, "session_subscribe_rate"), 2);
+    clock.advance(Duration::from_secs(1));
+    let mut b = Client::dev(broker.addr(), Version::V311, "b", "sensor1");
+    assert_eq!(b.subscribe(&["sensors/#"]), [1]);
+    assert_eq!(b.unsubscribe(&["sensors/#"]), Some(Vec::new()));
+}
+
+#[test]
+fn subscribe_requests_are_two_hundred_per_second_per_namespace_whatever_the_units() {
+    let config = config(2).replace(
+        r#""maximumClientSessionsPerAuthenticationName":5"#,
+        r#""maximumClientSessionsPerAuthenticationName":100"#,
+    );
+    let (broker, clock) = start_with(&config);
+    let mut clients: Vec<Client> = (0..41)
+        .map(|n| Client::dev(broker.addr(), Version::V5, &format!("c{n}"), "sensor1"))
+        .collect();
+    // 40 sessions × 5 requests: the namespace's 200 (not scaled by the 2 TUs).
+    for client in &mut clients[..40] {
+        for n in 0..5 {
+            assert_eq!(client.subscribe(&[&format!("sensors/{n}/t")]), [1]);
+        }
+    }
+    let last = &mut clients[40];
+    assert_eq!(last.subscribe(&["sensors/a/t"]), [0x97]);
+    assert_eq!(last.unsubscribe(&["sensors/a/t"]), Some(vec![0x80]));
+    assert_eq!(throttled(&broker, "subscribe_rate"), 2);
+    assert_eq!(throttled(&broker, "session_subscribe_rate"), 0);
+    // 200/s: one more every 5 ms.
+    clock.advance(Duration::from_millis(5));
+    assert_eq!(last.subscribe(&["sensors/a/t"]), [1]);
+    assert_eq!(last.subscribe(&["sensors/b/t"]), [0x97]);
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(last.subscribe(&["sensors/b/t"]), [1]);
+    assert_eq!(throttled(&broker, "subscribe_rate"), 3);
+}
+
+/// Publishes `n` `QoS` `qos` messages from `publisher` and reads them at `subscriber`
+/// (acknowledged): how many arrived.
+fn relay(publisher: &mut Client, subscriber: &mut Client, n: usize, qos: u8) -> usize {
+    for i in 0..n {
+        let payload = [u8::try_from(i % 256).unwrap()];
+        let ack = publisher.publish("sensors/sensor1/t", &payload, qos, &Props::default());
+        assert_eq!(ack, Some(0), "publish {i}");
+    }
+    drain(subscriber).len()
+}
+
+#[test]
+fn the_session_outbound_rate_is_a_hundred_qos1_held_back_qos0_dropped() {
+    // 2 TUs: the namespace's outbound rate (2,000/s) is not the one reached.
+    let (broker, clock) = start(2);
+    let mut s = Client::dev(broker.addr(), Version::V5, "s", "sensor2");
+    assert_eq!(s.subscribe(&["sensors/#"]), [1]);
+    let mut p = Client::dev(broker.addr(), Version::V5, "p", "sensor1");
+    assert_eq!(relay(&mut p, &mut s, 50, 1), 50);
+    assert_eq!(relay(&mut p, &mut s, 50, 1), 50);
+    // The 101st QoS 1 message of the second waits: not lost, sent when the rate allows.
+    assert_eq!(relay(&mut p, &mut s, 1, 1), 0);
+    assert_eq!(throttled(&broker, "session_outbound"), 1);
+    assert_eq!(throttled(&broker, "outbound"), 0);
+    // Another subscriber is not held back by this session's rate.
+    let mut t = Client::dev(broker.addr(), Version::V5, "t", "viewer");
+    assert_eq!(t.subscribe(&["sensors/+/temp"]), [1]);
+    assert_eq!(
+        p.publish("sensors/sensor1/temp", b"t", 1, &Props::default()),
+        Some(0)
+    );
+    assert_eq!(drain(&mut t), [b't']);
+    // 100/s: one more every 10 ms, in order (the one held back, payload 0, then the temp one).
+    clock.advance(Duration::from_millis(10));
+    assert_eq!(drain(&mut s), [0]);
+    clock.advance(Duration::from_millis(10));
+    assert_eq!(drain(&mut s), [b't']);
+    assert_eq!(throttled(&broker, "session_outbound"), 2);
+
+    // QoS 0 over the rate: dropped, never sent later.
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(relay(&mut p, &mut s, 100, 0), 100);
+    assert_eq!(relay(&mut p, &mut s, 1, 0), 0);
+    assert_eq!(throttled(&broker, "session_outbound"), 3);
+    clock.advance(Duration::from_secs(1));
+    assert!(drain(&mut s).is_empty());
+    // And the rate is back a second later.
+    assert_eq!(relay(&mut p, &mut s, 100, 0), 100);
 }

@@ -277,3 +277,197 @@ fn the_broker_settings_are_read_and_replaced() {
     let reply = call(&server, "DELETE", "/_gridlog/topicSpacesConfiguration", "");
     assert_eq!(reply.status, 405, "{}", reply.text());
 }
+
+/// A self-signed certificate named `cn`: a CA when `ca`.
+fn certificate(cn: &str, ca: bool) -> String {
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    if ca {
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    }
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, cn);
+    let key = rcgen::KeyPair::generate().unwrap();
+    params.self_signed(&key).unwrap().pem()
+}
+
+fn ca_body(pem: &str) -> String {
+    serde_json::json!({"properties": {"encodedCertificate": pem, "description": "test CA"}})
+        .to_string()
+}
+
+#[test]
+fn ca_certificates_are_created_read_listed_replaced_and_deleted() {
+    let (server, namespace, _dir) = start();
+    assert_eq!(
+        call(&server, "GET", "/_gridlog/caCertificates", "").json()["value"],
+        serde_json::json!([])
+    );
+    let first = certificate("first CA", true);
+    let reply = call(
+        &server,
+        "PUT",
+        "/_gridlog/caCertificates/ca-1",
+        &ca_body(&first),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["name"], "ca-1");
+    assert_eq!(
+        reply.json()["properties"]["encodedCertificate"],
+        first.as_str()
+    );
+    assert_eq!(reply.json()["properties"]["description"], "test CA");
+    let cas = &namespace.mqtt_config().ca_certificates;
+    assert_eq!(cas.len(), 1);
+    assert_eq!(cas[0].name, "ca-1");
+
+    // GET one (names case-insensitive) and the list.
+    let reply = call(&server, "GET", "/_gridlog/cacertificates/CA-1", "");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(
+        reply.json()["properties"]["encodedCertificate"],
+        first.as_str()
+    );
+    let second = certificate("second CA", true);
+    let reply = call(
+        &server,
+        "PUT",
+        "/_gridlog/caCertificates/ca-2",
+        &ca_body(&second),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let reply = call(&server, "GET", "/_gridlog/caCertificates", "");
+    let names: Vec<_> = reply.json()["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|ca| ca["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["ca-1", "ca-2"]);
+
+    // A PUT replaces: ca-1 now holds the third certificate.
+    let third = certificate("third CA", true);
+    let reply = call(
+        &server,
+        "PUT",
+        "/_gridlog/caCertificates/ca-1",
+        &ca_body(&third),
+    );
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    let mqtt = namespace.mqtt_config();
+    assert_eq!(mqtt.ca_certificates.len(), 2);
+    let ca_1 = mqtt
+        .ca_certificates
+        .iter()
+        .find(|ca| ca.name == "ca-1")
+        .unwrap();
+    assert_eq!(ca_1.encoded_certificate, third);
+
+    // DELETE, then 404.
+    let reply = call(&server, "DELETE", "/_gridlog/caCertificates/ca-1", "");
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(
+        call(&server, "GET", "/_gridlog/caCertificates/ca-1", "").status,
+        404
+    );
+    assert_eq!(
+        call(&server, "DELETE", "/_gridlog/caCertificates/ca-1", "").status,
+        404
+    );
+    let names: Vec<_> = namespace
+        .mqtt_config()
+        .ca_certificates
+        .iter()
+        .map(|ca| ca.name.clone())
+        .collect();
+    assert_eq!(names, ["ca-2"]);
+}
+
+#[test]
+fn ca_certificate_refusals_name_the_field_and_change_nothing() {
+    let (server, namespace, _dir) = start();
+    let refused = |path: &str, body: &str, field: &str, why: &str| {
+        let reply = call(&server, "PUT", path, body);
+        assert_eq!(reply.status, 400, "{path}: {}", reply.text());
+        let text = reply.text();
+        assert!(
+            text.contains(field) && text.contains(why),
+            "{path}: {field} / {why} not in {text}"
+        );
+    };
+    // Not a CA.
+    refused(
+        "/_gridlog/caCertificates/leaf",
+        &ca_body(&certificate("a leaf", false)),
+        "caCertificates[0].properties.encodedCertificate",
+        "not a CA",
+    );
+    // Neither PEM nor base64.
+    refused(
+        "/_gridlog/caCertificates/garbage",
+        &ca_body("this is not base64!"),
+        "caCertificates[0].properties.encodedCertificate",
+        "base64",
+    );
+    // A bad name (3–50 of [A-Za-z0-9-]).
+    let good = certificate("good CA", true);
+    refused(
+        "/_gridlog/caCertificates/ca_1",
+        &ca_body(&good),
+        "caCertificates[0].name",
+        "ca_1",
+    );
+    refused(
+        "/_gridlog/caCertificates/ab",
+        &ca_body(&good),
+        "caCertificates[0].name",
+        "ab",
+    );
+    assert!(namespace.mqtt_config().ca_certificates.is_empty());
+
+    // Ten are accepted, the eleventh is refused.
+    for index in 0..10 {
+        let pem = certificate(&format!("CA {index}"), true);
+        let reply = call(
+            &server,
+            "PUT",
+            &format!("/_gridlog/caCertificates/ca-{index}"),
+            &ca_body(&pem),
+        );
+        assert_eq!(reply.status, 200, "ca-{index}: {}", reply.text());
+    }
+    refused(
+        "/_gridlog/caCertificates/ca-10",
+        &ca_body(&good),
+        "caCertificates",
+        "10",
+    );
+    assert_eq!(namespace.mqtt_config().ca_certificates.len(), 10);
+}
+
+#[test]
+fn ca_certificates_need_the_namespace_credential() {
+    let (server, namespace, _dir) = start();
+    let body = ca_body(&certificate("a CA", true));
+    for (method, path, body) in [
+        ("GET", "/_gridlog/caCertificates", ""),
+        ("GET", "/_gridlog/caCertificates/ca-1", ""),
+        ("PUT", "/_gridlog/caCertificates/ca-1", body.as_str()),
+        ("DELETE", "/_gridlog/caCertificates/ca-1", ""),
+    ] {
+        let reply = server.call(method, path, &[], Some("application/json"), body.as_bytes());
+        assert_eq!(reply.status, 401, "{method} {path}: {}", reply.text());
+        let wrong = "SharedAccessKey not-the-key";
+        let reply = server.call(
+            method,
+            path,
+            &[("Authorization", wrong)],
+            Some("application/json"),
+            body.as_bytes(),
+        );
+        assert_eq!(reply.status, 401, "{method} {path}: {}", reply.text());
+    }
+    assert!(namespace.mqtt_config().ca_certificates.is_empty());
+    let reply = call(&server, "POST", "/_gridlog/caCertificates/ca-1", &body);
+    assert_eq!(reply.status, 405, "{}", reply.text());
+}

@@ -504,6 +504,29 @@ impl Client {
         codes.to_vec()
     }
 
+    /// UNSUBSCRIBE from `filters`; returns the v5 UNSUBACK codes (none for 3.1.1), `None` if
+    /// the connection closed first.
+    pub fn unsubscribe(&mut self, filters: &[&str]) -> Option<Vec<u8>> {
+        let id = self.id();
+        let mut body = id.to_be_bytes().to_vec();
+        if self.version == Version::V5 {
+            body.push(0);
+        }
+        for filter in filters {
+            string(filter.as_bytes(), &mut body);
+        }
+        self.send(&packet(0xA2, &body));
+        let ack = self.read()?;
+        assert_eq!(ack.kind, 0xB0, "{ack:?}");
+        assert_eq!(ack.body[..2], id.to_be_bytes());
+        Some(if self.version == Version::V5 {
+            let properties = usize::from(ack.body[2]);
+            ack.body[3 + properties..].to_vec()
+        } else {
+            Vec::new()
+        })
+    }
+
     /// PUBLISH at `qos` (0 or 1; 2 to test the refusal); for `QoS` 1 returns the PUBACK reason
     /// (0 when the v5 PUBACK has none, and for 3.1.1); `None` if the connection closed first.
     pub fn publish(

@@ -2,12 +2,13 @@
 //! same ARM shape as the namespace configuration's members: `GET /_gridlog/{kind}` lists them
 //! (`{"value":[…]}`), `GET /_gridlog/{kind}/{name}` gives one with every default spelled out,
 //! `PUT` creates or replaces it (`{"properties":{…}}`; a `name` member must match the path),
-//! `DELETE` removes it (`{}`). `{kind}` is `clients`, `clientGroups`, `topicSpaces` or
-//! `permissionBindings` (any case). `GET`/`PUT /_gridlog/topicSpacesConfiguration` read and
+//! `DELETE` removes it (`{}`). `{kind}` is `caCertificates`, `clients`, `clientGroups`,
+//! `topicSpaces` or `permissionBindings` (any case). `GET`/`PUT /_gridlog/topicSpacesConfiguration` read and
 //! replace the broker's settings (state, routing, enrichments, session limits) in the shape of
 //! the configuration file's member. Every change is validated with the whole namespace, as the
 //! configuration file is (a binding must name an existing group and space, a group in use
-//! cannot be deleted, …), and is effective for the broker's next CONNECT and PUBLISH; a
+//! cannot be deleted, a CA certificate must be one CA, …), and is effective for the broker's
+//! next CONNECT and PUBLISH (a CA certificate: for the chains checked from the next CONNECT); a
 //! connected session keeps the grants it got at CONNECT. In memory: a restart applies the
 //! configuration file. Same credentials as the rest of the management API (a SAS must be
 //! scoped to the whole namespace).
@@ -26,7 +27,8 @@ use super::management::{admit, namespace_of, not_found, parse_namespace, resourc
 use super::{Answer, App, blocking, ok_json};
 
 /// The resource kinds, by their ARM member names.
-const KINDS: [&str; 4] = [
+const KINDS: [&str; 5] = [
+    "caCertificates",
     "clients",
     "clientGroups",
     "topicSpaces",
@@ -38,8 +40,9 @@ const SETTINGS: &str = "topicSpacesConfiguration";
 
 /// The MQTT members of the namespace configuration, all of them (a change is validated with
 /// the others).
-const MEMBERS: [&str; 5] = [
+const MEMBERS: [&str; 6] = [
     "topicSpacesConfiguration",
+    "caCertificates",
     "clients",
     "clientGroups",
     "topicSpaces",
