@@ -75,7 +75,10 @@ fn throttled_writes_are_refused_before_they_are_queued() {
     let batch: Vec<_> = (0..1_000).map(|i| event(&format!("x{i}"), "T")).collect();
     block_on(ns.publish_async("orders", batch)).unwrap();
     let refused = block_on(ns.publish_async("orders", vec![event("y", "T")]));
-    assert!(matches!(refused, Err(EngineError::Throttled { .. })), "{refused:?}");
+    assert!(
+        matches!(refused, Err(EngineError::Throttled { .. })),
+        "{refused:?}"
+    );
     clock.advance(Duration::from_millis(1));
     block_on(ns.publish_async("orders", vec![event("z", "T")])).unwrap();
     assert_eq!(ns.stats().topics[0].events, 1_001);
@@ -100,7 +103,10 @@ fn an_mqtt_publish_routes_and_queues_in_one_write_and_qos0_or_nothing_is_immedia
     // A refused route stores nothing of the write.
     let unknown = Some(("nope".to_owned(), event("m2", "T")));
     let refused = block_on(ns.mqtt_publish_async(unknown, None));
-    assert!(matches!(refused, Err(EngineError::NotFound { .. })), "{refused:?}");
+    assert!(
+        matches!(refused, Err(EngineError::NotFound { .. })),
+        "{refused:?}"
+    );
 }
 
 #[test]
