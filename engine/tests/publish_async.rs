@@ -118,7 +118,11 @@ fn writes_after_close_fail_with_closed_and_writes_before_it_are_durable() {
     let pending: Vec<_> = (0..50)
         .map(|i| ns.publish_async("orders", vec![event(&format!("d{i}"), "T")]))
         .collect();
-    let stored = pending.into_iter().map(|p| block_on(p).unwrap()).count();
+    let mut stored = 0;
+    for write in pending {
+        block_on(write).unwrap();
+        stored += 1;
+    }
     ns.close().unwrap();
     let after = block_on(ns.publish_async("orders", vec![event("late", "T")]));
     assert!(matches!(after, Err(EngineError::Closed)), "{after:?}");
