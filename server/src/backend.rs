@@ -2,8 +2,9 @@
 //! tested against injected failures. The server's one real implementation is
 //! [`gridlog::Namespace`]; test doubles live in the tests only.
 //!
-//! Everything but [`DataPlane::receive`] may block (an `fdatasync` under the default
-//! durability): the HTTP layer calls those on tokio's blocking pool.
+//! [`DataPlane::publish`] and [`DataPlane::receive`] return futures that never block; the rest
+//! may block (an `fdatasync` under the default durability): the HTTP layer calls those on
+//! tokio's blocking pool.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -141,8 +142,9 @@ impl From<EngineError> for BackendError {
 
 /// The operations the HTTP API needs from the store.
 pub trait DataPlane: Send + Sync + 'static {
-    /// Stores `events` in `topic`; returns once durable.
-    fn publish(&self, topic: &str, events: &[Event]) -> Result<(), BackendError>;
+    /// Stores `events` in `topic`; resolves once durable. Does not block: the namespace's
+    /// committer threads group-commit it with every other write in flight.
+    fn publish(&self, topic: &str, events: Vec<Event>) -> BoxFuture<Result<(), BackendError>>;
     /// Long-poll receive: returns as soon as at least one event is available, or empty after
     /// `max_wait`. Dropping the future abandons the wait without locking anything.
     fn receive(
@@ -263,9 +265,12 @@ fn not_supported(what: &str) -> BackendError {
 }
 
 impl DataPlane for Namespace {
-    fn publish(&self, topic: &str, events: &[Event]) -> Result<(), BackendError> {
-        Namespace::publish(self, topic, events)?;
-        Ok(())
+    fn publish(&self, topic: &str, events: Vec<Event>) -> BoxFuture<Result<(), BackendError>> {
+        let committing = self.publish_async(topic, events);
+        Box::pin(async move {
+            committing.await?;
+            Ok(())
+        })
     }
 
     fn receive(

@@ -553,8 +553,9 @@ fn management_api() {
 struct Failing(fn() -> BackendError);
 
 impl DataPlane for Failing {
-    fn publish(&self, _: &str, _: &[Event]) -> Result<(), BackendError> {
-        Err((self.0)())
+    fn publish(&self, _: &str, _: Vec<Event>) -> BoxFuture<Result<(), BackendError>> {
+        let error = (self.0)();
+        Box::pin(async move { Err(error) })
     }
     fn receive(
         &self,

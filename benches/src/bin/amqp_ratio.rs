@@ -27,12 +27,13 @@
 
 #[path = "../probe.rs"]
 mod probe;
+#[path = "../served.rs"]
+mod served;
 
 use std::cell::Cell;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
@@ -42,6 +43,7 @@ use ntex_amqp::codec::{Encode, Message};
 use ntex_bytes::{BytePages, Bytes};
 use ntex_service::Pipeline;
 use ntex_service::cfg::SharedCfg;
+use served::{Server, read_response};
 
 /// Events per batch (send and REST).
 const BATCH: usize = 100;
@@ -70,10 +72,7 @@ fn options() -> Options {
     let mut out = Options {
         secs: Duration::from_secs(10),
         senders: 8,
-        gridlog: std::env::var_os("GRIDLOG_BIN").map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/gridlog"),
-            PathBuf::from,
-        ),
+        gridlog: served::default_gridlog(),
         quick: false,
     };
     while let Some(arg) = args.next() {
@@ -94,79 +93,14 @@ fn options() -> Options {
 }
 
 /// A `gridlog serve` with one hub of [`PARTITIONS`] partitions, no keys (loopback).
-struct Server {
-    child: Child,
-    http: String,
-    amqp: String,
-}
-
-impl Server {
-    fn start(gridlog: &PathBuf, dir: &std::path::Path) -> Self {
-        let config = dir.join("namespace.json");
-        std::fs::write(
-            &config,
-            format!(
-                r#"{{"eventHubs":[{{"name":"{HUB}","properties":{{"partitionCount":{PARTITIONS}}}}}]}}"#
-            ),
-        )
-        .unwrap();
-        let mut child = Command::new(gridlog)
-            .args(["serve", "--data-dir"])
-            .arg(dir.join("data"))
-            .arg("--config")
-            .arg(&config)
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--amqp-listen",
-                "127.0.0.1:0",
-                "--mqtt-listen",
-                "127.0.0.1:0",
-            ])
-            .env("GRIDLOG_LOG", "warn")
-            .env_remove("GRIDLOG_KEY")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!(
-                    "starting {}: {e} (build it with --release)",
-                    gridlog.display()
-                )
-            });
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut http = None;
-        let mut amqp = None;
-        for line in lines.by_ref().take(30) {
-            let line = line.unwrap();
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                http = rest.split_whitespace().next().map(str::to_owned);
-            }
-            if let Some(rest) = line.split("amqp://").nth(1) {
-                amqp = rest
-                    .split_whitespace()
-                    .next()
-                    .map(|a| a.trim_end_matches(':').to_owned());
-                break;
-            }
-        }
-        // Keep draining stdout so the server never blocks on it.
-        std::thread::spawn(move || lines.for_each(drop));
-        Self {
-            child,
-            http: http.expect("no HTTP address printed"),
-            amqp: amqp.expect("no AMQP address printed"),
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
+fn start_server(gridlog: &Path, dir: &Path) -> Server {
+    Server::start(
+        gridlog,
+        dir,
+        &format!(
+            r#"{{"eventHubs":[{{"name":"{HUB}","properties":{{"partitionCount":{PARTITIONS}}}}}]}}"#
+        ),
+    )
 }
 
 fn encode(message: &Message) -> Bytes {
@@ -313,29 +247,6 @@ fn rest_body() -> Vec<u8> {
     format!("[{}]", vec![item; BATCH].join(",")).into_bytes()
 }
 
-/// Reads one HTTP/1.1 response (status line, headers, `Content-Length` body); its status.
-fn read_response(reader: &mut BufReader<TcpStream>) -> u16 {
-    let mut status = String::new();
-    reader.read_line(&mut status).unwrap();
-    let code = status.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let mut length = 0usize;
-    loop {
-        let mut line = String::new();
-        reader.read_line(&mut line).unwrap();
-        if line == "\r\n" || line.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = line.split_once(':')
-            && name.eq_ignore_ascii_case("content-length")
-        {
-            length = value.trim().parse().unwrap();
-        }
-    }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body).unwrap();
-    code
-}
-
 /// `senders` keep-alive connections posting batches for `secs`; events/s.
 fn rest_ingest(http: &str, senders: usize, secs: Duration) -> f64 {
     let body = rest_body();
@@ -355,11 +266,11 @@ fn rest_ingest(http: &str, senders: usize, secs: Duration) -> f64 {
                     i % PARTITIONS,
                     body.len()
                 );
-                let mut sent = 0u64;
+                let (mut sent, mut reply) = (0u64, Vec::new());
                 while start.elapsed() < secs {
                     writer.write_all(head.as_bytes()).unwrap();
                     writer.write_all(&body).unwrap();
-                    let status = read_response(&mut reader);
+                    let status = read_response(&mut reader, &mut reply);
                     assert_eq!(status, 201, "REST send refused");
                     sent += BATCH as u64;
                 }
@@ -389,7 +300,7 @@ fn main() {
 
     let amqp_dir = dir.join("amqp");
     std::fs::create_dir_all(&amqp_dir).unwrap();
-    let server = Server::start(&options.gridlog, &amqp_dir);
+    let server = start_server(&options.gridlog, &amqp_dir);
     let (address, secs, senders) = (server.amqp.clone(), options.secs, options.senders);
     let (send, receive) =
         ntex_rt::System::new("amqp-ratio", ntex_net::DefaultRuntime).block_on(async move {
@@ -406,7 +317,7 @@ fn main() {
 
     let rest_dir = dir.join("rest");
     std::fs::create_dir_all(&rest_dir).unwrap();
-    let server = Server::start(&options.gridlog, &rest_dir);
+    let server = start_server(&options.gridlog, &rest_dir);
     let rest = rest_ingest(&server.http, options.senders, options.secs);
     println!("REST ingest (batch form):                     {rest:>12.0} events/s");
     drop(server);

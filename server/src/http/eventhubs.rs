@@ -189,19 +189,23 @@ async fn publish_to_topic(
         })
         .collect::<Result<Vec<_>, _>>()?;
     let backend = app.backend.clone();
-    let topic = path.hub.clone();
-    blocking(move || {
-        if events.is_empty() {
-            // Nothing to store, but an unknown hub is still a 404.
-            return backend
+    let stored = if events.is_empty() {
+        // Nothing to store, but an unknown hub is still a 404.
+        let topic = path.hub.clone();
+        blocking(move || {
+            backend
                 .topic(&topic)
                 .map(|_| ())
-                .ok_or_else(|| BackendError::NotFound(String::new()));
-        }
-        backend.publish(&topic, &events)
-    })
-    .await
-    .map_err(|error| match error {
+                .ok_or_else(|| BackendError::NotFound(String::new()))
+        })
+        .await
+    } else {
+        backend
+            .publish(&path.hub, events)
+            .await
+            .map_err(ApiError::Backend)
+    };
+    stored.map_err(|error| match error {
         ApiError::Backend(BackendError::NotFound(_)) => {
             ApiError::Backend(BackendError::NotFound(format!(
                 "no Event Hub '{}' in the namespace's eventHubs and no topic of that name",

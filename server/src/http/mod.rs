@@ -418,10 +418,11 @@ async fn publish(app: &Arc<App>, route: &Route, headers: &HeaderMap, body: Bytes
         .map(|(name, value)| (name.as_str(), value.as_bytes()))
         .collect();
     let events = parse_request(header_pairs, &body)?;
-    let backend = app.backend.clone();
-    let topic = route.topic.clone();
     let count = events.len();
-    blocking(move || backend.publish(&topic, &events)).await?;
+    app.backend
+        .publish(&route.topic, events)
+        .await
+        .map_err(ApiError::Backend)?;
     tracing::debug!(events = count, "published");
     ok_json(b"{}".to_vec())
 }
