@@ -38,6 +38,7 @@ mod listener;
 mod peer;
 mod persistent;
 mod publish;
+mod relay;
 pub mod route;
 mod session;
 mod shared;

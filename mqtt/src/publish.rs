@@ -92,8 +92,14 @@ async fn store(
     let routed = routed_event(session, message)?;
     let queued = (message.qos == QoS::AtLeastOnce).then(|| crate::persistent::to_message(message));
     let namespace = &session.broker.shared().namespace;
-    let stored = namespace.mqtt_publish_async(routed, queued).await;
-    stored.map_err(|e| (e.code(), e.to_string()))
+    let committing = namespace.mqtt_publish_async(routed, queued);
+    match crate::relay::relay(committing).await {
+        Some(stored) => stored.map_err(|e| (e.code(), e.to_string())),
+        None => Err((
+            "ServiceUnavailable",
+            "the broker is shutting down".to_owned(),
+        )),
+    }
 }
 
 /// The routing topic and the `CloudEvent` the message becomes in it, if routing is on.
