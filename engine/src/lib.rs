@@ -108,7 +108,7 @@ pub use gridlog_wal as wal;
 pub use namespace::{
     ApplyReport, Committing, FailedToken, HubStats, IndexKind, IndexRecovery,
     MAINTENANCE_INTERVAL_DEFAULT, MaintenanceReport, Namespace, NamespaceOptions, NamespaceStats,
-    OpenReport, PartitionStats, PublishReceipt, Received, ReleaseDelay, SettleOutcome,
+    OpenReport, PartitionStats, PublishReceipt, Received, ReleaseDelay, SettleOutcome, Settlement,
     SubscriptionInfo, SubscriptionStats, ThrottleStats, TokenFailure, TopicInfo, TopicStats,
 };
 // Event Hubs: sends, reads, properties, partition keys, the REST message layout.

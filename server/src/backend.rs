@@ -2,7 +2,8 @@
 //! tested against injected failures. The server's one real implementation is
 //! [`gridlog::Namespace`]; test doubles live in the tests only.
 //!
-//! [`DataPlane::publish`] and [`DataPlane::receive`] return futures that never block; the rest
+//! [`DataPlane::publish`], [`DataPlane::receive`] and [`DataPlane::settle`] return futures
+//! that never block; the rest
 //! may block (an `fdatasync` under the default durability): the HTTP layer calls those on
 //! tokio's blocking pool.
 
@@ -13,7 +14,7 @@ use std::time::Duration;
 use gridlog::format::Event;
 use gridlog::{
     EngineError, HubInfo, HubMessage, HubReceipt, Namespace, NamespaceConfig, NamespaceStats,
-    PartitionTarget, PeekFilter, PeekPage, Received, ReleaseDelay, RepublishOutcome, SettleOutcome,
+    PartitionTarget, PeekFilter, PeekPage, Received, RepublishOutcome, SettleOutcome,
     SubscriptionConfig, TopicConfig, WalStats,
 };
 
@@ -29,18 +30,8 @@ pub struct StoreStats {
     pub wal: WalStats,
 }
 
-/// A settlement operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Settle {
-    /// `:acknowledge`.
-    Acknowledge,
-    /// `:release` with its delay.
-    Release(ReleaseDelay),
-    /// `:reject`.
-    Reject,
-    /// `:renewLock`.
-    RenewLock,
-}
+/// A settlement operation: the engine's [`gridlog::Settlement`].
+pub use gridlog::Settlement as Settle;
 
 /// Why a backend call failed; [`crate::http::error`] maps each kind to one HTTP status.
 #[derive(Debug)]
@@ -154,14 +145,16 @@ pub trait DataPlane: Send + Sync + 'static {
         max_events: u32,
         max_wait: Duration,
     ) -> BoxFuture<Result<Vec<Received>, BackendError>>;
-    /// Acknowledge, release, reject or renew.
+    /// Acknowledge, release, reject or renew; resolves once durable. Does not block: the
+    /// tokens are authenticated on the caller's thread, the decision and its sync are the
+    /// namespace's committer threads'.
     fn settle(
         &self,
         topic: &str,
         subscription: &str,
         op: Settle,
-        tokens: &[&str],
-    ) -> Result<SettleOutcome, BackendError>;
+        tokens: Vec<String>,
+    ) -> BoxFuture<Result<SettleOutcome, BackendError>>;
 
     /// Creates or updates every topic and subscription of `config` (idempotent).
     fn apply_config(&self, config: &NamespaceConfig) -> Result<(), BackendError>;
@@ -297,14 +290,10 @@ impl DataPlane for Namespace {
         topic: &str,
         subscription: &str,
         op: Settle,
-        tokens: &[&str],
-    ) -> Result<SettleOutcome, BackendError> {
-        Ok(match op {
-            Settle::Acknowledge => self.acknowledge(topic, subscription, tokens)?,
-            Settle::Release(delay) => self.release(topic, subscription, tokens, delay)?,
-            Settle::Reject => self.reject(topic, subscription, tokens)?,
-            Settle::RenewLock => self.renew_locks(topic, subscription, tokens)?,
-        })
+        tokens: Vec<String>,
+    ) -> BoxFuture<Result<SettleOutcome, BackendError>> {
+        let committing = self.settle_async(topic, subscription, tokens, op);
+        Box::pin(async move { Ok(committing.await?) })
     }
 
     fn apply_config(&self, config: &NamespaceConfig) -> Result<(), BackendError> {

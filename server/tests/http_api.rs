@@ -572,9 +572,10 @@ impl DataPlane for Failing {
         _: &str,
         _: &str,
         _: Settle,
-        _: &[&str],
-    ) -> Result<SettleOutcome, BackendError> {
-        Err((self.0)())
+        _: Vec<String>,
+    ) -> BoxFuture<Result<SettleOutcome, BackendError>> {
+        let error = (self.0)();
+        Box::pin(async move { Err(error) })
     }
     fn apply_config(&self, _: &NamespaceConfig) -> Result<(), BackendError> {
         Err((self.0)())

@@ -4,7 +4,8 @@
 //! thread hop, one transaction and one wait for a sync per request, and, with hundreds of
 //! requests in flight, hundreds of threads parked on the WAL's group commit. Instead, a write
 //! submitted with [`Namespace::publish_async`](super::Namespace::publish_async) (or the MQTT
-//! broker's [`Namespace::mqtt_publish_async`](super::Namespace::mqtt_publish_async)) is queued
+//! broker's [`Namespace::mqtt_publish_async`](super::Namespace::mqtt_publish_async), or a
+//! settlement with [`Namespace::settle_async`](super::Namespace::settle_async)) is queued
 //! here, and a committer thread takes **every write queued so far** into one [`Txn`]: each
 //! write is decided and appended on its own (its own WAL batch, its own outcome: one refused
 //! write does not fail the others), then the transaction commits once (one sync for all) and
@@ -27,8 +28,10 @@ use std::thread::JoinHandle;
 use gridlog_format::Event;
 use parking_lot::{Condvar, Mutex};
 
+use super::delivery::SettleOp;
 use super::txn::Txn;
-use super::{Inner, PublishReceipt};
+use super::{Inner, PublishReceipt, SettleOutcome, TokenFailure};
+use crate::token::TokenFields;
 use crate::error::EngineError;
 use crate::mqtt::{Enqueued, MqttMessage};
 
@@ -54,6 +57,22 @@ pub(super) enum Write {
         publish: Box<MqttPublish>,
         reply: Reply<Enqueued>,
     },
+    /// [`super::delivery::settle_in`]: a settlement whose tokens were authenticated before it
+    /// was queued.
+    Settle {
+        settle: Box<SettleWrite>,
+        reply: Reply<SettleOutcome>,
+    },
+}
+
+/// What a settlement decides under the lock: see [`super::delivery::settle_in`].
+pub(super) struct SettleWrite {
+    pub(super) topic: String,
+    pub(super) sub: String,
+    pub(super) tokens: Vec<String>,
+    /// Each token's authentication, in `tokens` order.
+    pub(super) verified: Vec<Result<TokenFields, TokenFailure>>,
+    pub(super) op: SettleOp,
 }
 
 /// What an MQTT PUBLISH stores: see [`super::mqtt::mqtt_publish_in`].
@@ -68,6 +87,7 @@ pub(super) struct MqttPublish {
 enum Applied {
     Publish(Reply<PublishReceipt>, Result<PublishReceipt, EngineError>),
     Mqtt(Reply<Enqueued>, Result<Enqueued, EngineError>),
+    Settle(Reply<SettleOutcome>, Result<SettleOutcome, EngineError>),
 }
 
 /// The outcome of a write submitted to the committer: resolves once the write is durable (or
@@ -244,6 +264,18 @@ impl Write {
                 let queued = publish.queued.as_ref();
                 Applied::Mqtt(reply, super::mqtt::mqtt_publish_in(st, routed, queued))
             }
+            Self::Settle { settle, reply } => {
+                let SettleWrite {
+                    topic,
+                    sub,
+                    tokens,
+                    verified,
+                    op,
+                } = *settle;
+                let tokens: Vec<&str> = tokens.iter().map(String::as_str).collect();
+                let outcome = super::delivery::settle_in(st, &topic, &sub, &tokens, verified, &op);
+                Applied::Settle(reply, outcome)
+            }
         }
     }
 
@@ -251,6 +283,7 @@ impl Write {
         match self {
             Self::Publish { reply, .. } => drop(reply.send(Err(error))),
             Self::Mqtt { reply, .. } => drop(reply.send(Err(error))),
+            Self::Settle { reply, .. } => drop(reply.send(Err(error))),
         }
     }
 }
@@ -261,6 +294,7 @@ impl Applied {
         match self {
             Self::Publish(reply, outcome) => drop(reply.send(committed(outcome, failure))),
             Self::Mqtt(reply, outcome) => drop(reply.send(committed(outcome, failure))),
+            Self::Settle(reply, outcome) => drop(reply.send(committed(outcome, failure))),
         }
     }
 }

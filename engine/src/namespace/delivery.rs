@@ -363,7 +363,6 @@ impl Inner {
         Ok((received, wake))
     }
 
-    #[expect(clippy::too_many_lines, reason = "one decision under one lock")]
     pub(super) fn settle(
         &self,
         topic: &str,
@@ -371,17 +370,29 @@ impl Inner {
         tokens: &[&str],
         op: &SettleOp,
     ) -> Result<SettleOutcome, EngineError> {
+        let verified = self.verify_settlement(tokens)?;
+        let mut st = Txn::begin(self)?;
+        let outcome = settle_in(&mut st, topic, sub, tokens, verified, op)?;
+        st.commit()?;
+        Ok(outcome)
+    }
+
+    /// What a settlement does before the state lock: takes it from the settlement throughput
+    /// limit, then authenticates each token. Authenticating (base64 + HMAC) is most of a
+    /// settlement's CPU and needs no state, so consumers do it in parallel.
+    pub(super) fn verify_settlement(
+        &self,
+        tokens: &[&str],
+    ) -> Result<Vec<Result<TokenFields, TokenFailure>>, EngineError> {
         let token_bytes = tokens.iter().map(|token| token.len() as u64).sum();
         self.throttle(Direction::Settlement, tokens.len() as u64, token_bytes)?;
-        // Authenticating tokens (base64 + HMAC) is most of a settlement's CPU and needs no
-        // state: it runs before the namespace lock is taken, so consumers do it in parallel.
         let secret = self
             .store
             .lock_state()?
             .secret
             .clone()
             .ok_or(EngineError::Poisoned)?;
-        let verified: Vec<Result<TokenFields, TokenFailure>> = tokens
+        Ok(tokens
             .iter()
             .map(|token| {
                 LockToken::verify(&secret, token).map_err(|error| match error {
@@ -391,10 +402,23 @@ impl Inner {
                     TokenError::BadMac => TokenFailure::Lost,
                 })
             })
-            .collect();
-        let mut st = Txn::begin(self)?;
+            .collect())
+    }
+}
+
+/// Settles `tokens` (authenticated as `verified`) in `st`: decides each under the state lock
+/// and appends the records (not yet synced: the transaction's commit does that).
+#[expect(clippy::too_many_lines, reason = "one decision under one lock")]
+pub(super) fn settle_in(
+    st: &mut Txn<'_>,
+    topic: &str,
+    sub: &str,
+    tokens: &[&str],
+    verified: Vec<Result<TokenFields, TokenFailure>>,
+    op: &SettleOp,
+) -> Result<SettleOutcome, EngineError> {
         let now = st.now();
-        let (topic_id, sub_id) = resolve(&st, topic, sub)?;
+        let (topic_id, sub_id) = resolve(st, topic, sub)?;
         let retention_ms = ms(st.topics[&topic_id].config.retention());
         let s = &st.subs[&sub_id];
         let renew_window_ms = ms(RENEW_WINDOW);
@@ -489,19 +513,17 @@ impl Inner {
                         ..DeadLetterPlan::in_flight(entry.seq, p, reason)
                     })
                     .collect();
-                let outs = self.dead_letters(&st, sub_id, plans)?;
+                let outs = st.inner().dead_letters(st, sub_id, plans)?;
                 let published_at_ms = now.wall_ms.max(st.last_published_at_ms);
                 let records: Vec<StateRecord<'_>> =
-                    Self::dead_letter_records(sub_id, &outs, published_at_ms).collect();
+                    Inner::dead_letter_records(sub_id, &outs, published_at_ms).collect();
                 st.append(&records)?;
                 for topic in outs.iter().filter_map(|out| out.target) {
                     st.wake(topic);
                 }
             }
         }
-        st.commit()?;
         Ok(outcome)
-    }
 }
 
 /// What a scan decides for one WAL record.

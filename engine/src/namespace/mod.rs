@@ -33,6 +33,7 @@ mod peek;
 mod peeked;
 mod publish;
 mod receive;
+mod settle;
 mod recover;
 mod republish;
 mod store;
@@ -57,7 +58,8 @@ pub use peeked::{
 pub use types::{
     ApplyReport, FailedToken, HubStats, IndexKind, IndexRecovery, MAINTENANCE_INTERVAL_DEFAULT,
     MaintenanceReport, NamespaceOptions, NamespaceStats, OpenReport, PartitionStats,
-    PublishReceipt, Received, ReleaseDelay, SettleOutcome, SubscriptionInfo, SubscriptionStats,
+    PublishReceipt, Received, ReleaseDelay, SettleOutcome, Settlement, SubscriptionInfo,
+    SubscriptionStats,
     ThrottleStats, TokenFailure, TopicInfo, TopicStats,
 };
 

@@ -57,6 +57,11 @@ impl<'a> Txn<'a> {
     }
 
     /// The time the transaction decides at.
+    /// The namespace this transaction writes to.
+    pub(super) fn inner(&self) -> &'a Inner {
+        self.inner
+    }
+
     pub(super) fn now(&self) -> Now {
         self.now
     }

@@ -170,6 +170,20 @@ impl ReleaseDelay {
     }
 }
 
+/// A settlement of locked deliveries ([`Namespace::settle_async`](super::Namespace::settle_async)):
+/// the API's four operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settlement {
+    /// `:acknowledge`: done with.
+    Acknowledge,
+    /// `:release`: available again after the delay.
+    Release(ReleaseDelay),
+    /// `:reject`: dead-lettered ("Rejected by the receiver.").
+    Reject,
+    /// `:renewLock`: locked for another lock duration.
+    RenewLock,
+}
+
 /// Why a settlement refused a token. Both answer the API's one code, `TokenLost` (what the Azure
 /// SDKs know); the message tells them apart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

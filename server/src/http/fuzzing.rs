@@ -99,16 +99,18 @@ impl DataPlane for Recorder {
         topic: &str,
         subscription: &str,
         _op: Settle,
-        tokens: &[&str],
-    ) -> Result<SettleOutcome, BackendError> {
+        tokens: Vec<String>,
+    ) -> BoxFuture<Result<SettleOutcome, BackendError>> {
         locked(&self.calls).push(Call::Settle {
             topic: topic.to_owned(),
             subscription: subscription.to_owned(),
             tokens: tokens.len(),
         });
-        Ok(SettleOutcome {
-            succeeded: tokens.iter().map(|t| (*t).to_owned()).collect(),
-            failed: Vec::new(),
+        Box::pin(async move {
+            Ok(SettleOutcome {
+                succeeded: tokens,
+                failed: Vec::new(),
+            })
         })
     }
 

@@ -530,14 +530,12 @@ fn parse_lock_tokens(body: &[u8]) -> Result<Vec<String>, ApiError> {
 
 async fn settle(app: &Arc<App>, route: &Route, op: Settle, body: &[u8]) -> Answer {
     let tokens = parse_lock_tokens(body)?;
-    let backend = app.backend.clone();
-    let topic = route.topic.clone();
-    let subscription = route.subscription.clone().unwrap_or_default();
-    let result = blocking(move || {
-        let refs: Vec<&str> = tokens.iter().map(String::as_str).collect();
-        backend.settle(&topic, &subscription, op, &refs)
-    })
-    .await?;
+    let subscription = route.subscription.as_deref().unwrap_or_default();
+    let result = app
+        .backend
+        .settle(&route.topic, subscription, op, tokens)
+        .await
+        .map_err(ApiError::Backend)?;
     tracing::debug!(
         succeeded = result.succeeded.len(),
         failed = result.failed.len(),
