@@ -20,19 +20,31 @@ pub fn default_gridlog() -> PathBuf {
     )
 }
 
-/// A `gridlog serve` on loopback (HTTP, AMQP and MQTT on ephemeral ports), no keys, its
-/// defaults otherwise (durability `always`), with `config` as its namespace configuration.
-/// Killed (SIGTERM) and reaped when dropped.
+/// A child process, stopped (SIGTERM) and reaped when dropped.
+pub struct Killed(pub Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let _ = self.0.wait();
+    }
+}
+
+/// A `gridlog serve` on loopback (HTTP, MQTT and, unless `extra` has `--no-amqp`, AMQP on
+/// ephemeral ports), no keys, its defaults otherwise (durability `always`), with `config` as
+/// its namespace configuration and `extra` arguments. Stopped when dropped.
 pub struct Server {
-    child: Child,
+    pub process: Killed,
     /// `host:port` of the HTTP listener.
     pub http: String,
-    /// `host:port` of the AMQP listener.
-    pub amqp: String,
+    /// `host:port` of the AMQP listener, if it runs.
+    pub amqp: Option<String>,
+    /// `host:port` of the MQTT listener.
+    pub mqtt: String,
 }
 
 impl Server {
-    pub fn start(gridlog: &Path, dir: &Path, config: &str) -> Self {
+    pub fn start(gridlog: &Path, dir: &Path, config: &str, extra: &[&str]) -> Self {
         let config_path = dir.join("namespace.json");
         std::fs::write(&config_path, config).expect("write the namespace config");
         let mut child = Command::new(gridlog)
@@ -40,14 +52,13 @@ impl Server {
             .arg(dir.join("data"))
             .arg("--config")
             .arg(&config_path)
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--amqp-listen",
-                "127.0.0.1:0",
-                "--mqtt-listen",
-                "127.0.0.1:0",
-            ])
+            .args(["--listen", "127.0.0.1:0", "--mqtt-listen", "127.0.0.1:0"])
+            .args(if extra.contains(&"--no-amqp") {
+                &[][..]
+            } else {
+                &["--amqp-listen", "127.0.0.1:0"][..]
+            })
+            .args(extra)
             .env("GRIDLOG_LOG", "warn")
             .env_remove("GRIDLOG_KEY")
             .stdout(Stdio::piped())
@@ -60,33 +71,39 @@ impl Server {
                 )
             });
         let mut lines = BufReader::new(child.stdout.take().expect("piped stdout")).lines();
-        let mut http = None;
-        let mut amqp = None;
+        let (mut http, mut amqp, mut mqtt) = (None, None, None);
+        let address = |rest: &str| {
+            rest.split_whitespace()
+                .next()
+                .map(|a| a.trim_end_matches(':').to_owned())
+        };
+        // The MQTT line is the last of the addresses `serve` prints.
         for line in lines.by_ref().take(30) {
             let line = line.expect("the server's stdout");
             if let Some(rest) = line.split("listening on http://").nth(1) {
-                http = rest.split_whitespace().next().map(str::to_owned);
+                http = address(rest);
             }
             if let Some(rest) = line.split("amqp://").nth(1) {
-                amqp = rest
-                    .split_whitespace()
-                    .next()
-                    .map(|a| a.trim_end_matches(':').to_owned());
+                amqp = address(rest);
+            }
+            if let Some(rest) = line.split("mqtt://").nth(1) {
+                mqtt = address(rest);
                 break;
             }
         }
         // Keep draining stdout so the server never blocks on it.
         std::thread::spawn(move || lines.for_each(drop));
         Self {
-            child,
+            process: Killed(child),
             http: http.expect("no HTTP address printed"),
-            amqp: amqp.expect("no AMQP address printed"),
+            amqp,
+            mqtt: mqtt.expect("no MQTT address printed"),
         }
     }
 
     /// The server process's peak RSS (`VmHWM`), MiB.
     pub fn peak_rss_mib(&self) -> f64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+        std::fs::read_to_string(format!("/proc/{}/status", self.process.0.id()))
             .ok()
             .and_then(|status| {
                 status
@@ -95,15 +112,6 @@ impl Server {
                     .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
             })
             .map_or(0.0, |kib| kib / 1024.0)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
     }
 }
 

@@ -100,6 +100,7 @@ fn start_server(gridlog: &Path, dir: &Path) -> Server {
         &format!(
             r#"{{"eventHubs":[{{"name":"{HUB}","properties":{{"partitionCount":{PARTITIONS}}}}}]}}"#
         ),
+        &[],
     )
 }
 
@@ -301,7 +302,8 @@ fn main() {
     let amqp_dir = dir.join("amqp");
     std::fs::create_dir_all(&amqp_dir).unwrap();
     let server = start_server(&options.gridlog, &amqp_dir);
-    let (address, secs, senders) = (server.amqp.clone(), options.secs, options.senders);
+    let address = server.amqp.clone().expect("no AMQP listener");
+    let (secs, senders) = (options.secs, options.senders);
     let (send, receive) =
         ntex_rt::System::new("amqp-ratio", ntex_net::DefaultRuntime).block_on(async move {
             let (send, total, reopened) = amqp_send(&address, senders, secs).await;

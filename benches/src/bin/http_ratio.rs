@@ -306,7 +306,7 @@ fn main() {
     println!("raw probe, 1 frame per pwrite + fdatasync:        {raw_single:>10.0} events/s");
     println!("raw probe, 100 frames per pwrite + fdatasync:     {raw_batch:>10.0} events/s");
 
-    let server = Server::start(&o.gridlog, &dir, CONFIG);
+    let server = Server::start(&o.gridlog, &dir, CONFIG, &["--no-amqp"]);
     let http = server.http.clone();
     let one = publish_phase(&http, 1, 1, o.secs, None);
     println!("single-event publish, 1 connection:  {}", one.describe());

@@ -2,14 +2,14 @@
 //! the development-only authentication, every PUBLISH routed into a topic with one pull
 //! subscription, durability `always`), and mosquitto (persistence on).
 
-use std::io::{BufRead, BufReader};
 use std::net::{TcpListener, TcpStream};
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::client::Credentials;
+use crate::served::{Killed, Server};
 
 /// The namespace access key (the MQTT password, the HTTP `aeg-sas-key`).
 pub const KEY: &str = "mqtt-ratio-key";
@@ -28,22 +28,13 @@ pub fn credentials() -> Credentials {
     }
 }
 
-/// A running broker process.
+/// A running broker process (stopped when dropped).
 pub struct Process {
-    child: Child,
+    _running: Killed,
     /// `host:port` of its MQTT listener.
     pub mqtt: String,
     /// `host:port` of gridlog's HTTP listener (`None` for mosquitto).
     pub http: Option<String>,
-}
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
-    }
 }
 
 /// The namespace: one client that may publish and subscribe under `bench/#` (up to 100
@@ -71,54 +62,21 @@ fn namespace_json() -> String {
 
 /// Starts `gridlog serve` over a data directory in `dir`.
 pub fn gridlog(binary: &Path, dir: &Path) -> Process {
-    let config = dir.join("namespace.json");
-    std::fs::write(&config, namespace_json()).unwrap();
-    let mut child = Command::new(binary)
-        .args(["serve", "--data-dir"])
-        .arg(dir.join("data"))
-        .arg("--config")
-        .arg(&config)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--no-amqp",
-            "--mqtt-listen",
-            "127.0.0.1:0",
-            "--mqtt-dev-auth",
-        ])
-        .env("GRIDLOG_LOG", "warn")
-        .env_remove("GRIDLOG_KEY")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "starting {}: {e} (build it with --release)",
-                binary.display()
-            )
-        });
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut http = None;
-    let mut mqtt = None;
-    for line in lines.by_ref().take(30) {
-        let line = line.unwrap();
-        if let Some(rest) = line.split("listening on http://").nth(1) {
-            http = rest.split_whitespace().next().map(str::to_owned);
-        }
-        if let Some(rest) = line.split("mqtt://").nth(1) {
-            mqtt = rest
-                .split_whitespace()
-                .next()
-                .map(|a| a.trim_end_matches(':').to_owned());
-            break;
-        }
-    }
-    // Keep draining stdout so the server never blocks on it.
-    std::thread::spawn(move || lines.for_each(drop));
+    let Server {
+        process,
+        http,
+        mqtt,
+        ..
+    } = Server::start(
+        binary,
+        dir,
+        &namespace_json(),
+        &["--no-amqp", "--mqtt-dev-auth"],
+    );
     Process {
-        child,
-        mqtt: mqtt.expect("no MQTT address printed"),
-        http: Some(http.expect("no HTTP address printed")),
+        _running: process,
+        mqtt,
+        http: Some(http),
     }
 }
 
@@ -177,7 +135,7 @@ pub fn mosquitto(binary: &PathBuf, dir: &Path) -> Process {
         std::thread::sleep(Duration::from_millis(20));
     }
     Process {
-        child,
+        _running: Killed(child),
         mqtt,
         http: None,
     }

@@ -42,6 +42,8 @@
 mod brokers;
 mod client;
 mod pull;
+#[path = "../../served.rs"]
+mod served;
 
 use std::path::PathBuf;
 use std::process::Command;
