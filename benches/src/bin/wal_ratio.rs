@@ -6,7 +6,11 @@
 //! preallocated, zero-filled, synced 64 MiB file (wrapping around), with `fdatasync` at the same
 //! points: once per batch of 100, or once per record. Then the WAL runs the same workloads.
 //! Environment: `WAL_RATIO_SECS` (seconds per figure, default 2), `WAL_RATIO_DIR` (default: the
-//! system temp dir), `WAL_RATIO_SCAN_MIB` (log size for the recovery scan, default 1024).
+//! system temp dir), `WAL_RATIO_SCAN_MIB` (log size for the recovery scan, default 1024),
+//! `WAL_RATIO_ONLY=scan` (the recovery scan only), `WAL_RATIO_SCAN_PROBES=<rounds>` (after the
+//! scan figures, the same log read by other strategies in the same process, each cold then warm:
+//! the recovery itself, the mmap scan recovery used before, and `pread` variants; see
+//! [`Strategy`]).
 
 #![allow(
     clippy::expect_used,
@@ -244,15 +248,20 @@ enum Strategy {
     /// `huge` adds `MADV_HUGEPAGE`.
     Mmap { threads: usize, huge: bool },
     /// `pread` into a reused page-aligned buffer of `chunk` bytes after
-    /// `posix_fadvise(SEQUENTIAL)`; `willneed` adds `posix_fadvise(WILLNEED)` on the next chunk
-    /// before each read.
+    /// `posix_fadvise(SEQUENTIAL)`, the first read of each file being the 48-byte segment
+    /// header alone; `big_first` makes that first read a whole chunk instead; `willneed` adds
+    /// `posix_fadvise(WILLNEED)` on the next chunk before each read.
     Pread {
         threads: usize,
         chunk: usize,
+        big_first: bool,
         willneed: bool,
     },
 }
 
+/// Warm scans per strategy and round (the first touches the pages a second time after the cold
+/// scan, which moves them to the active LRU list; the later ones do not).
+const WARM_REPEATS: usize = 3;
 /// Bytes of a 4 MiB mmap window.
 const MMAP_WINDOW: usize = 4 << 20;
 /// Record size limit passed to the decoder (the records here are 1 KiB).
@@ -336,14 +345,24 @@ fn mmap_scan(f: &File, huge: bool) -> (usize, u64) {
 
 /// The pread strategy on one file, through `raw` (reused across files); frames may straddle
 /// the chunk ends (the unconsumed tail is moved to the front before the next read).
-fn pread_scan(f: &File, raw: &mut [u8], chunk: usize, willneed: bool) -> (usize, u64) {
+fn pread_scan(
+    f: &File,
+    raw: &mut [u8],
+    (chunk, big_first, willneed): (usize, bool, bool),
+) -> (usize, u64) {
     use std::os::unix::fs::FileExt as _;
     let len = usize::try_from(f.metadata().expect("len").len()).expect("usize");
     let _ = rustix::fs::fadvise(f, 0, None, rustix::fs::Advice::Sequential);
     let pad = raw.as_ptr().align_offset(4096);
     let buf = &mut raw[pad..];
     let mut header = [0u8; gridlog_wal::segment::SEGMENT_HEADER_BYTES];
-    f.read_exact_at(&mut header, 0).expect("header");
+    if big_first {
+        let n = chunk.min(len);
+        f.read_exact_at(&mut buf[..n], 0).expect("first chunk");
+        header.copy_from_slice(&buf[..gridlog_wal::segment::SEGMENT_HEADER_BYTES]);
+    } else {
+        f.read_exact_at(&mut header, 0).expect("header");
+    }
     let id = gridlog_wal::segment::SegmentHeader::decode(&header)
         .expect("header")
         .segment_id;
@@ -429,8 +448,11 @@ fn probe_scan(dir: &Path, strategy: Strategy) -> (f64, u64) {
                         Strategy::Recovery => unreachable!("timed above"),
                         Strategy::Mmap { huge, .. } => mmap_scan(&f, huge),
                         Strategy::Pread {
-                            chunk, willneed, ..
-                        } => pread_scan(&f, &mut raw, chunk, willneed),
+                            chunk,
+                            big_first,
+                            willneed,
+                            ..
+                        } => pread_scan(&f, &mut raw, (chunk, big_first, willneed)),
                     };
                     frames.fetch_add(n, Ordering::Relaxed);
                     bytes.fetch_add(scanned as u64, Ordering::Relaxed);
@@ -450,6 +472,12 @@ fn scan_probes(dir: &Path, rounds: u64) {
     let cores = std::thread::available_parallelism()
         .map_or(1, std::num::NonZero::get)
         .min(4);
+    let pread = |threads, chunk, big_first, willneed| Strategy::Pread {
+        threads,
+        chunk,
+        big_first,
+        willneed,
+    };
     let strategies = [
         Strategy::Recovery,
         Strategy::Mmap {
@@ -460,39 +488,23 @@ fn scan_probes(dir: &Path, rounds: u64) {
             threads: cores,
             huge: true,
         },
-        Strategy::Pread {
-            threads: 1,
-            chunk: 1 << 20,
-            willneed: false,
-        },
-        Strategy::Pread {
-            threads: cores,
-            chunk: 256 << 10,
-            willneed: false,
-        },
-        Strategy::Pread {
-            threads: cores,
-            chunk: 1 << 20,
-            willneed: false,
-        },
-        Strategy::Pread {
-            threads: cores,
-            chunk: 4 << 20,
-            willneed: false,
-        },
-        Strategy::Pread {
-            threads: cores,
-            chunk: 1 << 20,
-            willneed: true,
-        },
+        pread(1, 1 << 20, false, false),
+        pread(cores, 256 << 10, false, false),
+        pread(cores, 1 << 20, false, false),
+        pread(cores, 4 << 20, false, false),
+        pread(cores, 1 << 20, true, false),
+        pread(cores, 1 << 20, false, true),
     ];
     for round in 1..=rounds {
         for strategy in strategies {
             evict(dir);
             let (cold, n) = probe_scan(dir, strategy);
-            let (warm, _) = probe_scan(dir, strategy);
+            let warm: Vec<String> = (0..WARM_REPEATS)
+                .map(|_| format!("{:.2}", probe_scan(dir, strategy).0))
+                .collect();
             println!(
-                "scan probe, round {round}: {strategy:?}: cold {cold:.2} GB/s, warm {warm:.2} GB/s ({n} frames)"
+                "scan probe, round {round}: {strategy:?}: cold {cold:.2} GB/s, warm {} GB/s ({n} frames)",
+                warm.join(" / ")
             );
         }
     }
