@@ -174,6 +174,20 @@ pub fn decode(buf: &[u8], segment_id: u64, record_bytes_max: u32) -> Decoded {
     })
 }
 
+/// How many bytes from a frame's start [`decode`] needs to see to decide, given at least the
+/// header's first 4 bytes in `head` (fewer: [`FRAME_HEADER_BYTES`]). A scan reading a segment
+/// in pieces passes `decode` at least this many bytes, or all that remain of the segment, and
+/// gets the same answer as from the whole segment: a length above every kind's limit is
+/// refused before the payload is looked at.
+pub fn bytes_needed(head: &[u8], record_bytes_max: u32) -> usize {
+    if head.len() < 4 {
+        return FRAME_HEADER_BYTES;
+    }
+    // The largest length any kind accepts: a record's limit, or a seal's 8 bytes.
+    let limit = record_bytes_max.max(8);
+    frame_bytes(u32_at(head, 0).min(limit) as usize)
+}
+
 /// Decodes and returns the payload of a record frame, checking that it is `seq`.
 pub fn decode_record(
     buf: &[u8],

@@ -56,12 +56,11 @@ impl Mapping for FileMap {
 }
 
 /// Maps `file` read-only. An empty file maps to an empty slice (mmap of length 0 is an error).
-/// With `scan`, advises sequential access and asks the kernel to start reading the whole file
-/// into the page cache (`MADV_WILLNEED`; not mapped, so not resident in this process): recovery
-/// then pre-faults and releases it window by window ([`Mapping::prefetch`],
-/// [`Mapping::release`]), which keeps its resident set at a few windows per scanning thread.
+/// Recovery's frame scan does not read through a mapping (it reads the file, see
+/// `recovery/reader.rs`); its slow paths do, pre-faulting and releasing window by window
+/// ([`Mapping::prefetch`], [`Mapping::release`]).
 #[allow(unsafe_code)]
-pub(crate) fn map_file(file: &File, scan: bool) -> io::Result<MappedBytes> {
+pub(crate) fn map_file(file: &File) -> io::Result<MappedBytes> {
     if file.metadata()?.len() == 0 {
         return Ok(Arc::new(Vec::<u8>::new()));
     }
@@ -72,10 +71,5 @@ pub(crate) fn map_file(file: &File, scan: bool) -> io::Result<MappedBytes> {
     // segment is unlinked only after the last `Arc` of its map is gone (retention.rs); unlinking
     // keeps the inode alive anyway. External truncation of the files is outside the contract.
     let map = unsafe { memmap2::Mmap::map(file)? };
-    if scan {
-        // Advice only: failures change speed, never results.
-        let _ = map.advise(memmap2::Advice::Sequential);
-        let _ = map.advise(memmap2::Advice::WillNeed);
-    }
     Ok(Arc::new(FileMap(map)))
 }

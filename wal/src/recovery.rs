@@ -29,7 +29,7 @@
 //! Files: this one holds the decision table and the directory-level steps (tmp files, meta
 //! file, purged segments, a new log); `recovery/walk.rs` walks the segments in order and
 //! repairs (salvage, empty successor, torn tail); `recovery/scan.rs` reads frames and zeros
-//! without deciding anything.
+//! without deciding anything; `recovery/reader.rs` feeds the frame scan from the files.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -45,7 +45,10 @@ use crate::types::{RecoveryReport, Seq};
 use crate::vfs::Vfs;
 use crate::writer::{create_segment, write_meta};
 
+mod reader;
 mod scan;
+#[cfg(test)]
+mod scan_tests;
 mod walk;
 
 use scan::has_any_valid_frame;

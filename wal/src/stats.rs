@@ -334,8 +334,8 @@ impl VfsFile for ObservedFile {
         self.inner.map()
     }
 
-    fn map_for_scan(&self) -> io::Result<MappedBytes> {
-        self.inner.map_for_scan()
+    fn advise_sequential(&self) {
+        self.inner.advise_sequential();
     }
 }
 

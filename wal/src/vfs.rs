@@ -85,9 +85,9 @@ pub trait VfsFile: Send + Sync + Debug {
     /// written or shrunk any more while the view is alive (sealed segments, the tail during
     /// recovery before any write).
     fn map(&self) -> io::Result<MappedBytes>;
-    /// Like [`VfsFile::map`], for a scan from start to end (recovery): real files advise the
-    /// kernel to read ahead aggressively. Defaults to `map`.
-    fn map_for_scan(&self) -> io::Result<MappedBytes> {
-        self.map()
-    }
+    /// Hint: the file is about to be read front to back with [`VfsFile::read_exact_at`]
+    /// (recovery's frame scan). Real files ask the kernel for sequential read-ahead
+    /// (`posix_fadvise(SEQUENTIAL)`). A hint only: it never changes what reads return, and
+    /// cannot fail. Default: nothing.
+    fn advise_sequential(&self) {}
 }

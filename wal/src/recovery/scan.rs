@@ -1,10 +1,14 @@
 //! The frame scan of recovery: reading a segment's bytes, with no decision taken. Finds the
-//! valid frames from an offset ([`scan_frames`], also on several threads: [`prescan_all`]),
+//! valid frames from an offset ([`scan_frames`], reading the file through a
+//! [`SegmentReader`]; also on several threads: [`prescan_all`]),
 //! the next valid frame after damage ([`resync`]), the largest sync floor after a point
 //! ([`max_floor_after`]) and where the non-zero bytes end ([`nonzero_end`]).
 
+use std::io;
 use std::path::Path;
 use std::sync::atomic::Ordering;
+
+use super::reader::{SCAN_CHUNK_BYTES, SegmentReader};
 
 use crate::frame::{self, Decoded, FRAME_ALIGN, FRAME_HEADER_BYTES, Frame, FrameKind, u64_at};
 use crate::live_segment::LOST;
@@ -30,32 +34,25 @@ pub(super) struct Scan {
     pub(super) bad: Option<&'static str>,
 }
 
-/// Recovery reads a mapping in windows of this many bytes: the window after the current one is
-/// pre-faulted and the windows already passed are released ([`Mapping`]), so a scanning thread
-/// keeps about two windows of a segment resident instead of the whole segment.
+/// The backward zero scan ([`nonzero_end`]) reads a mapping in windows of this many bytes,
+/// releasing each once checked ([`Mapping`]), so it keeps one window resident, not the segment.
 const SCAN_WINDOW_BYTES: usize = 4 << 20;
 
-/// The `i`th scan window of a mapping.
-fn window(i: usize) -> std::ops::Range<usize> {
-    i * SCAN_WINDOW_BYTES..(i + 1) * SCAN_WINDOW_BYTES
-}
-
 /// Scans valid frames from `scan.end` (expecting `scan.next`) until a zero header, a bad frame,
-/// a seal or the end of `map`.
-pub(super) fn scan_frames(scan: &mut Scan, map: &dyn Mapping, id: u64, max: u32) {
-    let buf: &[u8] = map.as_ref();
+/// a seal or the end of the file `src` reads. Only a read error is an error.
+pub(super) fn scan_frames(
+    scan: &mut Scan,
+    src: &mut SegmentReader,
+    id: u64,
+    max: u32,
+) -> io::Result<()> {
     scan.bad = None;
-    let mut w = scan.end / SCAN_WINDOW_BYTES;
-    map.prefetch(scan.end..window(w + 1).end);
-    while scan.end < buf.len() {
+    while scan.end < src.len() {
         let off = scan.end;
-        if off / SCAN_WINDOW_BYTES != w {
-            let now = off / SCAN_WINDOW_BYTES;
-            map.release(window(w).start..window(now).start);
-            w = now;
-            map.prefetch(window(w + 1));
-        }
-        match frame::decode(&buf[off..], id, max) {
+        // `decode` sees the whole frame, or all that is left of the file (frame::bytes_needed).
+        let need = frame::bytes_needed(src.bytes(off, FRAME_HEADER_BYTES)?, max);
+        let buf = src.bytes(off, need)?;
+        match frame::decode(buf, id, max) {
             Decoded::Valid(f) if f.seq == scan.next => {
                 scan.max_floor = scan.max_floor.max(u64::from(f.floor));
                 scan.end += f.total;
@@ -67,22 +64,23 @@ pub(super) fn scan_frames(scan: &mut Scan, map: &dyn Mapping, id: u64, max: u32)
                     }
                     FrameKind::Marker => scan.last_is_marker = true,
                     FrameKind::Seal => {
-                        scan.seal = Some((f.seq, u64_at(&buf[off..], FRAME_HEADER_BYTES)));
-                        return;
+                        scan.seal = Some((f.seq, u64_at(buf, FRAME_HEADER_BYTES)));
+                        return Ok(());
                     }
                 }
             }
             Decoded::Valid(_) => {
                 scan.bad = Some("valid frame with an unexpected sequence number");
-                return;
+                return Ok(());
             }
-            Decoded::Zero => return,
+            Decoded::Zero => return Ok(()),
             Decoded::Bad(r) => {
                 scan.bad = Some(r);
-                return;
+                return Ok(());
             }
         }
     }
+    Ok(())
 }
 
 /// The next valid frame at an 8-aligned offset `>= from`.
@@ -185,8 +183,8 @@ fn first_nonzero(buf: &[u8]) -> Option<usize> {
 
 /// Most of recovery's time is checking frame CRCs; segments are independent, so their first
 /// scans (header decode and frames up to the first stop) run on up to `RECOVERY_THREADS_MAX`
-/// threads. Each mapping is dropped after its scan, so memory stays bounded by the segment size
-/// times the thread count. The decisions are then taken in order, in `scan_segments`.
+/// threads, each reading through its own [`SegmentReader`] (one chunk of memory per thread,
+/// whatever the segment size). The decisions are then taken in order, in `scan_segments`.
 /// Returns `(segment id, scan)` per base, `None` where the header or the I/O failed (the
 /// sequential walk then meets and reports the problem itself).
 pub(super) fn prescan_all(
@@ -195,17 +193,16 @@ pub(super) fn prescan_all(
     bases: &[u64],
     max: u32,
 ) -> Vec<Option<(u64, Scan)>> {
-    let one = |base: u64| -> Option<(u64, Scan)> {
+    let one = |src: &mut SegmentReader, base: u64| -> Option<(u64, Scan)> {
         let file = vfs.open(&dir.join(segment_file_name(base))).ok()?;
-        let map = file.map_for_scan().ok()?;
-        let buf: &[u8] = (*map).as_ref();
-        let h = SegmentHeader::decode(buf).ok()?;
+        src.open(file).ok()?;
+        let h = SegmentHeader::decode(src.bytes(0, SEGMENT_HEADER_BYTES).ok()?).ok()?;
         let mut scan = Scan {
             next: base,
             end: SEGMENT_HEADER_BYTES,
             ..Scan::default()
         };
-        scan_frames(&mut scan, &*map, h.segment_id, max);
+        scan_frames(&mut scan, src, h.segment_id, max).ok()?;
         Some((h.segment_id, scan))
     };
     let threads = std::thread::available_parallelism()
@@ -224,10 +221,11 @@ pub(super) fn prescan_all(
     std::thread::scope(|s| {
         for _ in 0..threads {
             s.spawn(|| {
+                let mut src = SegmentReader::new(SCAN_CHUNK_BYTES);
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&base) = bases.get(i) else { break };
-                    *slots[i].lock() = one(base);
+                    *slots[i].lock() = one(&mut src, base);
                 }
             });
         }

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
+use super::reader::{SCAN_CHUNK_BYTES, SegmentReader};
 use super::scan::{
     Scan, has_any_valid_frame, max_floor_after, nonzero_end, prescan_all, resync, scan_frames,
 };
@@ -17,7 +18,7 @@ use crate::mutant::Mutant;
 use crate::options::RecoveryMode;
 use crate::segment::{Meta, SEGMENT_HEADER_BYTES, SegmentHeader, segment_file_name};
 use crate::types::{RecoveryReport, Seq, SeqRange};
-use crate::vfs::Mapping;
+use crate::vfs::{FileHandle, Mapping};
 
 /// Walks the segments from the low watermark: checks each header, gap and seal, scans the
 /// frames, and decides (and repairs) the end of the last segment. Returns the live segments.
@@ -45,6 +46,8 @@ pub(super) fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Res
         expected_seq = bases[0];
     }
     let mut prescans = prescan_all(cx.vfs, cx.dir, &bases, max);
+    // Segments the parallel first scan did not read are scanned here, through one buffer.
+    let mut src = SegmentReader::new(SCAN_CHUNK_BYTES);
     let mut i = 0;
     let mut tail: Option<(usize, u64)> = None; // (offset, synced offset) of the active segment
     while i < bases.len() {
@@ -56,14 +59,9 @@ pub(super) fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Res
             .vfs
             .open(&path)
             .map_err(|e| WalError::io("open", &path, e))?;
-        // When the parallel first scan already read this segment, map it plainly (no
-        // populate): the walk below only touches it on the slow paths.
-        let map = if prescans.get(i).is_some_and(Option::is_some) {
-            file.map()
-        } else {
-            file.map_for_scan()
-        }
-        .map_err(|e| WalError::io("mmap", &path, e))?;
+        // The frame scan reads the file (`SegmentReader`); the mapping serves the header and
+        // the slow paths (damage, the end of the last segment), which touch little of it.
+        let map = file.map().map_err(|e| WalError::io("mmap", &path, e))?;
         let buf: &[u8] = (*map).as_ref();
         let header = SegmentHeader::decode(buf);
         let header_problem = match &header {
@@ -121,7 +119,7 @@ pub(super) fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Res
                     end: SEGMENT_HEADER_BYTES,
                     ..Scan::default()
                 };
-                scan_frames(&mut scan, &*map, h.segment_id, max);
+                scan_with(&mut src, &file, &path, &mut scan, h.segment_id, max)?;
                 scan
             }
         };
@@ -154,7 +152,14 @@ pub(super) fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Res
                     scan.end as u64,
                     scan.bad.unwrap_or("zero bytes before the seal"),
                 )?;
-                salvage_skip(cx, &mut scan, &*map, h.segment_id, Some(next_base))?;
+                salvage_skip(
+                    cx,
+                    &mut scan,
+                    &*map,
+                    (&mut src, &file, &path),
+                    h.segment_id,
+                    Some(next_base),
+                )?;
             }
         }
         let is_last = i + 1 == bases.len();
@@ -195,7 +200,14 @@ pub(super) fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Res
                             scan.bad.unwrap_or("zero bytes")
                         ),
                     )?;
-                    salvage_skip(cx, &mut scan, &*map, h.segment_id, None)?;
+                    salvage_skip(
+                        cx,
+                        &mut scan,
+                        &*map,
+                        (&mut src, &file, &path),
+                        h.segment_id,
+                        None,
+                    )?;
                     continue;
                 }
                 cx.decide(
@@ -270,12 +282,29 @@ pub(super) fn scan_segments(cx: &mut Ctx<'_>, meta: &Meta, bases: &[u64]) -> Res
     })
 }
 
+/// Scans the frames of `file` (at `path`) from `scan.end` through `src`.
+fn scan_with(
+    src: &mut SegmentReader,
+    file: &FileHandle,
+    path: &Path,
+    scan: &mut Scan,
+    id: u64,
+    max: u32,
+) -> Result<()> {
+    src.open(Arc::clone(file))
+        .and_then(|()| scan_frames(scan, src, id, max))
+        .map_err(|e| WalError::io("read", path, e))
+}
+
 /// Salvage: continue after a bad region at `scan.end`, recording the lost sequence numbers.
-/// Without a later valid frame, everything up to `end_seq` (if known) is lost.
+/// Without a later valid frame, everything up to `end_seq` (if known) is lost. `map` is the
+/// segment's mapping (to find the next valid frame); the scan after it reads `file` at `path`
+/// through `src`.
 fn salvage_skip(
     cx: &mut Ctx<'_>,
     scan: &mut Scan,
     map: &dyn Mapping,
+    (src, file, path): (&mut SegmentReader, &FileHandle, &Path),
     id: u64,
     end_seq: Option<u64>,
 ) -> Result<()> {
@@ -316,7 +345,7 @@ fn salvage_skip(
     }
     if let Some((at, _)) = found {
         scan.end = at;
-        scan_frames(scan, map, id, max);
+        scan_with(src, file, path, scan, id, max)?;
     } else {
         // Nothing valid after the damage: behave as if the segment ended here, at a frame
         // boundary (the next append goes there, and recovery only looks for frames at aligned

@@ -180,8 +180,8 @@ impl VfsFile for FaultFile {
         self.counter.tick("map")?;
         self.inner.map()
     }
-    fn map_for_scan(&self) -> io::Result<MappedBytes> {
-        self.counter.tick("map")?;
-        self.inner.map_for_scan()
+    /// Not a fault point: a hint cannot fail.
+    fn advise_sequential(&self) {
+        self.inner.advise_sequential();
     }
 }
