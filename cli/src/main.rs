@@ -9,6 +9,11 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc rather than glibc malloc: the front ends allocate a request's buffers on their
+/// listener threads and the committer threads free them; see `cli/Cargo.toml`.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args = commands::Cli::parse();
     tracing_subscriber::fmt()

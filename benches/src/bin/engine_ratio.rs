@@ -9,6 +9,8 @@
 //! 2. gridlog (`Namespace`, default options: sled index, `Durability::Always`), in a child
 //!    process: publish N 1 KiB events in batches of 100; then 4 consumer threads loop
 //!    receive(100) + acknowledge(100) until all N are acknowledged; then `run_maintenance`.
+//!    Then, in another child, the pipelined publish (issue 23): one publisher keeps 4 batches
+//!    of 100 in flight through `publish_async`, so batch N+1 is appended while batch N syncs.
 //!    Then, informational, a steady state in two more children, recycling on and off
 //!    (`WalOptions::recycle_segments`: purged segment files become the next segment instead of
 //!    zero-filled new ones): N events published while 4 consumers receive and acknowledge them
@@ -50,12 +52,14 @@ mod peers;
 #[path = "../probe.rs"]
 mod probe;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
+use std::future::Future;
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use gridlog::format::{Event, parse_structured};
@@ -65,6 +69,9 @@ use peers::{Fjall, PeerQueue, Redb, Sled};
 const EVENT_BYTES: usize = 1024;
 const BATCH: usize = 100;
 const CONSUMERS: usize = 4;
+/// Batches one publisher keeps in flight in the pipelined publish (`publish_async`): while
+/// batch N syncs, batch N+1 is encoded and appended (issue 23).
+const PIPELINE_WINDOW: usize = 4;
 const TOPIC: &str = "bench";
 const SUB: &str = "queue";
 /// A Lock / Ack record for 100 events, framed: about 12 bytes per entry plus headers.
@@ -249,6 +256,56 @@ fn gridlog_publish(ns: &Namespace, n: u64) -> f64 {
         done += BATCH as u64;
     }
     done as f64 / t.elapsed().as_secs_f64()
+}
+
+/// One publisher, `PIPELINE_WINDOW` batches of 100 in flight through `publish_async` (the
+/// committer threads append the next batch while the previous one syncs; no batch's outcome
+/// arrives before its bytes are synced). Each batch is a clone of one prepared batch, made by
+/// the publisher while earlier batches are in flight. Returns events/s.
+fn gridlog_publish_pipelined(ns: &Namespace, n: u64) -> f64 {
+    let batch = events(BATCH);
+    let t = Instant::now();
+    let mut in_flight = VecDeque::with_capacity(PIPELINE_WINDOW);
+    let (mut submitted, mut done) = (0, 0);
+    while done < n {
+        while submitted < n && in_flight.len() < PIPELINE_WINDOW {
+            in_flight.push_back(ns.publish_async(TOPIC, batch.clone()));
+            submitted += BATCH as u64;
+        }
+        let oldest = in_flight.pop_front().expect("a batch in flight");
+        let receipt = block_on(oldest).expect("publish");
+        done += receipt.events as u64;
+    }
+    done as f64 / t.elapsed().as_secs_f64()
+}
+
+/// Wakes the thread that waits in [`block_on`].
+struct Unpark(std::thread::Thread);
+
+impl Wake for Unpark {
+    fn wake(self: Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Runs `future` to completion on this thread (`Committing` needs no runtime).
+fn block_on<F: Future>(future: F) -> F::Output {
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+        std::thread::park();
+    }
+}
+
+/// The pipelined publish in a fresh namespace: reports its rate and disk.
+fn child_gridlog_pipelined(dir: &Path, n: u64) {
+    let ns = open_gridlog(dir);
+    report("pipelined_publish_eps", gridlog_publish_pipelined(&ns, n));
+    ns.close().expect("close");
 }
 
 /// 4 consumers: receive(100) + acknowledge until `n` are acknowledged. Returns events/s.
@@ -473,6 +530,7 @@ fn child_main(args: &[String]) {
     let dir = PathBuf::from(arg_after(args, "--dir").expect("--dir"));
     match role.as_str() {
         "gridlog" => child_gridlog(&dir, arg_u64(args, "--n")),
+        "gridlog-pipelined" => child_gridlog_pipelined(&dir, arg_u64(args, "--n")),
         "gridlog-steady" => child_gridlog_steady(
             &dir,
             arg_u64(args, "--n"),
@@ -554,7 +612,7 @@ fn main() {
     };
     for &name in systems {
         let d = scratch(name);
-        let f = run_child(name, &d, &n_arg, false);
+        let mut f = run_child(name, &d, &n_arg, false);
         let _ = std::fs::remove_dir_all(&d);
         let payload = (p.n as usize * EVENT_BYTES) as f64;
         println!(
@@ -572,6 +630,17 @@ fn main() {
                 "gridlog  after run_maintenance: {:.1} MB on disk ({} segments purged; what stays is the active segment, the space prepared ahead in it or in the spare, and the index)",
                 mb(f["disk_settled_allocated"]),
                 f["segments_purged"]
+            );
+            let d = scratch("gridlog-pipelined");
+            let pipelined = run_child("gridlog-pipelined", &d, &n_arg, false);
+            let _ = std::fs::remove_dir_all(&d);
+            println!(
+                "gridlog  publish pipelined ({PIPELINE_WINDOW} batches of 100 in flight from one publisher, publish_async) {:>9.0} ev/s",
+                pipelined["pipelined_publish_eps"]
+            );
+            f.insert(
+                "pipelined_publish_eps".to_owned(),
+                pipelined["pipelined_publish_eps"],
             );
             // Steady state with consumers keeping up, recycling on and off.
             let mut steady = Vec::new();
@@ -649,6 +718,21 @@ fn main() {
         verdict(r >= 0.5),
         g["publish_eps"] / best_pub,
         verdict(g["publish_eps"] / best_pub >= 2.0)
+    );
+    let pipelined = g["pipelined_publish_eps"];
+    let (r, p_best) = (pipelined / raw_publish, pipelined / best_pub);
+    println!(
+        "  publish pipelined, {PIPELINE_WINDOW} batches of 100 in flight (issue 23): gridlog / raw probe {r:.2} (target >= 0.90: {}); gridlog / best peer ({best_pub_name}, one batch at a time) {p_best:.2}x (target >= 2.5x: {}); / raw probe into fresh space {:.2}",
+        verdict(r >= 0.9),
+        verdict(p_best >= 2.5),
+        pipelined / raw_fresh
+    );
+    let r = g["publish_eps"] / best_pub;
+    println!(
+        "  publish one batch at a time against issue 23's targets: gridlog / raw probe {:.2} (>= 0.90: {}); / best peer {r:.2}x (>= 2.5x: {})",
+        g["publish_eps"] / raw_publish,
+        verdict(g["publish_eps"] / raw_publish >= 0.9),
+        verdict(r >= 2.5)
     );
     println!(
         "  (publish / raw probe into fresh space {:.2}: the rewrite probe above reuses allocated, zeroed space; a log appending fresh space writes each byte twice, once as a zero)",
