@@ -1,6 +1,7 @@
 //! The HTTP publish and consume paths of `gridlog serve` (issue 23), in one run against the
 //! same machine's raw probes: single-event publish on one connection and on many (group commit
-//! across requests), batched publish (100 × 1 KiB per request), publish latency p50 / p99 /
+//! across requests; and, for scale, the round-trip rate of a request that needs no write),
+//! batched publish (100 × 1 KiB per request), publish latency p50 / p99 /
 //! p99.9 at half the measured single-event maximum (open loop: each request's latency counts
 //! from when it was due, so a stall is not hidden by the requests it delays), and receive +
 //! acknowledge (maxEvents=100). Prints each figure, the ratios and the issue's targets.
@@ -54,6 +55,7 @@ const EVENT_BYTES: usize = 1024;
 const CONFIG: &str = r#"{"topics":[{"name":"bench","eventSubscriptions":[{"name":"all"}]}]}"#;
 const PUBLISH: &str = "/topics/bench:publish?api-version=2024-06-01";
 const RECEIVE: &str = "/topics/bench/eventsubscriptions/all:receive?api-version=2024-06-01&maxEvents=100&maxWaitTime=10";
+const HEALTH: &str = "/_gridlog/health";
 const ACKNOWLEDGE: &str = "/topics/bench/eventsubscriptions/all:acknowledge?api-version=2024-06-01";
 
 struct Options {
@@ -233,6 +235,21 @@ fn publish_phase(
     }
 }
 
+/// One connection sending `GET /_gridlog/health` (answered without any I/O) for `secs`,
+/// closed loop: the round trips per second this machine allows between the client and the
+/// server (loopback TCP, two thread wake-ups per request, hyper) before any write or sync.
+fn round_trip_phase(http: &str, secs: Duration) -> f64 {
+    let request = format!("GET {HEALTH} HTTP/1.1\r\nHost: {http}\r\n\r\n").into_bytes();
+    let mut client = Client::connect(http);
+    let start = Instant::now();
+    let mut calls = 0_u64;
+    while start.elapsed() < secs {
+        client.call(&request);
+        calls += 1;
+    }
+    calls as f64 / start.elapsed().as_secs_f64()
+}
+
 /// `connections` clients receiving (maxEvents=100) and acknowledging for `secs`, or until the
 /// subscription is empty; events/s.
 fn consume_phase(http: &str, connections: usize, secs: Duration) -> f64 {
@@ -308,6 +325,10 @@ fn main() {
 
     let server = Server::start(&o.gridlog, &dir, CONFIG, &["--no-amqp"]);
     let http = server.http.clone();
+    let round_trip = round_trip_phase(&http, o.secs);
+    println!(
+        "round trip without a write (GET {HEALTH}), 1 connection: {round_trip:>10.0} requests/s"
+    );
     let one = publish_phase(&http, 1, 1, o.secs, None);
     println!("single-event publish, 1 connection:  {}", one.describe());
     let many = publish_phase(&http, o.connections, 1, o.secs, None);
@@ -351,6 +372,13 @@ fn main() {
         "  single-event, 1 connection / raw unbatched    {:.2} (target >= 0.8: {})",
         one.rate / raw_single,
         verdict(one.rate >= 0.8 * raw_single)
+    );
+    // A request that syncs cannot take less than a sync plus a round trip without one.
+    let ceiling = 1.0 / (1.0 / raw_single + 1.0 / round_trip);
+    println!(
+        "  single-event, 1 connection / (one sync + one round trip without a write, {ceiling:.0}/s)  {:.2}; that ceiling / raw unbatched {:.2}",
+        one.rate / ceiling,
+        ceiling / raw_single
     );
     println!(
         "  single-event, {} connections / 1 connection   {:.1}x (target >= 10x: {})",
