@@ -413,6 +413,16 @@ pub fn update_markdown(path: &Path, section: &str) -> Result<(), String> {
     };
     let new = match (old.find(BEGIN), old.find(END)) {
         (Some(begin), Some(end)) if end > begin => {
+            // The section holds exactly one `## ` heading, its own: anything else between the
+            // markers was written by hand and would be lost (it happened once).
+            let headings = old[begin..end].matches("\n## ").count();
+            if headings != 1 {
+                return Err(format!(
+                    "{}: {headings} `## ` headings between the compare markers (expected only this \
+                     tool's own): move hand-written sections out of the marked section first",
+                    path.display()
+                ));
+            }
             format!("{}{section}{}", &old[..begin], &old[end + END.len()..])
         }
         _ => {
