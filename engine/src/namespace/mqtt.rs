@@ -353,7 +353,8 @@ fn take_due_will(
 }
 
 /// An MQTT PUBLISH in `st`: `routed` published to its topic, then `queued` queued in the
-/// persistent sessions it matches (see [`Namespace::mqtt_publish_async`]).
+/// persistent sessions it matches (see [`Namespace::mqtt_publish_async`], which keeps only a
+/// `QoS` 1 message in `queued`).
 pub(super) fn mqtt_publish_in(
     st: &mut Txn<'_>,
     routed: Option<(&str, &Event)>,
@@ -363,8 +364,11 @@ pub(super) fn mqtt_publish_in(
         publish_in(st, topic, std::slice::from_ref(event))?;
     }
     match queued {
-        Some(message) if message.qos != 0 => enqueue_in(st, message),
-        _ => Ok(Enqueued::default()),
+        Some(message) => {
+            debug_assert_ne!(message.qos, 0, "QoS 0 messages are not queued");
+            enqueue_in(st, message)
+        }
+        None => Ok(Enqueued::default()),
     }
 }
 

@@ -98,9 +98,9 @@ where
                 .map(HeaderValue::as_bytes),
         )?]
     };
-    let backend = app.backend.clone();
-    let name = path.hub.clone();
-    let hub = blocking(move || Ok(backend.hub(&name))).await?;
+    // A lookup in the namespace's configuration (a brief lock, no I/O): on this thread, as the
+    // management API's reads are.
+    let hub = app.backend.hub(&path.hub);
     let count = messages.len();
     match hub {
         Some(hub) => {
@@ -188,19 +188,14 @@ async fn publish_to_topic(
                 .map_err(|error| event_error(&error, index))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let backend = app.backend.clone();
     let stored = if events.is_empty() {
-        // Nothing to store, but an unknown hub is still a 404.
-        let topic = path.hub.clone();
-        blocking(move || {
-            backend
-                .topic(&topic)
-                .map(|_| ())
-                .ok_or_else(|| BackendError::NotFound(String::new()))
-        })
-        .await
+        // Nothing to store, but an unknown hub is still a 404 (a lookup: no I/O).
+        app.backend
+            .topic(&path.hub)
+            .map(|_| ())
+            .ok_or_else(|| ApiError::Backend(BackendError::NotFound(String::new())))
     } else {
-        backend
+        app.backend
             .publish(&path.hub, events)
             .await
             .map_err(ApiError::Backend)
