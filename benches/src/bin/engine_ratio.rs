@@ -53,13 +53,11 @@ mod peers;
 mod probe;
 
 use std::collections::{BTreeMap, VecDeque};
-use std::future::Future;
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use gridlog::format::{Event, parse_structured};
@@ -263,6 +261,10 @@ fn gridlog_publish(ns: &Namespace, n: u64) -> f64 {
 /// arrives before its bytes are synced). Each batch is a clone of one prepared batch, made by
 /// the publisher while earlier batches are in flight. Returns events/s.
 fn gridlog_publish_pipelined(ns: &Namespace, n: u64) -> f64 {
+    // Only to wait for the oldest batch's outcome (`Committing` needs no particular runtime).
+    let waiter = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a current-thread runtime");
     let batch = events(BATCH);
     let t = Instant::now();
     let mut in_flight = VecDeque::with_capacity(PIPELINE_WINDOW);
@@ -273,35 +275,13 @@ fn gridlog_publish_pipelined(ns: &Namespace, n: u64) -> f64 {
             submitted += BATCH as u64;
         }
         let oldest = in_flight.pop_front().expect("a batch in flight");
-        let receipt = block_on(oldest).expect("publish");
+        let receipt = waiter.block_on(oldest).expect("publish");
         done += receipt.events as u64;
     }
     done as f64 / t.elapsed().as_secs_f64()
 }
 
-/// Wakes the thread that waits in [`block_on`].
-struct Unpark(std::thread::Thread);
-
-impl Wake for Unpark {
-    fn wake(self: Arc<Self>) {
-        self.0.unpark();
-    }
-}
-
-/// Runs `future` to completion on this thread (`Committing` needs no runtime).
-fn block_on<F: Future>(future: F) -> F::Output {
-    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
-    let mut cx = Context::from_waker(&waker);
-    let mut future = std::pin::pin!(future);
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
-        std::thread::park();
-    }
-}
-
-/// The pipelined publish in a fresh namespace: reports its rate and disk.
+/// The pipelined publish in a fresh namespace: reports its rate.
 fn child_gridlog_pipelined(dir: &Path, n: u64) {
     let ns = open_gridlog(dir);
     report("pipelined_publish_eps", gridlog_publish_pipelined(&ns, n));

@@ -55,8 +55,9 @@ const EVENT_BYTES: usize = 1024;
 const CONFIG: &str = r#"{"topics":[{"name":"bench","eventSubscriptions":[{"name":"all"}]}]}"#;
 const PUBLISH: &str = "/topics/bench:publish?api-version=2024-06-01";
 const RECEIVE: &str = "/topics/bench/eventsubscriptions/all:receive?api-version=2024-06-01&maxEvents=100&maxWaitTime=10";
-const HEALTH: &str = "/_gridlog/health";
 const ACKNOWLEDGE: &str = "/topics/bench/eventsubscriptions/all:acknowledge?api-version=2024-06-01";
+/// Answered without any I/O: the round trip a request needs before any write.
+const HEALTH: &str = "/_gridlog/health";
 
 struct Options {
     secs: Duration,
